@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class SmsTrackingApi implements ICredentialType {
+	name = 'smsTrackingApi';
+
+	displayName = 'SMS Tracking API';
+
+	icon: Icon = { light: 'file:../nodes/SmsTracking/smsTracking.svg', dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#readme';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Server URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'http://127.0.0.1:8080',
+			placeholder: 'https://go.example.com',
+			description: 'Base URL of your SMS tracking server (what it printed at start, or its public URL)',
+			required: true,
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The API key of the tracking server (API_KEY, or the key it printed at first start)',
+			required: true,
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/v1/campaigns',
+			qs: { limit: 1 },
+		},
+	};
+}

@@ -1,0 +1,44 @@
+import express, { type Express } from 'express';
+import { campaignRoutes } from './campaigns/routes';
+import type { Config } from './config';
+import type { Database } from './db';
+import { healthRoutes } from './health/routes';
+import { requireApiKey } from './http/auth';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { requestLog } from './http/request-log';
+import type { CodeGenerator } from './links/codes';
+import { linkRoutes } from './links/routes';
+import type { Logger } from './log';
+
+/** The configuration with everything resolved at boot (the public base URL is known). */
+export type AppConfig = Config & { publicBaseUrl: string };
+
+export interface AppDeps {
+	config: AppConfig;
+	db: Database;
+	log: Logger;
+	nextCode: CodeGenerator;
+}
+
+/** Builds the Express app from its dependencies. It never listens: server.ts and the tests do. */
+export function createApp(deps: AppDeps): Express {
+	const { config, db, log } = deps;
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('trust proxy', config.trustProxy);
+	app.set('query parser', 'simple');
+
+	app.use(requestLog(log));
+	app.use(healthRoutes(db));
+
+	const api = express.Router();
+	api.use(requireApiKey(config.apiKeys));
+	api.use(express.json({ limit: config.bodyLimit, strict: true }));
+	api.use(campaignRoutes(db));
+	api.use(linkRoutes(deps));
+	app.use('/api/v1', api);
+
+	app.use(notFoundHandler);
+	app.use(errorHandler(log));
+	return app;
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { Database } from '../db';
+import { badRequest } from '../http/errors';
+import { createCampaign, getCampaign, listCampaigns } from './store';
+import { parseNewCampaign } from './validate';
+
+export function campaignRoutes(db: Database): Router {
+	const router = Router();
+
+	router.post('/campaigns', async (req, res) => {
+		const input = parseNewCampaign(req.body);
+		res.status(201).json(await createCampaign(db, input));
+	});
+
+	router.get('/campaigns', async (req, res) => {
+		const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+		if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+		const before = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+		const campaigns = await listCampaigns(db, limit, before);
+		res.json({ campaigns, nextCursor: campaigns.length === limit ? campaigns[campaigns.length - 1].id : null });
+	});
+
+	router.get('/campaigns/:id', async (req, res) => {
+		res.json(await getCampaign(db, req.params.id));
+	});
+
+	return router;
+}

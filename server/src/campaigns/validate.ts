@@ -1,0 +1,93 @@
+import { badRequest } from '../http/errors';
+import {
+	asObject,
+	onlyKnownFields,
+	optionalBoolean,
+	optionalCurrency,
+	optionalNumber,
+	requiredString,
+	type Json,
+} from '../http/validate';
+import { parseOptionalHttpUrl } from '../links/urls';
+
+export interface Utm {
+	source?: string;
+	medium?: string;
+	campaign?: string;
+	term?: string;
+	content?: string;
+}
+
+export interface Variant {
+	name: string;
+	weight: number;
+}
+
+export interface NewCampaign {
+	name: string;
+	conversionTracking: boolean;
+	fallbackUrl?: string;
+	utm?: Utm;
+	variants?: Variant[];
+	holdout: number;
+	costPerSegment?: number;
+	currency?: string;
+}
+
+const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
+export const maxVariants = 10;
+/** The name recipients held back from an A/B test carry in place of a variant. */
+export const holdoutVariant = 'holdout';
+
+function parseUtm(value: unknown): Utm | undefined {
+	if (value === undefined || value === null) return undefined;
+	const obj = asObject(value, 'utm');
+	onlyKnownFields(obj, utmKeys, 'utm');
+	const utm: Utm = {};
+	for (const key of utmKeys) {
+		if (obj[key] === undefined || obj[key] === null) continue;
+		utm[key] = requiredString(obj, key, 100, `utm.${key}`);
+	}
+	return Object.keys(utm).length ? utm : undefined;
+}
+
+function parseVariants(value: unknown): Variant[] | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (!Array.isArray(value) || value.length < 2 || value.length > maxVariants) {
+		throw badRequest(`variants must be an array of 2 to ${maxVariants} variants`);
+	}
+	const seen = new Set<string>();
+	return value.map((item, i) => {
+		const obj = asObject(item, `variants[${i}]`);
+		onlyKnownFields(obj, ['name', 'weight'], `variants[${i}]`);
+		const name = requiredString(obj, 'name', 32, `variants[${i}].name`);
+		if (!/^[A-Za-z0-9_-]+$/.test(name) || name === holdoutVariant) {
+			throw badRequest(`variants[${i}].name must be letters, digits, - or _ and not "${holdoutVariant}"`);
+		}
+		if (seen.has(name)) throw badRequest(`variants[${i}].name "${name}" is used twice`);
+		seen.add(name);
+		const weight = optionalNumber(obj, 'weight', { min: 0.0001, max: 1_000_000 }, `variants[${i}].weight`) ?? 1;
+		return { name, weight };
+	});
+}
+
+export function parseNewCampaign(body: unknown): NewCampaign {
+	const obj: Json = asObject(body);
+	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency']);
+	const variants = parseVariants(obj.variants);
+	const holdout = optionalNumber(obj, 'holdout', { min: 0, max: 0.95 }) ?? 0;
+	if (holdout > 0 && !variants) throw badRequest('holdout needs variants: it is the share kept back from an A/B test');
+	const costPerSegment = optionalNumber(obj, 'costPerSegment', { min: 0, max: 1000 });
+	const currency = optionalCurrency(obj, 'currency');
+	if (costPerSegment !== undefined && !currency) throw badRequest('currency is required with costPerSegment');
+	return {
+		name: requiredString(obj, 'name', 200),
+		conversionTracking: optionalBoolean(obj, 'conversionTracking') ?? false,
+		fallbackUrl: parseOptionalHttpUrl(obj.fallbackUrl, 'fallbackUrl'),
+		utm: parseUtm(obj.utm),
+		variants,
+		holdout,
+		costPerSegment,
+		currency,
+	};
+}

@@ -1,0 +1,33 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../log';
+import { HttpError } from './errors';
+
+/** Maps body-parser's errors (invalid JSON, oversize body) to our error shape. */
+function fromBodyParser(err: { type?: string; status?: number; message?: string }): HttpError | undefined {
+	switch (err.type) {
+		case 'entity.parse.failed':
+			return new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
+		case 'entity.too.large':
+			return new HttpError(413, 'body_too_large', 'The request body is larger than the server accepts');
+		case 'encoding.unsupported':
+		case 'charset.unsupported':
+			return new HttpError(415, 'unsupported_encoding', err.message ?? 'Unsupported body encoding');
+		default:
+			return undefined;
+	}
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+	return (err, req, res, _next) => {
+		const known = err instanceof HttpError ? err : fromBodyParser(err);
+		if (!known) {
+			log.error('request failed', { reqId: res.locals.reqId, method: req.method, route: req.route?.path, err });
+		}
+		const error = known ?? new HttpError(500, 'internal_error', 'The server could not complete the request');
+		if (res.headersSent) return;
+		res.status(error.status).json({ error: { code: error.code, message: error.message } });
+	};
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+	next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));

@@ -1,0 +1,77 @@
+import { Router } from 'express';
+import type { AppConfig } from '../app';
+import type { Database } from '../db';
+import { assignVariant } from '../campaigns/assign-variant';
+import { getCampaign } from '../campaigns/store';
+import { holdoutVariant } from '../campaigns/validate';
+import { badRequest } from '../http/errors';
+import { asObject, onlyKnownFields, optionalDate, requiredArray } from '../http/validate';
+import type { CodeGenerator } from './codes';
+import { normalisePhone } from './phone';
+import { createLinks, type LinkRequest } from './store';
+import { parseDestination } from './urls';
+
+export interface LinkRoutesDeps {
+	db: Database;
+	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'maxLinksPerRequest'>;
+	nextCode: CodeGenerator;
+}
+
+export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
+	const router = Router();
+
+	router.post('/campaigns/:id/links', async (req, res) => {
+		const body = asObject(req.body);
+		onlyKnownFields(body, ['recipients', 'expiresAt']);
+		const recipients = requiredArray(body, 'recipients', { min: 1 });
+		const expiresAt = optionalDate(body, 'expiresAt');
+		const campaign = await getCampaign(db, req.params.id);
+		const variantNames = new Set([...(campaign.variants ?? []).map((v) => v.name), holdoutVariant]);
+
+		const requests: LinkRequest[] = [];
+		const seen = new Set<string>();
+		let total = 0;
+		recipients.forEach((item, i) => {
+			const entry = asObject(item, `recipients[${i}]`);
+			onlyKnownFields(entry, ['recipient', 'urls', 'variant'], `recipients[${i}]`);
+			const recipient = normalisePhone(entry.recipient, config.defaultCallingCode, `recipients[${i}].recipient`);
+			const urls = requiredArray(entry, 'urls', { min: 1, max: 50 }, `recipients[${i}].urls`);
+			let variant: string | null = null;
+			if (entry.variant !== undefined && entry.variant !== null) {
+				if (typeof entry.variant !== 'string' || !variantNames.has(entry.variant)) {
+					throw badRequest(`recipients[${i}].variant must be one of the campaign's variants: ${[...variantNames].join(', ')}`);
+				}
+				variant = entry.variant;
+			} else if (campaign.variants) {
+				variant = assignVariant(campaign.id, recipient, campaign.variants, campaign.holdout);
+			}
+			total += urls.length;
+			if (total > config.maxLinksPerRequest) {
+				throw badRequest(`at most ${config.maxLinksPerRequest} links can be created in one request`, 'too_many_links');
+			}
+			urls.forEach((url, j) => {
+				const destination = parseDestination(url, `recipients[${i}].urls[${j}]`);
+				const key = `${recipient}\n${destination}`;
+				if (seen.has(key)) return;
+				seen.add(key);
+				requests.push({ recipient, destination, linkIndex: j, variant });
+			});
+		});
+
+		const stored = await createLinks(db, campaign.id, requests, expiresAt, nextCode);
+		res.json({
+			links: requests.map((r) => {
+				const link = stored.get(`${r.recipient}\n${r.destination}`)!;
+				return {
+					recipient: r.recipient,
+					url: r.destination,
+					code: link.code,
+					shortUrl: `${config.publicBaseUrl}/${link.code}`,
+					variant: link.variant,
+				};
+			}),
+		});
+	});
+
+	return router;
+}

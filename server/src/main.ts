@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './log';
+import { startServer } from './server';
+import type { AppConfig } from './app';
+
+function banner(config: AppConfig, url: string): string {
+	const lines = [
+		'',
+		`  SMS tracking server ready at ${url}`,
+		`  Short links:   ${config.publicBaseUrl}/<code>`,
+		`  Database:      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`,
+	];
+	// A key from the environment is the operator's secret and is never printed; the key this
+	// server generated for a local start is shown so the newcomer can paste it into n8n.
+	if (config.apiKeySource === 'file') lines.push(`  API key:       ${config.apiKeys[0]}   (stored in ${config.dataDir}/api-key)`);
+	else lines.push('  API key:       from API_KEY');
+	lines.push('  In n8n: create an "SMS Tracking API" credential with this URL and API key.', '');
+	return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+	let config: Config;
+	try {
+		config = loadConfig();
+	} catch (err) {
+		if (err instanceof ConfigError) {
+			process.stderr.write(`Configuration error: ${err.message}\n`);
+			process.exit(1);
+		}
+		throw err;
+	}
+	const log = createLogger(config.logLevel);
+	const server = await startServer(config, log);
+	process.stderr.write(banner(server.config, server.url));
+
+	let stopping = false;
+	const stop = async (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		log.info('shutting down', { signal });
+		await server.close();
+		process.exit(0);
+	};
+	process.on('SIGTERM', () => void stop('SIGTERM'));
+	process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+	process.stderr.write(`Failed to start: ${err?.message ?? err}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppConfig } from './app';
+import type { Config } from './config';
+import { createDatabase, type Database } from './db';
+import { startEmbeddedPostgres } from './db/embedded';
+import { migrate } from './db/migrate';
+import { createCodeGenerator } from './links/codes';
+import { createLogger, type Logger } from './log';
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	db: Database;
+	log: Logger;
+	config: AppConfig;
+	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
+	close(): Promise<void>;
+}
+
+/** Boots the whole server: database (embedded or external), migrations, app, listener. */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+	const closers: Array<() => Promise<void>> = [];
+	const runClosers = async () => {
+		for (const close of closers.reverse()) {
+			await close().catch((err) => log.error('shutdown step failed', { err }));
+		}
+	};
+
+	try {
+		let connectionString = config.databaseUrl;
+		if (!connectionString) {
+			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
+			closers.push(() => embedded.stop());
+			connectionString = embedded.connectionString;
+			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
+		}
+		await migrate(connectionString, log);
+		const db = createDatabase(connectionString, config.databasePoolSize, log);
+		closers.push(() => db.close());
+
+		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
+		let handler: RequestListener = (_req, res) => res.writeHead(503).end();
+		const server: Server = createServer((req, res) => handler(req, res));
+		server.keepAliveTimeout = 65_000;
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(config.port, config.host, () => resolve());
+		});
+		closers.push(() => closeHttpServer(server, config.shutdownTimeoutMs));
+
+		const port = (server.address() as AddressInfo).port;
+		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
+		handler = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
+		return { url, port, db, log, config: effective, close: runClosers };
+	} catch (err) {
+		await runClosers();
+		throw err;
+	}
+}
+
+function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			server.closeAllConnections();
+			resolve();
+		}, timeoutMs);
+		timer.unref();
+		server.close(() => {
+			clearTimeout(timer);
+			resolve();
+		});
+		server.closeIdleConnections();
+	});
+}
