@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startProcess, waitFor, type Started } from './processes';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TrackingServer {
+	url: string;
+	apiKey: string;
+	process: Started;
+	/** The tracking server's own API, as a user's script would call it. */
+	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }>;
+	stop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+	const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end();
+	}
+}
+
+/**
+ * Runs the built server (server/dist/main.js, as `npm start` does) on a fresh PostgreSQL database
+ * of its own, which it migrates at boot; the database is dropped again at stop.
+ */
+export async function startTrackingServer(logDir: string): Promise<TrackingServer> {
+	const database = `sms_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+	await admin((c) => c.query(`CREATE DATABASE ${database}`));
+	const databaseUrl = new URL(adminUrl);
+	databaseUrl.pathname = `/${database}`;
+	const apiKey = `sk_e2e_${randomBytes(18).toString('hex')}`;
+	const proc = startProcess({
+		name: 'tracking-server',
+		command: process.execPath,
+		args: [path.join(repoRoot, 'server/dist/main.js')],
+		env: {
+			PATH: process.env.PATH ?? '',
+			HOST: '127.0.0.1',
+			PORT: '0',
+			DATABASE_URL: databaseUrl.toString(),
+			API_KEY: apiKey,
+			LOG_LEVEL: 'info',
+			DATA_DIR: path.join(logDir, 'tracking-data'),
+		},
+		logDir,
+	});
+	const stop = async () => {
+		await proc.stop();
+		await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
+	};
+	let url: string;
+	try {
+		url = await waitFor(
+			'the tracking server to listen',
+			() => {
+				if (proc.exited()) throw new Error(`the tracking server exited:\n${proc.output()}`);
+				return /ready at (http:\/\/\S+)/.exec(proc.output())?.[1];
+			},
+			30_000,
+			100,
+		);
+	} catch (err) {
+		await stop();
+		throw err;
+	}
+	return {
+		url,
+		apiKey,
+		process: proc,
+		api: async (method, apiPath, body) => {
+			const res = await fetch(url + apiPath, {
+				method,
+				headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await res.text();
+			return { status: res.status, body: text ? JSON.parse(text) : undefined };
+		},
+		stop,
+	};
+}
