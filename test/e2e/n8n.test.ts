@@ -1,5 +1,11 @@
 import { startEnvironment, type Environment } from './harness/environment';
+import { abTestScenario } from './scenarios/ab-test';
+import { campaignScenario } from './scenarios/campaign';
+import { clickFollowUpScenario } from './scenarios/click-follow-up';
+import { conversionScenario } from './scenarios/conversion';
 import { harnessScenario } from './scenarios/harness';
+import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
+import { restartScenario } from './scenarios/restart';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
 // (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
@@ -18,3 +24,9 @@ afterAll(async () => {
 }, 120_000);
 
 harnessScenario(env);
+campaignScenario(env);
+clickFollowUpScenario(env);
+conversionScenario(env);
+abTestScenario(env);
+remindNonClickersScenario(env);
+restartScenario(env);
