@@ -54,6 +54,39 @@ export async function request<T = IDataObject>(
 	try {
 		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)) as T;
 	} catch (error) {
-		throw new NodeApiError(ctx.getNode(), error as JsonObject, itemIndex === undefined ? {} : { itemIndex });
+		const remote = remoteMessage(error);
+		const options = { ...(itemIndex === undefined ? {} : { itemIndex }), ...(remote ? { description: remote } : {}) };
+		if (error instanceof NodeApiError) {
+			// Already shaped by n8n: keep it, add the item index and the remote message.
+			if (itemIndex !== undefined) error.context.itemIndex = itemIndex;
+			if (remote) error.description = remote;
+			throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, options); // hands back the same error
+		}
+		throw new NodeApiError(ctx.getNode(), error as JsonObject, options);
 	}
+}
+
+/**
+ * The message a remote API put in its error body: the tracking server's {error:{code,message}},
+ * Twilio's {code, message, more_info} or seven.io's {error_text}. Undefined when there is none.
+ */
+function remoteMessage(error: unknown): string | undefined {
+	const err = error as { cause?: unknown; response?: { data?: unknown; body?: unknown }; errorResponse?: unknown } | undefined;
+	const cause = (err?.cause ?? err?.errorResponse ?? err) as { response?: { data?: unknown; body?: unknown } } | undefined;
+	let body = cause?.response?.data ?? cause?.response?.body ?? err?.response?.data ?? err?.response?.body;
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			return undefined;
+		}
+	}
+	if (typeof body !== 'object' || body === null) return undefined;
+	const data = body as { error?: { code?: unknown; message?: unknown } | string; message?: unknown; code?: unknown; error_text?: unknown };
+	if (typeof data.error === 'object' && data.error && typeof data.error.message === 'string') {
+		return typeof data.error.code === 'string' ? `${data.error.message} (${data.error.code})` : data.error.message;
+	}
+	if (typeof data.message === 'string') return data.code !== undefined ? `${data.message} (code ${String(data.code)})` : data.message;
+	if (typeof data.error_text === 'string') return data.error_text;
+	return undefined;
 }

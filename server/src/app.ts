@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import type { Database } from './db';
@@ -8,6 +9,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
+import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(messageRoutes(db, config));
+	api.use(abTestRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);
