@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import type { Database } from './db';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);
