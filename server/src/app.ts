@@ -3,6 +3,7 @@ import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import type { Database } from './db';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
+	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);
