@@ -35,5 +35,6 @@ const server = series(serverTypescript, parallel(serverPublic, conversionScript)
 
 exports.icons = icons;
 exports.server = server;
+exports.conversionScript = conversionScript;
 exports.build = parallel(icons, server);
 exports.default = exports.build;
