@@ -5,6 +5,7 @@ import { conversionPublicRoutes } from './conversions/public-routes';
 import { conversionApiRoutes } from './conversions/routes';
 import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
 	api.use(conversionApiRoutes({ ...deps, script }));
+	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);
