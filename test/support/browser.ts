@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's Chromium; never a downloaded browser. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -30,4 +30,16 @@ export function ensureChromium(): string {
 /** Launches headless Chromium through playwright-core. Close it in afterAll. */
 export async function launchBrowser(): Promise<Browser> {
 	return chromium.launch({ executablePath: ensureChromium(), args: chromiumFlags, headless: true, timeout: 60_000 });
+}
+
+/**
+ * What a recipient's phone sends. Headless Chromium's own user agent says "HeadlessChrome", which
+ * the redirect rightly classifies as a bot; a recipient tapping a link is a phone browser.
+ */
+export const phoneUserAgent =
+	'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+
+/** A fresh browser context (own cookies and storage) that looks like a recipient's phone. */
+export function newPhoneContext(browser: Browser): Promise<BrowserContext> {
+	return browser.newContext({ userAgent: phoneUserAgent, viewport: { width: 412, height: 915 } });
 }
