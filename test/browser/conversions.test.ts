@@ -94,7 +94,10 @@ describe('t.js on a landing page', () => {
 			// A later page without sms_cid in its URL: the script remembered the click id.
 			await page.goto(`${site.url}/thanks`);
 			expect(await page.evaluate(() => (window as any).smsTracking.clickId())).toBe(clickId);
-			expect(await page.evaluate(() => JSON.parse(localStorage.getItem('sms_cid')!).id)).toBe(clickId);
+			const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('sms_cid')!));
+			expect(saved.id).toBe(clickId);
+			expect(saved.expires - Date.now()).toBeGreaterThan(29.9 * 86_400_000); // default lifetime: 30 days
+			expect(saved.expires - Date.now()).toBeLessThan(30.1 * 86_400_000);
 			expect(await fireBeacon(page, '#purchase')).toBe(201);
 			const rows = await waitForConversions(server, link.campaignId, 2);
 			expect(rows[1]).toMatchObject({ conversion_name: 'purchase', value: 24.5, click_id: clickId, code: link.code });

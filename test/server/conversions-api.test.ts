@@ -168,7 +168,7 @@ test('when the tracking code is asked for, then it names this server\'s script, 
 	expect(res.body.collectUrl).toBe('https://go.shop.example/collect');
 	expect(res.body.pixelUrl).toBe('https://go.shop.example/c.gif?name=order&value=19.5&currency=USD');
 	expect(res.body.script).toContain(`<script src="${res.body.scriptUrl}" async></script>`);
-	expect(res.body.conversion).toBe(`<script>smsTracking.conversion({ name: "order", value: 19.5, currency: "USD", idempotencyKey: 'ORDER-ID' });</script>`);
+	expect(res.body.conversion).toBe(`<script>smsTracking.conversion({ name: "order", value: 19.5, currency: "USD", idempotencyKey: "ORDER-ID" });</script>`);
 	expect(res.body.pixel).toContain('src="https://go.shop.example/c.gif?name=order&amp;value=19.5&amp;currency=USD"');
 	expect(res.body.snippet).toContain(res.body.script);
 	// The version in the snippet is the one this server serves with a long cache lifetime.
@@ -179,4 +179,11 @@ test('when the tracking code is asked for, then it names this server\'s script, 
 test('when the tracking code is asked for with a bad currency, then it is a 400', async () => {
 	const res = await server.api('GET', '/api/v1/tracking-code?currency=ZZZZ');
 	expect(res.status).toBe(400);
+});
+
+test('when the README shows the tracking code, then it is exactly what the endpoint gives for that domain', async () => {
+	const { readFileSync } = await import('node:fs');
+	const readme = readFileSync(`${__dirname}/../../README.md`, 'utf8');
+	const code = (await server.api('GET', '/api/v1/tracking-code')).body;
+	expect(readme).toContain(code.snippet.replace(`?v=${code.version}`, '?v=<version>'));
 });

@@ -88,6 +88,12 @@ describe('tracking code', () => {
 		expect(code.conversion).toContain('"\\u003c/script>\\u003cb>"');
 		expect(code.pixel).not.toContain('<b>');
 	});
+
+	test('when the click cookie lives other than 30 days, then the script tag tells t.js to keep the click id as long', () => {
+		const example = { name: 'purchase', value: '1', currency: 'EUR' };
+		expect(trackingCode('https://go.shop.example', 'v1', example, 90).script).toContain('<script src="https://go.shop.example/t.js?v=v1" data-cookie-days="90" async>');
+		expect(trackingCode('https://go.shop.example', 'v1', example, 30).script).toContain('<script src="https://go.shop.example/t.js?v=v1" async>');
+	});
 });
 
 describe('configuration', () => {

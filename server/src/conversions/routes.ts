@@ -12,7 +12,7 @@ import { parseClickId, parseCurrency, parseDetails, parseName, parseValue } from
 
 export interface ConversionApiDeps {
 	db: Database;
-	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode'>;
+	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'redirect'>;
 	script: TrackingScript;
 }
 
@@ -46,7 +46,7 @@ export function conversionApiRoutes({ db, config, script }: ConversionApiDeps): 
 			value: req.query.value === undefined ? '49.9' : (parseValue(req.query.value) ?? '0'),
 			currency: req.query.currency === undefined ? 'EUR' : (parseCurrency(req.query.currency) ?? 'EUR'),
 		};
-		res.json(trackingCode(config.publicBaseUrl, script.version, example));
+		res.json(trackingCode(config.publicBaseUrl, script.version, example, config.redirect.clickCookieDays));
 	});
 
 	return router;
