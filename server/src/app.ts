@@ -2,6 +2,9 @@ import express, { type Express } from 'express';
 import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
+import { conversionPublicRoutes } from './conversions/public-routes';
+import { conversionApiRoutes } from './conversions/routes';
+import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
@@ -33,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	const script = loadTrackingScript();
+	app.use(conversionPublicRoutes({ ...deps, script }));
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
@@ -41,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
+	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 
