@@ -15,6 +15,7 @@ import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
+import { statsRoutes } from './stats/routes';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
 export type AppConfig = Config & { publicBaseUrl: string };
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(abTestRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
+	api.use(statsRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);
