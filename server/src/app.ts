@@ -9,6 +9,7 @@ import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
 import type { Logger } from './log';
+import { webhookRoutes } from './webhooks/routes';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
 export type AppConfig = Config & { publicBaseUrl: string };
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
 
 	app.use(notFoundHandler);

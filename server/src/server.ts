@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { startDispatcher } from './webhooks/dispatcher';
 
 export interface RunningServer {
 	url: string;
@@ -53,6 +54,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
 		handler = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		if (config.webhookDispatcher) {
+			const dispatcher = startDispatcher(db, log, {
+				concurrency: config.webhookConcurrency,
+				timeoutMs: config.webhookTimeoutMs,
+				retrySchedule: config.webhookRetrySchedule,
+				pollMs: config.webhookPollMs,
+				publicBaseUrl: effective.publicBaseUrl,
+			});
+			closers.push(() => dispatcher.stop());
+		}
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
 		return { url, port, db, log, config: effective, close: runClosers };
 	} catch (err) {
