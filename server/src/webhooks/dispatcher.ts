@@ -23,6 +23,8 @@ export interface Dispatcher {
 const channel = 'webhook_deliveries';
 const flushEvery = 200;
 const flushAfterMs = 5;
+/** Poll interval when LISTEN/NOTIFY is not available: keeps the lag of new deliveries well under a second. */
+const fallbackPollMs = 200;
 
 /**
  * Sends the webhook outbox. One loop claims due deliveries in batches into free slots (at most
@@ -120,7 +122,7 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 		while (running) {
 			const free = options.concurrency - inFlight;
 			if (free < refillAt && inFlight > 0) {
-				await sleep(options.pollMs);
+				await sleep(options.timeoutMs);
 				woken = false;
 				continue;
 			}
@@ -142,7 +144,7 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 			}
 			if (rows.length === free) continue;
 			// Nothing more due now: sleep until the next retry is due, new work is notified, or a slot frees.
-			let wait = options.pollMs;
+			let wait = notified ? options.pollMs : Math.min(options.pollMs, fallbackPollMs);
 			if (rows.length === 0) {
 				const next = await msUntilNextDue(db).catch(() => undefined);
 				if (next !== undefined) wait = Math.min(wait, Math.max(10, next));
@@ -151,21 +153,34 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 		}
 	};
 
-	// LISTEN on a dedicated connection, re-established after a database outage.
+	// LISTEN on a dedicated connection, re-established after a database outage. A probe proves that
+	// notifications arrive; where they do not (the embedded PGlite's socket server drops them), the
+	// loop polls every fallbackPollMs instead, which is a cheap index look-up.
 	let listener: PoolClient | undefined;
+	let notified = false;
 	const listen = async () => {
 		while (running && !listener) {
 			try {
 				const client = await db.connect();
-				client.on('notification', wake);
+				const probe = `probe-${Math.random().toString(36).slice(2)}`;
+				let probed: () => void = () => undefined;
+				const arrived = new Promise<void>((resolve) => (probed = resolve));
+				client.on('notification', (msg) => {
+					if (msg.payload === probe) probed();
+					wake();
+				});
 				client.on('error', (err) => {
 					log.warn('webhook LISTEN connection lost', { err });
 					client.release(err);
+					notified = false;
 					if (listener === client) listener = undefined;
 					if (running) setTimeout(() => void listen(), options.pollMs);
 				});
 				await client.query(`LISTEN ${channel}`);
 				listener = client;
+				await db.query('SELECT pg_notify($1, $2)', [channel, probe]);
+				notified = await Promise.race([arrived.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
+				if (!notified) log.info('database notifications do not arrive; webhook dispatcher polls', { everyMs: fallbackPollMs });
 				wake();
 			} catch (err) {
 				log.warn('webhook LISTEN failed; polling', { err });
