@@ -25,6 +25,16 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
 	trustProxy: string | boolean;
+	/** Whether this process sends webhook deliveries (several processes may; each claims its own). */
+	webhookDispatcher: boolean;
+	/** Most webhook requests in flight at once per process. */
+	webhookConcurrency: number;
+	/** Per-attempt limit for a webhook request (connect, send, answer). */
+	webhookTimeoutMs: number;
+	/** Delays before the 2nd, 3rd, … attempt (ms); the delivery fails after the last one. */
+	webhookRetrySchedule: number[];
+	/** Safety-net poll for due deliveries; new work wakes the dispatcher at once via LISTEN/NOTIFY. */
+	webhookPollMs: number;
 	/** Landing-page origins allowed to post conversions from t.js with CORS (empty: any origin, no CORS headers). */
 	allowedOrigins: string[];
 	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
@@ -152,6 +162,30 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	};
 }
 
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "5s,5m,30m,2h" → milliseconds each; a bare number is milliseconds. */
+export function parseDurations(name: string, raw: string): number[] {
+	const values = raw.split(',').map((part) => {
+		const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(part);
+		if (!match) throw new ConfigError(`${name} must be a comma-separated list of durations such as 5s,5m,2h; got "${raw}"`);
+		return Math.round(Number(match[1]) * durationUnits[match[2] ?? 'ms']);
+	});
+	if (values.length > 50) throw new ConfigError(`${name} may list at most 50 delays`);
+	return values;
+}
+
+/** The Standard Webhooks example schedule: 10 attempts over about three days. */
+export const defaultWebhookRetrySchedule = '5s,5m,30m,2h,5h,10h,14h,20h,24h';
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+	const raw = (env[name] ?? '').trim().toLowerCase();
+	if (raw === '') return fallback;
+	if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+	if (['off', 'false', '0', 'no'].includes(raw)) return false;
+	throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
+}
+
 function readOrCreateApiKey(dataDir: string): string {
 	const file = path.join(dataDir, 'api-key');
 	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -216,5 +250,10 @@ export function loadConfig(env: Env = process.env): Config {
 		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
 		collectRateLimit: integer(env, 'COLLECT_RATE_LIMIT', 60, 1, 1_000_000),
 		redirect: loadRedirectConfig(env, dataDir),
+		webhookDispatcher: onOff(env, 'WEBHOOK_DISPATCHER', true),
+		webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000),
+		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
+		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
+		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),
 	};
 }

@@ -1,0 +1,88 @@
+import { campaignWithLink, storeEvents } from '../../support/events';
+import { startTestServer, type TestServer } from '../../support/server';
+import { startReceiver, type Receiver } from '../../support/webhook-receiver';
+
+// The safety-net poll is a minute here: every prompt delivery below proves the NOTIFY wake-up.
+const env = { WEBHOOK_RETRY_SCHEDULE: '100ms,100ms', WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_POLL_MS: '60000' };
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterAll(async () => {
+	for (const x of open.reverse()) await x.close();
+});
+
+async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
+	const value = await x;
+	open.push(value);
+	return value;
+}
+
+function countById(receiver: Receiver): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const r of receiver.received) {
+		const id = String(r.headers['webhook-id']);
+		counts.set(id, (counts.get(id) ?? 0) + 1);
+	}
+	return counts;
+}
+
+test('when two servers dispatch from one database, then each event is delivered exactly once', async () => {
+	const a = await track(startTestServer(env));
+	const b = await track(startTestServer({ ...env, DATABASE_URL: a.databaseUrl }));
+	const hook = await track(startReceiver(() => ({ status: 200 })));
+	const { campaignId, link } = await campaignWithLink(a);
+	await a.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click', 'view'], campaignId });
+
+	// Events arrive through both processes, in small batches, as redirects would store them.
+	const total = 400;
+	for (let i = 0; i < total; i += 20) {
+		const server: TestServer = (i / 20) % 2 === 0 ? a : b;
+		await storeEvents(server, Array.from({ length: 20 }, () => ({ type: 'view' as const, campaignId, code: link.code })));
+	}
+	await hook.waitFor(total);
+	await new Promise((r) => setTimeout(r, 500)); // room for any duplicate to show up
+	const counts = countById(hook);
+	expect(counts.size).toBe(total);
+	expect([...counts.values()].every((n) => n === 1)).toBe(true);
+	const [row] = await a.sql<{ delivered: number; pending: number }>(
+		`SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*) FILTER (WHERE status <> 'delivered')::int AS pending
+		 FROM webhook_deliveries`,
+	);
+	expect(row).toEqual({ delivered: total, pending: 0 });
+});
+
+test('when the server restarts in the middle of a backlog, then every delivery arrives and none is lost', async () => {
+	// A slow receiver and little concurrency keep a backlog when the first server stops.
+	const slow = { ...env, WEBHOOK_CONCURRENCY: '4' };
+	const first = await startTestServer(slow);
+	const hook = await track(startReceiver(() => ({ status: 200 })));
+	const { campaignId, link } = await campaignWithLink(first);
+	await first.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
+	const total = 300;
+	await storeEvents(first, Array.from({ length: total }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `restart${i}` })));
+	await hook.waitFor(20);
+	await first.close();
+	const sentBeforeRestart = hook.received.length;
+	expect(sentBeforeRestart).toBeLessThan(total);
+
+	const second = await track(startTestServer({ ...slow, DATABASE_URL: first.databaseUrl }));
+	await hook.waitFor(total);
+	await new Promise((r) => setTimeout(r, 300));
+	const counts = countById(hook);
+	expect(counts.size).toBe(total);
+	// A graceful stop finishes what it has in flight and records it: nothing is sent twice either.
+	expect(hook.received).toHaveLength(total);
+	const [{ delivered }] = await second.sql<{ delivered: number }>(`SELECT count(*)::int AS delivered FROM webhook_deliveries WHERE status = 'delivered'`);
+	expect(delivered).toBe(total);
+});
+
+test('when the dispatcher is switched off, then that process sends nothing and another one does', async () => {
+	const quiet = await track(startTestServer({ ...env, WEBHOOK_DISPATCHER: 'off' }));
+	const hook = await track(startReceiver(() => ({ status: 200 })));
+	const { campaignId, link } = await campaignWithLink(quiet);
+	await quiet.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
+	await storeEvents(quiet, [{ type: 'click', campaignId, code: link.code }]);
+	await new Promise((r) => setTimeout(r, 500));
+	expect(hook.received).toHaveLength(0);
+	await track(startTestServer({ ...env, DATABASE_URL: quiet.databaseUrl }));
+	await hook.waitFor(1);
+});
