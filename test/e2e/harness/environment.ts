@@ -70,6 +70,10 @@ export async function startEnvironment(): Promise<Environment> {
 				baseUrl: tracking.url,
 				apiKey: tracking.apiKey,
 			}),
+			smsTrackingSevenApi: await n8n.createCredential('seven.io account', 'smsTrackingSevenApi', {
+				apiKey: seven.apiKey,
+				baseUrl: seven.url,
+			}),
 		};
 		process.stderr.write(`[e2e] n8n ${n8n.url}, tracking server ${tracking.url}, logs in ${logDir}\n`);
 		return { runDir, n8n, tracking, seven, receiver, credentials, stop };
