@@ -69,7 +69,7 @@ export class N8n {
 			N8N_HOST: '127.0.0.1',
 			N8N_PORT: String(this.port),
 			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${this.url}/`,
+			N8N_WEBHOOK_URL: `${this.url}/`,
 			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
 			N8N_SECURE_COOKIE: 'false',
 			DB_TYPE: 'sqlite',

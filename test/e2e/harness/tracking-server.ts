@@ -25,13 +25,27 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 	}
 }
 
+/** Drops databases that runs killed before their clean-up left behind (older than an hour). */
+async function dropStaleDatabases(client: Client): Promise<void> {
+	const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sms\\_e2e\\_%'");
+	for (const { datname } of rows) {
+		const created = parseInt(datname.split('_')[2] ?? '', 36);
+		if (Number.isFinite(created) && Date.now() - created > 3_600_000) {
+			await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+		}
+	}
+}
+
 /**
  * Runs the built server (server/dist/main.js, as `npm start` does) on a fresh PostgreSQL database
  * of its own, which it migrates at boot; the database is dropped again at stop.
  */
 export async function startTrackingServer(logDir: string): Promise<TrackingServer> {
 	const database = `sms_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-	await admin((c) => c.query(`CREATE DATABASE ${database}`));
+	await admin(async (c) => {
+		await dropStaleDatabases(c);
+		await c.query(`CREATE DATABASE ${database}`);
+	});
 	const databaseUrl = new URL(adminUrl);
 	databaseUrl.pathname = `/${database}`;
 	const apiKey = `sk_e2e_${randomBytes(18).toString('hex')}`;
