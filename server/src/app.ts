@@ -3,6 +3,7 @@ import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import type { Database } from './db';
+import { deliveryReportRoutes } from './delivery-reports/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
 	app.use('/api/v1', api);
+	app.use(deliveryReportRoutes(db, config));
 
 	app.use(notFoundHandler);
 	app.use(errorHandler(log));
