@@ -21,6 +21,7 @@ test('when a seeded campaign is evaluated, then the totals are the known answers
 		delivered: 2, // a1 by message status, b1 by a delivery report event
 		failed: 2,
 		views: 2,
+		uniqueViewers: 2,
 		clicks: 6, // a1 clicked three times
 		uniqueClickers: 4,
 		ctr: 4 / 6,
@@ -42,12 +43,12 @@ test('when a seeded campaign is evaluated, then each variant and the hold-out ha
 	expect(body.variants.map((v: any) => v.variant)).toEqual(['A', 'B', 'holdout']);
 	const [a, b, holdout] = body.variants;
 	expect(a).toEqual({
-		variant: 'A', recipients: 4, sent: 4, delivered: 1, failed: 1, views: 2, clicks: 4, uniqueClickers: 2, ctr: 0.5,
+		variant: 'A', recipients: 4, sent: 4, delivered: 1, failed: 1, views: 2, uniqueViewers: 2, clicks: 4, uniqueClickers: 2, ctr: 0.5,
 		conversions: 1, uniqueConverters: 1, conversionRate: 0.25, conversionRateOfClickers: 0.5, revenue: 49.9, cost: 0.4,
 		roi: 123.75, segments: 8,
 	});
 	expect(b).toEqual({
-		variant: 'B', recipients: 3, sent: 2, delivered: 1, failed: 1, views: 0, clicks: 1, uniqueClickers: 1, ctr: 0.5,
+		variant: 'B', recipients: 3, sent: 2, delivered: 1, failed: 1, views: 0, uniqueViewers: 0, clicks: 1, uniqueClickers: 1, ctr: 0.5,
 		conversions: 3, uniqueConverters: 1, conversionRate: 0.5, conversionRateOfClickers: 1, revenue: 25, cost: 0.1,
 		roi: 249, segments: 2,
 	});
