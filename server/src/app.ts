@@ -12,6 +12,7 @@ import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
+import { statsRoutes } from './stats/routes';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
 export type AppConfig = Config & { publicBaseUrl: string };
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
+	api.use(statsRoutes(db));
 	app.use('/api/v1', api);
 	app.use(deliveryReportRoutes(db, config));
 
