@@ -153,3 +153,31 @@ export async function runNode({ parameters, items, credentials, continueOnFail }
 	const error = (task?.error ?? run.data.resultData.error) as NodeRun['error'];
 	return { outputs: (task?.data?.main as INodeExecutionData[][] | undefined) ?? [], error, run };
 }
+
+/**
+ * Runs a credential type's `test` request the way n8n's credential test does: its expressions
+ * resolved against the credential data, the type's `authenticate` applied, then real HTTP.
+ */
+export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<{ status: number; body: unknown }> {
+	const credentialType = credentialTypes[type];
+	const node: INode = { id: 'c', name: 'Credential test', type: 'n8n-nodes-sms-tracking.smsTracking', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ id: 'cred', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const spec = credentialType.test!.request;
+	const base = String(resolve(spec.baseURL ?? '', data, workflow, node));
+	const url = `${base}${String(resolve(spec.url ?? '', data, workflow, node))}`;
+	const options = (await new TestCredentialsHelper({}).authenticate(data, type, { url, method: spec.method ?? 'GET', headers: {} }, workflow, node)) as IHttpRequestOptions & {
+		auth?: { username: string; password: string };
+	};
+	const headers: Record<string, string> = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k, String(v)]));
+	if (options.auth) headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
+	const qs = new URLSearchParams(Object.entries((spec.qs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])).toString();
+	const res = await fetch(qs ? `${url}?${qs}` : url, { method: options.method, headers });
+	const text = await res.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// keep text
+	}
+	return { status: res.status, body };
+}
