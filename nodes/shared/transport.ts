@@ -58,11 +58,15 @@ export async function request<T = IDataObject>(
 		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)) as T;
 	} catch (error) {
 		const remote = remoteMessage(error);
-		const options = { ...(itemIndex === undefined ? {} : { itemIndex }), ...(remote ? { description: remote } : {}) };
+		const options = { ...(itemIndex === undefined ? {} : { itemIndex }), ...(remote ? { message: remote } : {}) };
 		if (error instanceof NodeApiError) {
 			// Already shaped by n8n: keep it, add the item index and the remote message.
 			if (itemIndex !== undefined) error.context.itemIndex = itemIndex;
-			if (remote) error.description = remote;
+			if (remote) {
+				// The remote API's own words are the useful message; n8n's generic HTTP text moves to the description.
+				error.description = error.message;
+				error.message = remote;
+			}
 			throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, options); // hands back the same error
 		}
 		throw new NodeApiError(ctx.getNode(), error as JsonObject, options);

@@ -7,6 +7,7 @@ import { conversionApiRoutes } from './conversions/routes';
 import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { eventRoutes } from './events/routes';
+import { deliveryReportRoutes } from './delivery-reports/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(statsRoutes(db));
 	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
+	app.use(deliveryReportRoutes(db, config));
 
 	app.use(notFoundHandler);
 	app.use(errorHandler(log));

@@ -25,6 +25,10 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
 	trustProxy: string | boolean;
+	/** Twilio auth tokens that sign status callbacks (several: one per account or during rotation); empty: endpoint off. */
+	twilioAuthTokens: string[];
+	/** Secret that seven.io's delivery-report URL must carry (?token=); absent: endpoint off. */
+	sevenWebhookToken?: string;
 	/** Whether this process sends webhook deliveries (several processes may; each claims its own). */
 	webhookDispatcher: boolean;
 	/** Most webhook requests in flight at once per process. */
@@ -230,6 +234,15 @@ export function loadConfig(env: Env = process.env): Config {
 	const trustProxyRaw = env.TRUST_PROXY ?? '';
 	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;
 
+	const twilioAuthTokens = (env.TWILIO_AUTH_TOKEN ?? '')
+		.split(',')
+		.map((token) => token.trim())
+		.filter(Boolean);
+	const sevenWebhookToken = env.SEVEN_WEBHOOK_TOKEN?.trim() || undefined;
+	if (sevenWebhookToken && !/^[A-Za-z0-9_-]{16,200}$/.test(sevenWebhookToken)) {
+		throw new ConfigError('SEVEN_WEBHOOK_TOKEN must be 16 to 200 letters, digits, - or _');
+	}
+
 	return {
 		port,
 		host,
@@ -255,5 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
 		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
 		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
 		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),
+		twilioAuthTokens,
+		sevenWebhookToken,
 	};
 }

@@ -70,7 +70,7 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 	});
 
 	const empty: MetricsRow = {
-		total: true, variant: null, recipients: 0, sent: 0, delivered: 0, failed: 0, views: 0, clicks: 0, uniqueClickers: 0,
+		total: true, variant: null, recipients: 0, sent: 0, delivered: 0, failed: 0, views: 0, uniqueViewers: 0, clicks: 0, uniqueClickers: 0,
 		conversions: 0, uniqueConverters: 0, convertedClickers: 0, revenue: 0, segments: 0, medianSecondsToFirstClick: null,
 	};
 	const totalRow = result.metrics?.find((m) => m.total) ?? empty;

@@ -5,6 +5,8 @@ export interface Metrics {
 	delivered: number;
 	failed: number;
 	views: number;
+	/** Recipients whose phone rendered a link preview (not part of the agreed shape; used by the funnel). */
+	uniqueViewers: number;
 	clicks: number;
 	uniqueClickers: number;
 	ctr: number | null;
@@ -27,6 +29,7 @@ export interface MetricsRow {
 	delivered: number;
 	failed: number;
 	views: number;
+	uniqueViewers: number;
 	clicks: number;
 	uniqueClickers: number;
 	conversions: number;
@@ -57,6 +60,7 @@ export function toMetrics(row: MetricsRow, costPerSegment: number | null): Metri
 		delivered: Number(row.delivered),
 		failed: Number(row.failed),
 		views: Number(row.views),
+		uniqueViewers: Number(row.uniqueViewers),
 		clicks: Number(row.clicks),
 		uniqueClickers: Number(row.uniqueClickers),
 		ctr: ratio(Number(row.uniqueClickers), base),

@@ -104,6 +104,7 @@ metrics AS (
          count(*) FILTER (WHERE delivered) AS delivered,
          count(*) FILTER (WHERE failed) AS failed,
          coalesce(sum(views), 0) AS views,
+         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
          coalesce(sum(clicks), 0) AS clicks,
          count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
          coalesce(sum(conversions), 0) AS conversions,
