@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeSeven, type FakeSeven } from './fake-seven';
+import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
 import { N8n, type Installed } from './n8n';
 import { installCommunityPackage } from './package';
 import { startReceiver, type Receiver } from './receiver';

@@ -1,12 +1,10 @@
-/** Real user agents, as phones and preview fetchers send them. */
+import { userAgents as known } from '../../support/user-agents';
+
+/** The user agents the scenarios browse with: phones, and iMessage's link-preview fetcher. */
 export const userAgents = {
-	iPhoneSafari:
-		'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-	androidChrome:
-		'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36',
-	/** iMessage's link-preview fetcher: one fixed UA naming both facebookexternalhit and Twitterbot. */
-	iMessagePreview:
-		'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
+	iPhoneSafari: known.safariIphone,
+	androidChrome: known.chromeAndroid,
+	iMessagePreview: known.iMessage,
 };
 
 /** A GET of a short link as a phone would make it (the redirect is not followed). */

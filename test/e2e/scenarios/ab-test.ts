@@ -14,7 +14,7 @@ export function abTestScenario(env: () => Environment): void {
 	describe('A/B test, then the winner (examples/ab-test-send.json, examples/ab-test-winner.json)', () => {
 		test('when B gets more clicks, then Pick Winner returns B and the hold-out is sent B’s text', async () => {
 			const { n8n, seven, tracking, credentials } = env();
-			const before = seven.sent.length;
+			const before = seven.received.length;
 			const sendId = await n8n.createWorkflow(loadExample('ab-test-send.json', credentials));
 			await n8n.executeCli(sendId);
 			const [sendRun] = await n8n.waitForExecutions(sendId, 1);
@@ -27,7 +27,7 @@ export function abTestScenario(env: () => Environment): void {
 			for (const item of heldItems) expect(item).toMatchObject({ variant: 'holdout', status: 'holdout' });
 
 			// The provider got the variants' texts, and nothing for the hold-out.
-			const texts = seven.sent.slice(before);
+			const texts = seven.received.slice(before);
 			expect(texts).toHaveLength(sentItems.length);
 			const byVariant = { A: texts.filter((s) => s.text.startsWith(textA)), B: texts.filter((s) => s.text.startsWith(textB)) };
 			expect(byVariant.A.length + byVariant.B.length).toBe(texts.length);
@@ -46,7 +46,7 @@ export function abTestScenario(env: () => Environment): void {
 				return res.status === 200 && res.body.totals.uniqueClickers === byVariant.B.length + 1;
 			}, 15_000);
 
-			const beforeWinner = seven.sent.length;
+			const beforeWinner = seven.received.length;
 			const winnerId = await n8n.createWorkflow(
 				loadExample('ab-test-winner.json', credentials, {
 					REPLACE_WITH_CAMPAIGN_ID: campaignId,
@@ -61,8 +61,9 @@ export function abTestScenario(env: () => Environment): void {
 			expect(pick.pValue).toBeLessThan(0.05);
 			expect(nodeOutput(winnerRun, 'Hold-out').map((r) => r.recipient).sort()).toEqual(heldItems.map((item) => item.recipient).sort());
 
-			const toHoldout = seven.sent.slice(beforeWinner);
+			const toHoldout = seven.received.slice(beforeWinner);
 			expect(toHoldout.map((s) => s.to.replace(/^\+/, '')).sort()).toEqual([...held].sort());
+			expect(seven.violations).toEqual([]);
 			for (const sms of toHoldout) {
 				expect(sms.text.startsWith(textB)).toBe(true);
 				expect(shortLinksIn(sms.text, tracking.url)).toHaveLength(1);

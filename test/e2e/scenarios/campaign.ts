@@ -8,7 +8,7 @@ export function campaignScenario(env: () => Environment): void {
 	describe('campaign with tracking (examples/campaign-with-tracking.json)', () => {
 		test('when the campaign workflow runs, then the provider gets one text per recipient with a short link of its own, and a click shows in the stats', async () => {
 			const { n8n, seven, tracking, credentials } = env();
-			const before = seven.sent.length;
+			const before = seven.received.length;
 			const id = await n8n.createWorkflow(loadExample('campaign-with-tracking.json', credentials));
 			await n8n.executeCli(id);
 
@@ -24,8 +24,8 @@ export function campaignScenario(env: () => Environment): void {
 				['+4915112340003', 'sent'],
 			]);
 
-			const texts = seven.sent.slice(before);
-			expect(seven.rejected).toEqual([]);
+			const texts = seven.received.slice(before);
+			expect(seven.violations).toEqual([]);
 			expect(texts.map((sms) => sms.to.replace(/^\+/, '')).sort()).toEqual(['4915112340001', '4915112340002', '4915112340003']);
 			for (const sms of texts) expect(sms.from).toBe('MyShop');
 			expect(texts.find((sms) => sms.to.endsWith('0001'))?.text).toMatch(/^Hi Ada, our spring sale is on/);

@@ -11,7 +11,7 @@ export function remindNonClickersScenario(env: () => Environment): void {
 	describe('no click after a wait (examples/remind-non-clickers.json)', () => {
 		test('when two of four recipients click during the wait, then exactly the other two are listed and reminded', async () => {
 			const { n8n, seven, tracking, credentials } = env();
-			const before = seven.sent.length;
+			const before = seven.received.length;
 			const id = await n8n.createWorkflow(
 				loadExample('remind-non-clickers.json', credentials, { '"amount": 24': '"amount": 20', '"unit": "hours"': '"unit": "seconds"' }),
 			);
@@ -19,7 +19,7 @@ export function remindNonClickersScenario(env: () => Environment): void {
 			run.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
 
 			const invitations = await waitFor('four invitations', () => {
-				const found = seven.sent.slice(before);
+				const found = seven.received.slice(before);
 				return found.length >= 4 ? found : undefined;
 			}, 60_000, 100);
 			const clickers = invitations.filter((sms) => /Hi (Ada|Grace),/.test(sms.text));
@@ -41,8 +41,9 @@ export function remindNonClickersScenario(env: () => Environment): void {
 				['+4915112340003', 'sent'],
 				['+4915112340004', 'sent'],
 			]);
-			const reminders = seven.sent.slice(before + 4);
+			const reminders = seven.received.slice(before + 4);
 			expect(reminders.map((s) => s.to.replace(/^\+/, '')).sort()).toEqual(['4915112340003', '4915112340004']);
+			expect(seven.violations).toEqual([]);
 			for (const sms of reminders) expect(sms.text).toMatch(/^Reminder: our webinar/);
 		}, 180_000);
 	});
