@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
 import { N8n, type Installed } from './n8n';
+import { releaseWatchdog } from './processes';
 import { installCommunityPackage } from './package';
 import { startReceiver, type Receiver } from './receiver';
 import { startTrackingServer, type TrackingServer } from './tracking-server';
@@ -50,6 +51,7 @@ export async function startEnvironment(): Promise<Environment> {
 	const stop = async () => {
 		for (const fn of stops.reverse()) await fn().catch(() => undefined);
 		stops.length = 0;
+		releaseWatchdog();
 	};
 	try {
 		const seven = await startFakeSeven();

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports';
 import { startProcess, waitFor, type Started } from './processes';
@@ -212,30 +211,19 @@ export class N8n {
 	 * process on the same database, with its own task-runner port); resolves with its output.
 	 */
 	async executeCli(workflowId: string): Promise<string> {
-		const env = this.environment({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-		return new Promise((resolve, reject) => {
-			const child = spawn(this.installed.node, [this.installed.n8nBin, 'execute', `--id=${workflowId}`], {
-				cwd: this.userFolder,
-				env,
-				stdio: ['ignore', 'pipe', 'pipe'],
-				detached: true,
-			});
-			let out = '';
-			child.stdout.on('data', (c) => (out += c));
-			child.stderr.on('data', (c) => (out += c));
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid!, 'SIGKILL');
-				} catch {
-					// gone
-				}
-			}, 120_000);
-			child.once('exit', (code) => {
-				clearTimeout(timer);
-				writeFileSync(path.join(this.logDir, `execute-${workflowId}-${Date.now()}.log`), out);
-				if (code === 0) resolve(out);
-				else reject(new Error(`n8n execute --id=${workflowId} exited with ${code}:\n${out.slice(-4000)}`));
-			});
+		const proc = startProcess({
+			name: `execute-${workflowId}`,
+			command: this.installed.node,
+			args: [this.installed.n8nBin, 'execute', `--id=${workflowId}`],
+			env: this.environment({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) }),
+			cwd: this.userFolder,
+			logDir: this.logDir,
 		});
+		const timeout = setTimeout(() => void proc.stop(1_000), 150_000);
+		const code = await proc.exit();
+		clearTimeout(timeout);
+		await proc.stop();
+		if (code !== 0) throw new Error(`n8n execute --id=${workflowId} exited with ${code}; see ${proc.logFile}:\n${proc.output().slice(-4000)}`);
+		return proc.output();
 	}
 }

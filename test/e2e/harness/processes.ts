@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** A process this harness started in its own process group, stopped by that group's id. */
@@ -11,11 +11,14 @@ export interface Started {
 	/** Everything the process printed so far (kept in memory too, for readiness checks and errors). */
 	output(): string;
 	exited(): boolean;
+	/** Resolves with the exit code (null after a signal) once the process has exited. */
+	exit(): Promise<number | null>;
 	/** SIGTERM to the whole group, then SIGKILL after graceMs; resolves when the leader has exited. */
 	stop(graceMs?: number): Promise<void>;
 }
 
 const running = new Set<Started>();
+let groupsFile: string | undefined;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
 	try {
@@ -26,19 +29,25 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Last resort when the test process itself ends (a crash, Ctrl-C, jest's forced exit): every group
- * still running is killed synchronously, so nothing this harness started outlives it.
+ * The process groups still running are listed in a file that a detached watchdog reads when the
+ * test process is gone without cleaning up (killed, crashed, interrupted): it then stops them.
  */
-function killAllNow(): void {
-	for (const started of running) killGroup(started.pid, 'SIGKILL');
-	running.clear();
+function recordGroups(logDir: string): void {
+	if (!groupsFile) {
+		groupsFile = path.join(logDir, 'process-groups');
+		writeFileSync(groupsFile, '');
+		spawn(process.execPath, [path.join(__dirname, 'watchdog.js'), String(process.pid), groupsFile], {
+			detached: true,
+			stdio: 'ignore',
+		}).unref();
+	}
+	writeFileSync(groupsFile, [...running].map((s) => s.pid).join('\n'));
 }
-process.once('exit', killAllNow);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-	process.once(signal, () => {
-		killAllNow();
-		process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-	});
+
+/** Called when the harness stopped everything itself: the watchdog sees the file gone and exits. */
+export function releaseWatchdog(): void {
+	if (groupsFile) rmSync(groupsFile, { force: true });
+	groupsFile = undefined;
 }
 
 export function startProcess(options: {
@@ -52,6 +61,7 @@ export function startProcess(options: {
 	mkdirSync(options.logDir, { recursive: true });
 	const logFile = path.join(options.logDir, `${options.name}.log`);
 	const log = createWriteStream(logFile, { flags: 'a' });
+	log.on('error', () => undefined); // a log that cannot be written must not end the run
 	const child = spawn(options.command, options.args, {
 		cwd: options.cwd,
 		env: options.env,
@@ -64,15 +74,15 @@ export function startProcess(options: {
 	const onData = (chunk: Buffer) => {
 		out += chunk.toString();
 		if (out.length > 2_000_000) out = out.slice(-1_000_000);
-		log.write(chunk);
+		if (!log.writableEnded) log.write(chunk);
 	};
 	child.stdout!.on('data', onData);
 	child.stderr!.on('data', onData);
 	let exitedFlag = false;
-	const exitPromise = new Promise<void>((resolve) =>
-		child.once('exit', () => {
+	const exitPromise = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => {
 			exitedFlag = true;
-			resolve();
+			resolve(code);
 		}),
 	);
 	const started: Started = {
@@ -82,6 +92,7 @@ export function startProcess(options: {
 		logFile,
 		output: () => out,
 		exited: () => exitedFlag,
+		exit: () => exitPromise,
 		stop: async (graceMs = 15_000) => {
 			if (!exitedFlag) {
 				killGroup(child.pid!, 'SIGTERM');
@@ -92,10 +103,12 @@ export function startProcess(options: {
 			// Children that ignored SIGTERM (or outlived their leader) go too.
 			killGroup(child.pid!, 'SIGKILL');
 			running.delete(started);
+			if (groupsFile) writeFileSync(groupsFile, [...running].map((s) => s.pid).join('\n'));
 			log.end();
 		},
 	};
 	running.add(started);
+	recordGroups(options.logDir);
 	return started;
 }
 
