@@ -2,8 +2,12 @@ import express, { type Express } from 'express';
 import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
+import { conversionPublicRoutes } from './conversions/public-routes';
+import { conversionApiRoutes } from './conversions/routes';
+import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { deliveryReportRoutes } from './delivery-reports/routes';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -34,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	const script = loadTrackingScript();
+	app.use(conversionPublicRoutes({ ...deps, script }));
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
@@ -43,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
 	api.use(statsRoutes(db));
+	api.use(conversionApiRoutes({ ...deps, script }));
+	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 	app.use(deliveryReportRoutes(db, config));
 
