@@ -57,7 +57,11 @@ describe('Send through seven.io', () => {
 				text: '=Hi {{ $json.name }}, 20 % off today: https://shop.example/sale',
 				provider: 'seven',
 				from: 'MyShop',
-				sendOptions: { label: 'blackfriday', foreignId: '={{ "order-" + $json.name }}' },
+				sendOptions: {
+					label: 'blackfriday',
+					foreignId: '={{ "order-" + $json.name }}',
+					delay: '2030-01-02T03:04:05Z',
+				},
 			},
 			items: recipients.map((phone, i) => ({ phone, name: `n${i}` })),
 			credentials: credentials(),
@@ -67,7 +71,11 @@ describe('Send through seven.io', () => {
 		expect(sentHere).toHaveLength(3);
 		const codes = sentHere.map((r) => /https:\/\/go\.example\/([A-Za-z0-9]+)$/.exec(r.text)?.[1]);
 		expect(new Set(codes).size).toBe(3);
-		expect(sentHere[0]).toMatchObject({ from: 'MyShop', label: 'blackfriday' });
+		expect(sentHere[0]).toMatchObject({
+			from: 'MyShop',
+			label: 'blackfriday',
+			delay: String(Date.parse('2030-01-02T03:04:05Z') / 1000),
+		});
 		expect(sentHere.map((r) => r.foreign_id).sort()).toEqual(['order-n0', 'order-n1', 'order-n2']);
 
 		const out = run.outputs[0];
