@@ -411,3 +411,38 @@ describe('A/B test', () => {
 		expect(seven.received.length).toBe(before);
 	});
 });
+
+describe('large sends', () => {
+	test('when 2,100 messages are sent, then links take one call and the sends are reported after every 1,000', async () => {
+		const { startCountingProxy } = await import('../support/counting-proxy');
+		const proxy = await startCountingProxy(server.url);
+		try {
+			const id = await campaign();
+			const recipients = phones(2100, 10_000);
+			const run = await runNode({
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					campaignId: id,
+					recipient: '={{ $json.phone }}',
+					text: 'Hi https://shop.example/',
+					provider: 'seven',
+					sendOptions: { concurrency: 20 },
+				},
+				items: recipients.map((phone) => ({ phone })),
+				credentials: credentials({ smsTrackingApi: { baseUrl: proxy.url, apiKey: server.apiKey } }),
+			});
+			expect(run.error).toBeUndefined();
+			expect(run.outputs[0]).toHaveLength(2100);
+			expect(proxy.count('POST', /\/links$/)).toBe(1);
+			expect(proxy.count('POST', /\/messages$/)).toBe(3);
+			const [{ count }] = await server.sql(
+				`SELECT count(*)::int AS count FROM messages WHERE campaign_id = $1 AND status = 'sent'`,
+				[id],
+			);
+			expect(count).toBe(2100);
+		} finally {
+			await proxy.close();
+		}
+	});
+});

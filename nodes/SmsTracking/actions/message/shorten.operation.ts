@@ -36,7 +36,8 @@ export async function execute(
 				this.getNodeParameter('text', i) as string,
 				settings[i],
 			);
-			byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), d]);
+			if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+			byCampaign.get(campaignId)!.push(d);
 		} catch (error) {
 			fail(error as Error, i);
 		}
