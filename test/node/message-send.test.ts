@@ -413,12 +413,12 @@ describe('A/B test', () => {
 });
 
 describe('large sends', () => {
-	test('when 2,100 messages are sent, then links take one call and the sends are reported after every 1,000', async () => {
+	test('when 1,200 messages are sent, then links take one call and the sends are reported after every 1,000', async () => {
 		const { startCountingProxy } = await import('../support/counting-proxy');
 		const proxy = await startCountingProxy(server.url);
 		try {
 			const id = await campaign();
-			const recipients = phones(2100, 10_000);
+			const recipients = phones(1200, 10_000);
 			const run = await runNode({
 				parameters: {
 					resource: 'message',
@@ -433,14 +433,14 @@ describe('large sends', () => {
 				credentials: credentials({ smsTrackingApi: { baseUrl: proxy.url, apiKey: server.apiKey } }),
 			});
 			expect(run.error).toBeUndefined();
-			expect(run.outputs[0]).toHaveLength(2100);
+			expect(run.outputs[0]).toHaveLength(1200);
 			expect(proxy.count('POST', /\/links$/)).toBe(1);
-			expect(proxy.count('POST', /\/messages$/)).toBe(3);
+			expect(proxy.count('POST', /\/messages$/)).toBe(2);
 			const [{ count }] = await server.sql(
 				`SELECT count(*)::int AS count FROM messages WHERE campaign_id = $1 AND status = 'sent'`,
 				[id],
 			);
-			expect(count).toBe(2100);
+			expect(count).toBe(1200);
 		} finally {
 			await proxy.close();
 		}
