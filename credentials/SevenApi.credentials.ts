@@ -11,9 +11,13 @@ export class SevenApi implements ICredentialType {
 
 	displayName = 'SMS Tracking: Seven.io API';
 
-	icon: Icon = { light: 'file:../nodes/SmsTracking/smsTracking.svg', dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/SmsTracking/smsTracking.svg',
+		dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
+	documentationUrl =
+		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
 
 	properties: INodeProperties[] = [
 		{
@@ -30,7 +34,7 @@ export class SevenApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://gateway.seven.io',
-			description: "The seven.io gateway; change it only for a proxy or a test server",
+			description: 'The seven.io gateway; change it only for a proxy or a test server',
 			required: true,
 		},
 	];

@@ -12,9 +12,13 @@ export class TwilioApi implements ICredentialType {
 
 	displayName = 'SMS Tracking: Twilio API';
 
-	icon: Icon = { light: 'file:../nodes/SmsTracking/smsTracking.svg', dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/SmsTracking/smsTracking.svg',
+		dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
+	documentationUrl =
+		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
 
 	properties: INodeProperties[] = [
 		{
@@ -22,8 +26,16 @@ export class TwilioApi implements ICredentialType {
 			name: 'authType',
 			type: 'options',
 			options: [
-				{ name: 'Auth Token', value: 'authToken', description: 'The Account SID and its Auth Token' },
-				{ name: 'API Key', value: 'apiKey', description: 'An API key SID and its secret (recommended for production)' },
+				{
+					name: 'Auth Token',
+					value: 'authToken',
+					description: 'The Account SID and its Auth Token',
+				},
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: 'An API key SID and its secret (recommended for production)',
+				},
 			],
 			default: 'authToken',
 		},
@@ -33,7 +45,8 @@ export class TwilioApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'AC…',
-			description: 'The Account SID from the Twilio console (always needed: it is part of every API path)',
+			description:
+				'The Account SID from the Twilio console (always needed: it is part of every API path)',
 			required: true,
 		},
 		{
@@ -77,8 +90,10 @@ export class TwilioApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			auth: {
-				username: '={{$credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid}}',
-				password: '={{$credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken}}',
+				username:
+					'={{$credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid}}',
+				password:
+					'={{$credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken}}',
 			},
 		},
 	};

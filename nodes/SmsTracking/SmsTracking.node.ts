@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import * as campaign from './actions/campaign';
 import * as conversion from './actions/conversion';
@@ -13,7 +18,8 @@ export class SmsTracking implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send SMS with a tracked short link per recipient through seven.io or Twilio, run A/B tests, read campaign stats',
+		description:
+			'Send SMS with a tracked short link per recipient through seven.io or Twilio, run A/B tests, read campaign stats',
 		defaults: { name: 'SMS Tracking' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -21,8 +27,20 @@ export class SmsTracking implements INodeType {
 		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
 		credentials: [
 			{ name: 'smsTrackingApi', required: true },
-			{ name: 'smsTrackingSevenApi', required: true, displayOptions: { show: { resource: ['message'], operation: ['send'], provider: ['seven'] } } },
-			{ name: 'smsTrackingTwilioApi', required: true, displayOptions: { show: { resource: ['message'], operation: ['send'], provider: ['twilio'] } } },
+			{
+				name: 'smsTrackingSevenApi',
+				required: true,
+				displayOptions: {
+					show: { resource: ['message'], operation: ['send'], provider: ['seven'] },
+				},
+			},
+			{
+				name: 'smsTrackingTwilioApi',
+				required: true,
+				displayOptions: {
+					show: { resource: ['message'], operation: ['send'], provider: ['twilio'] },
+				},
+			},
 		],
 		properties: [
 			{
@@ -32,8 +50,16 @@ export class SmsTracking implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Message', value: 'message', description: 'Shorten links and send SMS' },
-					{ name: 'Campaign', value: 'campaign', description: 'Create campaigns, read stats and recipients, pick the A/B winner' },
-					{ name: 'Conversion', value: 'conversion', description: 'Record conversions server to server' },
+					{
+						name: 'Campaign',
+						value: 'campaign',
+						description: 'Create campaigns, read stats and recipients, pick the A/B winner',
+					},
+					{
+						name: 'Conversion',
+						value: 'conversion',
+						description: 'Record conversions server to server',
+					},
 				],
 				default: 'message',
 			},

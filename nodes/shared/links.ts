@@ -55,8 +55,15 @@ export function toDestination(link: string): string | undefined {
 	} catch {
 		return undefined;
 	}
-	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname || url.username || url.password) return undefined;
-	if (!url.hostname.includes('.') && url.hostname !== 'localhost' && !/^\[.*\]$/.test(url.hostname)) return undefined;
+	if (
+		(url.protocol !== 'http:' && url.protocol !== 'https:') ||
+		!url.hostname ||
+		url.username ||
+		url.password
+	)
+		return undefined;
+	if (!url.hostname.includes('.') && url.hostname !== 'localhost' && !/^\[.*\]$/.test(url.hostname))
+		return undefined;
 	return url.href;
 }
 

@@ -10,7 +10,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-export type RequestContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+export type RequestContext =
+	| IExecuteFunctions
+	| IHookFunctions
+	| ILoadOptionsFunctions
+	| IWebhookFunctions;
 
 export interface RequestSpec {
 	method: IHttpRequestMethods;
@@ -48,17 +52,27 @@ export async function request<T = IDataObject>(
 		method: spec.method,
 		url,
 		qs: spec.qs,
-		headers: { ...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
+		headers: {
+			...(spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+			...spec.headers,
+		},
 		body: spec.body,
 		json: !spec.form,
 		returnFullResponse: spec.fullResponse,
 		ignoreHttpStatusErrors: spec.ignoreHttpStatusErrors,
 	};
 	try {
-		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)) as T;
+		return (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			credentialType,
+			options,
+		)) as T;
 	} catch (error) {
 		const remote = remoteMessage(error);
-		const options = { ...(itemIndex === undefined ? {} : { itemIndex }), ...(remote ? { message: remote } : {}) };
+		const options = {
+			...(itemIndex === undefined ? {} : { itemIndex }),
+			...(remote ? { message: remote } : {}),
+		};
 		if (error instanceof NodeApiError) {
 			// Already shaped by n8n: keep it, add the item index and the remote message.
 			if (itemIndex !== undefined) error.context.itemIndex = itemIndex;
@@ -78,9 +92,14 @@ export async function request<T = IDataObject>(
  * Twilio's {code, message, more_info} or seven.io's {error_text}. Undefined when there is none.
  */
 function remoteMessage(error: unknown): string | undefined {
-	const err = error as { cause?: unknown; response?: { data?: unknown; body?: unknown }; errorResponse?: unknown } | undefined;
-	const cause = (err?.cause ?? err?.errorResponse ?? err) as { response?: { data?: unknown; body?: unknown } } | undefined;
-	let body = cause?.response?.data ?? cause?.response?.body ?? err?.response?.data ?? err?.response?.body;
+	const err = error as
+		| { cause?: unknown; response?: { data?: unknown; body?: unknown }; errorResponse?: unknown }
+		| undefined;
+	const cause = (err?.cause ?? err?.errorResponse ?? err) as
+		| { response?: { data?: unknown; body?: unknown } }
+		| undefined;
+	let body =
+		cause?.response?.data ?? cause?.response?.body ?? err?.response?.data ?? err?.response?.body;
 	if (typeof body === 'string') {
 		try {
 			body = JSON.parse(body);
@@ -89,11 +108,19 @@ function remoteMessage(error: unknown): string | undefined {
 		}
 	}
 	if (typeof body !== 'object' || body === null) return undefined;
-	const data = body as { error?: { code?: unknown; message?: unknown } | string; message?: unknown; code?: unknown; error_text?: unknown };
+	const data = body as {
+		error?: { code?: unknown; message?: unknown } | string;
+		message?: unknown;
+		code?: unknown;
+		error_text?: unknown;
+	};
 	if (typeof data.error === 'object' && data.error && typeof data.error.message === 'string') {
-		return typeof data.error.code === 'string' ? `${data.error.message} (${data.error.code})` : data.error.message;
+		return typeof data.error.code === 'string'
+			? `${data.error.message} (${data.error.code})`
+			: data.error.message;
 	}
-	if (typeof data.message === 'string') return data.code !== undefined ? `${data.message} (code ${String(data.code)})` : data.message;
+	if (typeof data.message === 'string')
+		return data.code !== undefined ? `${data.message} (code ${String(data.code)})` : data.message;
 	if (typeof data.error_text === 'string') return data.error_text;
 	return undefined;
 }

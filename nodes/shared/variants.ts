@@ -14,7 +14,12 @@ export const holdoutVariant = 'holdout';
  * of SHA-256("campaignId:recipient") first decides the hold-out, then picks a variant by weight.
  * The same (campaign, recipient) always gets the same variant, so a re-run sends the same text.
  */
-export function assignVariant(campaignId: string, recipient: string, variants: WeightedVariant[], holdout: number): string {
+export function assignVariant(
+	campaignId: string,
+	recipient: string,
+	variants: WeightedVariant[],
+	holdout: number,
+): string {
 	const digest = createHash('sha256').update(`${campaignId}:${recipient}`).digest();
 	const u = digest.readUInt32BE(0) / 2 ** 32;
 	if (u < holdout) return holdoutVariant;

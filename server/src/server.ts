@@ -16,6 +16,8 @@ export interface RunningServer {
 	db: Database;
 	log: Logger;
 	config: AppConfig;
+	/** The redirect's cache, recorder and spool (for operations and tests). */
+	redirect: Redirect;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -76,7 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			closers.push(() => dispatcher.stop());
 		}
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;

@@ -13,10 +13,23 @@ afterAll(async () => {
 	await server.close();
 });
 
-const campaign = async () => (await server.api('POST', '/api/v1/campaigns', { name: 'shorten' })).body.id as string;
-const shorten = (campaignId: string, items: Array<Record<string, unknown>>, options: Record<string, unknown> = {}, continueOnFail = false) =>
+const campaign = async () =>
+	(await server.api('POST', '/api/v1/campaigns', { name: 'shorten' })).body.id as string;
+const shorten = (
+	campaignId: string,
+	items: Array<Record<string, unknown>>,
+	options: Record<string, unknown> = {},
+	continueOnFail = false,
+) =>
 	runNode({
-		parameters: { resource: 'message', operation: 'shorten', campaignId, recipient: '={{ $json.phone }}', text: '={{ $json.text }}', options },
+		parameters: {
+			resource: 'message',
+			operation: 'shorten',
+			campaignId,
+			recipient: '={{ $json.phone }}',
+			text: '={{ $json.text }}',
+			options,
+		},
 		items,
 		credentials: { smsTrackingApi: { baseUrl: proxy.url, apiKey: server.apiKey } },
 		continueOnFail,
@@ -26,7 +39,10 @@ test('when items are shortened, then each recipient gets its own short links in 
 	const id = await campaign();
 	const run = await shorten(id, [
 		{ phone: '+4915100000001', text: 'Hi Ann, sale: https://shop.example/sale.' },
-		{ phone: '+4915100000002', text: 'Hi Bob (https://shop.example/sale) and https://shop.example/b' },
+		{
+			phone: '+4915100000002',
+			text: 'Hi Bob (https://shop.example/sale) and https://shop.example/b',
+		},
 	]);
 	expect(run.error).toBeUndefined();
 	const [first, second] = run.outputs[0];
@@ -50,7 +66,10 @@ test('when items are shortened, then each recipient gets its own short links in 
 	expect(secondLinks).toHaveLength(2);
 	expect(secondLinks[0].code).not.toBe(link.code);
 	expect(second.json.warnings).toEqual([expect.stringContaining('not at the end')]);
-	const rows = await server.sql('SELECT code, recipient, destination FROM links WHERE campaign_id = $1 ORDER BY recipient, link_index', [id]);
+	const rows = await server.sql(
+		'SELECT code, recipient, destination FROM links WHERE campaign_id = $1 ORDER BY recipient, link_index',
+		[id],
+	);
 	expect(rows.map((r: any) => r.code)).toEqual([link.code, ...secondLinks.map((l) => l.code)]);
 });
 
@@ -60,25 +79,35 @@ test('when the same items run again, then the same codes come back and no link i
 	const first = await shorten(id, items);
 	const second = await shorten(id, items);
 	expect(second.outputs[0][0].json.text).toBe(first.outputs[0][0].json.text);
-	const [{ count }] = await server.sql('SELECT count(*)::int AS count FROM links WHERE campaign_id = $1', [id]);
+	const [{ count }] = await server.sql(
+		'SELECT count(*)::int AS count FROM links WHERE campaign_id = $1',
+		[id],
+	);
 	expect(count).toBe(1);
 });
 
 test('when 6,000 items are shortened, then the links are created in three batched calls', async () => {
 	const id = await campaign();
-	const items = Array.from({ length: 6000 }, (_, i) => ({ phone: `+49151${String(10_000_000 + i)}`, text: `Offer ${i}: https://shop.example/p/${i % 7}` }));
+	const items = Array.from({ length: 6000 }, (_, i) => ({
+		phone: `+49151${String(10_000_000 + i)}`,
+		text: `Offer ${i}: https://shop.example/p/${i % 7}`,
+	}));
 	const before = proxy.count('POST', /\/links$/);
 	const run = await shorten(id, items);
 	expect(run.error).toBeUndefined();
 	expect(run.outputs[0]).toHaveLength(6000);
 	expect(proxy.count('POST', /\/links$/) - before).toBe(3);
-	const codes = new Set(run.outputs[0].map((o) => (o.json.links as Array<{ code: string }>)[0].code));
+	const codes = new Set(
+		run.outputs[0].map((o) => (o.json.links as Array<{ code: string }>)[0].code),
+	);
 	expect(codes.size).toBe(6000);
 });
 
 test('when https:// is omitted, then the short link is written without it', async () => {
 	const id = await campaign();
-	const run = await shorten(id, [{ phone: '+4915100000001', text: 'See https://shop.example/a' }], { omitHttps: true });
+	const run = await shorten(id, [{ phone: '+4915100000001', text: 'See https://shop.example/a' }], {
+		omitHttps: true,
+	});
 	const [link] = run.outputs[0][0].json.links as Array<{ code: string }>;
 	expect(run.outputs[0][0].json.text).toBe(`See go.example/${link.code}`);
 });
@@ -87,21 +116,32 @@ test('when a short link would add a segment and the original may be kept, then t
 	const id = await campaign();
 	// 150 characters + a 15-character link = 158 septets; the 27-character short link would make 2 segments.
 	const text = `${'a'.repeat(143)} https://x.co/a`;
-	const kept = await shorten(id, [{ phone: '+4915100000001', text }], { keepOriginalIfLonger: true });
+	const kept = await shorten(id, [{ phone: '+4915100000001', text }], {
+		keepOriginalIfLonger: true,
+	});
 	expect(kept.outputs[0][0].json).toMatchObject({ text, segments: 1, segmentsBefore: 1 });
 	expect((kept.outputs[0][0].json.links as Array<{ shortened: boolean }>)[0].shortened).toBe(false);
-	expect(kept.outputs[0][0].json.warnings).toEqual([expect.stringContaining('Kept the original link https://x.co/a')]);
+	expect(kept.outputs[0][0].json.warnings).toEqual([
+		expect.stringContaining('Kept the original link https://x.co/a'),
+	]);
 
 	const grown = await shorten(id, [{ phone: '+4915100000001', text }]);
 	expect(grown.outputs[0][0].json).toMatchObject({ segments: 2, segmentsBefore: 1 });
-	expect(grown.outputs[0][0].json.warnings).toEqual([expect.stringContaining('Shortening adds 1 segment(s): 1 → 2')]);
+	expect(grown.outputs[0][0].json.warnings).toEqual([
+		expect.stringContaining('Shortening adds 1 segment(s): 1 → 2'),
+	]);
 });
 
 test('when bare www links are enabled, then they are shortened to https destinations', async () => {
 	const id = await campaign();
-	const run = await shorten(id, [{ phone: '0151 00000001', text: 'Visit www.shop.example/sale' }], { bareWww: true, defaultCallingCode: '49' });
+	const run = await shorten(id, [{ phone: '0151 00000001', text: 'Visit www.shop.example/sale' }], {
+		bareWww: true,
+		defaultCallingCode: '49',
+	});
 	expect(run.outputs[0][0].json.recipient).toBe('+4915100000001');
-	expect((run.outputs[0][0].json.links as Array<{ url: string }>)[0].url).toBe('https://www.shop.example/sale');
+	expect((run.outputs[0][0].json.links as Array<{ url: string }>)[0].url).toBe(
+		'https://www.shop.example/sale',
+	);
 });
 
 test('when a recipient is invalid, then the node fails with that item index', async () => {
@@ -136,7 +176,9 @@ test('when Continue On Fail is on, then bad items become error items and the oth
 });
 
 test('when the campaign does not exist, then the node fails with the server message', async () => {
-	const run = await shorten('cmp_missing', [{ phone: '+4915100000001', text: 'https://shop.example/a' }]);
+	const run = await shorten('cmp_missing', [
+		{ phone: '+4915100000001', text: 'https://shop.example/a' },
+	]);
 	expect(run.error?.name).toBe('NodeApiError');
 	expect(run.error?.message).toBe('Campaign cmp_missing does not exist (campaign_not_found)');
 	expect(run.error?.context?.itemIndex).toBe(0);

@@ -139,6 +139,8 @@ describe('the pixel', () => {
 		];
 		for (const res of await Promise.all(queries.map((q) => pixel(q)))) await expectGif(res);
 		await expectGif(await pixel('name=signup', { cookie: 'sms_cid=..%2F..' }));
+		const head = await fetch(`${server.url}/c.gif?sms_cid=${click.clickId}&name=signup`, { method: 'HEAD' });
+		expect(head.headers.get('content-type')).toBe('image/gif');
 		expect(await countConversions(server)).toBe(before);
 	});
 });

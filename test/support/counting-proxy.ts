@@ -14,7 +14,13 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 	const server: Server = createServer((req, res) => {
 		seen.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
 		const forward = request(
-			{ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+			{
+				hostname: upstream.hostname,
+				port: upstream.port,
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers, host: upstream.host },
+			},
 			(answer) => {
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				answer.pipe(res);
@@ -26,7 +32,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		count: (method, pattern) => seen.filter((s) => s.startsWith(`${method} `) && pattern.test(s.slice(method.length + 1))).length,
+		count: (method, pattern) =>
+			seen.filter((s) => s.startsWith(`${method} `) && pattern.test(s.slice(method.length + 1)))
+				.length,
 		close: () => new Promise((resolve) => server.close(() => resolve())),
 	};
 }

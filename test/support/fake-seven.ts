@@ -29,7 +29,19 @@ export interface FakeSeven {
 	close(): Promise<void>;
 }
 
-const allowed = ['to', 'text', 'from', 'label', 'foreign_id', 'delay', 'json', 'flash', 'ttl', 'udh', 'performance_tracking'];
+const allowed = [
+	'to',
+	'text',
+	'from',
+	'label',
+	'foreign_id',
+	'delay',
+	'json',
+	'flash',
+	'ttl',
+	'udh',
+	'performance_tracking',
+];
 
 async function readBody(req: IncomingMessage): Promise<string> {
 	const chunks: Buffer[] = [];
@@ -43,30 +55,40 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 	const failFor = new Map<string, string>();
 	const server: Server = createServer(async (req, res) => {
 		const body = await readBody(req);
-		const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+		const json = (status: number, value: unknown) =>
+			res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 		const violation = (message: string) => {
 			violations.push(message);
 			json(400, { violation: message });
 		};
 		if (req.headers['x-api-key'] !== apiKey) return json(200, 900);
 		const path = (req.url ?? '').split('?')[0];
-		if (req.method === 'GET' && path === '/api/balance') return json(200, { amount: 12.34, currency: 'EUR' });
-		if (req.method !== 'POST' || path !== '/api/sms') return violation(`unexpected ${req.method} ${path}`);
+		if (req.method === 'GET' && path === '/api/balance')
+			return json(200, { amount: 12.34, currency: 'EUR' });
+		if (req.method !== 'POST' || path !== '/api/sms')
+			return violation(`unexpected ${req.method} ${path}`);
 
 		const type = String(req.headers['content-type'] ?? '');
 		let params: Record<string, string>;
-		if (type.startsWith('application/x-www-form-urlencoded')) params = Object.fromEntries(new URLSearchParams(body));
+		if (type.startsWith('application/x-www-form-urlencoded'))
+			params = Object.fromEntries(new URLSearchParams(body));
 		else if (type.startsWith('application/json')) params = JSON.parse(body);
 		else return violation(`content-type ${type} is neither form nor JSON`);
 		const unknown = Object.keys(params).filter((k) => !allowed.includes(k));
 		if (unknown.length) return violation(`unknown parameter(s) ${unknown.join(', ')}`);
 		if (!params.to) return json(200, 301);
 		if (!params.text) return json(200, 305);
-		if (params.from !== undefined && !/^(?:[A-Za-z0-9 .-]{1,11}|\+?\d{1,16})$/.test(params.from)) return json(200, 201);
+		if (params.from !== undefined && !/^(?:[A-Za-z0-9 .-]{1,11}|\+?\d{1,16})$/.test(params.from))
+			return json(200, 201);
 		for (const key of ['label', 'foreign_id'] as const) {
-			if (params[key] !== undefined && !/^[A-Za-z0-9.\-_@]{1,64}$/.test(params[key])) return violation(`${key} has characters seven.io does not allow`);
+			if (params[key] !== undefined && !/^[A-Za-z0-9.\-_@]{1,64}$/.test(params[key]))
+				return violation(`${key} has characters seven.io does not allow`);
 		}
-		if (params.delay !== undefined && !/^\d{10}$|^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(params.delay)) return violation('delay must be a Unix timestamp or yyyy-mm-dd hh:ii');
+		if (
+			params.delay !== undefined &&
+			!/^\d{10}$|^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(params.delay)
+		)
+			return violation('delay must be a Unix timestamp or yyyy-mm-dd hh:ii');
 		if (String(params.json) !== '1') return violation('json=1 is required for a JSON answer');
 
 		const code = failFor.get(params.to);
@@ -77,7 +99,21 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 				balance: 12.34,
 				debug: 'false',
 				sms_type: 'direct',
-				messages: [{ id: null, sender: params.from ?? 'seven', recipient: params.to.replace(/^\+/, ''), text: params.text, encoding: 'gsm', label: null, parts: 1, price: 0, success: false, error: code, error_text: 'Invalid recipient number' }],
+				messages: [
+					{
+						id: null,
+						sender: params.from ?? 'seven',
+						recipient: params.to.replace(/^\+/, ''),
+						text: params.text,
+						encoding: 'gsm',
+						label: null,
+						parts: 1,
+						price: 0,
+						success: false,
+						error: code,
+						error_text: 'Invalid recipient number',
+					},
+				],
 			});
 		}
 		const id = String(randomInt(10_000_000_000, 99_999_999_999));
@@ -88,7 +124,21 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 			balance: 12.265,
 			debug: 'false',
 			sms_type: 'direct',
-			messages: [{ id, sender: params.from ?? 'seven', recipient: params.to.replace(/^\+/, ''), text: params.text, encoding: 'gsm', label: params.label ?? null, parts: 1, price: 0.075, success: true, error: null, error_text: null }],
+			messages: [
+				{
+					id,
+					sender: params.from ?? 'seven',
+					recipient: params.to.replace(/^\+/, ''),
+					text: params.text,
+					encoding: 'gsm',
+					label: params.label ?? null,
+					parts: 1,
+					price: 0.075,
+					success: true,
+					error: null,
+					error_text: null,
+				},
+			],
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -32,8 +32,23 @@ export interface FakeTwilio {
 	close(): Promise<void>;
 }
 
-const allowed = ['To', 'Body', 'From', 'MessagingServiceSid', 'StatusCallback', 'ValidityPeriod', 'SendAt', 'ScheduleType', 'MediaUrl'];
-const error = (code: number, message: string, status: number) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+const allowed = [
+	'To',
+	'Body',
+	'From',
+	'MessagingServiceSid',
+	'StatusCallback',
+	'ValidityPeriod',
+	'SendAt',
+	'ScheduleType',
+	'MediaUrl',
+];
+const error = (code: number, message: string, status: number) => ({
+	code,
+	message,
+	more_info: `https://www.twilio.com/docs/errors/${code}`,
+	status,
+});
 
 async function readBody(req: IncomingMessage): Promise<string> {
 	const chunks: Buffer[] = [];
@@ -51,30 +66,47 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 	const invalidNumbers = new Set<string>();
 	const server: Server = createServer(async (req, res) => {
 		const body = await readBody(req);
-		const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+		const json = (status: number, value: unknown) =>
+			res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 		const violation = (message: string) => {
 			violations.push(message);
 			json(400, error(20001, `test server: ${message}`, 400));
 		};
 		const match = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
-		const [user, password] = match ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
-		const authorised = (user === accountSid && password === authToken) || (user === apiKeySid && password === apiKeySecret);
+		const [user, password] = match
+			? Buffer.from(match[1], 'base64').toString('utf8').split(':')
+			: [];
+		const authorised =
+			(user === accountSid && password === authToken) ||
+			(user === apiKeySid && password === apiKeySecret);
 		if (!authorised) return json(401, error(20003, 'Authenticate', 401));
 		const path = (req.url ?? '').split('?')[0];
-		if (req.method === 'GET' && path === `/2010-04-01/Accounts/${accountSid}.json`) return json(200, { sid: accountSid, status: 'active' });
+		if (req.method === 'GET' && path === `/2010-04-01/Accounts/${accountSid}.json`)
+			return json(200, { sid: accountSid, status: 'active' });
 		const messages = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
-		if (req.method !== 'POST' || !messages) return json(404, error(20404, 'The requested resource was not found', 404));
-		if (messages[1] !== accountSid) return json(404, error(20404, 'The requested resource was not found', 404));
-		if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return violation('Twilio takes form-encoded bodies');
+		if (req.method !== 'POST' || !messages)
+			return json(404, error(20404, 'The requested resource was not found', 404));
+		if (messages[1] !== accountSid)
+			return json(404, error(20404, 'The requested resource was not found', 404));
+		if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+			return violation('Twilio takes form-encoded bodies');
 		const params = Object.fromEntries(new URLSearchParams(body));
 		const unknown = Object.keys(params).filter((k) => !allowed.includes(k));
 		if (unknown.length) return violation(`unknown parameter(s) ${unknown.join(', ')}`);
 		if (!params.To) return json(400, error(21604, "A 'To' phone number is required.", 400));
-		if (!params.Body && !params.MediaUrl) return json(400, error(21602, 'Message body is required.', 400));
-		if (!params.From && !params.MessagingServiceSid) return json(400, error(21603, "A 'From' phone number is required.", 400));
-		if (params.MessagingServiceSid && !/^MG[0-9a-f]{32}$/.test(params.MessagingServiceSid)) return json(400, error(21701, 'The Messaging Service Sid is invalid.', 400));
-		if (params.StatusCallback && !/^https?:\/\//.test(params.StatusCallback)) return json(400, error(21609, 'Invalid StatusCallback url', 400));
-		if (invalidNumbers.has(params.To)) return json(400, error(21211, `The 'To' number ${params.To} is not a valid phone number.`, 400));
+		if (!params.Body && !params.MediaUrl)
+			return json(400, error(21602, 'Message body is required.', 400));
+		if (!params.From && !params.MessagingServiceSid)
+			return json(400, error(21603, "A 'From' phone number is required.", 400));
+		if (params.MessagingServiceSid && !/^MG[0-9a-f]{32}$/.test(params.MessagingServiceSid))
+			return json(400, error(21701, 'The Messaging Service Sid is invalid.', 400));
+		if (params.StatusCallback && !/^https?:\/\//.test(params.StatusCallback))
+			return json(400, error(21609, 'Invalid StatusCallback url', 400));
+		if (invalidNumbers.has(params.To))
+			return json(
+				400,
+				error(21211, `The 'To' number ${params.To} is not a valid phone number.`, 400),
+			);
 		const sid = 'SM' + randomBytes(16).toString('hex');
 		received.push({ ...params, To: params.To, Body: params.Body, sid, authUser: user });
 		return json(201, {

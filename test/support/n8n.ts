@@ -31,7 +31,9 @@ const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
 	[new SmsTrackingApi(), new SevenApi(), new TwilioApi()].map((c) => [c.name, c]),
 );
 
-const nodeTypeList: Record<string, INodeType> = { 'n8n-nodes-sms-tracking.smsTracking': new SmsTracking() };
+const nodeTypeList: Record<string, INodeType> = {
+	'n8n-nodes-sms-tracking.smsTracking': new SmsTracking(),
+};
 
 const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeTypeList[type],
@@ -39,9 +41,21 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 } as unknown as INodeTypes;
 
-function resolve(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): unknown {
+function resolve(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+	workflow: Workflow,
+	node: INode,
+): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials } as IDataObject, undefined, '');
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		value,
+		'internal',
+		{ $credentials: credentials } as IDataObject,
+		undefined,
+		'',
+	);
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
@@ -49,7 +63,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow?: Workflow, node?: INode) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	) {
 		const type = credentialTypes[typeName];
 		const auth = type?.authenticate as IAuthenticateGeneric | undefined;
 		if (!auth || typeof auth === 'function' || auth.type !== 'generic') return requestOptions;
@@ -57,7 +77,12 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		for (const [outer, inner] of Object.entries(auth.properties)) {
 			options[outer] ??= {};
 			for (const [key, value] of Object.entries(inner as Record<string, unknown>)) {
-				options[outer][String(resolve(key, credentials, workflow!, node!))] = resolve(value, credentials, workflow!, node!);
+				options[outer][String(resolve(key, credentials, workflow!, node!))] = resolve(
+					value,
+					credentials,
+					workflow!,
+					node!,
+				);
 			}
 		}
 		return requestOptions;
@@ -105,7 +130,12 @@ export interface RunNodeOptions {
 }
 
 /** Runs the SMS Tracking node once over the items, as n8n's engine does in a manual execution. */
-export async function runNode({ parameters, items, credentials, continueOnFail }: RunNodeOptions): Promise<NodeRun> {
+export async function runNode({
+	parameters,
+	items,
+	credentials,
+	continueOnFail,
+}: RunNodeOptions): Promise<NodeRun> {
 	const node: INode = {
 		id: 'a6b1f2c4-0000-4000-8000-000000000001',
 		name: 'SMS Tracking',
@@ -113,11 +143,26 @@ export async function runNode({ parameters, items, credentials, continueOnFail }
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: type, name: type }])),
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((type) => [type, { id: type, name: type }]),
+		),
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
-	const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false } as never);
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+		id: 'test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+	} as never);
 	let finish: (run: IRun) => void = () => undefined;
 	const done = new Promise<IRun>((resolve) => (finish = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
@@ -144,10 +189,14 @@ export async function runNode({ parameters, items, credentials, continueOnFail }
 			contextData: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [
+				{ node, data: { main: [items.map((json) => ({ json }))] }, source: null },
+			],
 		},
 	} as unknown as IRunExecutionData;
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
 	const run = await done;
 	const task = run.data.resultData.runData[node.name]?.[0];
 	const error = (task?.error ?? run.data.resultData.error) as NodeRun['error'];
@@ -158,19 +207,47 @@ export async function runNode({ parameters, items, credentials, continueOnFail }
  * Runs a credential type's `test` request the way n8n's credential test does: its expressions
  * resolved against the credential data, the type's `authenticate` applied, then real HTTP.
  */
-export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<{ status: number; body: unknown }> {
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<{ status: number; body: unknown }> {
 	const credentialType = credentialTypes[type];
-	const node: INode = { id: 'c', name: 'Credential test', type: 'n8n-nodes-sms-tracking.smsTracking', typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = new Workflow({ id: 'cred', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const node: INode = {
+		id: 'c',
+		name: 'Credential test',
+		type: 'n8n-nodes-sms-tracking.smsTracking',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({
+		id: 'cred',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
 	const spec = credentialType.test!.request;
 	const base = String(resolve(spec.baseURL ?? '', data, workflow, node));
 	const url = `${base}${String(resolve(spec.url ?? '', data, workflow, node))}`;
-	const options = (await new TestCredentialsHelper({}).authenticate(data, type, { url, method: spec.method ?? 'GET', headers: {} }, workflow, node)) as IHttpRequestOptions & {
+	const options = (await new TestCredentialsHelper({}).authenticate(
+		data,
+		type,
+		{ url, method: spec.method ?? 'GET', headers: {} },
+		workflow,
+		node,
+	)) as IHttpRequestOptions & {
 		auth?: { username: string; password: string };
 	};
-	const headers: Record<string, string> = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k, String(v)]));
-	if (options.auth) headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
-	const qs = new URLSearchParams(Object.entries((spec.qs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])).toString();
+	const headers: Record<string, string> = Object.fromEntries(
+		Object.entries(options.headers ?? {}).map(([k, v]) => [k, String(v)]),
+	);
+	if (options.auth)
+		headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
+	const qs = new URLSearchParams(
+		Object.entries((spec.qs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+	).toString();
 	const res = await fetch(qs ? `${url}?${qs}` : url, { method: options.method, headers });
 	const text = await res.text();
 	let body: unknown = text;

@@ -32,3 +32,48 @@ export async function hit(url: string, opts: { userAgent?: string; method?: stri
 	const res = await fetch(url, { method: opts.method ?? 'GET', headers, redirect: 'manual' });
 	return { status: res.status, location: res.headers.get('location'), headers: res.headers, body: await res.text() };
 }
+
+export interface LoadResult {
+	/** Click ids of the redirects that were answered with 302 (the promise the server made). */
+	answered: string[];
+	/** Status counts of everything else that got an answer. */
+	otherStatuses: Record<number, number>;
+	/** Requests that got no answer (connection refused or cut). */
+	failed: number;
+}
+
+/**
+ * Clicks on the given short URLs from `workers` concurrent loops until stop(result so far) returns
+ * true (or maxRequests is reached), with a browser UA, on a campaign with conversion tracking so every
+ * answered click names its click id.
+ */
+export async function clickLoad(urls: string[], opts: { workers: number; stop: (sofar: LoadResult) => boolean; maxRequests: number }): Promise<LoadResult> {
+	const result: LoadResult = { answered: [], otherStatuses: {}, failed: 0 };
+	let sent = 0;
+	const worker = async (w: number) => {
+		for (let i = w; !opts.stop(result) && sent < opts.maxRequests; i += opts.workers) {
+			sent++;
+			try {
+				const res = await hit(urls[i % urls.length], { userAgent: chromeOnAndroid });
+				const clickId = res.status === 302 && res.location ? new URL(res.location).searchParams.get('sms_cid') : null;
+				if (clickId) result.answered.push(clickId);
+				else result.otherStatuses[res.status] = (result.otherStatuses[res.status] ?? 0) + 1;
+			} catch {
+				result.failed++;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: opts.workers }, (_, w) => worker(w)));
+	return result;
+}
+
+/** Polls until check() is true or the time is up; returns the last check. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await check()) return true;
+		if (Date.now() > deadline) return false;
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}

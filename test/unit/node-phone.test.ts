@@ -3,11 +3,36 @@ import { normalisePhone } from '../../nodes/shared/phone';
 describe('phone normalisation in the node', () => {
 	test.each([
 		['when the number is E.164, then it is kept', '+4915112345678', undefined, '+4915112345678'],
-		['when the number has spaces and dashes, then they are removed', '+49 151-123 456 78', undefined, '+4915112345678'],
-		['when the number starts with 00, then it becomes +', '004915112345678', undefined, '+4915112345678'],
-		['when a national number and a default code are given, then the trunk 0 is replaced', '0151 12345678', '49', '+4915112345678'],
-		['when the default code has a plus, then it still works', '(0151) 12345678', '+49', '+4915112345678'],
-		['when the number is a number type, then it is accepted with a default code', 15112345678, '49', '+4915112345678'],
+		[
+			'when the number has spaces and dashes, then they are removed',
+			'+49 151-123 456 78',
+			undefined,
+			'+4915112345678',
+		],
+		[
+			'when the number starts with 00, then it becomes +',
+			'004915112345678',
+			undefined,
+			'+4915112345678',
+		],
+		[
+			'when a national number and a default code are given, then the trunk 0 is replaced',
+			'0151 12345678',
+			'49',
+			'+4915112345678',
+		],
+		[
+			'when the default code has a plus, then it still works',
+			'(0151) 12345678',
+			'+49',
+			'+4915112345678',
+		],
+		[
+			'when the number is a number type, then it is accepted with a default code',
+			15112345678,
+			'49',
+			'+4915112345678',
+		],
 	])('%s', (_name, input, code, expected) => {
 		expect(normalisePhone(input, code)).toEqual({ phone: expected });
 	});

@@ -1,7 +1,8 @@
 import { assignVariant as serverAssign } from '../../server/src/campaigns/assign-variant';
 import { assignVariant as nodeAssign } from '../../nodes/shared/variants';
 
-const recipients = (n: number) => Array.from({ length: n }, (_, i) => `+4915${String(100000000 + i)}`);
+const recipients = (n: number) =>
+	Array.from({ length: n }, (_, i) => `+4915${String(100000000 + i)}`);
 
 describe('variant assignment', () => {
 	const variants = [
@@ -12,11 +13,23 @@ describe('variant assignment', () => {
 	test('when node and server assign 100,000 recipients, then every assignment is identical', () => {
 		for (const [vs, holdout] of [
 			[variants, 0.1],
-			[[{ name: 'x', weight: 1 }, { name: 'y', weight: 1 }, { name: 'z', weight: 2 }, { name: 'w', weight: 0.5 }], 0],
+			[
+				[
+					{ name: 'x', weight: 1 },
+					{ name: 'y', weight: 1 },
+					{ name: 'z', weight: 2 },
+					{ name: 'w', weight: 0.5 },
+				],
+				0,
+			],
 		] as const) {
 			let mismatches = 0;
 			for (const r of recipients(100_000)) {
-				if (nodeAssign('cmp_abc', r, [...vs], holdout) !== serverAssign('cmp_abc', r, [...vs], holdout)) mismatches++;
+				if (
+					nodeAssign('cmp_abc', r, [...vs], holdout) !==
+					serverAssign('cmp_abc', r, [...vs], holdout)
+				)
+					mismatches++;
 			}
 			expect(mismatches).toBe(0);
 		}

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** The campaign every resource but Conversion → Track by click id works on. */
@@ -16,10 +22,18 @@ export function campaignIdField(resource: string, operations: string[]): INodePr
 }
 
 /** An output item for an error under Continue On Fail. */
-export function errorItem(error: Error, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+export function errorItem(
+	error: Error,
+	itemIndex: number,
+	extra: IDataObject = {},
+): INodeExecutionData {
 	const description = (error as { description?: string }).description;
 	return {
-		json: { ...extra, error: error.message, ...(description ? { errorDescription: description } : {}) },
+		json: {
+			...extra,
+			error: error.message,
+			...(description ? { errorDescription: description } : {}),
+		},
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -34,10 +48,12 @@ export async function perItem(
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const result = await work(i);
-			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: i } });
+			for (const json of Array.isArray(result) ? result : [result])
+				output.push({ json, pairedItem: { item: i } });
 		} catch (error) {
 			if (!ctx.continueOnFail()) {
-				if (error instanceof NodeApiError) throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex: i });
+				if (error instanceof NodeApiError)
+					throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex: i });
 				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 			}
 			output.push(errorItem(error as Error, i));

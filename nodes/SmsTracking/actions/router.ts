@@ -4,7 +4,10 @@ import * as campaign from './campaign';
 import * as conversion from './conversion';
 import * as message from './message';
 
-type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>;
+type Operation = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[][]>;
 
 const operations: Record<string, Record<string, Operation>> = {
 	message: { send: message.send.execute, shorten: message.shorten.execute },
@@ -23,6 +26,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const run = operations[resource]?.[operation];
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (!run)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	return await run.call(this, items);
 }

@@ -19,4 +19,5 @@ export async function trackingBaseUrl(ctx: IExecuteFunctions): Promise<string> {
 	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 }
 
-export const campaignPath = (campaignId: string) => `/campaigns/${encodeURIComponent(campaignId.trim())}`;
+export const campaignPath = (campaignId: string) =>
+	`/campaigns/${encodeURIComponent(campaignId.trim())}`;

@@ -1,5 +1,9 @@
 /** Runs work over the list with at most `limit` calls in flight; results keep the list's order. */
-export async function mapWithConcurrency<T, R>(list: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+	list: T[],
+	limit: number,
+	work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const results = new Array<R>(list.length);
 	let next = 0;
 	const worker = async () => {

@@ -18,11 +18,20 @@ export interface MessageReport {
 }
 
 /** Reports sends, failures and hold-outs to POST /campaigns/:id/messages (idempotent per provider message id). */
-export async function reportMessages(ctx: IExecuteFunctions, campaignId: string, messages: MessageReport[], itemIndex: number): Promise<number> {
+export async function reportMessages(
+	ctx: IExecuteFunctions,
+	campaignId: string,
+	messages: MessageReport[],
+	itemIndex: number,
+): Promise<number> {
 	let recorded = 0;
 	for (const batch of chunk(messages, reportBatchSize)) {
 		const body = { messages: batch.map((m) => JSON.parse(JSON.stringify(m)) as IDataObject) };
-		const response = await trackingApi<{ recorded: number }>(ctx, { method: 'POST', path: `${campaignPath(campaignId)}/messages`, body }, itemIndex);
+		const response = await trackingApi<{ recorded: number }>(
+			ctx,
+			{ method: 'POST', path: `${campaignPath(campaignId)}/messages`, body },
+			itemIndex,
+		);
 		recorded += Number(response.recorded) || 0;
 	}
 	return recorded;

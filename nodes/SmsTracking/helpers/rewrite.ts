@@ -31,9 +31,14 @@ export interface Rewritten {
 	warnings: string[];
 }
 
-const written = (shortUrl: string, omitHttps: boolean) => (omitHttps ? shortUrl.replace(/^https:\/\//i, '') : shortUrl);
+const written = (shortUrl: string, omitHttps: boolean) =>
+	omitHttps ? shortUrl.replace(/^https:\/\//i, '') : shortUrl;
 
-function substitute(text: string, links: FoundLink[], replacement: (link: FoundLink, i: number) => string): string {
+function substitute(
+	text: string,
+	links: FoundLink[],
+	replacement: (link: FoundLink, i: number) => string,
+): string {
 	let result = '';
 	let position = 0;
 	links.forEach((link, i) => {
@@ -48,17 +53,28 @@ function substitute(text: string, links: FoundLink[], replacement: (link: FoundL
  * option) keeps original links — those that grow the most first — while shortening would add a
  * segment. `shortLinks[i]` belongs to `links[i]`.
  */
-export function rewrite(text: string, links: FoundLink[], shortLinks: ShortLink[], options: RewriteOptions): Rewritten {
+export function rewrite(
+	text: string,
+	links: FoundLink[],
+	shortLinks: ShortLink[],
+	options: RewriteOptions,
+): Rewritten {
 	const before = smsLength(text);
 	const keep = new Set<number>();
-	const render = () => substitute(text, links, (link, i) => (keep.has(i) ? link.text : written(shortLinks[i].shortUrl, options.omitHttps)));
+	const render = () =>
+		substitute(text, links, (link, i) =>
+			keep.has(i) ? link.text : written(shortLinks[i].shortUrl, options.omitHttps),
+		);
 	let result = render();
 	let after = smsLength(result);
 	const warnings: string[] = [];
 
 	if (options.keepOriginalIfLonger && after.segments > before.segments) {
 		const growth = links
-			.map((link, i) => ({ i, grows: written(shortLinks[i].shortUrl, options.omitHttps).length - link.text.length }))
+			.map((link, i) => ({
+				i,
+				grows: written(shortLinks[i].shortUrl, options.omitHttps).length - link.text.length,
+			}))
 			.filter((g) => g.grows > 0)
 			.sort((a, b) => b.grows - a.grows);
 		for (const { i } of growth) {
@@ -66,11 +82,15 @@ export function rewrite(text: string, links: FoundLink[], shortLinks: ShortLink[
 			keep.add(i);
 			result = render();
 			after = smsLength(result);
-			warnings.push(`Kept the original link ${links[i].text}: its short link would add a segment (it is not tracked)`);
+			warnings.push(
+				`Kept the original link ${links[i].text}: its short link would add a segment (it is not tracked)`,
+			);
 		}
 	}
 	if (after.segments > before.segments) {
-		warnings.push(`Shortening adds ${after.segments - before.segments} segment(s): ${before.segments} → ${after.segments}`);
+		warnings.push(
+			`Shortening adds ${after.segments - before.segments} segment(s): ${before.segments} → ${after.segments}`,
+		);
 	}
 	if (options.hintLinkNotAtEnd) {
 		for (const link of links) {
@@ -83,7 +103,12 @@ export function rewrite(text: string, links: FoundLink[], shortLinks: ShortLink[
 	}
 	return {
 		text: result,
-		links: links.map((link, i) => ({ url: link.url, shortUrl: shortLinks[i].shortUrl, code: shortLinks[i].code, shortened: !keep.has(i) })),
+		links: links.map((link, i) => ({
+			url: link.url,
+			shortUrl: shortLinks[i].shortUrl,
+			code: shortLinks[i].code,
+			shortened: !keep.has(i),
+		})),
 		before,
 		after,
 		warnings,

@@ -44,13 +44,30 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): Shorten
 }
 
 /** Validates one item's recipient and text and finds its links; bad input is a NodeOperationError. */
-export function draft(ctx: IExecuteFunctions, itemIndex: number, rawRecipient: unknown, text: string, settings: ShortenSettings, variant?: string): Draft {
+export function draft(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	rawRecipient: unknown,
+	text: string,
+	settings: ShortenSettings,
+	variant?: string,
+): Draft {
 	const phone = normalisePhone(rawRecipient, settings.defaultCallingCode);
-	if ('error' in phone) throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, { itemIndex });
+	if ('error' in phone)
+		throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, { itemIndex });
 	if (typeof text !== 'string' || text.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), 'The text is empty', { itemIndex, description: 'Each message needs a text' });
+		throw new NodeOperationError(ctx.getNode(), 'The text is empty', {
+			itemIndex,
+			description: 'Each message needs a text',
+		});
 	}
-	return { itemIndex, recipient: phone.phone, text, variant, links: findLinks(text, { bareWww: settings.bareWww }) };
+	return {
+		itemIndex,
+		recipient: phone.phone,
+		text,
+		variant,
+		links: findLinks(text, { bareWww: settings.bareWww }),
+	};
 }
 
 const key = (recipient: string, url: string) => `${recipient}\n${url}`;
@@ -83,7 +100,15 @@ export async function shortenAll(
 			...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
 		};
 		try {
-			const response = await trackingApi<{ links: Array<{ recipient: string; url: string; code: string; shortUrl: string; variant: string | null }> }>(
+			const response = await trackingApi<{
+				links: Array<{
+					recipient: string;
+					url: string;
+					code: string;
+					shortUrl: string;
+					variant: string | null;
+				}>;
+			}>(
 				ctx,
 				{ method: 'POST', path: `${campaignPath(campaignId)}/links`, body },
 				batch[0].itemIndex,
@@ -98,10 +123,18 @@ export async function shortenAll(
 		if (failure) return failure;
 		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url)));
 		if (shortLinks.some((s) => s === undefined)) {
-			return new NodeOperationError(ctx.getNode(), 'The tracking server did not return a short link for every link', { itemIndex: d.itemIndex });
+			return new NodeOperationError(
+				ctx.getNode(),
+				'The tracking server did not return a short link for every link',
+				{ itemIndex: d.itemIndex },
+			);
 		}
 		const links = shortLinks as CreatedLink[];
-		return { draft: d, result: rewrite(d.text, d.links, links, settingsOf(d.itemIndex)), variant: d.variant ?? links[0]?.variant ?? null };
+		return {
+			draft: d,
+			result: rewrite(d.text, d.links, links, settingsOf(d.itemIndex)),
+			variant: d.variant ?? links[0]?.variant ?? null,
+		};
 	});
 }
 

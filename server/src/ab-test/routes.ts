@@ -22,8 +22,14 @@ export function abTestRoutes(db: Database): Router {
 		const holdout = optionalNumber(body, 'holdout', { min: 0, max: 0.95 }) ?? 0;
 
 		const campaign = await db.withTransaction(async (tx) => {
-			const { rows } = await tx.query(`SELECT * FROM campaigns WHERE id = $1 FOR UPDATE`, [req.params.id]);
-			if (!rows[0]) throw notFound(`Campaign ${req.params.id.slice(0, 64)} does not exist`, 'campaign_not_found');
+			const { rows } = await tx.query(`SELECT * FROM campaigns WHERE id = $1 FOR UPDATE`, [
+				req.params.id,
+			]);
+			if (!rows[0])
+				throw notFound(
+					`Campaign ${req.params.id.slice(0, 64)} does not exist`,
+					'campaign_not_found',
+				);
 			const current = toCampaign(rows[0] as Parameters<typeof toCampaign>[0]);
 			if (sameSetup(current.variants, variants) && current.holdout === holdout) return current;
 			const { rows: used } = await tx.query(
@@ -38,11 +44,10 @@ export function abTestRoutes(db: Database): Router {
 					`Campaign ${current.id} already sent variants ${(current.variants ?? []).map((v) => `${v.name} (${v.weight})`).join(', ')} with a ${current.holdout * 100} % hold-out; use the same split or a new campaign`,
 				);
 			}
-			const { rows: updated } = await tx.query(`UPDATE campaigns SET variants = $2, holdout = $3 WHERE id = $1 RETURNING *`, [
-				current.id,
-				JSON.stringify(variants),
-				holdout,
-			]);
+			const { rows: updated } = await tx.query(
+				`UPDATE campaigns SET variants = $2, holdout = $3 WHERE id = $1 RETURNING *`,
+				[current.id, JSON.stringify(variants), holdout],
+			);
 			return toCampaign(updated[0] as Parameters<typeof toCampaign>[0]);
 		});
 		res.json(campaign);

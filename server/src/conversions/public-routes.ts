@@ -88,7 +88,8 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 
 	router.get('/c.gif', async (req, res) => {
 		try {
-			if (limiter.take(clientIp(req))) {
+			// HEAD (Express answers it with this GET route) is a check, not a page view: no side effects.
+			if (req.method === 'GET' && limiter.take(clientIp(req))) {
 				const { sms_cid: clickId, name, value, currency, idempotencyKey } = req.query;
 				await recordFromBrowser(db, { clickId, name, value, currency, idempotencyKey }, req.headers.cookie, clickWaitMs);
 			}

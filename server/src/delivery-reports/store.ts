@@ -49,18 +49,33 @@ export async function recordDeliveryReport(db: Database, report: DeliveryReport)
 			 WHERE provider = $1 AND provider_message_id = $2 AND status <> 'holdout'
 			   AND NOT (status = 'delivered' AND $3 = 'failed')
 			 RETURNING campaign_id, recipient, variant, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
-			[report.provider, report.providerMessageId, report.outcome, report.occurredAt, report.error ?? null],
+			[
+				report.provider,
+				report.providerMessageId,
+				report.outcome,
+				report.occurredAt,
+				report.error ?? null,
+			],
 		);
 		if (rows.length) {
 			await recordEvents(tx, rows);
 			return true;
 		}
-		const { rows: known } = await tx.query(`SELECT 1 FROM messages WHERE provider = $1 AND provider_message_id = $2`, [report.provider, report.providerMessageId]);
+		const { rows: known } = await tx.query(
+			`SELECT 1 FROM messages WHERE provider = $1 AND provider_message_id = $2`,
+			[report.provider, report.providerMessageId],
+		);
 		if (known.length) return true; // e.g. failed after delivered: nothing to change
 		await tx.query(
 			`INSERT INTO delivery_reports_pending (provider, provider_message_id, outcome, occurred_at, error)
 			 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			[report.provider, report.providerMessageId, report.outcome, report.occurredAt, report.error ?? null],
+			[
+				report.provider,
+				report.providerMessageId,
+				report.outcome,
+				report.occurredAt,
+				report.error ?? null,
+			],
 		);
 		return false;
 	});

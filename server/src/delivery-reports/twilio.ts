@@ -6,7 +6,11 @@ import type { Outcome } from './store';
  * auth token, over the full URL Twilio called followed by every POST parameter's name and value,
  * sorted by name.
  */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+export function twilioSignature(
+	authToken: string,
+	url: string,
+	params: Record<string, string>,
+): string {
 	const data = Object.keys(params)
 		.sort()
 		.reduce((acc, key) => acc + key + params[key], url);
@@ -14,13 +18,19 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 }
 
 /** Whether the signature matches for any of the tokens and candidate URLs (constant-time per comparison). */
-export function isValidTwilioSignature(signature: string, tokens: string[], urls: string[], params: Record<string, string>): boolean {
+export function isValidTwilioSignature(
+	signature: string,
+	tokens: string[],
+	urls: string[],
+	params: Record<string, string>,
+): boolean {
 	const presented = Buffer.from(signature, 'utf8');
 	let valid = false;
 	for (const token of tokens) {
 		for (const url of urls) {
 			const expected = Buffer.from(twilioSignature(token, url, params), 'utf8');
-			if (expected.length === presented.length && timingSafeEqual(expected, presented)) valid = true;
+			if (expected.length === presented.length && timingSafeEqual(expected, presented))
+				valid = true;
 		}
 	}
 	return valid;

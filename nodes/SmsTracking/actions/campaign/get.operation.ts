@@ -4,8 +4,18 @@ import { perItem } from '../common';
 
 export const description: INodeProperties[] = [];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) =>
-		await trackingApi(this, { method: 'GET', path: campaignPath(this.getNodeParameter('campaignId', i) as string) }, i),
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	return await perItem(
+		this,
+		items,
+		async (i) =>
+			await trackingApi(
+				this,
+				{ method: 'GET', path: campaignPath(this.getNodeParameter('campaignId', i) as string) },
+				i,
+			),
 	);
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { campaignPath, trackingApi } from '../../helpers/api';
 import { perItem } from '../common';
 
@@ -35,23 +40,52 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Clicked', name: 'clicked', type: 'options', options: yesNo('clicked'), default: '' },
-			{ displayName: 'Converted', name: 'converted', type: 'options', options: yesNo('converted'), default: '' },
-			{ displayName: 'Variant', name: 'variant', type: 'string', default: '', placeholder: 'A', description: 'Only this A/B variant ("holdout" lists the hold-out)' },
-			{ displayName: 'Viewed', name: 'viewed', type: 'options', options: yesNo('viewed (link preview)'), default: '' },
+			{
+				displayName: 'Clicked',
+				name: 'clicked',
+				type: 'options',
+				options: yesNo('clicked'),
+				default: '',
+			},
+			{
+				displayName: 'Converted',
+				name: 'converted',
+				type: 'options',
+				options: yesNo('converted'),
+				default: '',
+			},
+			{
+				displayName: 'Variant',
+				name: 'variant',
+				type: 'string',
+				default: '',
+				placeholder: 'A',
+				description: 'Only this A/B variant ("holdout" lists the hold-out)',
+			},
+			{
+				displayName: 'Viewed',
+				name: 'viewed',
+				type: 'options',
+				options: yesNo('viewed (link preview)'),
+				default: '',
+			},
 		],
 	},
 ];
 
 /** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	return await perItem(this, items, async (i) => {
 		const path = `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/recipients`;
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const qs: IDataObject = {};
-		for (const key of ['clicked', 'viewed', 'converted', 'variant']) if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
+		for (const key of ['clicked', 'viewed', 'converted', 'variant'])
+			if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
 		const recipients: IDataObject[] = [];
 		let cursor: string | null = null;
 		do {

@@ -16,11 +16,37 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['campaign'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a campaign on the tracking server', action: 'Create a campaign' },
-			{ name: 'Get', value: 'get', description: 'Get a campaign and its settings', action: 'Get a campaign' },
-			{ name: 'Get Recipients', value: 'getRecipients', description: 'List recipients, filtered by clicked, viewed, converted or variant', action: 'Get the recipients of a campaign' },
-			{ name: 'Get Stats', value: 'getStats', description: 'Get the evaluation: sent, delivered, views, clicks, conversions, revenue, per variant and link', action: 'Get the stats of a campaign' },
-			{ name: 'Pick Winner', value: 'pickWinner', description: 'Compare the A/B variants and name the winner when it is significant', action: 'Pick the winner of an A/B test' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a campaign on the tracking server',
+				action: 'Create a campaign',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a campaign and its settings',
+				action: 'Get a campaign',
+			},
+			{
+				name: 'Get Recipients',
+				value: 'getRecipients',
+				description: 'List recipients, filtered by clicked, viewed, converted or variant',
+				action: 'Get the recipients of a campaign',
+			},
+			{
+				name: 'Get Stats',
+				value: 'getStats',
+				description:
+					'Get the evaluation: sent, delivered, views, clicks, conversions, revenue, per variant and link',
+				action: 'Get the stats of a campaign',
+			},
+			{
+				name: 'Pick Winner',
+				value: 'pickWinner',
+				description: 'Compare the A/B variants and name the winner when it is significant',
+				action: 'Pick the winner of an A/B test',
+			},
 		],
 		default: 'create',
 	},

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { campaignPath, trackingApi } from '../../helpers/api';
 import { perItem } from '../common';
 
@@ -11,10 +16,15 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Click Rate', value: 'ctr', description: 'Unique clickers per message sent' },
-			{ name: 'Conversion Rate', value: 'conversionRate', description: 'Unique converters per message sent' },
+			{
+				name: 'Conversion Rate',
+				value: 'conversionRate',
+				description: 'Unique converters per message sent',
+			},
 		],
 		default: 'ctr',
-		description: 'What the variants are compared by (two-proportion z-test of the leader against the runner-up)',
+		description:
+			'What the variants are compared by (two-proportion z-test of the leader against the runner-up)',
 		displayOptions: { show },
 	},
 	{
@@ -25,20 +35,53 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Confidence', name: 'confidence', type: 'number', typeOptions: { minValue: 0.5, maxValue: 0.999, numberPrecision: 3 }, default: 0.95, description: 'How sure the test must be (0.95: p-value below 0.05)' },
-			{ displayName: 'Minimum Sample per Variant', name: 'minSamplePerVariant', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'Recipients each variant needs before a winner is named' },
-			{ displayName: 'Record Winner', name: 'record', type: 'boolean', default: false, description: 'Whether to store the winner on the campaign (shown in stats and the dashboard)' },
+			{
+				displayName: 'Confidence',
+				name: 'confidence',
+				type: 'number',
+				typeOptions: { minValue: 0.5, maxValue: 0.999, numberPrecision: 3 },
+				default: 0.95,
+				description: 'How sure the test must be (0.95: p-value below 0.05)',
+			},
+			{
+				displayName: 'Minimum Sample per Variant',
+				name: 'minSamplePerVariant',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 100,
+				description: 'Recipients each variant needs before a winner is named',
+			},
+			{
+				displayName: 'Record Winner',
+				name: 'record',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to store the winner on the campaign (shown in stats and the dashboard)',
+			},
 		],
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	return await perItem(this, items, async (i) => {
 		const options = this.getNodeParameter('winnerOptions', i, {}) as IDataObject;
 		const body: IDataObject = { metric: this.getNodeParameter('metric', i) as string };
 		if (options.confidence !== undefined) body.confidence = Number(options.confidence);
-		if (options.minSamplePerVariant !== undefined) body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
+		if (options.minSamplePerVariant !== undefined)
+			body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
 		if (options.record !== undefined) body.record = options.record === true;
-		return await trackingApi(this, { method: 'POST', path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/winner`, body }, i);
+		return await trackingApi(
+			this,
+			{
+				method: 'POST',
+				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/winner`,
+				body,
+			},
+			i,
+		);
 	});
 }

@@ -14,7 +14,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Track',
 				value: 'track',
-				description: 'Record a conversion (purchase, signup …) server to server, by click ID or by campaign and recipient',
+				description:
+					'Record a conversion (purchase, signup …) server to server, by click ID or by campaign and recipient',
 				action: 'Track a conversion',
 			},
 		],

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
 import { trackingApi } from '../../helpers/api';
@@ -13,7 +18,11 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Click ID', value: 'clickId', description: 'The sms_cid the landing page received' },
-			{ name: 'Campaign and Recipient', value: 'recipient', description: 'The phone number the campaign was sent to' },
+			{
+				name: 'Campaign and Recipient',
+				value: 'recipient',
+				description: 'The phone number the campaign was sent to',
+			},
 		],
 		default: 'clickId',
 		displayOptions: { show },
@@ -63,28 +72,57 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR', description: 'ISO 4217 code of the value' },
-			{ displayName: 'Idempotency Key', name: 'idempotencyKey', type: 'string', default: '', placeholder: 'order-1001', description: 'Tracking the same key twice records one conversion (e.g. the order number)' },
-			{ displayName: 'Value', name: 'value', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0, description: 'Revenue of the conversion' },
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR',
+				description: 'ISO 4217 code of the value',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				placeholder: 'order-1001',
+				description: 'Tracking the same key twice records one conversion (e.g. the order number)',
+			},
+			{
+				displayName: 'Value',
+				name: 'value',
+				type: 'number',
+				typeOptions: { numberPrecision: 2 },
+				default: 0,
+				description: 'Revenue of the conversion',
+			},
 		],
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	return await perItem(this, items, async (i) => {
 		const body: IDataObject = {};
 		if (this.getNodeParameter('attributeBy', i) === 'clickId') {
 			const clickId = String(this.getNodeParameter('clickId', i) ?? '').trim();
-			if (!clickId) throw new NodeOperationError(this.getNode(), 'The click ID is empty', { itemIndex: i });
+			if (!clickId)
+				throw new NodeOperationError(this.getNode(), 'The click ID is empty', { itemIndex: i });
 			body.clickId = clickId;
 		} else {
 			const phone = normalisePhone(this.getNodeParameter('conversionRecipient', i));
-			if ('error' in phone) throw new NodeOperationError(this.getNode(), `Invalid recipient: ${phone.error}`, { itemIndex: i });
+			if ('error' in phone)
+				throw new NodeOperationError(this.getNode(), `Invalid recipient: ${phone.error}`, {
+					itemIndex: i,
+				});
 			body.campaignId = String(this.getNodeParameter('conversionCampaignId', i)).trim();
 			body.recipient = phone.phone;
 		}
 		body.name = String(this.getNodeParameter('conversionName', i)).trim();
-		if (!body.name) throw new NodeOperationError(this.getNode(), 'The conversion needs a name', { itemIndex: i });
+		if (!body.name)
+			throw new NodeOperationError(this.getNode(), 'The conversion needs a name', { itemIndex: i });
 		const fields = this.getNodeParameter('conversionFields', i, {}) as IDataObject;
 		if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
 		if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();

@@ -13,7 +13,8 @@ export const messageFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '+4915112345678',
-		description: 'Phone number of the recipient, in international format or national with a default country calling code (see options)',
+		description:
+			'Phone number of the recipient, in international format or national with a default country calling code (see options)',
 		displayOptions: { show: both },
 	},
 	{
@@ -23,7 +24,8 @@ export const messageFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		placeholder: 'Hi {{ $json.firstName }}, our sale starts now: https://shop.example/sale',
-		description: 'The SMS text; every http(s) link in it becomes a short link of its own for this recipient',
+		description:
+			'The SMS text; every http(s) link in it becomes a short link of its own for this recipient',
 		displayOptions: { show: both, hide: { abTest: [true] } },
 	},
 	{
@@ -40,42 +42,48 @@ export const messageFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '49',
-				description: 'Calling code for numbers without one, e.g. 49 turns 0151 1234567 into +491511234567',
+				description:
+					'Calling code for numbers without one, e.g. 49 turns 0151 1234567 into +491511234567',
 			},
 			{
 				displayName: 'Find Bare Www Links',
 				name: 'bareWww',
 				type: 'boolean',
 				default: false,
-				description: 'Whether links written without http(s):// that start with "www." are shortened too',
+				description:
+					'Whether links written without http(s):// that start with "www." are shortened too',
 			},
 			{
 				displayName: 'Hint When a Link Is Not at the End',
 				name: 'hintLinkNotAtEnd',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to warn when a link is not the last thing in the text: phones build a link preview (a measurable view) mostly when it is',
+				description:
+					'Whether to warn when a link is not the last thing in the text: phones build a link preview (a measurable view) mostly when it is',
 			},
 			{
 				displayName: 'Keep Original Link if Longer',
 				name: 'keepOriginalIfLonger',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to keep an original link (untracked) when its short link would add a segment',
+				description:
+					'Whether to keep an original link (untracked) when its short link would add a segment',
 			},
 			{
 				displayName: 'Link Expiry',
 				name: 'expiresAt',
 				type: 'dateTime',
 				default: '',
-				description: "When the short links stop redirecting (they go to the campaign's fallback URL after that)",
+				description:
+					"When the short links stop redirecting (they go to the campaign's fallback URL after that)",
 			},
 			{
 				displayName: 'Omit Https:// in Short Links',
 				name: 'omitHttps',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to write short links without https:// (8 characters less; phones still make them clickable)',
+				description:
+					'Whether to write short links without https:// (8 characters less; phones still make them clickable)',
 			},
 		],
 	},

@@ -16,13 +16,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send',
 				value: 'send',
-				description: 'Shorten the links per recipient, send each SMS through seven.io or Twilio, and record the sends',
+				description:
+					'Shorten the links per recipient, send each SMS through seven.io or Twilio, and record the sends',
 				action: 'Send an SMS with tracked links',
 			},
 			{
 				name: 'Shorten Links',
 				value: 'shorten',
-				description: 'Replace every link in the text with a short link of its own for the recipient, and count the segments',
+				description:
+					'Replace every link in the text with a short link of its own for the recipient, and count the segments',
 				action: 'Shorten the links in an SMS',
 			},
 		],

@@ -9,7 +9,11 @@ export const sendFields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Seven.io', value: 'seven', description: 'Send through seven.io (POST /api/sms)' },
-			{ name: 'Twilio', value: 'twilio', description: 'Send through Twilio Programmable Messaging' },
+			{
+				name: 'Twilio',
+				value: 'twilio',
+				description: 'Send through Twilio Programmable Messaging',
+			},
 		],
 		default: 'seven',
 		description: 'The SMS provider that sends the messages',
@@ -21,7 +25,8 @@ export const sendFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'MyShop',
-		description: 'Sender ID: up to 11 letters or 16 digits for seven.io; a Twilio number or alphanumeric sender for Twilio (leave empty with a messaging service)',
+		description:
+			'Sender ID: up to 11 letters or 16 digits for seven.io; a Twilio number or alphanumeric sender for Twilio (leave empty with a messaging service)',
 		displayOptions: { show: send },
 	},
 	{
@@ -30,7 +35,8 @@ export const sendFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'MG…',
-		description: 'Send through a Twilio messaging service instead of (or in addition to) a sender number',
+		description:
+			'Send through a Twilio messaging service instead of (or in addition to) a sender number',
 		displayOptions: { show: { ...send, provider: ['twilio'] } },
 	},
 	{
@@ -38,7 +44,8 @@ export const sendFields: INodeProperties[] = [
 		name: 'abTest',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to test 2 to 4 texts against each other; each recipient gets one variant, chosen deterministically from the campaign and the recipient',
+		description:
+			'Whether to test 2 to 4 texts against each other; each recipient gets one variant, chosen deterministically from the campaign and the recipient',
 		displayOptions: { show: send },
 	},
 	{
@@ -47,7 +54,12 @@ export const sendFields: INodeProperties[] = [
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Variant',
-		default: { variant: [{ name: 'A', text: '', weight: 1 }, { name: 'B', text: '', weight: 1 }] },
+		default: {
+			variant: [
+				{ name: 'A', text: '', weight: 1 },
+				{ name: 'B', text: '', weight: 1 },
+			],
+		},
 		description: 'Two to four texts; weights set the split (1 and 1: half each)',
 		displayOptions: { show: { ...send, abTest: [true] } },
 		options: [
@@ -55,9 +67,29 @@ export const sendFields: INodeProperties[] = [
 				displayName: 'Variant',
 				name: 'variant',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: 'A', description: 'Letters, digits, - or _ (e.g. A)' },
-					{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'The SMS text of this variant' },
-					{ displayName: 'Weight', name: 'weight', type: 'number', typeOptions: { minValue: 0.0001 }, default: 1, description: 'Relative share of the recipients' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: 'A',
+						description: 'Letters, digits, - or _ (e.g. A)',
+					},
+					{
+						displayName: 'Text',
+						name: 'text',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default: '',
+						description: 'The SMS text of this variant',
+					},
+					{
+						displayName: 'Weight',
+						name: 'weight',
+						type: 'number',
+						typeOptions: { minValue: 0.0001 },
+						default: 1,
+						description: 'Relative share of the recipients',
+					},
 				],
 			},
 		],
@@ -68,7 +100,8 @@ export const sendFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 95 },
 		default: 0,
-		description: 'Share of recipients kept back from the test (not sent; they leave on the Hold-Out output) to receive the winner later',
+		description:
+			'Share of recipients kept back from the test (not sent; they leave on the Hold-Out output) to receive the winner later',
 		displayOptions: { show: { ...send, abTest: [true] } },
 	},
 	{
@@ -85,7 +118,8 @@ export const sendFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://go.example.com',
-				description: "Public URL of the tracking server for Twilio's status callbacks, when it differs from the credential's server URL",
+				description:
+					"Public URL of the tracking server for Twilio's status callbacks, when it differs from the credential's server URL",
 				displayOptions: { show: { '/provider': ['twilio'] } },
 			},
 			{
@@ -93,7 +127,8 @@ export const sendFields: INodeProperties[] = [
 				name: 'foreignId',
 				type: 'string',
 				default: '',
-				description: 'Your own ID for the message, returned in seven.io delivery reports (up to 64 of a-z, A-Z, 0-9, .-_@)',
+				description:
+					'Your own ID for the message, returned in seven.io delivery reports (up to 64 of a-z, A-Z, 0-9, .-_@)',
 				displayOptions: { show: { '/provider': ['seven'] } },
 			},
 			{
@@ -117,7 +152,8 @@ export const sendFields: INodeProperties[] = [
 				name: 'deliveryReports',
 				type: 'boolean',
 				default: false,
-				description: "Whether Twilio should post status changes to the tracking server (/delivery-reports/twilio), which records delivered and failed events",
+				description:
+					'Whether Twilio should post status changes to the tracking server (/delivery-reports/twilio), which records delivered and failed events',
 				displayOptions: { show: { '/provider': ['twilio'] } },
 			},
 			{

@@ -1,12 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { describe, draft, readSettings, shortenAll, type Draft, type ShortenSettings } from '../../helpers/shorten';
+import {
+	describe,
+	draft,
+	readSettings,
+	shortenAll,
+	type Draft,
+	type ShortenSettings,
+} from '../../helpers/shorten';
 import { errorItem } from '../common';
 
 /** Shorten has no fields beyond the shared message fields. */
 export const description: INodeProperties[] = [];
 
 /** Creates every item's short links in a few batched calls and outputs the rewritten texts. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const results: INodeExecutionData[] = new Array(items.length);
 	const byCampaign = new Map<string, Draft[]>();
 	const settings: ShortenSettings[] = [];
@@ -19,8 +29,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			const campaignId = (this.getNodeParameter('campaignId', i) as string).trim();
 			settings[i] = readSettings(this, i);
-			const d = draft(this, i, this.getNodeParameter('recipient', i), this.getNodeParameter('text', i) as string, settings[i]);
-			byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), d]);
+			const d = draft(
+				this,
+				i,
+				this.getNodeParameter('recipient', i),
+				this.getNodeParameter('text', i) as string,
+				settings[i],
+			);
+			if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+			byCampaign.get(campaignId)!.push(d);
 		} catch (error) {
 			fail(error as Error, i);
 		}

@@ -36,20 +36,35 @@ const sevenCodes: Record<string, string> = {
 };
 
 /** Sends one SMS with POST /api/sms (form-encoded, JSON answer). */
-export async function sendSeven(ctx: IExecuteFunctions, itemIndex: number, sms: OutgoingSms, options: SevenOptions): Promise<SentSms> {
+export async function sendSeven(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	sms: OutgoingSms,
+	options: SevenOptions,
+): Promise<SentSms> {
 	const body: IDataObject = { to: sms.to, text: sms.text, json: 1 };
 	if (options.from) body.from = options.from;
 	if (options.label) body.label = options.label;
 	if (options.foreignId) body.foreign_id = options.foreignId;
 	if (options.delay) body.delay = String(Math.floor(new Date(options.delay).getTime() / 1000));
-	const raw = parseBody(await request<unknown>(ctx, sevenCredential, { method: 'POST', url: '/api/sms', body, form: true }, itemIndex));
+	const raw = parseBody(
+		await request<unknown>(
+			ctx,
+			sevenCredential,
+			{ method: 'POST', url: '/api/sms', body, form: true },
+			itemIndex,
+		),
+	);
 
 	// Errors come as HTTP 200 with a bare return code, or with the code in "success".
-	const response = (typeof raw === 'object' && raw !== null ? raw : { success: String(raw) }) as IDataObject;
+	const response = (
+		typeof raw === 'object' && raw !== null ? raw : { success: String(raw) }
+	) as IDataObject;
 	const code = String(response.success ?? '');
 	const message = ((response.messages as IDataObject[] | undefined) ?? [])[0];
 	if (code !== '100' || !message || message.success === false || !message.id) {
-		const reason = (message?.error_text as string) || sevenCodes[code] || 'the SMS was not accepted';
+		const reason =
+			(message?.error_text as string) || sevenCodes[code] || 'the SMS was not accepted';
 		throw new NodeApiError(ctx.getNode(), response as JsonObject, {
 			itemIndex,
 			message: `seven.io did not send the SMS (code ${code || 'none'}): ${reason}`,

@@ -14,11 +14,20 @@ export interface TwilioOptions {
 }
 
 /** Sends one SMS with POST /2010-04-01/Accounts/{AccountSid}/Messages.json (form-encoded). */
-export async function sendTwilio(ctx: IExecuteFunctions, itemIndex: number, sms: OutgoingSms, options: TwilioOptions): Promise<SentSms> {
+export async function sendTwilio(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	sms: OutgoingSms,
+	options: TwilioOptions,
+): Promise<SentSms> {
 	const credentials = await ctx.getCredentials(twilioCredential);
 	const accountSid = String(credentials.accountSid ?? '').trim();
 	if (!options.from && !options.messagingServiceSid) {
-		throw new NodeOperationError(ctx.getNode(), 'Twilio needs a sender or a messaging service SID', { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Twilio needs a sender or a messaging service SID',
+			{ itemIndex },
+		);
 	}
 	const body: IDataObject = { To: sms.to, Body: sms.text };
 	if (options.messagingServiceSid) body.MessagingServiceSid = options.messagingServiceSid;
@@ -28,12 +37,20 @@ export async function sendTwilio(ctx: IExecuteFunctions, itemIndex: number, sms:
 		await request<unknown>(
 			ctx,
 			twilioCredential,
-			{ method: 'POST', url: `/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, body, form: true },
+			{
+				method: 'POST',
+				url: `/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
+				body,
+				form: true,
+			},
 			itemIndex,
 		),
 	) as IDataObject;
 	if (typeof response !== 'object' || response === null || typeof response.sid !== 'string') {
-		throw new NodeApiError(ctx.getNode(), { response } as JsonObject, { itemIndex, message: 'Twilio did not return a message SID' });
+		throw new NodeApiError(ctx.getNode(), { response } as JsonObject, {
+			itemIndex,
+			message: 'Twilio did not return a message SID',
+		});
 	}
 	if (response.status === 'failed' || response.status === 'undelivered') {
 		throw new NodeApiError(ctx.getNode(), response as JsonObject, {
