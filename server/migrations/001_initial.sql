@@ -28,7 +28,6 @@ CREATE TABLE links (
   created_at   timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT links_campaign_recipient_destination UNIQUE (campaign_id, recipient, destination)
 );
-CREATE INDEX links_campaign_recipient ON links (campaign_id, recipient);
 
 CREATE TABLE messages (
   id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -30,6 +30,8 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 
 		const requests: LinkRequest[] = [];
 		const seen = new Set<string>();
+		// A campaign's recipients mostly share the same few destinations: parse each once.
+		const destinations = new Map<string, string>();
 		let total = 0;
 		recipients.forEach((item, i) => {
 			const entry = asObject(item, `recipients[${i}]`);
@@ -50,7 +52,11 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 				throw badRequest(`at most ${config.maxLinksPerRequest} links can be created in one request`, 'too_many_links');
 			}
 			urls.forEach((url, j) => {
-				const destination = parseDestination(url, `recipients[${i}].urls[${j}]`);
+				let destination = typeof url === 'string' ? destinations.get(url) : undefined;
+				if (destination === undefined) {
+					destination = parseDestination(url, `recipients[${i}].urls[${j}]`);
+					destinations.set(url as string, destination);
+				}
 				const key = `${recipient}\n${destination}`;
 				if (seen.has(key)) return;
 				seen.add(key);

@@ -36,12 +36,13 @@ export async function createLinks(
 		let pending = requests;
 		for (let round = 0; pending.length > 0; round++) {
 			if (round === maxRounds) throw new Error(`could not allocate unique codes after ${maxRounds} rounds`);
-			await tx.query(
+			const inserted = await tx.query<StoredLink>(
 				`INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant, expires_at)
 				 SELECT code, $1, recipient, destination, link_index, variant, $7
 				 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
 				   AS t(code, recipient, destination, link_index, variant)
-				 ON CONFLICT DO NOTHING`,
+				 ON CONFLICT DO NOTHING
+				 RETURNING code, recipient, destination, variant`,
 				[
 					campaignId,
 					pending.map(() => nextCode()),
@@ -52,16 +53,21 @@ export async function createLinks(
 					expiresAt ?? null,
 				],
 			);
-			const { rows } = await tx.query<StoredLink>(
-				`SELECT l.code, l.recipient, l.destination, l.variant
-				 FROM links l
-				 JOIN unnest($2::text[], $3::text[]) AS t(recipient, destination)
-				   ON l.recipient = t.recipient AND l.destination = t.destination
-				 WHERE l.campaign_id = $1`,
-				[campaignId, pending.map((r) => r.recipient), pending.map((r) => r.destination)],
-			);
-			for (const row of rows) found.set(key(row.recipient, row.destination), row);
-			pending = pending.filter((r) => !found.has(key(r.recipient, r.destination)));
+			for (const row of inserted.rows) found.set(key(row.recipient, row.destination), row);
+			// The rest either existed already (idempotent repeat) or drew a code that is taken.
+			const rest = pending.filter((r) => !found.has(key(r.recipient, r.destination)));
+			if (rest.length > 0) {
+				const { rows } = await tx.query<StoredLink>(
+					`SELECT l.code, l.recipient, l.destination, l.variant
+					 FROM links l
+					 JOIN unnest($2::text[], $3::text[]) AS t(recipient, destination)
+					   ON l.recipient = t.recipient AND l.destination = t.destination
+					 WHERE l.campaign_id = $1`,
+					[campaignId, rest.map((r) => r.recipient), rest.map((r) => r.destination)],
+				);
+				for (const row of rows) found.set(key(row.recipient, row.destination), row);
+			}
+			pending = rest.filter((r) => !found.has(key(r.recipient, r.destination)));
 		}
 		if (expiresAt) {
 			await tx.query(

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs every server/bench/*.bench.js (or those named on the command line) one after another.
+// Each prints its figures as ratios against a bare baseline measured in the same run.
+const { spawnSync } = require('node:child_process');
+const { readdirSync } = require('node:fs');
+const path = require('node:path');
+
+const only = process.argv.slice(2);
+const benches = readdirSync(__dirname)
+	.filter((f) => f.endsWith('.bench.js'))
+	.filter((f) => only.length === 0 || only.some((name) => f.startsWith(name)))
+	.sort();
+
+let failed = 0;
+for (const file of benches) {
+	console.log(`\n=== ${file}`);
+	const result = spawnSync(process.execPath, [path.join(__dirname, file)], { stdio: 'inherit' });
+	if (result.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,60 @@
+// Shared by the benchmarks: a scratch database and the built server in its own process.
+const { spawn } = require('node:child_process');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { Client } = require('pg');
+
+const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const apiKey = 'bench-api-key-0123456789abcdef';
+
+function withDatabase(url, name) {
+	const u = new URL(url);
+	u.pathname = `/${name}`;
+	return u.toString();
+}
+
+async function scratchDatabase(tag) {
+	const name = `sms_tracking_bench_${tag}_${Date.now().toString(36)}`;
+	const admin = new Client({ connectionString: adminUrl });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	await admin.end();
+	return {
+		url: withDatabase(adminUrl, name),
+		async drop() {
+			const c = new Client({ connectionString: adminUrl });
+			await c.connect();
+			await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await c.end();
+		},
+	};
+}
+
+function startServer(env) {
+	const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
+		env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', API_KEY: apiKey, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-bench-')), ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	return new Promise((resolve, reject) => {
+		const onData = (d) => {
+			out += d;
+			const m = /ready at (http:\/\/\S+)/.exec(out);
+			if (m) resolve({ url: m[1], child, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) });
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+	});
+}
+
+async function api(url, method, body) {
+	const res = await fetch(url, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+	if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+	return res.json();
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+module.exports = { scratchDatabase, startServer, api, median, apiKey };
