@@ -34,7 +34,9 @@ const fallbackPollMs = 200;
  */
 export function startDispatcher(db: Database, log: Logger, options: DispatcherOptions): Dispatcher {
 	const sender = createSender(options.concurrency, options.timeoutMs);
-	const leaseMs = options.timeoutMs + 15_000;
+	// Long enough for a queued claim to be sent (≤ timeout) and its result written; a process that
+	// dies holding claims delays them by this much, after which another dispatcher sends them.
+	const leaseMs = 2 * options.timeoutMs + 5_000;
 	const refillAt = options.concurrency;
 	const keys = new Map<string, Buffer>();
 	let running = true;
