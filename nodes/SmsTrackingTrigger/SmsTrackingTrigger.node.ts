@@ -75,8 +75,10 @@ export class SmsTrackingTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const stored = this.getWorkflowStaticData('node') as SubscriptionState;
-		const req = this.getRequestObject();
-		const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody;
+		// n8n keeps the exact bytes as rawBody (read on demand by readRawBody when not read yet).
+		const req = this.getRequestObject() as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void> };
+		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
+		const rawBody = req.rawBody;
 		const verification =
 			stored.secret && rawBody
 				? verifyWebhook(stored.secret, this.getHeaderData() as Record<string, string>, rawBody, Math.floor(Date.now() / 1000))

@@ -8,7 +8,7 @@ export interface Received {
 }
 
 /** What the receiver does with the n-th request (0-based): answer a status, or never answer. */
-export type Behaviour = (n: number, received: Received) => { status: number; headers?: Record<string, string> } | 'hang';
+export type Behaviour = (n: number, received: Received) => { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 /**
  * A real HTTP server on 127.0.0.1 that stands in for n8n's webhook endpoint: it records every
@@ -42,7 +42,8 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 200 
 				hanging.push(res);
 				return;
 			}
-			res.writeHead(answer.status, answer.headers).end();
+			if (answer.delayMs) setTimeout(() => res.writeHead(answer.status, answer.headers).end(), answer.delayMs);
+			else res.writeHead(answer.status, answer.headers).end();
 		});
 	});
 	server.keepAliveTimeout = 60_000;

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { buildPayload, type DeliveryRow } from './payload';
-import { claimDue, disableSubscriptions, msUntilNextDue, recordResults, type AttemptResult } from './queue';
+import { claimDue, disableSubscriptions, msUntilNextDue, recordResults, releaseClaims, type AttemptResult } from './queue';
 import { nextDelayMs, parseRetryAfter } from './schedule';
 import { createSender, type SendResult } from './sender';
 import { secretKey, sign } from './signature';
@@ -34,8 +34,10 @@ const fallbackPollMs = 200;
  */
 export function startDispatcher(db: Database, log: Logger, options: DispatcherOptions): Dispatcher {
 	const sender = createSender(options.concurrency, options.timeoutMs);
-	const leaseMs = options.timeoutMs + 15_000;
-	const refillAt = Math.max(1, Math.floor(options.concurrency / 4));
+	// Long enough for a queued claim to be sent (≤ timeout) and its result written; a process that
+	// dies holding claims delays them by this much, after which another dispatcher sends them.
+	const leaseMs = 2 * options.timeoutMs + 5_000;
+	const refillAt = options.concurrency;
 	const keys = new Map<string, Buffer>();
 	let running = true;
 	let inFlight = 0;
@@ -118,10 +120,26 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 		record(outcome(row, result, options.retrySchedule));
 	};
 
+	// Claimed rows wait here for a free slot. The loop keeps up to four times the slots claimed
+	// ahead, so sends never wait on the claim's round trip; the lease covers the short wait.
+	const queue: DeliveryRow[] = [];
+	const target = options.concurrency * 4;
+	const pump = () => {
+		while (running && inFlight < options.concurrency && queue.length > 0) {
+			const row = queue.shift()!;
+			inFlight++;
+			void attempt(row).finally(() => {
+				inFlight--;
+				pump();
+				if (target - inFlight - queue.length >= refillAt) wake();
+			});
+		}
+	};
+
 	const loop = async () => {
 		while (running) {
-			const free = options.concurrency - inFlight;
-			if (free < refillAt && inFlight > 0) {
+			const room = target - inFlight - queue.length;
+			if (room < refillAt) {
 				await sleep(options.timeoutMs);
 				woken = false;
 				continue;
@@ -129,21 +147,16 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 			woken = false;
 			let rows: DeliveryRow[] = [];
 			try {
-				rows = await claimDue(db, free, leaseMs);
+				rows = await claimDue(db, room, leaseMs);
 			} catch (err) {
 				log.warn('could not claim webhook deliveries', { err });
 				await sleep(options.pollMs);
 				continue;
 			}
-			for (const row of rows) {
-				inFlight++;
-				void attempt(row).finally(() => {
-					inFlight--;
-					if (options.concurrency - inFlight >= refillAt) wake();
-				});
-			}
-			if (rows.length === free) continue;
-			// Nothing more due now: sleep until the next retry is due, new work is notified, or a slot frees.
+			queue.push(...rows);
+			pump();
+			if (rows.length === room) continue;
+			// Nothing more due now: sleep until the next retry is due, new work is notified, or room frees.
 			let wait = notified ? options.pollMs : Math.min(options.pollMs, fallbackPollMs);
 			if (rows.length === 0) {
 				const next = await msUntilNextDue(db).catch(() => undefined);
@@ -197,6 +210,11 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 			running = false;
 			wake();
 			await looping;
+			// Claimed but not started: hand them back at once instead of letting their lease run out.
+			const unsent = queue.splice(0);
+			await releaseClaims(db, unsent.map((row) => ({ id: row.id, attempts: row.attempts }))).catch((err) =>
+				log.warn('could not release webhook claims; they are retried when their lease ends', { err, count: unsent.length }),
+			);
 			while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
 			await flush();
 			if (listener) {

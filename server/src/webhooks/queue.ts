@@ -2,38 +2,20 @@ import type { Database, Queryable } from '../db';
 import type { DeliveryRow } from './payload';
 
 /**
- * Claims up to `limit` due deliveries of active subscriptions. Rows are locked only for this one
- * statement (SKIP LOCKED: concurrent dispatchers take disjoint rows); the claim itself is a lease
- * (locked_until and next_attempt_at moved past the send's timeout), so a process that dies
- * mid-send delays its deliveries by the lease instead of losing them. The attempt counter is
- * raised here and serves as the fencing token for the result (see recordResults).
+ * Claims up to `limit` due deliveries (claim_webhook_deliveries in migration 003: SKIP LOCKED, a
+ * lease, the attempt counter as fencing token) and joins what the payload needs. A disabled
+ * subscription's pending deliveries are failed when it is disabled; any that slipped in meanwhile
+ * are dropped by the join here (their lease runs out and the next claim skips them again).
  */
 const claimSql = `
-WITH due AS (
-  SELECT d.id
-  FROM webhook_deliveries d
-  JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL
-  WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-  ORDER BY d.next_attempt_at
-  LIMIT $1
-  FOR UPDATE OF d SKIP LOCKED
-), claimed AS (
-  UPDATE webhook_deliveries d
-  SET attempts = d.attempts + 1,
-      last_attempt_at = now(),
-      locked_until = now() + $2 * interval '1 millisecond',
-      next_attempt_at = now() + $2 * interval '1 millisecond'
-  FROM due WHERE d.id = due.id
-  RETURNING d.id, d.subscription_id, d.event_id, d.attempts
-)
 SELECT c.id, c.attempts, c.subscription_id, s.url AS target_url, s.secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
   e.conversion_currency::text AS conversion_currency
-FROM claimed c
-JOIN webhook_subscriptions s ON s.id = c.subscription_id
+FROM claim_webhook_deliveries($1, $2) c
+JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.disabled_at IS NULL
 JOIN events e ON e.id = c.event_id
 LEFT JOIN links l ON l.code = e.code`;
 
@@ -41,7 +23,6 @@ export async function claimDue(db: Queryable, limit: number, leaseMs: number): P
 	return (await db.query<DeliveryRow>(claimSql, [limit, leaseMs])).rows;
 }
 
-/** Milliseconds until the earliest pending delivery is due (≤ 0: due now), or undefined if none. */
 export async function msUntilNextDue(db: Queryable): Promise<number | undefined> {
 	const { rows } = await db.query<{ ms: number | null }>(
 		`SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
@@ -107,4 +88,17 @@ export async function disableSubscriptions(db: Database, ids: string[], reason: 
 			[ids, `not sent: the webhook was disabled (${reason})`],
 		);
 	});
+}
+
+/** Gives back claims that were never attempted (a stopping dispatcher): due now, attempt not counted. */
+export async function releaseClaims(db: Queryable, claims: Array<{ id: string; attempts: number }>): Promise<void> {
+	if (claims.length === 0) return;
+	await db.query(
+		`UPDATE webhook_deliveries d
+		 SET attempts = d.attempts - 1, locked_until = NULL, next_attempt_at = now(),
+		     last_attempt_at = CASE WHEN d.attempts = 1 THEN NULL ELSE d.last_attempt_at END
+		 FROM jsonb_to_recordset($1::jsonb) AS r(id text, attempts int)
+		 WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'pending'`,
+		[JSON.stringify(claims)],
+	);
 }

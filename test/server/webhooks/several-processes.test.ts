@@ -86,3 +86,39 @@ test('when the dispatcher is switched off, then that process sends nothing and a
 	await track(startTestServer({ ...env, DATABASE_URL: quiet.databaseUrl }));
 	await hook.waitFor(1);
 });
+
+test('when a server is killed in the middle of a backlog, then another one sends what it had claimed once the lease ends', async () => {
+	const { spawnServer } = await import('../../support/spawn-server');
+	const fast = { ...env, WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_CONCURRENCY: '4' };
+	const quiet = await track(startTestServer({ ...fast, WEBHOOK_DISPATCHER: 'off' }));
+	// Every answer takes 100 ms, so the killed process holds claims (sent or queued) when it dies.
+	const hook = await track(startReceiver(() => ({ status: 200, delayMs: 100 })));
+	const { campaignId, link } = await campaignWithLink(quiet);
+	await quiet.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
+	const total = 200;
+	const child = await spawnServer({ ...fast, DATABASE_URL: quiet.databaseUrl, API_KEY: quiet.apiKey, WEBHOOK_CONCURRENCY: '2', LOG_LEVEL: 'warn' });
+	await storeEvents(quiet, Array.from({ length: total }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `killed${i}` })));
+	await hook.waitFor(5);
+	await child.stop('SIGKILL');
+	const [{ claimed }] = await quiet.sql<{ claimed: number }>(`SELECT count(*)::int AS claimed FROM webhook_deliveries WHERE locked_until > now()`);
+
+	await track(startTestServer({ ...fast, DATABASE_URL: quiet.databaseUrl }));
+	// What the killed process had in flight may arrive twice (at least once); nothing is missing.
+	await until(
+		async () => (await quiet.sql<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n,
+		(n) => n === total,
+		30_000,
+	);
+	expect(countById(hook).size).toBe(total);
+	expect(claimed).toBeGreaterThan(0); // the kill really left claims behind
+});
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (ok(value)) return value;
+		if (Date.now() > end) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
