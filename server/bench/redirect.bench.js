@@ -18,13 +18,17 @@ const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const duration = Number(process.env.BENCH_SECONDS || 5);
 const warmupSeconds = 1;
 const codeCount = 200;
-const userAgent = 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36';
+const userAgent =
+	'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36';
 
 async function countClicks(databaseUrl, campaignId) {
 	const client = new Client({ connectionString: databaseUrl });
 	await client.connect();
 	try {
-		const { rows } = await client.query(`SELECT count(*)::int AS n FROM events WHERE campaign_id = $1 AND type = 'click'`, [campaignId]);
+		const { rows } = await client.query(
+			`SELECT count(*)::int AS n FROM events WHERE campaign_id = $1 AND type = 'click'`,
+			[campaignId],
+		);
 		return rows[0].n;
 	} finally {
 		await client.end();
@@ -60,9 +64,18 @@ async function main() {
 	try {
 		const server = await startServer({ DATABASE_URL: db.url });
 		running.push(server);
-		const campaign = await api(`${server.url}/api/v1/campaigns`, 'POST', { name: 'bench', conversionTracking: true, utm: { source: 'sms' } });
-		const recipients = Array.from({ length: codeCount }, (_, i) => ({ recipient: `+49151${String(i).padStart(8, '0')}`, urls: ['https://shop.example/sale?id=1'] }));
-		const { links } = await api(`${server.url}/api/v1/campaigns/${campaign.id}/links`, 'POST', { recipients });
+		const campaign = await api(`${server.url}/api/v1/campaigns`, 'POST', {
+			name: 'bench',
+			conversionTracking: true,
+			utm: { source: 'sms' },
+		});
+		const recipients = Array.from({ length: codeCount }, (_, i) => ({
+			recipient: `+49151${String(i).padStart(8, '0')}`,
+			urls: ['https://shop.example/sale?id=1'],
+		}));
+		const { links } = await api(`${server.url}/api/v1/campaigns/${campaign.id}/links`, 'POST', {
+			recipients,
+		});
 		const paths = links.map((l) => `/${l.code}`);
 		const map = JSON.stringify(Object.fromEntries(links.map((l) => [l.code, l.url])));
 
@@ -86,16 +99,22 @@ async function main() {
 
 		const vsHttp = ours.rate / bareHttp.rate;
 		const vsExpress = ours.rate / bareExpress.rate;
-		const line = (label, value, ok) => process.stdout.write(`${label.padEnd(44)} ${value.padStart(10)}   ${ok ? 'meets target' : 'BELOW TARGET'}\n`);
+		const line = (label, value, ok) =>
+			process.stdout.write(
+				`${label.padEnd(44)} ${value.padStart(10)}   ${ok ? 'meets target' : 'BELOW TARGET'}\n`,
+			);
 		process.stdout.write('\n');
 		line('redirect / bare node:http (target ≥ 0.25)', vsHttp.toFixed(2), vsHttp >= 0.25);
 		line('redirect / bare Express 5 (target ≥ 1.5)', `${vsExpress.toFixed(2)}×`, vsExpress >= 1.5);
 		line('redirect p99 at 50 connections (≤ 20 ms)', `${ours.p99} ms`, ours.p99 <= 20);
 		line('clicks answered but not stored (0)', String(missing), missing === 0);
-		process.stdout.write(`(${answered} redirects answered in the measured run, ${stored} clicks stored including the warm-up)\n`);
+		process.stdout.write(
+			`(${answered} redirects answered in the measured run, ${stored} clicks stored including the warm-up)\n`,
+		);
 		if (missing > 0) process.exitCode = 1;
 	} finally {
-		for (const proc of running) if (proc.child.exitCode === null && proc.child.signalCode === null) await proc.stop();
+		for (const proc of running)
+			if (proc.child.exitCode === null && proc.child.signalCode === null) await proc.stop();
 		await db.drop().catch(() => undefined);
 	}
 }

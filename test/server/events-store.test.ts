@@ -34,7 +34,12 @@ test('when events carry awkward text, then every column comes back exactly as gi
 			conversionCurrency: 'EUR',
 			idempotencyKey: 'order-1',
 		},
-		{ eventKey: 'store-2', type: 'click', occurredAt: new Date('2026-11-20T10:00:01Z'), campaignId },
+		{
+			eventKey: 'store-2',
+			type: 'click',
+			occurredAt: new Date('2026-11-20T10:00:01Z'),
+			campaignId,
+		},
 	]);
 	expect(inserted.map((e) => e.eventKey)).toEqual(['store-1', 'store-2']);
 	const rows = await server.sql(
@@ -61,12 +66,27 @@ test('when events carry awkward text, then every column comes back exactly as gi
 		conversion_currency: 'EUR',
 		idempotency_key: 'order-1',
 	});
-	expect(rows[1]).toMatchObject({ event_key: 'store-2', type: 'click', user_agent: null, conversion_value: null });
+	expect(rows[1]).toMatchObject({
+		event_key: 'store-2',
+		type: 'click',
+		user_agent: null,
+		conversion_value: null,
+	});
 });
 
 test('when the same event keys are stored again (a spool replay), then nothing is added and nothing is reported new', async () => {
-	const event = { eventKey: 'store-replay', type: 'click' as const, occurredAt: new Date(), campaignId, clickId: 'replayClickId0123456789' };
+	const event = {
+		eventKey: 'store-replay',
+		type: 'click' as const,
+		occurredAt: new Date(),
+		campaignId,
+		clickId: 'replayClickId0123456789',
+	};
 	expect((await insertEvents(server.db, [event])).inserted).toHaveLength(1);
-	expect((await insertEvents(server.db, [event, { ...event, eventKey: 'store-replay-2' }])).inserted).toEqual([]);
-	expect(await server.sql(`SELECT count(*)::int AS n FROM events WHERE event_key LIKE 'store-replay%'`)).toEqual([{ n: 1 }]);
+	expect(
+		(await insertEvents(server.db, [event, { ...event, eventKey: 'store-replay-2' }])).inserted,
+	).toEqual([]);
+	expect(
+		await server.sql(`SELECT count(*)::int AS n FROM events WHERE event_key LIKE 'store-replay%'`),
+	).toEqual([{ n: 1 }]);
 });

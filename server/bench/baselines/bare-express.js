@@ -10,5 +10,7 @@ app.get('/:code', (req, res) => {
 	if (!target) return res.status(404).end();
 	res.set('cache-control', 'private, no-store').redirect(302, target);
 });
-const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
+const server = app.listen(0, '127.0.0.1', () =>
+	process.stdout.write(`listening ${server.address().port}\n`),
+);
 server.keepAliveTimeout = 65_000;

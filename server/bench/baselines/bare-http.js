@@ -9,7 +9,11 @@ const server = createServer((req, res) => {
 		res.writeHead(404).end();
 		return;
 	}
-	res.writeHead(302, { location: target, 'cache-control': 'private, no-store', 'content-length': '0' });
+	res.writeHead(302, {
+		location: target,
+		'cache-control': 'private, no-store',
+		'content-length': '0',
+	});
 	res.end();
 });
 server.keepAliveTimeout = 65_000;
