@@ -87,13 +87,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
 function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 	return new Promise((resolve) => {
+		// Keep-alive connections that finish their request after close() would otherwise stay open
+		// until the timeout: close each as soon as it is idle.
+		const sweeper = setInterval(() => server.closeIdleConnections(), 50);
 		const timer = setTimeout(() => {
+			clearInterval(sweeper);
 			server.closeAllConnections();
 			resolve();
 		}, timeoutMs);
 		timer.unref();
 		server.close(() => {
 			clearTimeout(timer);
+			clearInterval(sweeper);
 			resolve();
 		});
 		server.closeIdleConnections();

@@ -7,11 +7,20 @@ let campaignId: string;
 let code: string;
 beforeAll(async () => {
 	server = await startTestServer({ COUNTRY_HEADER: 'cf-ipcountry' });
-	({ campaignId, codes: [code] } = await createCampaignWithLinks(server, { conversionTracking: true, variants: [{ name: 'A' }, { name: 'B' }] }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/sale'], variant: 'B' },
-	]));
+	({
+		campaignId,
+		codes: [code],
+	} = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true, variants: [{ name: 'A' }, { name: 'B' }] },
+		[{ recipient: '+4915112345678', urls: ['https://shop.example/sale'], variant: 'B' }],
+	));
 	await hit(`${server.url}/${code}`, { userAgent: userAgents.whatsAppIos });
-	for (let i = 0; i < 4; i++) await hit(`${server.url}/${code}`, { userAgent: chromeOnAndroid, headers: { 'cf-ipcountry': 'AT' } });
+	for (let i = 0; i < 4; i++)
+		await hit(`${server.url}/${code}`, {
+			userAgent: chromeOnAndroid,
+			headers: { 'cf-ipcountry': 'AT' },
+		});
 	await hit(`${server.url}/${code}`, { userAgent: userAgents.curl });
 });
 afterAll(() => server.close());
@@ -20,7 +29,14 @@ test('when a campaign has events, then they are listed oldest first in the agree
 	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events`);
 	expect(res.status).toBe(200);
 	expect(res.body.nextCursor).toBeNull();
-	expect(res.body.events.map((e: any) => e.type)).toEqual(['view', 'click', 'click', 'click', 'click', 'bot']);
+	expect(res.body.events.map((e: any) => e.type)).toEqual([
+		'view',
+		'click',
+		'click',
+		'click',
+		'click',
+		'bot',
+	]);
 	const click = res.body.events[1];
 	expect(click).toEqual({
 		id: expect.stringMatching(/^\d+$/),

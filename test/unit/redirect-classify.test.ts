@@ -13,7 +13,13 @@ describe('classify', () => {
 		["Google's snippet renderer", userAgents.googleSnippet, 'Google'],
 		['Facebook alone', userAgents.facebook, 'Facebook'],
 	])('when %s fetches the link, then it is a view by that app', (_name, ua, fetcher) => {
-		expect(classify('GET', ua)).toEqual({ type: 'view', deviceType: null, os: null, browser: null, fetcher });
+		expect(classify('GET', ua)).toEqual({
+			type: 'view',
+			deviceType: null,
+			os: null,
+			browser: null,
+			fetcher,
+		});
 	});
 
 	test.each([
@@ -40,9 +46,18 @@ describe('classify', () => {
 		['Safari on iPad', userAgents.safariIpad, 'tablet', 'iOS', 'Mobile Safari'],
 		['Firefox on a desktop', userAgents.firefoxDesktop, 'desktop', 'Windows', 'Firefox'],
 		['Samsung Internet', userAgents.samsungInternet, 'mobile', 'Android', 'Samsung Internet'],
-	])('when %s opens the link, then it is a click with device, OS and browser', (_name, ua, deviceType, os, browser) => {
-		expect(classify('GET', ua)).toEqual({ type: 'click', deviceType, os, browser, fetcher: null });
-	});
+	])(
+		'when %s opens the link, then it is a click with device, OS and browser',
+		(_name, ua, deviceType, os, browser) => {
+			expect(classify('GET', ua)).toEqual({
+				type: 'click',
+				deviceType,
+				os,
+				browser,
+				fetcher: null,
+			});
+		},
+	);
 
 	test('when the memoising classifier sees the same UA with GET and HEAD, then it keeps them apart', () => {
 		const memo = createClassifier(10);

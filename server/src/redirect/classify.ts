@@ -44,7 +44,9 @@ export function classify(method: string, userAgent: string | undefined): Classif
 }
 
 /** classify() with a bounded memo: the same few user agents make most of the traffic. */
-export function createClassifier(size = 2000): (method: string, userAgent: string | undefined) => Classification {
+export function createClassifier(
+	size = 2000,
+): (method: string, userAgent: string | undefined) => Classification {
 	const memo = new Lru<string, Classification>(size);
 	return (method, userAgent) => {
 		const key = `${method === 'HEAD' ? 'H' : 'G'}${(userAgent ?? '').slice(0, maxUserAgentLength)}`;

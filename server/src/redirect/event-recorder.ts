@@ -41,7 +41,10 @@ interface Pending {
 class CommitTimeout extends Error {}
 
 /** FK or check violations: the event can never be stored (its campaign was deleted meanwhile). */
-const isUnstorable = (err: unknown) => isPgError(err, pgErrors.foreignKeyViolation) || isPgError(err, '23514') || isPgError(err, '22P02');
+const isUnstorable = (err: unknown) =>
+	isPgError(err, pgErrors.foreignKeyViolation) ||
+	isPgError(err, '23514') ||
+	isPgError(err, '22P02');
 
 export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	const { db, spool, log } = opts;
@@ -63,7 +66,11 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				for (const event of events) await store([event]);
 				return;
 			}
-			log.warn('event dropped: it can no longer be stored', { type: events[0].type, campaignId: events[0].campaignId, err });
+			log.warn('event dropped: it can no longer be stored', {
+				type: events[0].type,
+				campaignId: events[0].campaignId,
+				err,
+			});
 		}
 	}
 
@@ -112,7 +119,8 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	}
 
 	function markUnavailable(err: unknown): void {
-		if (available) log.warn('database unreachable: events go to the local spool until it returns', { err });
+		if (available)
+			log.warn('database unreachable: events go to the local spool until it returns', { err });
 		available = false;
 		scheduleRetry();
 	}
@@ -129,7 +137,8 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				// Events spooled while a replay ran are in a newer file: go on until none is left.
 				do replayed += await replaySpool();
 				while (await spool.hasPending());
-				if (!wasAvailable) log.info('database reachable again: events are stored directly', { replayed });
+				if (!wasAvailable)
+					log.info('database reachable again: events are stored directly', { replayed });
 			} catch (err) {
 				markUnavailable(err);
 			}
@@ -141,7 +150,10 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 		const replayed = await spool.replay(
 			(events) => store(events),
 			opts.batchSize,
-			(file) => log.warn('spool line cut short (crash during write); its redirect was never answered', { file }),
+			(file) =>
+				log.warn('spool line cut short (crash during write); its redirect was never answered', {
+					file,
+				}),
 		);
 		if (replayed > 0) log.info('spooled events replayed', { replayed });
 		return replayed;
@@ -166,7 +178,8 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 			}
 		},
 		async close() {
-			if (inFlight > 0 || queue.length > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+			if (inFlight > 0 || queue.length > 0)
+				await new Promise<void>((resolve) => idleWaiters.push(resolve));
 			closed = true;
 			if (retryTimer) clearTimeout(retryTimer);
 			retryTimer = undefined;
