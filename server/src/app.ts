@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import type { Database } from './db';
+import { dashboardRoutes } from './dashboard/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	app.use(dashboardRoutes());
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
