@@ -182,14 +182,12 @@ INSERT INTO stats_currencies AS s (campaign_id, currency, conversions, revenue)
 $sql$
 ]) WITH ORDINALITY AS t(stmt, n) $fn$;
 
-CREATE FUNCTION stats_events_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  stmt text;
+-- The trigger function runs the same statements as static SQL (generated here from the list), so
+-- PL/pgSQL plans them once per connection instead of once per batch.
+DO $$
 BEGIN
-  FOREACH stmt IN ARRAY stats_event_rollup_statements('new_events') LOOP
-    EXECUTE stmt;
-  END LOOP;
-  RETURN NULL;
+  EXECUTE 'CREATE FUNCTION stats_events_inserted() RETURNS trigger LANGUAGE plpgsql AS '
+    || quote_literal(E'BEGIN\n' || array_to_string(stats_event_rollup_statements('new_events'), E';\n') || E';\nRETURN NULL;\nEND');
 END $$;
 
 CREATE TRIGGER stats_events_inserted AFTER INSERT ON events
@@ -269,7 +267,7 @@ INSERT INTO stats_urls (campaign_id, url) SELECT DISTINCT campaign_id, destinati
 INSERT INTO stats_recipients (campaign_id, recipient, link_variant)
   SELECT campaign_id, recipient, min(variant) FROM links GROUP BY 1, 2;
 SELECT stats_apply_messages(jsonb_agg(to_jsonb(m) || '{"sign": 1}')) FROM messages m HAVING count(*) > 0;
-CREATE TEMPORARY TABLE stats_backfill ON COMMIT DROP AS SELECT * FROM events;
+CREATE TEMPORARY TABLE stats_backfill AS SELECT * FROM events;
 DO $$
 DECLARE
   stmt text;
@@ -278,6 +276,7 @@ BEGIN
     EXECUTE stmt;
   END LOOP;
 END $$;
+DROP TABLE stats_backfill;
 
 -- Down Migration
 DROP TRIGGER stats_links_inserted ON links;
