@@ -31,7 +31,30 @@ async function conversionScript() {
 	writeFileSync(path.join('server', 'dist', 'public', 't.js'), code + '\n');
 }
 
-const server = series(serverTypescript, parallel(serverPublic, conversionScript));
+// The dashboard: its ES modules minified with swc, its stylesheet stripped of comments and
+// whitespace, and Chart.js copied from node_modules (served by the server itself, no CDN).
+async function dashboardAssets() {
+	const fs = require('node:fs');
+	const { minify } = require('@swc/core');
+	const out = path.join('server', 'dist', 'public', 'dashboard');
+	if (!existsSync(out)) return;
+	const jsDir = path.join(out, 'js');
+	for (const file of existsSync(jsDir) ? fs.readdirSync(jsDir).filter((f) => f.endsWith('.js')) : []) {
+		const target = path.join(jsDir, file);
+		const { code } = await minify(fs.readFileSync(target, 'utf8'), { module: true, compress: true, mangle: true });
+		fs.writeFileSync(target, code);
+	}
+	const css = path.join(out, 'style.css');
+	if (existsSync(css)) {
+		const minified = fs.readFileSync(css, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{};,>])\s*/g, '$1').trim();
+		fs.writeFileSync(css, minified);
+	}
+	fs.mkdirSync(path.join(out, 'vendor'), { recursive: true });
+	const chartJs = path.join(path.dirname(require.resolve('chart.js', { paths: [path.join(__dirname, 'server')] })), 'chart.umd.min.js');
+	fs.copyFileSync(chartJs, path.join(out, 'vendor', 'chart.umd.min.js'));
+}
+
+const server = series(serverTypescript, parallel(serverPublic, conversionScript), dashboardAssets);
 
 exports.icons = icons;
 exports.server = server;

@@ -8,6 +8,7 @@ import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { eventRoutes } from './events/routes';
 import { deliveryReportRoutes } from './delivery-reports/routes';
+import { dashboardRoutes } from './dashboard/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
 	app.use(healthRoutes(db));
 	const script = loadTrackingScript();
 	app.use(conversionPublicRoutes({ ...deps, script }));
+	app.use(dashboardRoutes());
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));

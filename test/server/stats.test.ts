@@ -198,3 +198,25 @@ test('when recipients of an unknown campaign are asked, then the answer is 404',
 	const res = await server.api('GET', '/api/v1/campaigns/cmp_nope/recipients');
 	expect(res.status).toBe(404);
 });
+
+test('when the whole campaign is answered from the rollups, then it equals the same evaluation computed from the raw events', async () => {
+	const fromRollups = (await stats('?timeZone=Asia/Kolkata')).body;
+	const fromEvents = (await stats('?timeZone=Asia/Kolkata&from=2000-01-01&to=2100-01-01')).body;
+	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
+});
+
+test('when a delivery report changes a message and more events arrive, then the rollups follow', async () => {
+	const other = await seedKnownCampaign(server, 'changes');
+	await server.sql(`UPDATE messages SET status = 'delivered' WHERE campaign_id = $1 AND recipient = $2`, [other, people.a2]);
+	await server.sql(`DELETE FROM messages WHERE campaign_id = $1 AND recipient = $2`, [other, people.b2]);
+	await server.sql(
+		`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url)
+		 VALUES ($1 || '-x1', 'click', $3, $1, $2, 'A', $4), ($1 || '-x2', 'click', $3, $1, $2, 'A', $4), ($1 || '-x3', 'bot', $3, $1, $2, 'A', $4)`,
+		[other, people.a3, at(30), sale],
+	);
+	const fromRollups = (await server.api('GET', `/api/v1/campaigns/${other}/stats`)).body;
+	const fromEvents = (await server.api('GET', `/api/v1/campaigns/${other}/stats?from=2000-01-01&to=2100-01-01`)).body;
+	expect(fromRollups.totals).toMatchObject({ delivered: 3, sent: 5, segments: 9, clicks: 8, uniqueClickers: 5, recipients: 9 });
+	expect(fromRollups.links[0]).toEqual({ url: sale, clicks: 7, uniqueClickers: 5, views: 2, conversions: 1 });
+	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
+});

@@ -3,7 +3,7 @@ import type { Campaign } from '../campaigns/store';
 import { holdoutVariant } from '../campaigns/validate';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
-import { statsSql } from './stats.sql';
+import { statsFromEventsSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
 	key: string;
@@ -44,8 +44,8 @@ interface StatsResult {
 }
 
 /**
- * Rows of a whole campaign are aggregated in memory by hash: give the statement room so that a
- * campaign with a few hundred thousand recipients does not spill to disk.
+ * Rows of a whole campaign (or a time range of its events) are aggregated in memory by hash: give
+ * the statement room so that a campaign with a few hundred thousand recipients does not spill.
  */
 const statementSettings = "SET LOCAL work_mem = '64MB'";
 
@@ -59,7 +59,8 @@ function variantOrder(campaign: Campaign): (a: string, b: string) => number {
 export async function campaignStats(db: Database, campaign: Campaign, query: StatsQuery): Promise<CampaignStats> {
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
-		const { rows } = await tx.query<{ result: StatsResult }>(statsSql, [
+		const sql = query.from || query.to ? statsFromEventsSql : statsFromRollupsSql;
+		const { rows } = await tx.query<{ result: StatsResult }>(sql, [
 			campaign.id,
 			query.from,
 			query.to,

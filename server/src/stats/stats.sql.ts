@@ -1,19 +1,55 @@
 /**
- * The campaign evaluation in one statement and one pass over the campaign's events.
+ * The campaign evaluation, one statement either way. Both sources produce the same relations
+ * (recipients, link_rows, dims, hourly, currencies); the shared tail turns them into the answer.
  *
  * $1 campaign id, $2 from (timestamptz or null), $3 to (exclusive, or null), $4 IANA time zone,
- * $5 the campaign's currency (or null).
+ * $5 the campaign's currency (or null). ($2 and $3 are used by the events source only.)
  *
- * The timeline is aggregated by local hour in the scan and rolled up at the end to hours, days or
- * weeks depending on the span it covers (at most a few hundred points), gaps filled with zeros.
- *
- * `grouped` reads the events once (index range on campaign and time) and aggregates them by
- * several GROUPING SETS at the same time: (recipient, url) for everything per recipient and per
- * link, then the click breakdowns, the timeline buckets and the conversion currencies. Everything
- * after it works on those few aggregated rows. Bots are excluded in the scan and never counted.
+ * Hours are local hours of $4; the timeline is rolled up at the end to hours, days or weeks
+ * depending on the span it covers (at most a few hundred points), gaps filled with zeros, and the
+ * hour-of-day breakdown is read from the same local hours.
  */
-export const statsSql = `
-WITH grouped AS MATERIALIZED (
+
+/**
+ * Whole campaign: the rollups (migration 006) that triggers keep up to date — a few rows per
+ * recipient, link, dimension value and 15-minute slot, so a campaign with millions of events is
+ * answered from its recipients' rows.
+ */
+const rollupSource = `
+recipients AS (
+  SELECT coalesce(message_variant, link_variant, event_variant) AS variant,
+         messages_charged > 0 AS sent,
+         messages_delivered > 0 OR delivered_events > 0 AS delivered,
+         (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
+         segments, sent_at, views, clicks, conversions, revenue, first_click_at AS first_click
+  FROM stats_recipients
+  -- the rollups hold the whole campaign: a time range is answered from the events
+  WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
+),
+link_rows AS (
+  SELECT url, clicks, unique_clickers AS "uniqueClickers", views, conversions FROM stats_urls WHERE campaign_id = $1
+),
+dims AS (
+  SELECT dimension AS dim, key, clicks FROM stats_dimensions WHERE campaign_id = $1
+),
+hourly AS (
+  SELECT date_trunc('hour', slot AT TIME ZONE $4::text) AS bucket,
+         sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
+  FROM stats_slots WHERE campaign_id = $1
+  GROUP BY 1
+),
+currencies AS (
+  SELECT currency, conversions, revenue FROM stats_currencies WHERE campaign_id = $1
+)`;
+
+/**
+ * A time range: one pass over the campaign's events in the range (index on campaign and time),
+ * aggregated by several GROUPING SETS at once: (recipient, url) for everything per recipient and
+ * per link, the click breakdowns, the local hours and the conversion currencies. Bots are excluded
+ * in the scan and never counted.
+ */
+const eventsSource = `
+grouped AS MATERIALIZED (
   SELECT
     CASE
       WHEN GROUPING(e.recipient) = 0 THEN 'recipient_url'
@@ -21,14 +57,12 @@ WITH grouped AS MATERIALIZED (
       WHEN GROUPING(e.os) = 0 THEN 'os'
       WHEN GROUPING(e.browser) = 0 THEN 'browser'
       WHEN GROUPING(e.country) = 0 THEN 'country'
-      WHEN GROUPING(extract(hour FROM e.occurred_at AT TIME ZONE $4::text)) = 0 THEN 'hourOfDay'
       WHEN GROUPING(date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)) = 0 THEN 'timeline'
       ELSE 'currency'
     END AS dim,
     e.recipient,
     e.url,
-    coalesce(e.device_type, e.os, e.browser, e.country::text,
-             extract(hour FROM e.occurred_at AT TIME ZONE $4::text)::int::text, e.conversion_currency::text) AS key,
+    coalesce(e.device_type, e.os, e.browser, e.country::text, e.conversion_currency::text) AS key,
     date_trunc('hour', e.occurred_at AT TIME ZONE $4::text) AS bucket,
     max(e.variant) AS variant,
     count(*) FILTER (WHERE e.type = 'click') AS clicks,
@@ -48,7 +82,6 @@ WITH grouped AS MATERIALIZED (
   GROUP BY GROUPING SETS (
     (e.recipient, e.url),
     (e.device_type), (e.os), (e.browser), (e.country),
-    (extract(hour FROM e.occurred_at AT TIME ZONE $4::text)),
     (date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)),
     (e.conversion_currency)
   )
@@ -97,6 +130,25 @@ recipients AS (
   FULL JOIN per_link_recipient l USING (recipient)
   FULL JOIN per_event_recipient e USING (recipient)
 ),
+link_rows AS (
+  SELECT url, sum(clicks) AS clicks, count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         sum(views) AS views, sum(conversions) AS conversions
+  FROM grouped WHERE dim = 'recipient_url' AND url IS NOT NULL
+  GROUP BY url
+  UNION ALL
+  SELECT DISTINCT destination, 0, 0, 0, 0 FROM links WHERE campaign_id = $1
+),
+dims AS (
+  SELECT dim, key, clicks FROM grouped WHERE dim IN ('deviceType', 'os', 'browser', 'country')
+),
+hourly AS (
+  SELECT bucket, clicks, views, conversions FROM grouped WHERE dim = 'timeline'
+),
+currencies AS (
+  SELECT key AS currency, conversions, any_revenue AS revenue FROM grouped WHERE dim = 'currency' AND key IS NOT NULL
+)`;
+
+const tail = `
 metrics AS (
   SELECT GROUPING(variant) = 1 AS total, variant,
          count(*) AS recipients,
@@ -117,24 +169,16 @@ metrics AS (
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
 ),
-link_rows AS (
-  SELECT url, sum(clicks) AS clicks, count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
-         sum(views) AS views, sum(conversions) AS conversions
-  FROM grouped WHERE dim = 'recipient_url' AND url IS NOT NULL
-  GROUP BY url
-  UNION ALL
-  SELECT DISTINCT destination, 0, 0, 0, 0 FROM links WHERE campaign_id = $1
-),
 span AS (
   SELECT first, last,
          CASE WHEN last - first <= interval '72 hours' THEN 'hour'
               WHEN last - first <= interval '120 days' THEN 'day'
               ELSE 'week' END AS size
-  FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM grouped WHERE dim = 'timeline') t
+  FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM hourly) t
 ),
 timeline AS (
   SELECT date_trunc(span.size, bucket) AS bucket, sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
-  FROM grouped, span WHERE dim = 'timeline'
+  FROM hourly, span
   GROUP BY 1
 )
 SELECT json_build_object(
@@ -145,8 +189,9 @@ SELECT json_build_object(
                   FROM link_rows GROUP BY url) l),
   'breakdowns', (SELECT coalesce(json_object_agg(dim, rows), '{}') FROM (
                   SELECT dim, json_agg(json_build_object('key', key, 'clicks', clicks) ORDER BY clicks DESC, key) AS rows
-                  FROM grouped
-                  WHERE dim IN ('deviceType', 'os', 'browser', 'country', 'hourOfDay') AND clicks > 0
+                  FROM (SELECT dim, nullif(key, '') AS key, clicks FROM dims WHERE clicks > 0
+                        UNION ALL
+                        SELECT 'hourOfDay', extract(hour FROM bucket)::int::text, sum(clicks) FROM hourly GROUP BY 2 HAVING sum(clicks) > 0) d
                   GROUP BY dim) b),
   'timelineBucket', (SELECT size FROM span),
   'timeline', (SELECT coalesce(json_agg(json_build_object(
@@ -156,8 +201,11 @@ SELECT json_build_object(
                FROM span
                CROSS JOIN LATERAL generate_series(date_trunc(span.size, span.first), span.last, ('1 ' || span.size)::interval) AS s(bucket)
                LEFT JOIN timeline t ON t.bucket = s.bucket),
-  'otherCurrencies', (SELECT coalesce(json_agg(json_build_object('currency', key, 'conversions', conversions, 'revenue', any_revenue)
-                        ORDER BY key), '[]')
-                      FROM grouped
-                      WHERE dim = 'currency' AND key IS NOT NULL AND key IS DISTINCT FROM $5::text AND conversions > 0)
+  'otherCurrencies', (SELECT coalesce(json_agg(json_build_object('currency', currency, 'conversions', conversions, 'revenue', revenue)
+                        ORDER BY currency), '[]')
+                      FROM currencies
+                      WHERE currency <> '' AND currency IS DISTINCT FROM $5::text AND conversions > 0)
 ) AS result`;
+
+export const statsFromRollupsSql = `WITH ${rollupSource},\n${tail}`;
+export const statsFromEventsSql = `WITH ${eventsSource},\n${tail}`;

@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
+import { startTestServer, type TestServer } from '../support/server';
+import { spawnServer } from '../support/spawn-server';
+import { seedKnownCampaign } from '../support/stats-seed';
+
+const artifacts = path.resolve(__dirname, '../../test-artifacts');
+const timeZone = 'Europe/Berlin';
+
+let server: TestServer;
+let browser: Browser;
+let campaignId: string;
+beforeAll(async () => {
+	server = await startTestServer();
+	await server.api('POST', '/api/v1/campaigns', { name: 'Newsletter (no A/B)' });
+	campaignId = await seedKnownCampaign(server, 'Black Friday');
+	browser = await launchBrowser();
+	mkdirSync(artifacts, { recursive: true });
+}, 120_000);
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+/** Opens the dashboard and records every request URL and every console error or CSP violation. */
+async function openDashboard(viewport: { width: number; height: number }) {
+	const context = await browser.newContext({ viewport, timezoneId: timeZone, locale: 'en-US' });
+	const page = await context.newPage();
+	page.setDefaultTimeout(15_000);
+	const requested: string[] = [];
+	const problems: string[] = [];
+	page.on('request', (req) => requested.push(req.url()));
+	page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+	page.on('pageerror', (err) => problems.push(err.message));
+	await page.goto(`${server.url}/dashboard`);
+	return { context, page, requested, problems };
+}
+
+async function signIn(page: Page, key: string) {
+	await page.fill('#api-key', key);
+	await page.click('#login-form button[type=submit]');
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+const value = (page: Page, selector: string) => page.locator(selector).first().getAttribute('data-value');
+
+test('when a user signs in and opens a campaign, then the dashboard shows the numbers the API computes', async () => {
+	const { context, page, requested, problems } = await openDashboard({ width: 1280, height: 900 });
+	expect(page.url()).toBe(`${server.url}/dashboard/`);
+
+	await signIn(page, 'not-the-key-at-all-0000');
+	await expect(page.locator('#login-error').innerText()).resolves.toMatch(/not valid/);
+
+	await signIn(page, server.apiKey);
+	await page.waitForSelector(`[data-campaign="${campaignId}"]`);
+	expect(await page.locator('.campaign-tile').count()).toBe(2);
+	await page.click(`[data-campaign="${campaignId}"]`);
+	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
+	expect(await text(page, '#campaign-name')).toBe('Black Friday');
+
+	const stats = (await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?timeZone=${timeZone}`)).body;
+	const t = stats.totals;
+	for (const metric of ['recipients', 'sent', 'delivered', 'views', 'clicks', 'ctr', 'conversions', 'conversionRate', 'revenue', 'cost', 'roi']) {
+		expect([metric, Number(await value(page, `[data-metric="${metric}"]`))]).toEqual([metric, t[metric]]);
+	}
+	expect(Number(await value(page, '[data-metric="medianSecondsToFirstClick"]'))).toBe(stats.medianSecondsToFirstClick);
+	// what people read
+	expect(await text(page, '[data-metric="clicks"] .kpi-value')).toBe('6');
+	expect(await text(page, '[data-metric="ctr"] .kpi-value')).toBe('66.7%');
+	expect(await text(page, '[data-metric="revenue"] .kpi-value')).toBe('€74.90');
+	expect(await text(page, '[data-metric="cost"] .kpi-value')).toBe('€0.50');
+	expect(await text(page, '[data-metric="revenue"] .kpi-sub')).toContain('$15.00 not counted');
+	expect(await text(page, '[data-metric="medianSecondsToFirstClick"] .kpi-value')).toBe('20 min');
+
+	const funnel = await page.locator('#funnel li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-step'), Number(li.getAttribute('data-value'))]));
+	expect(funnel).toEqual([['sent', t.sent], ['delivered', t.delivered], ['viewed', t.uniqueViewers], ['clicked', t.uniqueClickers], ['converted', t.uniqueConverters]]);
+
+	const variantRows = await page.locator('#variants-table tbody tr').evaluateAll((rows) =>
+		rows.map((tr) => [tr.getAttribute('data-variant'), Number(tr.querySelectorAll('td')[3].getAttribute('data-value'))]));
+	expect(variantRows).toEqual(stats.variants.map((v: any) => [v.variant, v.ctr]));
+	const decision = (await server.api('POST', `/api/v1/campaigns/${campaignId}/winner`, { metric: 'ctr' })).body;
+	expect(await text(page, '#verdict strong')).toContain(`${decision.leader} leads on click rate`);
+	await page.click('[data-metric-choice="conversionRate"]');
+	await page.waitForFunction(() => document.querySelector('#verdict strong')?.textContent?.includes('conversion rate'));
+
+	const links = await page.locator('#links-table tbody tr').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-url')));
+	expect(links).toEqual(stats.links.map((l: any) => l.url));
+	const countries = await page.locator('#country-bars li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-key'), Number(li.querySelector('strong')?.getAttribute('data-value'))]));
+	expect(countries).toEqual(stats.breakdowns.country.map((c: any) => [c.key, c.clicks]));
+	expect(await page.locator('canvas#timeline-chart').evaluate((c: HTMLCanvasElement) => c.width > 0)).toBe(true);
+
+	await page.screenshot({ path: path.join(artifacts, 'dashboard-campaign.png'), fullPage: true });
+
+	// the key lives in this tab's sessionStorage and travels only as a header
+	expect(await page.evaluate(() => sessionStorage.getItem('smsTracking.apiKey'))).toBe(server.apiKey);
+	expect(await page.evaluate(() => localStorage.length)).toBe(0);
+	expect(requested.filter((url) => url.includes(server.apiKey) || url.includes('not-the-key'))).toEqual([]);
+	expect(problems.filter((p) => !/401/.test(p))).toEqual([]);
+
+	await page.click('#sign-out');
+	await page.waitForSelector('#login-view:not([hidden])');
+	expect(await page.evaluate(() => sessionStorage.getItem('smsTracking.apiKey'))).toBeNull();
+	await context.close();
+});
+
+test('when the dashboard is opened on a phone, then it fits the screen without sideways scrolling', async () => {
+	const { context, page, problems } = await openDashboard({ width: 390, height: 844 });
+	await signIn(page, server.apiKey);
+	await page.waitForSelector(`[data-campaign="${campaignId}"]`);
+	await page.click(`[data-campaign="${campaignId}"]`);
+	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
+	const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+	expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+	await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
+	expect(problems).toEqual([]);
+	await context.close();
+});
+
+test('when the dashboard is served, then it carries a strict content security policy and its chart library comes from this server', async () => {
+	const res = await fetch(`${server.url}/dashboard/`);
+	expect(res.status).toBe(200);
+	const csp = res.headers.get('content-security-policy') ?? '';
+	expect(csp).toContain("script-src 'self'");
+	expect(csp).not.toContain('unsafe-inline');
+	const html = await res.text();
+	expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts
+	expect(html).not.toMatch(/https?:\/\//);
+	const chart = await fetch(`${server.url}/dashboard/vendor/chart.umd.min.js`);
+	expect(chart.status).toBe(200);
+	expect(await chart.text()).toContain('Chart');
+});
+
+test('when the built server (minified assets in dist) serves the dashboard, then it signs in and lists the campaigns', async () => {
+	const built = await spawnServer({ DATABASE_URL: server.databaseUrl, API_KEY: server.apiKey, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dash-')) });
+	try {
+		const chart = await fetch(`${built.url}/dashboard/vendor/chart.umd.min.js`);
+		expect(chart.status).toBe(200);
+		const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+		const page = await context.newPage();
+		page.setDefaultTimeout(15_000);
+		const problems: string[] = [];
+		page.on('pageerror', (err) => problems.push(err.message));
+		await page.goto(`${built.url}/dashboard/`);
+		await signIn(page, server.apiKey);
+		await page.click(`[data-campaign="${campaignId}"]`);
+		await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
+		expect(await text(page, '[data-metric="clicks"] .kpi-value')).toBe('6');
+		expect(problems).toEqual([]);
+		await context.close();
+	} finally {
+		await built.stop();
+	}
+});
