@@ -78,9 +78,51 @@ function npmInstall(dir, pkg, env) {
 	}
 }
 
+function sleep(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * One install at a time per cache folder (two test runs on one machine would otherwise remove each
+ * other's half-installed trees); a lock older than 30 minutes is from a run that died.
+ */
+function withLock(root, work) {
+	fs.mkdirSync(root, { recursive: true });
+	const lock = path.join(root, '.install-lock');
+	for (let waited = 0; ; waited += 1000) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch (err) {
+			if (err.code !== 'EEXIST') throw err;
+			let age = 0;
+			try {
+				age = Date.now() - fs.statSync(lock).mtimeMs;
+			} catch {
+				continue;
+			}
+			if (age > 30 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+			else {
+				if (waited % 30_000 === 0) log(`waiting for another run's install to finish (${lock})`);
+				sleep(1000);
+			}
+		}
+	}
+	try {
+		return work();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /** Makes sure Node 24 and n8n are installed in the cache; returns where they are. */
 function ensureInstalled() {
 	const p = paths();
+	if (isComplete(p.nodeDir, NODE_VERSION) && isComplete(p.n8nDir, N8N_VERSION)) return p;
+	return withLock(p.root, () => install(p));
+}
+
+function install(p) {
 	if (!isComplete(p.nodeDir, NODE_VERSION)) {
 		log(`installing Node ${NODE_VERSION} (npm package ${NODE_PACKAGE}) into ${p.nodeDir}`);
 		npmInstall(
