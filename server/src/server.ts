@@ -39,7 +39,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
-		const db = createDatabase(connectionString, config.databasePoolSize, log);
+		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
