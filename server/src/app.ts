@@ -1,6 +1,9 @@
 import express, { type Express } from 'express';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
+import { conversionPublicRoutes } from './conversions/public-routes';
+import { conversionApiRoutes } from './conversions/routes';
+import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
@@ -31,12 +34,15 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	const script = loadTrackingScript();
+	app.use(conversionPublicRoutes({ ...deps, script }));
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	app.use('/api/v1', api);
 

@@ -25,6 +25,10 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
 	trustProxy: string | boolean;
+	/** Landing-page origins allowed to post conversions from t.js with CORS (empty: any origin, no CORS headers). */
+	allowedOrigins: string[];
+	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
+	collectRateLimit: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -80,6 +84,25 @@ function httpUrl(env: Env, name: string): string | undefined {
 		throw new ConfigError(`${name} must use http or https, got "${url.protocol}"`);
 	}
 	return raw;
+}
+
+function origins(env: Env, name: string): string[] {
+	return (env[name] ?? '')
+		.split(',')
+		.map((value) => value.trim().replace(/\/+$/, ''))
+		.filter(Boolean)
+		.map((value) => {
+			let origin: string;
+			try {
+				origin = new URL(value).origin;
+			} catch {
+				throw new ConfigError(`${name} must be a comma-separated list of origins such as https://shop.example.com, got "${value}"`);
+			}
+			if (origin !== value.toLowerCase() || !/^https?:/.test(origin)) {
+				throw new ConfigError(`${name} entries must be bare http(s) origins (scheme, host, optional port, no path), got "${value}"`);
+			}
+			return origin;
+		});
 }
 
 function readOrCreateSecret(dataDir: string, name: string, create: () => string): string {
@@ -190,6 +213,8 @@ export function loadConfig(env: Env = process.env): Config {
 		logLevel,
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
 		trustProxy,
+		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
+		collectRateLimit: integer(env, 'COLLECT_RATE_LIMIT', 60, 1, 1_000_000),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }
