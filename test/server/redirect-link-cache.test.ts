@@ -1,3 +1,4 @@
+import type { Queryable } from '../../server/src/db';
 import { createLinkCache } from '../../server/src/redirect/link-cache';
 import { startTestServer, type TestServer } from '../support/server';
 import { createCampaignWithLinks } from '../support/short-links';
@@ -11,10 +12,10 @@ afterAll(() => server.close());
 /** Counts the statements the cache sends, on the real database. */
 function countingDb() {
 	const counter = { queries: 0 };
-	const db = {
-		query: (text: string, values?: unknown[]) => {
+	const db: Queryable = {
+		query: (text, values, name) => {
 			counter.queries++;
-			return server.db.query(text, values);
+			return server.db.query(text, values, name);
 		},
 	};
 	return { db, counter };
