@@ -37,6 +37,27 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: both },
 		options: [
 			{
+				displayName: 'Check Destinations',
+				name: 'checkDestinations',
+				type: 'options',
+				options: [
+					{ name: 'Off', value: 'off', description: 'Do not request the landing pages' },
+					{
+						name: 'Warn',
+						value: 'warn',
+						description: 'Add a warning to the items whose landing page does not answer with 2xx',
+					},
+					{
+						name: 'Fail',
+						value: 'fail',
+						description: 'Fail those items (they are not shortened or sent)',
+					},
+				],
+				default: 'off',
+				description:
+					'Whether to request each distinct destination once (10 s timeout) before shortening: a broken or slow landing page wastes a campaign',
+			},
+			{
 				displayName: 'Default Country Calling Code',
 				name: 'defaultCallingCode',
 				type: 'string',
