@@ -58,13 +58,13 @@ export const messageFields: INodeProperties[] = [
 					'Whether to request each distinct destination once (10 s timeout) before shortening: a broken or slow landing page wastes a campaign',
 			},
 			{
-				displayName: 'Default Country Calling Code',
+				displayName: 'Default Country',
 				name: 'defaultCallingCode',
 				type: 'string',
 				default: '',
-				placeholder: '49',
+				placeholder: 'DE or 49',
 				description:
-					'Calling code for numbers without one, e.g. 49 turns 0151 1234567 into +491511234567',
+					'Country for numbers written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
 			},
 			{
 				displayName: 'Find Bare Www Links',
