@@ -69,6 +69,18 @@ describe('life cycle against the tracking server', () => {
 		expect(await subscriptionsFor(n8n.webhookUrl)).toHaveLength(1);
 	});
 
+	test('when the server disabled the subscription (the URL answered 410), then checkExists says no and create subscribes anew', async () => {
+		const n8n = await host();
+		await n8n.create();
+		const { subscriptionId } = n8n.staticData() as { subscriptionId: string };
+		await server.sql(`UPDATE webhook_subscriptions SET disabled_at = now(), disabled_reason = '410' WHERE id = $1`, [subscriptionId]);
+		expect(await n8n.checkExists()).toBe(false);
+		await n8n.create();
+		const subs = await subscriptionsFor(n8n.webhookUrl);
+		expect(subs).toEqual([expect.objectContaining({ active: true })]);
+		expect(subs[0].id).not.toBe(subscriptionId);
+	});
+
 	test('when the static data was lost, then create removes the leftover subscription of the same URL', async () => {
 		const n8n = await host();
 		await n8n.create();
