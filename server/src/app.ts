@@ -1,7 +1,11 @@
 import express, { type Express } from 'express';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
+import { conversionPublicRoutes } from './conversions/public-routes';
+import { conversionApiRoutes } from './conversions/routes';
+import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -31,12 +35,16 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	const script = loadTrackingScript();
+	app.use(conversionPublicRoutes({ ...deps, script }));
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(conversionApiRoutes({ ...deps, script }));
+	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
 

@@ -8,6 +8,7 @@ import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { startDispatcher } from './webhooks/dispatcher';
+import { createRedirect, type Redirect } from './redirect';
 
 export interface RunningServer {
 	url: string;
@@ -15,6 +16,8 @@ export interface RunningServer {
 	db: Database;
 	log: Logger;
 	config: AppConfig;
+	/** The redirect's cache, recorder and spool (for operations and tests). */
+	redirect: Redirect;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -39,6 +42,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		await migrate(connectionString, log);
 		const db = createDatabase(connectionString, config.databasePoolSize, log);
 		closers.push(() => db.close());
+		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
+		const started: { redirect?: Redirect } = {};
+		closers.push(async () => started.redirect?.close());
 
 		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
 		let handler: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -53,7 +59,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		handler = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		const app = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		// Events a crash or an outage left in the spool go in before the first request is served.
+		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
+		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
+		handler = (req, res) => {
+			if (!redirect.handle(req, res)) app(req, res);
+		};
 		if (config.webhookDispatcher) {
 			const dispatcher = startDispatcher(db, log, {
 				concurrency: config.webhookConcurrency,
@@ -65,7 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			closers.push(() => dispatcher.stop());
 		}
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;
