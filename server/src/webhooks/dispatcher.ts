@@ -122,11 +122,18 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 
 	// Claimed rows wait here for a free slot. The loop keeps up to four times the slots claimed
 	// ahead, so sends never wait on the claim's round trip; the lease covers the short wait.
-	const queue: DeliveryRow[] = [];
+	// A claim that waited longer than one timeout (slow receivers hold the slots) is handed back
+	// rather than sent: its lease might run out during the send and another claim send it again.
+	const queue: Array<{ row: DeliveryRow; claimedAt: number }> = [];
 	const target = options.concurrency * 4;
 	const pump = () => {
+		const stale: DeliveryRow[] = [];
 		while (running && inFlight < options.concurrency && queue.length > 0) {
-			const row = queue.shift()!;
+			const { row, claimedAt } = queue.shift()!;
+			if (Date.now() - claimedAt > options.timeoutMs) {
+				stale.push(row);
+				continue;
+			}
 			inFlight++;
 			void attempt(row).finally(() => {
 				inFlight--;
@@ -134,7 +141,12 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 				if (target - inFlight - queue.length >= refillAt) wake();
 			});
 		}
+		if (stale.length) void release(stale);
 	};
+	const release = (rows: DeliveryRow[]) =>
+		releaseClaims(db, rows.map((row) => ({ id: row.id, attempts: row.attempts }))).catch((err) =>
+			log.warn('could not release webhook claims; they are retried when their lease ends', { err, count: rows.length }),
+		);
 
 	const loop = async () => {
 		while (running) {
@@ -153,7 +165,8 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 				await sleep(options.pollMs);
 				continue;
 			}
-			queue.push(...rows);
+			const claimedAt = Date.now();
+			for (const row of rows) queue.push({ row, claimedAt });
 			pump();
 			if (rows.length === room) continue;
 			// Nothing more due now: sleep until the next retry is due, new work is notified, or room frees.
@@ -211,10 +224,7 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 			wake();
 			await looping;
 			// Claimed but not started: hand them back at once instead of letting their lease run out.
-			const unsent = queue.splice(0);
-			await releaseClaims(db, unsent.map((row) => ({ id: row.id, attempts: row.attempts }))).catch((err) =>
-				log.warn('could not release webhook claims; they are retried when their lease ends', { err, count: unsent.length }),
-			);
+			await release(queue.splice(0).map((queued) => queued.row));
 			while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
 			await flush();
 			if (listener) {

@@ -117,3 +117,20 @@ async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, time
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }
+
+test('when a hanging receiver holds every slot, then claims that waited longer than a timeout are handed back and each is sent once', async () => {
+	// 2 slots and a 300 ms timeout: claims queued behind the hanging sends go stale, are released
+	// (their attempt not counted) and claimed again; none may be sent twice or lose its count.
+	const server = await track(startTestServer({ ...env, WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_SCHEDULE: '1h' }));
+	const hanging = await track(startReceiver(() => 'hang'));
+	const { campaignId, link } = await campaignWithLink(server);
+	await server.api('POST', '/api/v1/webhooks', { url: hanging.url, events: ['click'], campaignId });
+	await storeEvents(server, Array.from({ length: 40 }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `hang${i}` })));
+	await until(() => Promise.resolve(hanging.received.length), (n) => n === 40, 30_000);
+	await new Promise((r) => setTimeout(r, 1_000));
+	const counts = [...countById(hanging).values()];
+	expect(counts).toHaveLength(40);
+	expect(counts.every((n) => n === 1)).toBe(true);
+	const rows = await server.sql<{ attempts: number; status: string }>(`SELECT attempts, status FROM webhook_deliveries`);
+	expect(rows.every((r) => r.attempts === 1 && r.status === 'pending')).toBe(true);
+});
