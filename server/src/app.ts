@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
+import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { Config } from './config';
 import { conversionPublicRoutes } from './conversions/public-routes';
 import { conversionApiRoutes } from './conversions/routes';
 import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
+import { deliveryReportRoutes } from './delivery-reports/routes';
 import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
@@ -12,7 +14,9 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
+import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
+import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
@@ -43,10 +47,14 @@ export function createApp(deps: AppDeps): Express {
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
+	api.use(messageRoutes(db, config));
+	api.use(abTestRoutes(db));
+	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
+	app.use(deliveryReportRoutes(db, config));
 
 	app.use(notFoundHandler);
 	app.use(errorHandler(log));

@@ -35,6 +35,10 @@ export interface Config {
 	webhookRetrySchedule: number[];
 	/** Safety-net poll for due deliveries; new work wakes the dispatcher at once via LISTEN/NOTIFY. */
 	webhookPollMs: number;
+	/** Twilio auth tokens that sign status callbacks (several: one per account or during rotation); empty: endpoint off. */
+	twilioAuthTokens: string[];
+	/** Secret that seven.io's delivery-report URL must carry (?token=); absent: endpoint off. */
+	sevenWebhookToken?: string;
 	/** Landing-page origins allowed to post conversions from t.js with CORS (empty: any origin, no CORS headers). */
 	allowedOrigins: string[];
 	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
@@ -230,6 +234,15 @@ export function loadConfig(env: Env = process.env): Config {
 	const trustProxyRaw = env.TRUST_PROXY ?? '';
 	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;
 
+	const twilioAuthTokens = (env.TWILIO_AUTH_TOKEN ?? '')
+		.split(',')
+		.map((token) => token.trim())
+		.filter(Boolean);
+	const sevenWebhookToken = env.SEVEN_WEBHOOK_TOKEN?.trim() || undefined;
+	if (sevenWebhookToken && !/^[A-Za-z0-9_-]{16,200}$/.test(sevenWebhookToken)) {
+		throw new ConfigError('SEVEN_WEBHOOK_TOKEN must be 16 to 200 letters, digits, - or _');
+	}
+
 	return {
 		port,
 		host,
@@ -252,6 +265,8 @@ export function loadConfig(env: Env = process.env): Config {
 		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
 		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
 		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),
+		twilioAuthTokens,
+		sevenWebhookToken,
 		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
 		collectRateLimit: integer(env, 'COLLECT_RATE_LIMIT', 60, 1, 1_000_000),
 		redirect: loadRedirectConfig(env, dataDir),

@@ -1,0 +1,107 @@
+import { badRequest } from '../http/errors';
+import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
+import { parseTimeZone } from './time-zone';
+
+export interface StatsQuery {
+	from: Date | null;
+	to: Date | null;
+	timeZone: string;
+}
+
+type Query = Record<string, unknown>;
+
+function onlyKnownParams(query: Query, known: readonly string[]): void {
+	const unknown = Object.keys(query).filter((key) => !known.includes(key));
+	if (unknown.length) throw badRequest(`unknown query parameter(s): ${unknown.join(', ')}`);
+}
+
+function optionalInstant(query: Query, key: string): Date | null {
+	const value = query[key];
+	if (value === undefined || value === '') return null;
+	if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) {
+		throw badRequest(`${key} must be an ISO 8601 date or date-time with offset, such as 2026-12-01 or 2026-12-01T08:00:00Z`);
+	}
+	const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+	if (Number.isNaN(date.getTime())) throw badRequest(`${key} is not a valid date`);
+	return date;
+}
+
+/** from/to/timeZone of GET …/stats. */
+export function parseStatsQuery(query: Query): StatsQuery {
+	onlyKnownParams(query, ['from', 'to', 'timeZone']);
+	const from = optionalInstant(query, 'from');
+	const to = optionalInstant(query, 'to');
+	if (from && to && from >= to) throw badRequest('from must be before to');
+	return { from, to, timeZone: parseTimeZone(query.timeZone) };
+}
+
+export interface RecipientsQuery {
+	clicked?: boolean;
+	viewed?: boolean;
+	converted?: boolean;
+	variant?: string;
+	limit: number;
+	after?: string;
+}
+
+function optionalFlag(query: Query, key: string): boolean | undefined {
+	const value = query[key];
+	if (value === undefined || value === '') return undefined;
+	if (value === 'true') return true;
+	if (value === 'false') return false;
+	throw badRequest(`${key} must be true or false`);
+}
+
+/** Cursors are opaque to callers: the last recipient of the page, base64url-encoded. */
+export const encodeCursor = (recipient: string) => Buffer.from(`r:${recipient}`, 'utf8').toString('base64url');
+
+function decodeCursor(value: unknown): string | undefined {
+	if (value === undefined || value === '') return undefined;
+	const decoded = typeof value === 'string' && value.length <= 200 ? Buffer.from(value, 'base64url').toString('utf8') : '';
+	if (!decoded.startsWith('r:') || decoded.length < 3) throw badRequest('cursor is not a cursor this server returned', 'invalid_cursor');
+	return decoded.slice(2);
+}
+
+/** The filters and page of GET …/recipients. */
+export function parseRecipientsQuery(query: Query): RecipientsQuery {
+	onlyKnownParams(query, ['clicked', 'viewed', 'converted', 'variant', 'limit', 'cursor']);
+	const limitRaw = query.limit;
+	const limit = limitRaw === undefined || limitRaw === '' ? 100 : Number(limitRaw);
+	if (typeof limitRaw === 'object' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+		throw badRequest('limit must be a whole number from 1 to 1000');
+	}
+	const variant = query.variant;
+	if (variant !== undefined && (typeof variant !== 'string' || variant === '' || variant.length > 32)) {
+		throw badRequest('variant must be a variant name or holdout');
+	}
+	return {
+		clicked: optionalFlag(query, 'clicked'),
+		viewed: optionalFlag(query, 'viewed'),
+		converted: optionalFlag(query, 'converted'),
+		variant: variant as string | undefined,
+		limit,
+		after: decodeCursor(query.cursor),
+	};
+}
+
+export type WinnerMetric = 'ctr' | 'conversionRate';
+
+export interface WinnerRequest {
+	metric: WinnerMetric;
+	minSamplePerVariant: number;
+	confidence: number;
+	record: boolean;
+}
+
+/** The body of POST …/winner. */
+export function parseWinnerRequest(body: unknown): WinnerRequest {
+	const obj = asObject(body ?? {});
+	onlyKnownFields(obj, ['metric', 'minSamplePerVariant', 'confidence', 'record']);
+	if (obj.metric !== 'ctr' && obj.metric !== 'conversionRate') {
+		throw badRequest('metric must be "ctr" or "conversionRate"', 'invalid_metric');
+	}
+	const minSample = optionalNumber(obj, 'minSamplePerVariant', { min: 1, max: 100_000_000 }) ?? 100;
+	if (!Number.isInteger(minSample)) throw badRequest('minSamplePerVariant must be a whole number');
+	const confidence = optionalNumber(obj, 'confidence', { min: 0.5, max: 0.9999 }) ?? 0.95;
+	return { metric: obj.metric, minSamplePerVariant: minSample, confidence, record: optionalBoolean(obj, 'record') ?? false };
+}

@@ -1,0 +1,163 @@
+/**
+ * The campaign evaluation in one statement and one pass over the campaign's events.
+ *
+ * $1 campaign id, $2 from (timestamptz or null), $3 to (exclusive, or null), $4 IANA time zone,
+ * $5 the campaign's currency (or null).
+ *
+ * The timeline is aggregated by local hour in the scan and rolled up at the end to hours, days or
+ * weeks depending on the span it covers (at most a few hundred points), gaps filled with zeros.
+ *
+ * `grouped` reads the events once (index range on campaign and time) and aggregates them by
+ * several GROUPING SETS at the same time: (recipient, url) for everything per recipient and per
+ * link, then the click breakdowns, the timeline buckets and the conversion currencies. Everything
+ * after it works on those few aggregated rows. Bots are excluded in the scan and never counted.
+ */
+export const statsSql = `
+WITH grouped AS MATERIALIZED (
+  SELECT
+    CASE
+      WHEN GROUPING(e.recipient) = 0 THEN 'recipient_url'
+      WHEN GROUPING(e.device_type) = 0 THEN 'deviceType'
+      WHEN GROUPING(e.os) = 0 THEN 'os'
+      WHEN GROUPING(e.browser) = 0 THEN 'browser'
+      WHEN GROUPING(e.country) = 0 THEN 'country'
+      WHEN GROUPING(extract(hour FROM e.occurred_at AT TIME ZONE $4::text)) = 0 THEN 'hourOfDay'
+      WHEN GROUPING(date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)) = 0 THEN 'timeline'
+      ELSE 'currency'
+    END AS dim,
+    e.recipient,
+    e.url,
+    coalesce(e.device_type, e.os, e.browser, e.country::text,
+             extract(hour FROM e.occurred_at AT TIME ZONE $4::text)::int::text, e.conversion_currency::text) AS key,
+    date_trunc('hour', e.occurred_at AT TIME ZONE $4::text) AS bucket,
+    max(e.variant) AS variant,
+    count(*) FILTER (WHERE e.type = 'click') AS clicks,
+    count(*) FILTER (WHERE e.type = 'view') AS views,
+    count(*) FILTER (WHERE e.type = 'conversion') AS conversions,
+    coalesce(sum(e.conversion_value) FILTER (
+      WHERE e.type = 'conversion' AND (e.conversion_currency IS NULL OR e.conversion_currency = $5::text)), 0) AS revenue,
+    coalesce(sum(e.conversion_value) FILTER (WHERE e.type = 'conversion'), 0) AS any_revenue,
+    bool_or(e.type = 'delivered') AS delivered,
+    bool_or(e.type = 'failed') AS failed,
+    min(e.occurred_at) FILTER (WHERE e.type = 'click') AS first_click
+  FROM events e
+  WHERE e.campaign_id = $1
+    AND e.type <> 'bot'
+    AND ($2::timestamptz IS NULL OR e.occurred_at >= $2)
+    AND ($3::timestamptz IS NULL OR e.occurred_at < $3)
+  GROUP BY GROUPING SETS (
+    (e.recipient, e.url),
+    (e.device_type), (e.os), (e.browser), (e.country),
+    (extract(hour FROM e.occurred_at AT TIME ZONE $4::text)),
+    (date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)),
+    (e.conversion_currency)
+  )
+),
+per_event_recipient AS (
+  SELECT recipient, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
+         sum(conversions) AS conversions, sum(revenue) AS revenue,
+         bool_or(delivered) AS delivered, bool_or(failed) AS failed, min(first_click) AS first_click
+  FROM grouped WHERE dim = 'recipient_url' AND recipient IS NOT NULL
+  GROUP BY recipient
+),
+per_message_recipient AS (
+  SELECT recipient,
+         (array_agg(variant ORDER BY sent_at DESC) FILTER (WHERE variant IS NOT NULL))[1] AS variant,
+         bool_or(charged) AS sent,
+         bool_or(status = 'delivered') AS delivered,
+         bool_or(status = 'failed') AS failed,
+         coalesce(sum(coalesce(segments, 1)) FILTER (WHERE charged), 0) AS segments,
+         min(sent_at) FILTER (WHERE charged) AS sent_at
+  FROM (
+    SELECT recipient, variant, status, segments, sent_at,
+           -- handed to the provider: sent, delivered, or failed after the provider accepted it
+           (status IN ('sent', 'delivered') OR (status = 'failed' AND provider_message_id IS NOT NULL)) AS charged
+    FROM messages WHERE campaign_id = $1
+  ) m
+  GROUP BY recipient
+),
+per_link_recipient AS (
+  SELECT recipient, min(variant) AS variant FROM links WHERE campaign_id = $1 GROUP BY recipient
+),
+recipients AS (
+  SELECT recipient,
+         coalesce(m.variant, l.variant, e.variant) AS variant,
+         coalesce(m.sent, false) AS sent,
+         coalesce(m.delivered, false) OR coalesce(e.delivered, false) AS delivered,
+         (coalesce(m.failed, false) OR coalesce(e.failed, false))
+           AND NOT (coalesce(m.delivered, false) OR coalesce(e.delivered, false)) AS failed,
+         coalesce(m.segments, 0) AS segments,
+         m.sent_at,
+         coalesce(e.views, 0) AS views,
+         coalesce(e.clicks, 0) AS clicks,
+         coalesce(e.conversions, 0) AS conversions,
+         coalesce(e.revenue, 0) AS revenue,
+         e.first_click
+  FROM per_message_recipient m
+  FULL JOIN per_link_recipient l USING (recipient)
+  FULL JOIN per_event_recipient e USING (recipient)
+),
+metrics AS (
+  SELECT GROUPING(variant) = 1 AS total, variant,
+         count(*) AS recipients,
+         count(*) FILTER (WHERE sent) AS sent,
+         count(*) FILTER (WHERE delivered) AS delivered,
+         count(*) FILTER (WHERE failed) AS failed,
+         coalesce(sum(views), 0) AS views,
+         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
+         coalesce(sum(clicks), 0) AS clicks,
+         count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         coalesce(sum(conversions), 0) AS conversions,
+         count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
+         count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
+         coalesce(sum(revenue), 0) AS revenue,
+         coalesce(sum(segments), 0) AS segments,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at)))
+           FILTER (WHERE first_click IS NOT NULL AND sent_at IS NOT NULL) AS "medianSecondsToFirstClick"
+  FROM recipients
+  GROUP BY GROUPING SETS ((), (variant))
+),
+link_rows AS (
+  SELECT url, sum(clicks) AS clicks, count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         sum(views) AS views, sum(conversions) AS conversions
+  FROM grouped WHERE dim = 'recipient_url' AND url IS NOT NULL
+  GROUP BY url
+  UNION ALL
+  SELECT DISTINCT destination, 0, 0, 0, 0 FROM links WHERE campaign_id = $1
+),
+span AS (
+  SELECT first, last,
+         CASE WHEN last - first <= interval '72 hours' THEN 'hour'
+              WHEN last - first <= interval '120 days' THEN 'day'
+              ELSE 'week' END AS size
+  FROM (SELECT min(bucket) AS first, max(bucket) AS last FROM grouped WHERE dim = 'timeline') t
+),
+timeline AS (
+  SELECT date_trunc(span.size, bucket) AS bucket, sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
+  FROM grouped, span WHERE dim = 'timeline'
+  GROUP BY 1
+)
+SELECT json_build_object(
+  'metrics', (SELECT json_agg(m) FROM metrics m),
+  'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
+            FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",
+                         sum(views) AS views, sum(conversions) AS conversions
+                  FROM link_rows GROUP BY url) l),
+  'breakdowns', (SELECT coalesce(json_object_agg(dim, rows), '{}') FROM (
+                  SELECT dim, json_agg(json_build_object('key', key, 'clicks', clicks) ORDER BY clicks DESC, key) AS rows
+                  FROM grouped
+                  WHERE dim IN ('deviceType', 'os', 'browser', 'country', 'hourOfDay') AND clicks > 0
+                  GROUP BY dim) b),
+  'timelineBucket', (SELECT size FROM span),
+  'timeline', (SELECT coalesce(json_agg(json_build_object(
+                  'bucket', s.bucket AT TIME ZONE $4::text,
+                  'clicks', coalesce(t.clicks, 0), 'views', coalesce(t.views, 0), 'conversions', coalesce(t.conversions, 0))
+                  ORDER BY s.bucket), '[]')
+               FROM span
+               CROSS JOIN LATERAL generate_series(date_trunc(span.size, span.first), span.last, ('1 ' || span.size)::interval) AS s(bucket)
+               LEFT JOIN timeline t ON t.bucket = s.bucket),
+  'otherCurrencies', (SELECT coalesce(json_agg(json_build_object('currency', key, 'conversions', conversions, 'revenue', any_revenue)
+                        ORDER BY key), '[]')
+                      FROM grouped
+                      WHERE dim = 'currency' AND key IS NOT NULL AND key IS DISTINCT FROM $5::text AND conversions > 0)
+) AS result`;
