@@ -184,49 +184,67 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 	// loop polls every fallbackPollMs instead, which is a cheap index look-up.
 	let listener: PoolClient | undefined;
 	let notified = false;
-	const listen = async () => {
+	let signalStop: () => void = () => undefined;
+	const stopped = new Promise<void>((resolve) => (signalStop = resolve));
+	const pause = async (ms: number) => {
+		for (const until = Date.now() + ms; running && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+	};
+	const listen = async (): Promise<void> => {
 		while (running && !listener) {
+			let client: PoolClient | undefined;
 			try {
-				const client = await db.connect();
+				client = await db.connect();
+				const connection = client;
 				const probe = `probe-${Math.random().toString(36).slice(2)}`;
 				let probed: () => void = () => undefined;
 				const arrived = new Promise<void>((resolve) => (probed = resolve));
-				client.on('notification', (msg) => {
+				connection.on('notification', (msg) => {
 					if (msg.payload === probe) probed();
 					wake();
 				});
-				client.on('error', (err) => {
+				connection.on('error', (err) => {
 					log.warn('webhook LISTEN connection lost', { err });
-					client.release(err);
+					if (listener !== connection) return; // still setting up: the catch below releases it
+					listener = undefined;
 					notified = false;
-					if (listener === client) listener = undefined;
-					if (running) setTimeout(() => void listen(), options.pollMs);
+					connection.release(err);
+					if (running) listening = pause(options.pollMs).then(listen);
 				});
-				await client.query(`LISTEN ${channel}`);
-				listener = client;
+				await connection.query(`LISTEN ${channel}`);
+				if (!running) {
+					connection.release();
+					return;
+				}
+				listener = connection;
 				await db.query('SELECT pg_notify($1, $2)', [channel, probe]);
-				notified = await Promise.race([arrived.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
+				let probeTimer: NodeJS.Timeout | undefined;
+				const timedOut = new Promise<boolean>((r) => (probeTimer = setTimeout(() => r(false), 2_000)));
+				notified = await Promise.race([arrived.then(() => true), timedOut, stopped.then(() => false)]);
+				clearTimeout(probeTimer);
 				if (!notified) log.info('database notifications do not arrive; webhook dispatcher polls', { everyMs: fallbackPollMs });
 				wake();
 			} catch (err) {
 				log.warn('webhook LISTEN failed; polling', { err });
-				await new Promise((r) => setTimeout(r, Math.max(options.pollMs, 1_000)));
+				if (client && listener !== client) client.release(err as Error);
+				await pause(Math.max(options.pollMs, 1_000));
 			}
 		}
 	};
 
-	void listen();
+	let listening = listen();
 	const looping = loop().catch((err) => log.error('webhook dispatcher stopped', { err }));
 
 	return {
 		async stop() {
 			running = false;
+			signalStop();
 			wake();
 			await looping;
 			// Claimed but not started: hand them back at once instead of letting their lease run out.
 			await release(queue.splice(0).map((queued) => queued.row));
 			while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
 			await flush();
+			await listening;
 			if (listener) {
 				const client = listener;
 				listener = undefined;
