@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { rememberId } from './recentIds';
-import { checkExists, create, remove_, type SubscriptionState } from './subscription';
+import { checkExists, create, unsubscribe, type SubscriptionState } from './subscription';
 import { verifyWebhook } from './verify';
 
 export class SmsTrackingTrigger implements INodeType {
@@ -68,7 +68,7 @@ export class SmsTrackingTrigger implements INodeType {
 				return await create.call(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return await remove_.call(this);
+				return await unsubscribe.call(this);
 			},
 		},
 	};

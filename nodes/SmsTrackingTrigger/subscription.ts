@@ -106,7 +106,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 }
 
 /** Unsubscribes on deactivation; a subscription already gone counts as removed. */
-export async function remove_(this: IHookFunctions): Promise<boolean> {
+export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
 	const stored = state(this);
 	if (stored.subscriptionId) {
 		try {
