@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { startDispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 
 export interface RunningServer {
@@ -66,6 +67,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);
 		};
+		if (config.webhookDispatcher) {
+			const dispatcher = startDispatcher(db, log, {
+				concurrency: config.webhookConcurrency,
+				timeoutMs: config.webhookTimeoutMs,
+				retrySchedule: config.webhookRetrySchedule,
+				pollMs: config.webhookPollMs,
+				publicBaseUrl: effective.publicBaseUrl,
+			});
+			closers.push(() => dispatcher.stop());
+		}
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
 		return { url, port, db, log, config: effective, redirect, close: runClosers };
 	} catch (err) {
