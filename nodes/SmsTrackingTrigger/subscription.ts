@@ -29,7 +29,8 @@ function wanted(ctx: IHookFunctions) {
 	const campaignId = ((ctx.getNodeParameter('campaignId', '') as string) || '').trim();
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n has no webhook URL for this trigger');
-	if (events.length === 0) throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen for');
+	if (events.length === 0)
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen for');
 	return { url, events: [...events].sort(), campaignId: campaignId || null };
 }
 
@@ -46,9 +47,13 @@ async function remove(ctx: IHookFunctions, id: string): Promise<void> {
 		ignoreHttpStatusErrors: true,
 	});
 	if (res.statusCode !== 204 && res.statusCode !== 404) {
-		throw new NodeApiError(ctx.getNode(), { httpCode: String(res.statusCode), body: res.body } as never, {
-			message: `The tracking server refused to delete webhook ${id} (HTTP ${res.statusCode})`,
-		});
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ httpCode: String(res.statusCode), body: res.body } as never,
+			{
+				message: `The tracking server refused to delete webhook ${id} (HTTP ${res.statusCode})`,
+			},
+		);
 	}
 }
 
@@ -64,9 +69,13 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	});
 	if (res.statusCode === 404) return false;
 	if (res.statusCode !== 200) {
-		throw new NodeApiError(this.getNode(), { httpCode: String(res.statusCode), body: res.body } as never, {
-			message: `The tracking server could not be asked about webhook ${stored.subscriptionId} (HTTP ${res.statusCode})`,
-		});
+		throw new NodeApiError(
+			this.getNode(),
+			{ httpCode: String(res.statusCode), body: res.body } as never,
+			{
+				message: `The tracking server could not be asked about webhook ${stored.subscriptionId} (HTTP ${res.statusCode})`,
+			},
+		);
 	}
 	const want = wanted(this);
 	const have = res.body;
@@ -96,9 +105,16 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 
 	const body: IDataObject = { url: want.url, events: want.events };
 	if (want.campaignId) body.campaignId = want.campaignId;
-	const created = await request<{ id: string; secret: string }>(this, credential, { method: 'POST', url: '/api/v1/webhooks', body });
+	const created = await request<{ id: string; secret: string }>(this, credential, {
+		method: 'POST',
+		url: '/api/v1/webhooks',
+		body,
+	});
 	if (!created?.id || !created?.secret) {
-		throw new NodeOperationError(this.getNode(), 'The tracking server did not return a webhook id and secret');
+		throw new NodeOperationError(
+			this.getNode(),
+			'The tracking server did not return a webhook id and secret',
+		);
 	}
 	stored.subscriptionId = created.id;
 	stored.secret = created.secret;
@@ -106,7 +122,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 }
 
 /** Unsubscribes on deactivation; a subscription already gone counts as removed. */
-export async function remove_(this: IHookFunctions): Promise<boolean> {
+export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
 	const stored = state(this);
 	if (stored.subscriptionId) {
 		try {

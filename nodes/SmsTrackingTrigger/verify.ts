@@ -20,12 +20,18 @@ export function verifyWebhook(
 	const id = single(headers['webhook-id']);
 	const timestamp = single(headers['webhook-timestamp']);
 	const signatures = single(headers['webhook-signature']);
-	if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature' };
-	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' };
-	if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return { ok: false, reason: 'webhook-timestamp is outside the 5-minute window' };
+	if (!id || !timestamp || !signatures)
+		return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature' };
+	if (!/^\d{1,12}$/.test(timestamp))
+		return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' };
+	if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds)
+		return { ok: false, reason: 'webhook-timestamp is outside the 5-minute window' };
 	if (id.includes('.')) return { ok: false, reason: 'webhook-id is malformed' };
 
-	const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+	const key = Buffer.from(
+		secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret,
+		'base64',
+	);
 	const expected = createHmac('sha256', key)
 		.update(`${id}.${timestamp}.`)
 		.update(typeof rawBody === 'string' ? Buffer.from(rawBody) : rawBody)
@@ -36,7 +42,8 @@ export function verifyWebhook(
 		if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
 		const presented = Buffer.from(entry.slice(comma + 1), 'base64');
 		// Every candidate is compared (no early exit), each in constant time.
-		if (presented.length === expected.length && timingSafeEqual(presented, expected)) matched = true;
+		if (presented.length === expected.length && timingSafeEqual(presented, expected))
+			matched = true;
 	}
 	return matched ? { ok: true, id } : { ok: false, reason: 'no signature matches' };
 }

@@ -1,7 +1,10 @@
+import { callingCodeOf } from './calling-codes';
+
 /**
  * Normalises a phone number to E.164 (+ and 8 to 15 digits) the way the tracking server does
  * (server/src/links/phone.ts): formatting characters are dropped, an international 00 prefix
- * becomes +, and with a default calling code a national number loses its trunk 0.
+ * becomes +, and with a default country (a calling code such as 49, or an ISO code such as DE) a
+ * national number loses its trunk 0 and gets the country's calling code.
  * Returns an error message instead of throwing, so the caller can attach the item index.
  */
 export function normalisePhone(
@@ -16,7 +19,12 @@ export function normalisePhone(
 		return { error: `"${raw.slice(0, 40)}" is not a phone number` };
 	let digits = raw.replace(/[\s().\-/]/g, '');
 	if (digits.startsWith('00')) digits = '+' + digits.slice(2);
-	const callingCode = (defaultCallingCode ?? '').trim().replace(/^\+/, '');
+	const country = (defaultCallingCode ?? '').trim();
+	const callingCode = country ? callingCodeOf(country) : undefined;
+	if (country && !callingCode)
+		return {
+			error: `The default country "${country.slice(0, 20)}" is neither a calling code (49) nor an ISO country code (DE)`,
+		};
 	if (!digits.startsWith('+')) {
 		if (!callingCode) {
 			return {
@@ -29,6 +37,3 @@ export function normalisePhone(
 		return { error: `"${raw.slice(0, 40)}" is not a valid E.164 phone number` };
 	return { phone: digits };
 }
-
-/** Whether a default calling code is well formed (1 to 3 digits, no leading zero). */
-export const isCallingCode = (value: string) => /^\+?[1-9]\d{0,2}$/.test(value.trim());

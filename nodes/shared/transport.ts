@@ -124,3 +124,40 @@ function remoteMessage(error: unknown): string | undefined {
 	if (typeof data.error_text === 'string') return data.error_text;
 	return undefined;
 }
+
+export interface UrlCheck {
+	ok: boolean;
+	/** The HTTP status after redirects, when there was an answer. */
+	status?: number;
+	/** Why the check failed: the status, or the network error. */
+	problem?: string;
+}
+
+/**
+ * Checks that a landing page answers (2xx after redirects) within the timeout, without
+ * credentials: used once per distinct destination before a campaign goes out.
+ */
+export async function checkUrl(
+	ctx: IExecuteFunctions,
+	url: string,
+	timeoutMs = 10_000,
+): Promise<UrlCheck> {
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+			json: false,
+			encoding: 'text',
+		})) as { statusCode: number };
+		const status = Number(response.statusCode);
+		return status >= 200 && status < 300
+			? { ok: true, status }
+			: { ok: false, status, problem: `answered HTTP ${status}` };
+	} catch (error) {
+		const err = error as { code?: string; message?: string };
+		return { ok: false, problem: `did not answer (${err.code ?? err.message ?? 'network error'})` };
+	}
+}

@@ -6,16 +6,20 @@ ALTER TABLE webhook_deliveries ADD COLUMN locked_until timestamptz;
 ALTER TABLE webhook_deliveries ADD COLUMN last_attempt_at timestamptz;
 
 -- Wake the dispatchers as soon as new deliveries commit, whoever wrote them (one notification per
--- statement, delivered at commit), so an idle dispatcher needs no tight polling.
+-- statement, delivered at commit), so an idle dispatcher needs no tight polling. Statements that
+-- inserted no delivery (events nobody subscribed to) notify nothing.
 CREATE FUNCTION notify_webhook_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('webhook_deliveries', '');
+  IF EXISTS (SELECT 1 FROM new_deliveries) THEN
+    PERFORM pg_notify('webhook_deliveries', '');
+  END IF;
   RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER webhook_deliveries_notify
   AFTER INSERT ON webhook_deliveries
+  REFERENCING NEW TABLE AS new_deliveries
   FOR EACH STATEMENT EXECUTE FUNCTION notify_webhook_deliveries();
 
 -- Claims up to p_limit due deliveries for one dispatcher (see server/src/webhooks/queue.ts).

@@ -7,8 +7,8 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
-import { createRedirect, type Redirect } from './redirect';
 import { startDispatcher } from './webhooks/dispatcher';
+import { createRedirect, type Redirect } from './redirect';
 
 export interface RunningServer {
 	url: string;
@@ -40,7 +40,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
-		const db = createDatabase(connectionString, config.databasePoolSize, log);
+		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};

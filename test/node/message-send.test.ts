@@ -158,6 +158,30 @@ describe('Send through seven.io', () => {
 		]);
 	});
 
+	test('when the first message is rejected, then no further message is sent', async () => {
+		const id = await campaign();
+		const [bad, b, c] = phones(3, 250);
+		seven.failFor.set(bad, '202');
+		const run = await runNode({
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				campaignId: id,
+				recipient: '={{ $json.phone }}',
+				text: 'Hi',
+				provider: 'seven',
+				sendOptions: { concurrency: 1 },
+			},
+			items: [{ phone: bad }, { phone: b }, { phone: c }],
+			credentials: credentials(),
+		});
+		expect(run.error?.context?.itemIndex).toBe(0);
+		expect(seven.received.filter((r) => r.to === b || r.to === c)).toEqual([]);
+		expect((await messages(id)).map((r: any) => [r.recipient, r.status])).toEqual([
+			[bad, 'failed'],
+		]);
+	});
+
 	test('when Continue On Fail is on, then a rejected message becomes an error item, the others are sent, and the failure is recorded', async () => {
 		const id = await campaign();
 		const [a, bad, c] = phones(3, 300);

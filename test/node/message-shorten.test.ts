@@ -183,3 +183,58 @@ test('when the campaign does not exist, then the node fails with the server mess
 	expect(run.error?.message).toBe('Campaign cmp_missing does not exist (campaign_not_found)');
 	expect(run.error?.context?.itemIndex).toBe(0);
 });
+
+describe('checking destinations', () => {
+	let landing: import('node:http').Server;
+	let base: string;
+	const hits: string[] = [];
+	beforeAll(async () => {
+		const { createServer } = await import('node:http');
+		landing = createServer((req, res) => {
+			hits.push(req.url ?? '');
+			if (req.url === '/ok') res.writeHead(200).end('shop');
+			else if (req.url === '/moved') res.writeHead(302, { location: '/ok' }).end();
+			else res.writeHead(404).end('gone');
+		});
+		await new Promise<void>((resolve) => landing.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(landing.address() as import('node:net').AddressInfo).port}`;
+	});
+	afterAll(() => new Promise<void>((resolve) => landing.close(() => resolve())));
+
+	test('when warning is asked for, then each destination is requested once and items with a broken page carry a warning', async () => {
+		const id = await campaign();
+		hits.length = 0;
+		const items = [
+			{ phone: '+4915100000001', text: `Shop ${base}/ok` },
+			{ phone: '+4915100000002', text: `Shop ${base}/moved` },
+			{ phone: '+4915100000003', text: `Shop ${base}/missing` },
+			{ phone: '+4915100000004', text: `Shop ${base}/missing` },
+		];
+		const run = await shorten(id, items, { checkDestinations: 'warn' });
+		expect(run.error).toBeUndefined();
+		expect(hits.filter((h) => h === '/missing')).toHaveLength(1);
+		expect(hits.filter((h) => h === '/moved')).toHaveLength(1);
+		const warnings = run.outputs[0].map((o) => o.json.warnings);
+		expect(warnings[0]).toEqual([]);
+		expect(warnings[1]).toEqual([]);
+		expect(warnings[2]).toEqual([`The destination ${base}/missing answered HTTP 404`]);
+		expect(run.outputs[0][3].json.links).toHaveLength(1);
+	});
+
+	test('when failing is asked for, then items with a broken page fail before any link is created for them', async () => {
+		const id = await campaign();
+		const items = [
+			{ phone: '+4915100000001', text: `Shop ${base}/ok` },
+			{ phone: '+4915100000002', text: `Shop ${base}/missing` },
+		];
+		const failing = await shorten(id, items, { checkDestinations: 'fail' });
+		expect(failing.error?.name).toBe('NodeOperationError');
+		expect(failing.error?.context?.itemIndex).toBe(1);
+		const tolerant = await shorten(id, items, { checkDestinations: 'fail' }, true);
+		expect(tolerant.outputs[0][1].json.error).toBe(
+			`The destination ${base}/missing answered HTTP 404`,
+		);
+		const rows = await server.sql('SELECT recipient FROM links WHERE campaign_id = $1', [id]);
+		expect(rows).toEqual([{ recipient: '+4915100000001' }]);
+	});
+});

@@ -69,6 +69,18 @@ describe('life cycle against the tracking server', () => {
 		expect(await subscriptionsFor(n8n.webhookUrl)).toHaveLength(1);
 	});
 
+	test('when the server disabled the subscription (the URL answered 410), then checkExists says no and create subscribes anew', async () => {
+		const n8n = await host();
+		await n8n.create();
+		const { subscriptionId } = n8n.staticData() as { subscriptionId: string };
+		await server.sql(`UPDATE webhook_subscriptions SET disabled_at = now(), disabled_reason = '410' WHERE id = $1`, [subscriptionId]);
+		expect(await n8n.checkExists()).toBe(false);
+		await n8n.create();
+		const subs = await subscriptionsFor(n8n.webhookUrl);
+		expect(subs).toEqual([expect.objectContaining({ active: true })]);
+		expect(subs[0].id).not.toBe(subscriptionId);
+	});
+
 	test('when the static data was lost, then create removes the leftover subscription of the same URL', async () => {
 		const n8n = await host();
 		await n8n.create();
@@ -120,6 +132,28 @@ describe('receiving webhooks', () => {
 			await new Promise((r) => setTimeout(r, 50));
 		}
 		expect(deliveries[0]).toMatchObject({ status: 'delivered', lastStatus: 200, attempts: 1 });
+	});
+
+	test('when a recipient opens the short link, then the click from the redirect reaches the workflow with its device data', async () => {
+		const { campaignId, link } = await campaignWithLink(server, '+4915155555555', 'https://shop.example/landing');
+		const n8n = await host({ events: ['click'], campaignId });
+		await n8n.create();
+		const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+		const hit = await request(`${server.url}/${link.code}`, 'GET', undefined, { 'user-agent': iphone });
+		expect(hit.status).toBe(302);
+		for (let i = 0; i < 200 && n8n.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+		const [item] = n8n.calls[0].workflowData![0];
+		expect(item.json).toMatchObject({
+			type: 'click',
+			campaignId,
+			recipient: '+4915155555555',
+			url: 'https://shop.example/landing',
+			shortUrl: `https://go.shop.example/${link.code}`,
+			code: link.code,
+			variant: link.variant,
+			device: { type: 'mobile', os: 'iOS' },
+		});
+		expect(item.json.clickId).toMatch(/^[A-Za-z0-9]{20,}$/);
 	});
 
 	describe('signature checks', () => {

@@ -205,6 +205,20 @@ describe('seven.io delivery reports', () => {
 			]),
 		).toEqual([]);
 	});
+
+	test('when reports wait for messages that never come, then they are dropped after three days', async () => {
+		await server.sql(
+			`INSERT INTO delivery_reports_pending (provider, provider_message_id, outcome, occurred_at, received_at)
+			 VALUES ('seven', 'stale-1', 'delivered', now() - interval '4 days', now() - interval '4 days'),
+			        ('seven', 'fresh-1', 'delivered', now() - interval '1 day', now() - interval '1 day')`,
+		);
+		expect((await sevenCallback({ msg_id: '77100000005', status: 'DELIVERED' })).status).toBe(204);
+		const left = await server.sql(
+			`SELECT provider_message_id FROM delivery_reports_pending
+			 WHERE provider_message_id IN ('stale-1', 'fresh-1', '77100000005') ORDER BY 1`,
+		);
+		expect(left.map((r: any) => r.provider_message_id)).toEqual(['77100000005', 'fresh-1']);
+	});
 });
 
 test('when the provider secrets are not configured, then the endpoints answer 404', async () => {

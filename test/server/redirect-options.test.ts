@@ -139,7 +139,7 @@ describe('cookie, privacy and proxy settings', () => {
 			{ conversionTracking: true },
 			[{ recipient: '+4915112345678', urls: ['https://shop.example/'] }],
 		);
-		for (const headers of [{ dnt: '1' }, { 'sec-gpc': '1' }]) {
+		for (const headers of [{ dnt: '1' }, { 'sec-gpc': '1' }] as Array<Record<string, string>>) {
 			const res = await hit(`${server.url}/${codes[0]}`, {
 				userAgent: chromeOnAndroid,
 				headers: { ...headers, 'cf-ipcountry': 'DE' },

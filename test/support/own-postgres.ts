@@ -1,16 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Where Debian puts PostgreSQL's server binaries; POSTGRES_BIN overrides. */
+/** Where Debian puts PostgreSQL's server binaries (the newest installed version); POSTGRES_BIN overrides. */
 export const postgresBin =
 	process.env.POSTGRES_BIN ||
-	['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find(
-		(dir) => existsSync(path.join(dir, 'pg_ctl')),
-	);
+	(existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [])
+		.filter((version) => /^\d+$/.test(version))
+		.sort((a, b) => Number(b) - Number(a))
+		.map((version) => `/usr/lib/postgresql/${version}/bin`)
+		.find((dir) => existsSync(path.join(dir, 'pg_ctl')));
 
 export interface OwnPostgres {
 	url: string;

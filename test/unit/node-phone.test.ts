@@ -33,6 +33,19 @@ describe('phone normalisation in the node', () => {
 			'49',
 			'+4915112345678',
 		],
+		[
+			'when the default is an ISO country, then its calling code is used',
+			'0151 12345678',
+			'DE',
+			'+4915112345678',
+		],
+		[
+			'when the default is a lower-case ISO country, then it works too',
+			'(415) 555-0100',
+			'us',
+			'+14155550100',
+		],
+		['when the default is Austria, then 43 is used', '0664 1234567', 'AT', '+436641234567'],
 	])('%s', (_name, input, code, expected) => {
 		expect(normalisePhone(input, code)).toEqual({ phone: expected });
 	});
@@ -43,6 +56,7 @@ describe('phone normalisation in the node', () => {
 		['when the value is empty, then it is an error', '  ', '49'],
 		['when the number is too short, then it is an error', '+49123', undefined],
 		['when the value is not a string, then it is an error', { n: 1 }, undefined],
+		['when the default country is unknown, then it is an error', '0151 12345678', 'Germany'],
 	])('%s', (_name, input, code) => {
 		expect(normalisePhone(input, code)).toHaveProperty('error');
 	});

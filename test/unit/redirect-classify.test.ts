@@ -40,6 +40,11 @@ describe('classify', () => {
 		expect(classify('HEAD', userAgents.chromeAndroid).type).toBe('bot');
 	});
 
+	test('when a preview fetcher probes with HEAD before its GET, then only the GET is a view', () => {
+		expect(classify('HEAD', userAgents.whatsAppAndroid).type).toBe('bot');
+		expect(classify('GET', userAgents.whatsAppAndroid).type).toBe('view');
+	});
+
 	test.each([
 		['Chrome on Android', userAgents.chromeAndroid, 'mobile', 'Android', 'Chrome'],
 		['Safari on iPhone', userAgents.safariIphone, 'mobile', 'iOS', 'Mobile Safari'],

@@ -79,6 +79,7 @@ describe('code matcher', () => {
 		expect(createCodeMatcher(7)('GET', '/healthz')).toBeUndefined();
 		expect(createCodeMatcher(6)('GET', '/readyz')).toBeUndefined();
 		expect(createCodeMatcher(3)('GET', '/api')).toBeUndefined();
+		expect(createCodeMatcher(7)('GET', '/collect')).toBeUndefined();
 		expect(createCodeMatcher(9)('GET', '/dashboarD')).toBe('dashboarD');
 	});
 });

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { findLinks, type FoundLink } from '../../shared/links';
 import { normalisePhone } from '../../shared/phone';
 import { campaignPath, trackingApi } from './api';
+import { checkDestinations, type CheckMode } from './check-destinations';
 import { chunk } from './concurrency';
 import { rewrite, type Rewritten, type RewriteOptions, type ShortLink } from './rewrite';
 
@@ -13,6 +14,7 @@ export interface ShortenSettings extends RewriteOptions {
 	bareWww: boolean;
 	defaultCallingCode: string;
 	expiresAt: string;
+	checkDestinations: CheckMode;
 }
 
 export interface Draft {
@@ -40,6 +42,9 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): Shorten
 		bareWww: options.bareWww === true,
 		defaultCallingCode: String(options.defaultCallingCode ?? ''),
 		expiresAt: String(options.expiresAt ?? ''),
+		checkDestinations: (['warn', 'fail'].includes(String(options.checkDestinations))
+			? options.checkDestinations
+			: 'off') as CheckMode,
 	};
 }
 
@@ -87,8 +92,9 @@ export async function shortenAll(
 	settingsOf: (itemIndex: number) => ShortenSettings,
 ): Promise<Array<Prepared | Error>> {
 	const created = new Map<string, CreatedLink>();
-	const failed = new Map<number, Error>();
-	const withLinks = drafts.filter((d) => d.links.length > 0);
+	const checks = await checkDestinations(ctx, drafts, (i) => settingsOf(i).checkDestinations);
+	const failed = new Map<number, Error>(checks.failures);
+	const withLinks = drafts.filter((d) => d.links.length > 0 && !failed.has(d.itemIndex));
 	for (const batch of chunk(withLinks, linkBatchSize)) {
 		const expiresAt = settingsOf(batch[0].itemIndex).expiresAt;
 		const body: IDataObject = {
@@ -130,11 +136,9 @@ export async function shortenAll(
 			);
 		}
 		const links = shortLinks as CreatedLink[];
-		return {
-			draft: d,
-			result: rewrite(d.text, d.links, links, settingsOf(d.itemIndex)),
-			variant: d.variant ?? links[0]?.variant ?? null,
-		};
+		const result = rewrite(d.text, d.links, links, settingsOf(d.itemIndex));
+		result.warnings.unshift(...(checks.warnings.get(d.itemIndex) ?? []));
+		return { draft: d, result, variant: d.variant ?? links[0]?.variant ?? null };
 	});
 }
 

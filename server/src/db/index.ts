@@ -40,7 +40,12 @@ export function isConnectionError(err: unknown): boolean {
 	);
 }
 
-export function createDatabase(connectionString: string, poolSize: number, log: Logger): Database {
+/**
+ * `preparedStatements: false` ignores statement names: the embedded PostgreSQL multiplexes every
+ * pool connection onto one backend session, where two connections preparing the same name collide.
+ */
+export function createDatabase(connectionString: string, poolSize: number, log: Logger, opts: { preparedStatements?: boolean } = {}): Database {
+	const statementName = (name: string | undefined) => (opts.preparedStatements === false ? undefined : name);
 	const pool = new Pool({
 		connectionString,
 		max: poolSize,
@@ -52,7 +57,7 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	pool.on('error', (err) => log.warn('idle database connection lost', { err }));
 
 	const query: Queryable['query'] = async (text, values, name) => {
-		const result = await pool.query({ text, values: values as unknown[], name });
+		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });
 		return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 	};
 
@@ -63,7 +68,7 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 			const client = await pool.connect();
 			const tx: Queryable = {
 				async query(text, values, name) {
-					const result = await client.query({ text, values: values as unknown[], name });
+					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
 					return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 				},
 			};

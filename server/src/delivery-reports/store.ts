@@ -3,6 +3,9 @@ import { insertEvents } from '../events/store';
 
 export type Outcome = 'delivered' | 'failed';
 
+/** How long a report waits for its message to be reported. */
+export const pendingRetention = '3 days';
+
 export interface DeliveryReport {
 	provider: 'seven' | 'twilio';
 	providerMessageId: string;
@@ -66,6 +69,13 @@ export async function recordDeliveryReport(db: Database, report: DeliveryReport)
 			[report.provider, report.providerMessageId],
 		);
 		if (known.length) return true; // e.g. failed after delivered: nothing to change
+		// Reports for messages that never get reported (e.g. sent by other tools on the same account)
+		// are dropped after a while, a bounded batch at a time.
+		await tx.query(
+			`DELETE FROM delivery_reports_pending WHERE ctid IN (
+			   SELECT ctid FROM delivery_reports_pending WHERE received_at < now() - $1::interval LIMIT 1000)`,
+			[pendingRetention],
+		);
 		await tx.query(
 			`INSERT INTO delivery_reports_pending (provider, provider_message_id, outcome, occurred_at, error)
 			 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,

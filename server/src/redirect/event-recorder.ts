@@ -54,6 +54,7 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	let available = true;
 	let retryTimer: NodeJS.Timeout | undefined;
 	let closed = false;
+	let lastWarnedAt = 0;
 	const idleWaiters: Array<() => void> = [];
 
 	/** Stores a batch; events that can never be stored are dropped one by one, with a log line. */
@@ -90,7 +91,7 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				for (const p of batch) p.resolve();
 				return;
 			} catch (err) {
-				if (!(err instanceof CommitTimeout) && !isConnectionError(err)) {
+				if (!(err instanceof CommitTimeout) && !isConnectionError(err) && Date.now() - lastWarnedAt > 60_000) {
 					log.error('storing events failed; spooling them', { count: events.length, err });
 				}
 				markUnavailable(err);
@@ -119,8 +120,11 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	}
 
 	function markUnavailable(err: unknown): void {
-		if (available)
-			log.warn('database unreachable: events go to the local spool until it returns', { err });
+		// Once a minute at most: a lasting failure is retried every SPOOL_RETRY_MS.
+		if (available && Date.now() - lastWarnedAt > 60_000) {
+			lastWarnedAt = Date.now();
+			log.warn('database unreachable or failing: events go to the local spool until it recovers', { err });
+		}
 		available = false;
 		scheduleRetry();
 	}

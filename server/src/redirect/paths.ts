@@ -13,6 +13,7 @@ export const reservedPaths: ReadonlySet<string> = new Set([
 	'assets',
 	'public',
 	'tracking',
+	'collect',
 	'conversions',
 	'webhooks',
 ]);

@@ -122,11 +122,18 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 
 	// Claimed rows wait here for a free slot. The loop keeps up to four times the slots claimed
 	// ahead, so sends never wait on the claim's round trip; the lease covers the short wait.
-	const queue: DeliveryRow[] = [];
+	// A claim that waited longer than one timeout (slow receivers hold the slots) is handed back
+	// rather than sent: its lease might run out during the send and another claim send it again.
+	const queue: Array<{ row: DeliveryRow; claimedAt: number }> = [];
 	const target = options.concurrency * 4;
 	const pump = () => {
+		const stale: DeliveryRow[] = [];
 		while (running && inFlight < options.concurrency && queue.length > 0) {
-			const row = queue.shift()!;
+			const { row, claimedAt } = queue.shift()!;
+			if (Date.now() - claimedAt > options.timeoutMs) {
+				stale.push(row);
+				continue;
+			}
 			inFlight++;
 			void attempt(row).finally(() => {
 				inFlight--;
@@ -134,7 +141,12 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 				if (target - inFlight - queue.length >= refillAt) wake();
 			});
 		}
+		if (stale.length) void release(stale);
 	};
+	const release = (rows: DeliveryRow[]) =>
+		releaseClaims(db, rows.map((row) => ({ id: row.id, attempts: row.attempts }))).catch((err) =>
+			log.warn('could not release webhook claims; they are retried when their lease ends', { err, count: rows.length }),
+		);
 
 	const loop = async () => {
 		while (running) {
@@ -153,7 +165,8 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 				await sleep(options.pollMs);
 				continue;
 			}
-			queue.push(...rows);
+			const claimedAt = Date.now();
+			for (const row of rows) queue.push({ row, claimedAt });
 			pump();
 			if (rows.length === room) continue;
 			// Nothing more due now: sleep until the next retry is due, new work is notified, or room frees.
@@ -171,52 +184,67 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 	// loop polls every fallbackPollMs instead, which is a cheap index look-up.
 	let listener: PoolClient | undefined;
 	let notified = false;
-	const listen = async () => {
+	let signalStop: () => void = () => undefined;
+	const stopped = new Promise<void>((resolve) => (signalStop = resolve));
+	const pause = async (ms: number) => {
+		for (const until = Date.now() + ms; running && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+	};
+	const listen = async (): Promise<void> => {
 		while (running && !listener) {
+			let client: PoolClient | undefined;
 			try {
-				const client = await db.connect();
+				client = await db.connect();
+				const connection = client;
 				const probe = `probe-${Math.random().toString(36).slice(2)}`;
 				let probed: () => void = () => undefined;
 				const arrived = new Promise<void>((resolve) => (probed = resolve));
-				client.on('notification', (msg) => {
+				connection.on('notification', (msg) => {
 					if (msg.payload === probe) probed();
 					wake();
 				});
-				client.on('error', (err) => {
+				connection.on('error', (err) => {
 					log.warn('webhook LISTEN connection lost', { err });
-					client.release(err);
+					if (listener !== connection) return; // still setting up: the catch below releases it
+					listener = undefined;
 					notified = false;
-					if (listener === client) listener = undefined;
-					if (running) setTimeout(() => void listen(), options.pollMs);
+					connection.release(err);
+					if (running) listening = pause(options.pollMs).then(listen);
 				});
-				await client.query(`LISTEN ${channel}`);
-				listener = client;
+				await connection.query(`LISTEN ${channel}`);
+				if (!running) {
+					connection.release();
+					return;
+				}
+				listener = connection;
 				await db.query('SELECT pg_notify($1, $2)', [channel, probe]);
-				notified = await Promise.race([arrived.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
+				let probeTimer: NodeJS.Timeout | undefined;
+				const timedOut = new Promise<boolean>((r) => (probeTimer = setTimeout(() => r(false), 2_000)));
+				notified = await Promise.race([arrived.then(() => true), timedOut, stopped.then(() => false)]);
+				clearTimeout(probeTimer);
 				if (!notified) log.info('database notifications do not arrive; webhook dispatcher polls', { everyMs: fallbackPollMs });
 				wake();
 			} catch (err) {
 				log.warn('webhook LISTEN failed; polling', { err });
-				await new Promise((r) => setTimeout(r, Math.max(options.pollMs, 1_000)));
+				if (client && listener !== client) client.release(err as Error);
+				await pause(Math.max(options.pollMs, 1_000));
 			}
 		}
 	};
 
-	void listen();
+	let listening = listen();
 	const looping = loop().catch((err) => log.error('webhook dispatcher stopped', { err }));
 
 	return {
 		async stop() {
 			running = false;
+			signalStop();
 			wake();
 			await looping;
 			// Claimed but not started: hand them back at once instead of letting their lease run out.
-			const unsent = queue.splice(0);
-			await releaseClaims(db, unsent.map((row) => ({ id: row.id, attempts: row.attempts }))).catch((err) =>
-				log.warn('could not release webhook claims; they are retried when their lease ends', { err, count: unsent.length }),
-			);
+			await release(queue.splice(0).map((queued) => queued.row));
 			while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
 			await flush();
+			await listening;
 			if (listener) {
 				const client = listener;
 				listener = undefined;

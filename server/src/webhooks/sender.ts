@@ -15,33 +15,47 @@ export function createSender(concurrency: number, timeoutMs: number) {
 	function send(target: URL, headers: Record<string, string>, body: Buffer): Promise<SendResult> {
 		return new Promise((resolve) => {
 			let settled = false;
+			let current: http.ClientRequest | undefined;
 			const done = (result: SendResult) => {
 				if (settled) return;
 				settled = true;
 				clearTimeout(timer);
 				resolve(result);
 			};
-			const transport = target.protocol === 'https:' ? https : http;
-			const req = transport.request(
-				target,
-				{
-					method: 'POST',
-					agent: agents[target.protocol as 'http:' | 'https:'],
-					headers: { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
-				},
-				(res) => {
-					const retryAfter = res.headers['retry-after'];
-					res.on('error', () => done({ error: 'connection lost while reading the answer' }));
-					res.on('end', () => done({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined }));
-					res.resume();
-				},
-			);
 			const timer = setTimeout(() => {
 				done({ error: `no answer within ${timeoutMs} ms` });
-				req.destroy();
+				current?.destroy();
 			}, timeoutMs);
-			req.on('error', (err: NodeJS.ErrnoException) => done({ error: describe(err) }));
-			req.end(body);
+			const transport = target.protocol === 'https:' ? https : http;
+			const attempt = (retried: boolean) => {
+				const req = transport.request(
+					target,
+					{
+						method: 'POST',
+						agent: agents[target.protocol as 'http:' | 'https:'],
+						headers: { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
+					},
+					(res) => {
+						const retryAfter = res.headers['retry-after'];
+						res.on('error', () => done({ error: 'connection lost while reading the answer' }));
+						res.on('end', () => done({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined }));
+						res.resume();
+					},
+				);
+				current = req;
+				req.on('error', (err: NodeJS.ErrnoException) => {
+					// A kept-alive connection the receiver closed just as we reused it: the request almost
+					// surely never reached it, so send it once more on a fresh connection (within the same
+					// timeout; were it a duplicate after all, it carries the same webhook-id).
+					if (!retried && !settled && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+						attempt(true);
+						return;
+					}
+					done({ error: describe(err) });
+				});
+				req.end(body);
+			};
+			attempt(false);
 		});
 	}
 

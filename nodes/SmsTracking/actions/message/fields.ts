@@ -37,13 +37,34 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: both },
 		options: [
 			{
-				displayName: 'Default Country Calling Code',
+				displayName: 'Check Destinations',
+				name: 'checkDestinations',
+				type: 'options',
+				options: [
+					{ name: 'Off', value: 'off', description: 'Do not request the landing pages' },
+					{
+						name: 'Warn',
+						value: 'warn',
+						description: 'Add a warning to the items whose landing page does not answer with 2xx',
+					},
+					{
+						name: 'Fail',
+						value: 'fail',
+						description: 'Fail those items (they are not shortened or sent)',
+					},
+				],
+				default: 'off',
+				description:
+					'Whether to request each distinct destination once (10 s timeout) before shortening: a broken or slow landing page wastes a campaign',
+			},
+			{
+				displayName: 'Default Country',
 				name: 'defaultCallingCode',
 				type: 'string',
 				default: '',
-				placeholder: '49',
+				placeholder: 'DE or 49',
 				description:
-					'Calling code for numbers without one, e.g. 49 turns 0151 1234567 into +491511234567',
+					'Country for numbers written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
 			},
 			{
 				displayName: 'Find Bare Www Links',

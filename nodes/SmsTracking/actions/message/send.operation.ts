@@ -104,12 +104,14 @@ export async function execute(
 	let reportError: Error | undefined;
 	for (const slice of chunk(ready, reportEvery)) {
 		const done = (
-			await mapWithConcurrency(slice, concurrency, async ({ campaignId, prepared }) =>
+			await mapWithConcurrency(slice, concurrency, async ({ campaignId, prepared }) => {
 				// After a failure (without Continue On Fail) no further message is handed out.
-				firstError ? undefined : await sendOne(this, campaignId, prepared),
-			)
+				if (firstError) return undefined;
+				const outcome = await sendOne(this, campaignId, prepared);
+				if (outcome.failed && !continueOnFail) firstError ??= outcome.failed;
+				return outcome;
+			})
 		).filter((o): o is Outcome => o !== undefined);
-		if (!continueOnFail) firstError ??= done.find((o) => o.failed)?.failed;
 		outcomes.push(...done);
 		reportError ??= await reportOutcomes(this, [...unreported, ...done]);
 		unreported = [];
