@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { startRollupFolder } from './stats/rollup-folder';
 
 export interface RunningServer {
 	url: string;
@@ -38,6 +39,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		await migrate(connectionString, log);
 		const db = createDatabase(connectionString, config.databasePoolSize, log);
 		closers.push(() => db.close());
+		closers.push(startRollupFolder(db, log));
 
 		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
 		let handler: RequestListener = (_req, res) => res.writeHead(503).end();

@@ -3,6 +3,7 @@ import type { Campaign } from '../campaigns/store';
 import { holdoutVariant } from '../campaigns/validate';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
+import { foldEvents } from './rollup-folder';
 import { statsFromEventsSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
@@ -48,6 +49,7 @@ interface StatsResult {
  * the statement room so that a campaign with a few hundred thousand recipients does not spill.
  */
 const statementSettings = "SET LOCAL work_mem = '64MB'";
+const maxFoldPerRequest = 200_000;
 
 /** Orders variants as the campaign defines them, then any others by name, the hold-out last. */
 function variantOrder(campaign: Campaign): (a: string, b: string) => number {
@@ -57,9 +59,16 @@ function variantOrder(campaign: Campaign): (a: string, b: string) => number {
 }
 
 export async function campaignStats(db: Database, campaign: Campaign, query: StatsQuery): Promise<CampaignStats> {
+	const fromRollups = !query.from && !query.to;
+	// Events not yet folded by the background folder are folded now: the answer is exact.
+	if (fromRollups) {
+		let folded: number;
+		do folded = await foldEvents(db, campaign.id, maxFoldPerRequest);
+		while (folded === maxFoldPerRequest);
+	}
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
-		const sql = query.from || query.to ? statsFromEventsSql : statsFromRollupsSql;
+		const sql = fromRollups ? statsFromRollupsSql : statsFromEventsSql;
 		const { rows } = await tx.query<{ result: StatsResult }>(sql, [
 			campaign.id,
 			query.from,
