@@ -27,7 +27,7 @@ CREATE TABLE stats_recipients (
   first_click_at      timestamptz,
   last_click_at       timestamptz,
   PRIMARY KEY (campaign_id, recipient)
-);
+) WITH (fillfactor = 50); -- room on each page so that the many updates stay HOT and the table compact
 
 -- Per recipient and link destination: only to know when a recipient becomes a unique clicker of a URL.
 CREATE TABLE stats_recipient_urls (
@@ -36,7 +36,7 @@ CREATE TABLE stats_recipient_urls (
   url          text NOT NULL,
   clicks       integer NOT NULL DEFAULT 0,
   PRIMARY KEY (campaign_id, recipient, url)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE stats_urls (
   campaign_id      text NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,

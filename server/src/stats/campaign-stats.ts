@@ -37,6 +37,7 @@ export interface CampaignStats {
 
 interface StatsResult {
 	metrics: MetricsRow[];
+	medianSecondsToFirstClick: number | null;
 	links: CampaignStats['links'];
 	breakdowns: Record<string, Array<{ key: string | null; clicks: number }>>;
 	timelineBucket: CampaignStats['timelineBucket'];
@@ -81,7 +82,7 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 
 	const empty: MetricsRow = {
 		total: true, variant: null, recipients: 0, sent: 0, delivered: 0, failed: 0, views: 0, uniqueViewers: 0, clicks: 0, uniqueClickers: 0,
-		conversions: 0, uniqueConverters: 0, convertedClickers: 0, revenue: 0, segments: 0, medianSecondsToFirstClick: null,
+		conversions: 0, uniqueConverters: 0, convertedClickers: 0, revenue: 0, segments: 0,
 	};
 	const totalRow = result.metrics?.find((m) => m.total) ?? empty;
 	const order = variantOrder(campaign);
@@ -124,7 +125,7 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 			views: Number(t.views),
 			conversions: Number(t.conversions),
 		})),
-		medianSecondsToFirstClick: totalRow.medianSecondsToFirstClick === null ? null : Number(totalRow.medianSecondsToFirstClick),
+		medianSecondsToFirstClick: result.medianSecondsToFirstClick === null ? null : Number(result.medianSecondsToFirstClick),
 		otherCurrencies: result.otherCurrencies.map((c) => ({ currency: c.currency, conversions: Number(c.conversions), revenue: Number(c.revenue) })),
 		winner: campaign.winner,
 	};

@@ -37,7 +37,6 @@ export interface MetricsRow {
 	convertedClickers: number;
 	revenue: number;
 	segments: number;
-	medianSecondsToFirstClick: number | null;
 }
 
 const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);

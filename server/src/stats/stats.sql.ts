@@ -163,11 +163,13 @@ metrics AS (
          count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
          count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
          coalesce(sum(revenue), 0) AS revenue,
-         coalesce(sum(segments), 0) AS segments,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at)))
-           FILTER (WHERE first_click IS NOT NULL AND sent_at IS NOT NULL) AS "medianSecondsToFirstClick"
+         coalesce(sum(segments), 0) AS segments
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
+),
+first_clicks AS (
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
+  FROM recipients WHERE first_click IS NOT NULL AND sent_at IS NOT NULL
 ),
 span AS (
   SELECT first, last,
@@ -183,6 +185,7 @@ timeline AS (
 )
 SELECT json_build_object(
   'metrics', (SELECT json_agg(m) FROM metrics m),
+  'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
   'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
             FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",
                          sum(views) AS views, sum(conversions) AS conversions
