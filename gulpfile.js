@@ -43,9 +43,21 @@ async function dashboardAssets() {
 	fs.copyFileSync(chartJs, path.join(out, 'vendor', 'chart.umd.min.js'));
 }
 
-const server = series(serverTypescript, serverPublic, dashboardAssets);
+// The conversion script pasted on landing pages: minified with swc (already here for jest) into
+// server/dist/public/t.js, which the server serves as /t.js with a content-hash version.
+async function conversionScript() {
+	const { minify } = require('@swc/core');
+	const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+	const source = readFileSync(path.join('server', 'src', 'conversions', 't.src.js'), 'utf8');
+	const { code } = await minify(source, { compress: { passes: 2 }, mangle: true, ecma: 5, format: { comments: false } });
+	mkdirSync(path.join('server', 'dist', 'public'), { recursive: true });
+	writeFileSync(path.join('server', 'dist', 'public', 't.js'), code + '\n');
+}
+
+const server = series(serverTypescript, parallel(serverPublic, conversionScript), dashboardAssets);
 
 exports.icons = icons;
 exports.server = server;
+exports.conversionScript = conversionScript;
 exports.build = parallel(icons, server);
 exports.default = exports.build;

@@ -25,6 +25,41 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
 	trustProxy: string | boolean;
+	/** Twilio auth tokens that sign status callbacks (several: one per account or during rotation); empty: endpoint off. */
+	twilioAuthTokens: string[];
+	/** Secret that seven.io's delivery-report URL must carry (?token=); absent: endpoint off. */
+	sevenWebhookToken?: string;
+	/** Landing-page origins allowed to post conversions from t.js with CORS (empty: any origin, no CORS headers). */
+	allowedOrigins: string[];
+	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
+	collectRateLimit: number;
+	/** The redirect (see redirect/). */
+	redirect: RedirectConfig;
+}
+
+export interface RedirectConfig {
+	/** Lifetime of the sms_cid cookie the redirect sets when a campaign tracks conversions. */
+	clickCookieDays: number;
+	/** Domain attribute of that cookie; absent: host-only. */
+	cookieDomain?: string;
+	/** Request header a trusted proxy fills with the visitor's ISO country, e.g. cf-ipcountry. */
+	countryHeader?: string;
+	/** Secret salt of the IP hash; the same on every instance so hashes compare across them. */
+	ipHashSalt: string;
+	/** Store the raw IP beside its hash (off by default). */
+	storeRawIp: boolean;
+	/** DNT: 1 / Sec-GPC: 1 handling: ignore them, record the hit without personal data, or record nothing. */
+	doNotTrack: 'ignore' | 'anonymous' | 'skip';
+	/** Most codes kept in the in-process link cache. */
+	linkCacheSize: number;
+	/** How long a cached code is trusted before it is read again (served stale while the database is down). */
+	linkCacheTtlMs: number;
+	/** Most events written in one group commit. */
+	clickBatchSize: number;
+	/** A commit that takes longer is given up on: its events go to the spool (replay skips duplicates). */
+	clickCommitTimeoutMs: number;
+	/** How often the spool is retried while the database is unreachable. */
+	spoolRetryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +88,72 @@ function httpUrl(env: Env, name: string): string | undefined {
 		throw new ConfigError(`${name} must use http or https, got "${url.protocol}"`);
 	}
 	return raw;
+}
+
+function origins(env: Env, name: string): string[] {
+	return (env[name] ?? '')
+		.split(',')
+		.map((value) => value.trim().replace(/\/+$/, ''))
+		.filter(Boolean)
+		.map((value) => {
+			let origin: string;
+			try {
+				origin = new URL(value).origin;
+			} catch {
+				throw new ConfigError(`${name} must be a comma-separated list of origins such as https://shop.example.com, got "${value}"`);
+			}
+			if (origin !== value.toLowerCase() || !/^https?:/.test(origin)) {
+				throw new ConfigError(`${name} entries must be bare http(s) origins (scheme, host, optional port, no path), got "${value}"`);
+			}
+			return origin;
+		});
+}
+
+function readOrCreateSecret(dataDir: string, name: string, create: () => string): string {
+	const file = path.join(dataDir, name);
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	mkdirSync(dataDir, { recursive: true });
+	const secret = create();
+	writeFileSync(file, secret + '\n', { mode: 0o600 });
+	return secret;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+	const raw = (env[name] ?? '').toLowerCase();
+	if (raw === '') return fallback;
+	if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+	if (['false', '0', 'no', 'off'].includes(raw)) return false;
+	throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
+	const cookieDomain = env.COOKIE_DOMAIN?.trim().replace(/^\./, '') || undefined;
+	if (cookieDomain && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(cookieDomain)) {
+		throw new ConfigError(`COOKIE_DOMAIN must be a domain name such as shop.example, got "${env.COOKIE_DOMAIN}"`);
+	}
+	const countryHeader = env.COUNTRY_HEADER?.trim().toLowerCase() || undefined;
+	if (countryHeader && !/^[a-z0-9-]+$/.test(countryHeader)) {
+		throw new ConfigError(`COUNTRY_HEADER must be a header name such as cf-ipcountry, got "${env.COUNTRY_HEADER}"`);
+	}
+	const ipHashSalt = env.IP_HASH_SALT || readOrCreateSecret(dataDir, 'ip-hash-salt', () => randomBytes(32).toString('base64url'));
+	if (ipHashSalt.length < 16) throw new ConfigError('IP_HASH_SALT must be at least 16 characters');
+	const doNotTrack = (env.DO_NOT_TRACK || 'ignore') as RedirectConfig['doNotTrack'];
+	if (!['ignore', 'anonymous', 'skip'].includes(doNotTrack)) {
+		throw new ConfigError(`DO_NOT_TRACK must be ignore, anonymous or skip; got "${doNotTrack}"`);
+	}
+	return {
+		clickCookieDays: integer(env, 'CLICK_COOKIE_DAYS', 30, 0, 400),
+		cookieDomain,
+		countryHeader,
+		ipHashSalt,
+		storeRawIp: flag(env, 'STORE_RAW_IP', false),
+		doNotTrack,
+		linkCacheSize: integer(env, 'LINK_CACHE_SIZE', 100_000, 0, 10_000_000),
+		linkCacheTtlMs: integer(env, 'LINK_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
+		clickBatchSize: integer(env, 'CLICK_BATCH_SIZE', 1000, 1, 100_000),
+		clickCommitTimeoutMs: integer(env, 'CLICK_COMMIT_TIMEOUT_MS', 2000, 100, 600_000),
+		spoolRetryMs: integer(env, 'SPOOL_RETRY_MS', 1000, 50, 600_000),
+	};
 }
 
 function readOrCreateApiKey(dataDir: string): string {
@@ -99,6 +200,15 @@ export function loadConfig(env: Env = process.env): Config {
 	const trustProxyRaw = env.TRUST_PROXY ?? '';
 	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;
 
+	const twilioAuthTokens = (env.TWILIO_AUTH_TOKEN ?? '')
+		.split(',')
+		.map((token) => token.trim())
+		.filter(Boolean);
+	const sevenWebhookToken = env.SEVEN_WEBHOOK_TOKEN?.trim() || undefined;
+	if (sevenWebhookToken && !/^[A-Za-z0-9_-]{16,200}$/.test(sevenWebhookToken)) {
+		throw new ConfigError('SEVEN_WEBHOOK_TOKEN must be 16 to 200 letters, digits, - or _');
+	}
+
 	return {
 		port,
 		host,
@@ -116,5 +226,10 @@ export function loadConfig(env: Env = process.env): Config {
 		logLevel,
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
 		trustProxy,
+		twilioAuthTokens,
+		sevenWebhookToken,
+		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
+		collectRateLimit: integer(env, 'COLLECT_RATE_LIMIT', 60, 1, 1_000_000),
+		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

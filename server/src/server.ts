@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 
 export interface RunningServer {
@@ -15,6 +16,8 @@ export interface RunningServer {
 	db: Database;
 	log: Logger;
 	config: AppConfig;
+	/** The redirect's cache, recorder and spool (for operations and tests). */
+	redirect: Redirect;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -40,6 +43,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const db = createDatabase(connectionString, config.databasePoolSize, log);
 		closers.push(() => db.close());
 		closers.push(startRollupFolder(db, log));
+		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
+		const started: { redirect?: Redirect } = {};
+		closers.push(async () => started.redirect?.close());
 
 		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
 		let handler: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -54,9 +60,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		handler = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		const app = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
+		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		// Events a crash or an outage left in the spool go in before the first request is served.
+		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
+		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
+		handler = (req, res) => {
+			if (!redirect.handle(req, res)) app(req, res);
+		};
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;

@@ -13,12 +13,20 @@ test('when DATABASE_URL is unset, then the server runs on embedded PostgreSQL, k
 	const auth = { authorization: `Bearer ${apiKey}` };
 
 	expect((await request(`${first.url}/readyz`)).status).toBe(200);
+	expect((await request(`${first.url}/api/v1/campaigns`, 'POST', { name: 'no key' })).status).toBe(401);
 	const campaign = await request(`${first.url}/api/v1/campaigns`, 'POST', { name: 'embedded' }, auth);
 	expect(campaign.status).toBe(201);
 	const recipients = Array.from({ length: 500 }, (_, i) => ({ recipient: `+4915${String(i).padStart(9, '0')}`, urls: ['https://shop.example/a', 'https://shop.example/b'] }));
 	const links = await request(`${first.url}/api/v1/campaigns/${campaign.body.id}/links`, 'POST', { recipients }, auth);
 	expect(links.status).toBe(200);
 	expect(new Set(links.body.links.map((l: any) => l.code)).size).toBe(1000);
+	const bad = await request(
+		`${first.url}/api/v1/campaigns/${campaign.body.id}/links`,
+		'POST',
+		{ recipients: [{ recipient: '+4915199999999', urls: ['https://ok.example/'] }, { recipient: '+4915199999998', urls: ['javascript:alert(1)'] }] },
+		auth,
+	);
+	expect(bad.status).toBe(400);
 	expect(await first.stop('SIGTERM')).toBe(0);
 
 	const second = await spawnServer({ DATA_DIR: dataDir });

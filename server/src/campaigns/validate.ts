@@ -51,7 +51,7 @@ function parseUtm(value: unknown): Utm | undefined {
 	return Object.keys(utm).length ? utm : undefined;
 }
 
-function parseVariants(value: unknown): Variant[] | undefined {
+export function parseVariants(value: unknown): Variant[] | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (!Array.isArray(value) || value.length < 2 || value.length > maxVariants) {
 		throw badRequest(`variants must be an array of 2 to ${maxVariants} variants`);

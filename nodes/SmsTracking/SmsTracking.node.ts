@@ -1,0 +1,75 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import * as campaign from './actions/campaign';
+import * as conversion from './actions/conversion';
+import * as message from './actions/message';
+import { router } from './actions/router';
+
+export class SmsTracking implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'SMS Tracking',
+		name: 'smsTracking',
+		icon: { light: 'file:smsTracking.svg', dark: 'file:smsTracking.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Send SMS with a tracked short link per recipient through seven.io or Twilio, run A/B tests, read campaign stats',
+		defaults: { name: 'SMS Tracking' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		// Send has a second output for the A/B hold-out.
+		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
+		credentials: [
+			{ name: 'smsTrackingApi', required: true },
+			{
+				name: 'smsTrackingSevenApi',
+				required: true,
+				displayOptions: {
+					show: { resource: ['message'], operation: ['send'], provider: ['seven'] },
+				},
+			},
+			{
+				name: 'smsTrackingTwilioApi',
+				required: true,
+				displayOptions: {
+					show: { resource: ['message'], operation: ['send'], provider: ['twilio'] },
+				},
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message', value: 'message', description: 'Shorten links and send SMS' },
+					{
+						name: 'Campaign',
+						value: 'campaign',
+						description: 'Create campaigns, read stats and recipients, pick the A/B winner',
+					},
+					{
+						name: 'Conversion',
+						value: 'conversion',
+						description: 'Record conversions server to server',
+					},
+				],
+				default: 'message',
+			},
+			...message.description,
+			...campaign.description,
+			...conversion.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

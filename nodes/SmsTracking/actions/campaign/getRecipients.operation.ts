@@ -1,0 +1,103 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { campaignPath, trackingApi } from '../../helpers/api';
+import { perItem } from '../common';
+
+const show = { resource: ['campaign'], operation: ['getRecipients'] };
+const yesNo = (what: string) => [
+	{ name: 'Any', value: '', description: `Whether or not they ${what}` },
+	{ name: 'Yes', value: 'true', description: `Only recipients who ${what}` },
+	{ name: 'No', value: 'false', description: `Only recipients who never ${what}` },
+];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Clicked',
+				name: 'clicked',
+				type: 'options',
+				options: yesNo('clicked'),
+				default: '',
+			},
+			{
+				displayName: 'Converted',
+				name: 'converted',
+				type: 'options',
+				options: yesNo('converted'),
+				default: '',
+			},
+			{
+				displayName: 'Variant',
+				name: 'variant',
+				type: 'string',
+				default: '',
+				placeholder: 'A',
+				description: 'Only this A/B variant ("holdout" lists the hold-out)',
+			},
+			{
+				displayName: 'Viewed',
+				name: 'viewed',
+				type: 'options',
+				options: yesNo('viewed (link preview)'),
+				default: '',
+			},
+		],
+	},
+];
+
+/** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	return await perItem(this, items, async (i) => {
+		const path = `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/recipients`;
+		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
+		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+		const qs: IDataObject = {};
+		for (const key of ['clicked', 'viewed', 'converted', 'variant'])
+			if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
+		const recipients: IDataObject[] = [];
+		let cursor: string | null = null;
+		do {
+			const page = Math.min(1000, limit - recipients.length);
+			const response: { recipients: IDataObject[]; nextCursor: string | null } = await trackingApi(
+				this,
+				{ method: 'GET', path, qs: { ...qs, limit: page, ...(cursor ? { cursor } : {}) } },
+				i,
+			);
+			recipients.push(...response.recipients.slice(0, limit - recipients.length));
+			cursor = response.nextCursor;
+		} while (cursor && recipients.length < limit);
+		return recipients;
+	});
+}

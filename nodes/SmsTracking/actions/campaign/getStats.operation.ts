@@ -1,0 +1,65 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { campaignPath, trackingApi } from '../../helpers/api';
+import { perItem } from '../common';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'statsOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['campaign'], operation: ['getStats'] } },
+		options: [
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description: 'Count only events from this time on',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description: 'IANA time zone for the hour-of-day breakdown and the timeline buckets',
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'Count only events before this time',
+			},
+		],
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	return await perItem(this, items, async (i) => {
+		const options = this.getNodeParameter('statsOptions', i, {}) as IDataObject;
+		const qs: IDataObject = {};
+		if (options.from) qs.from = new Date(String(options.from)).toISOString();
+		if (options.to) qs.to = new Date(String(options.to)).toISOString();
+		if (options.timeZone) qs.timeZone = options.timeZone;
+		return await trackingApi(
+			this,
+			{
+				method: 'GET',
+				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/stats`,
+				qs,
+			},
+			i,
+		);
+	});
+}

@@ -1,0 +1,132 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { normalisePhone } from '../../../shared/phone';
+import { trackingApi } from '../../helpers/api';
+import { perItem } from '../common';
+
+const show = { resource: ['conversion'], operation: ['track'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Attribute By',
+		name: 'attributeBy',
+		type: 'options',
+		options: [
+			{ name: 'Click ID', value: 'clickId', description: 'The sms_cid the landing page received' },
+			{
+				name: 'Campaign and Recipient',
+				value: 'recipient',
+				description: 'The phone number the campaign was sent to',
+			},
+		],
+		default: 'clickId',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Click ID',
+		name: 'clickId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The click ID (sms_cid) from the landing page URL or cookie',
+		displayOptions: { show: { ...show, attributeBy: ['clickId'] } },
+	},
+	{
+		displayName: 'Campaign ID',
+		name: 'conversionCampaignId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'cmp_…',
+		displayOptions: { show: { ...show, attributeBy: ['recipient'] } },
+	},
+	{
+		displayName: 'Recipient',
+		name: 'conversionRecipient',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+4915112345678',
+		description: 'Phone number in international format',
+		displayOptions: { show: { ...show, attributeBy: ['recipient'] } },
+	},
+	{
+		displayName: 'Conversion Name',
+		name: 'conversionName',
+		type: 'string',
+		required: true,
+		default: 'purchase',
+		description: 'What happened, e.g. purchase or signup',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'conversionFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR',
+				description: 'ISO 4217 code of the value',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				placeholder: 'order-1001',
+				description: 'Tracking the same key twice records one conversion (e.g. the order number)',
+			},
+			{
+				displayName: 'Value',
+				name: 'value',
+				type: 'number',
+				typeOptions: { numberPrecision: 2 },
+				default: 0,
+				description: 'Revenue of the conversion',
+			},
+		],
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	return await perItem(this, items, async (i) => {
+		const body: IDataObject = {};
+		if (this.getNodeParameter('attributeBy', i) === 'clickId') {
+			const clickId = String(this.getNodeParameter('clickId', i) ?? '').trim();
+			if (!clickId)
+				throw new NodeOperationError(this.getNode(), 'The click ID is empty', { itemIndex: i });
+			body.clickId = clickId;
+		} else {
+			const phone = normalisePhone(this.getNodeParameter('conversionRecipient', i));
+			if ('error' in phone)
+				throw new NodeOperationError(this.getNode(), `Invalid recipient: ${phone.error}`, {
+					itemIndex: i,
+				});
+			body.campaignId = String(this.getNodeParameter('conversionCampaignId', i)).trim();
+			body.recipient = phone.phone;
+		}
+		body.name = String(this.getNodeParameter('conversionName', i)).trim();
+		if (!body.name)
+			throw new NodeOperationError(this.getNode(), 'The conversion needs a name', { itemIndex: i });
+		const fields = this.getNodeParameter('conversionFields', i, {}) as IDataObject;
+		if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
+		if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
+		if (fields.idempotencyKey) body.idempotencyKey = String(fields.idempotencyKey);
+		return await trackingApi(this, { method: 'POST', path: '/conversions', body }, i);
+	});
+}

@@ -1,0 +1,111 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { campaignIdField } from '../common';
+
+const both = { resource: ['message'], operation: ['shorten', 'send'] };
+
+/** The fields Shorten and Send share: campaign, recipient, text and the link options. */
+export const messageFields: INodeProperties[] = [
+	campaignIdField('message', ['shorten', 'send']),
+	{
+		displayName: 'Recipient',
+		name: 'recipient',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+4915112345678',
+		description:
+			'Phone number of the recipient, in international format or national with a default country calling code (see options)',
+		displayOptions: { show: both },
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: 'Hi {{ $json.firstName }}, our sale starts now: https://shop.example/sale',
+		description:
+			'The SMS text; every http(s) link in it becomes a short link of its own for this recipient',
+		displayOptions: { show: both, hide: { abTest: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: both },
+		options: [
+			{
+				displayName: 'Check Destinations',
+				name: 'checkDestinations',
+				type: 'options',
+				options: [
+					{ name: 'Off', value: 'off', description: 'Do not request the landing pages' },
+					{
+						name: 'Warn',
+						value: 'warn',
+						description: 'Add a warning to the items whose landing page does not answer with 2xx',
+					},
+					{
+						name: 'Fail',
+						value: 'fail',
+						description: 'Fail those items (they are not shortened or sent)',
+					},
+				],
+				default: 'off',
+				description:
+					'Whether to request each distinct destination once (10 s timeout) before shortening: a broken or slow landing page wastes a campaign',
+			},
+			{
+				displayName: 'Default Country',
+				name: 'defaultCallingCode',
+				type: 'string',
+				default: '',
+				placeholder: 'DE or 49',
+				description:
+					'Country for numbers written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
+			},
+			{
+				displayName: 'Find Bare Www Links',
+				name: 'bareWww',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether links written without http(s):// that start with "www." are shortened too',
+			},
+			{
+				displayName: 'Hint When a Link Is Not at the End',
+				name: 'hintLinkNotAtEnd',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to warn when a link is not the last thing in the text: phones build a link preview (a measurable view) mostly when it is',
+			},
+			{
+				displayName: 'Keep Original Link if Longer',
+				name: 'keepOriginalIfLonger',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to keep an original link (untracked) when its short link would add a segment',
+			},
+			{
+				displayName: 'Link Expiry',
+				name: 'expiresAt',
+				type: 'dateTime',
+				default: '',
+				description:
+					"When the short links stop redirecting (they go to the campaign's fallback URL after that)",
+			},
+			{
+				displayName: 'Omit Https:// in Short Links',
+				name: 'omitHttps',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to write short links without https:// (8 characters less; phones still make them clickable)',
+			},
+		],
+	},
+];

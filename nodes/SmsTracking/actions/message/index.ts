@@ -1,0 +1,36 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { messageFields } from './fields';
+import * as send from './send.operation';
+import * as shorten from './shorten.operation';
+
+export { send, shorten };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			{
+				name: 'Send',
+				value: 'send',
+				description:
+					'Shorten the links per recipient, send each SMS through seven.io or Twilio, and record the sends',
+				action: 'Send an SMS with tracked links',
+			},
+			{
+				name: 'Shorten Links',
+				value: 'shorten',
+				description:
+					'Replace every link in the text with a short link of its own for the recipient, and count the segments',
+				action: 'Shorten the links in an SMS',
+			},
+		],
+		default: 'send',
+	},
+	...messageFields,
+	...shorten.description,
+	...send.description,
+];

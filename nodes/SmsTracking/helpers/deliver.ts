@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { errorItem } from '../actions/common';
+import { sendWith } from './providers/send';
+import { reportMessages, type MessageReport } from './report';
+import { describe, type Prepared } from './shorten';
+
+/** What happened to one item: the output it leaves on and the row reported to the server. */
+export interface Outcome {
+	itemIndex: number;
+	campaignId: string;
+	report: MessageReport;
+	output: INodeExecutionData;
+	/** Kept back from the A/B test: leaves on the hold-out output. */
+	held?: boolean;
+	failed?: Error;
+}
+
+/** Sends one prepared message; a refusal becomes a failed outcome (the caller decides whether to stop). */
+export async function sendOne(
+	ctx: IExecuteFunctions,
+	campaignId: string,
+	prepared: Prepared,
+): Promise<Outcome> {
+	const itemIndex = prepared.draft.itemIndex;
+	const base = describe(prepared, campaignId);
+	const row = {
+		recipient: prepared.draft.recipient,
+		variant: prepared.variant,
+		segments: prepared.result.after.segments,
+		encoding: prepared.result.after.encoding,
+		characters: prepared.result.after.characters,
+	};
+	try {
+		const result = await sendWith(ctx, itemIndex, {
+			to: prepared.draft.recipient,
+			text: prepared.result.text,
+		});
+		const json: IDataObject = {
+			...base,
+			status: 'sent',
+			provider: result.provider,
+			providerMessageId: result.providerMessageId,
+			providerSegments: result.segments ?? null,
+		};
+		return {
+			itemIndex,
+			campaignId,
+			report: {
+				...row,
+				provider: result.provider,
+				providerMessageId: result.providerMessageId,
+				status: 'sent',
+			},
+			output: { json, pairedItem: { item: itemIndex } },
+		};
+	} catch (error) {
+		const err = error as Error;
+		const provider = ctx.getNodeParameter('provider', itemIndex) as string;
+		return {
+			itemIndex,
+			campaignId,
+			failed: err,
+			report: { ...row, provider, status: 'failed', error: err.message.slice(0, 500) },
+			output: errorItem(err, itemIndex, { ...base, status: 'failed', provider }),
+		};
+	}
+}
+
+/**
+ * Reports outcomes to the server, one call per campaign (and 10,000 rows). A failed report is
+ * noted on the outputs it concerns and returned, not thrown, so the caller can still stop cleanly.
+ */
+export async function reportOutcomes(
+	ctx: IExecuteFunctions,
+	outcomes: Outcome[],
+): Promise<Error | undefined> {
+	let failure: Error | undefined;
+	for (const campaignId of new Set(outcomes.map((o) => o.campaignId))) {
+		const mine = outcomes.filter((o) => o.campaignId === campaignId);
+		try {
+			await reportMessages(
+				ctx,
+				campaignId,
+				mine.map((o) => o.report),
+				mine[0].itemIndex,
+			);
+		} catch (error) {
+			failure ??= error as Error;
+			for (const o of mine) o.output.json.reportError = (error as Error).message;
+		}
+	}
+	return failure;
+}

@@ -1,0 +1,94 @@
+import type { Queryable } from '../db';
+import { notFound } from '../http/errors';
+
+/** Where a conversion belongs: its campaign and recipient, and the link and variant of the click. */
+export interface Attribution {
+	campaignId: string;
+	recipient: string;
+	code: string | null;
+	url: string | null;
+	variant: string | null;
+	clickId: string | null;
+	/** The campaign's currency, used when a conversion names none. */
+	campaignCurrency: string | null;
+}
+
+interface AttributionRow {
+	campaign_id: string;
+	recipient: string;
+	code: string | null;
+	url: string | null;
+	variant: string | null;
+	click_id: string | null;
+	currency: string | null;
+}
+
+const toAttribution = (row: AttributionRow): Attribution => ({
+	campaignId: row.campaign_id,
+	recipient: row.recipient,
+	code: row.code,
+	url: row.url,
+	variant: row.variant,
+	clickId: row.click_id,
+	campaignCurrency: row.currency,
+});
+
+/** The click the redirect recorded under this click id, or undefined. */
+export async function findClick(db: Queryable, clickId: string): Promise<Attribution | undefined> {
+	const { rows } = await db.query<AttributionRow>(
+		`SELECT e.campaign_id, e.recipient, e.code, e.url, e.variant, e.click_id, c.currency
+		 FROM events e JOIN campaigns c ON c.id = e.campaign_id
+		 WHERE e.type = 'click' AND e.click_id = $1 AND e.recipient IS NOT NULL`,
+		[clickId],
+	);
+	return rows[0] ? toAttribution(rows[0]) : undefined;
+}
+
+/**
+ * The redirect commits clicks in small batches, so a beacon sent moments after the landing page
+ * opened may arrive before its click is stored: look again for a short, bounded while.
+ */
+export async function waitForClick(db: Queryable, clickId: string, waitMs: number, stepMs = 100): Promise<Attribution | undefined> {
+	const deadline = Date.now() + waitMs;
+	for (;;) {
+		const click = await findClick(db, clickId);
+		if (click || Date.now() + stepMs > deadline) return click;
+		await new Promise((resolve) => setTimeout(resolve, stepMs));
+	}
+}
+
+export async function attributeByClick(db: Queryable, clickId: string): Promise<Attribution> {
+	const click = await findClick(db, clickId);
+	if (!click) throw notFound(`No click with id ${clickId} is recorded`, 'click_not_found');
+	return click;
+}
+
+/**
+ * A conversion reported for a recipient of a campaign: attributed to the recipient's latest click
+ * when there is one, else to the recipient's variant without a link. A recipient the campaign never
+ * had (no link, no message) is an error, not a silent new recipient.
+ */
+export async function attributeByRecipient(db: Queryable, campaignId: string, recipient: string): Promise<Attribution> {
+	const { rows: campaigns } = await db.query<{ currency: string | null }>('SELECT currency FROM campaigns WHERE id = $1', [campaignId]);
+	if (!campaigns[0]) throw notFound(`Campaign ${campaignId.slice(0, 64)} does not exist`, 'campaign_not_found');
+	const currency = campaigns[0].currency;
+
+	const { rows: clicks } = await db.query<AttributionRow>(
+		`SELECT campaign_id, recipient, code, url, variant, click_id, $3::text AS currency
+		 FROM events
+		 WHERE campaign_id = $1 AND recipient = $2 AND type = 'click'
+		 ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+		[campaignId, recipient, currency],
+	);
+	if (clicks[0]) return toAttribution(clicks[0]);
+
+	const { rows: known } = await db.query<{ variant: string | null }>(
+		`(SELECT variant FROM links WHERE campaign_id = $1 AND recipient = $2 ORDER BY link_index LIMIT 1)
+		 UNION ALL
+		 (SELECT variant FROM messages WHERE campaign_id = $1 AND recipient = $2 ORDER BY sent_at LIMIT 1)
+		 LIMIT 1`,
+		[campaignId, recipient],
+	);
+	if (!known[0]) throw notFound(`Recipient ${recipient} has no link or message in campaign ${campaignId.slice(0, 64)}`, 'recipient_not_found');
+	return { campaignId, recipient, code: null, url: null, variant: known[0].variant, clickId: null, campaignCurrency: currency };
+}

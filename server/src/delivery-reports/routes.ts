@@ -1,0 +1,107 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import type { AppConfig } from '../app';
+import type { Database } from '../db';
+import { HttpError } from '../http/errors';
+import { parseSevenReport, sevenOutcome } from './seven';
+import { recordDeliveryReport } from './store';
+import { isValidTwilioSignature, twilioOutcome } from './twilio';
+
+type ReportConfig = Pick<
+	AppConfig,
+	'publicBaseUrl' | 'twilioAuthTokens' | 'sevenWebhookToken' | 'bodyLimit'
+>;
+
+const disabled = (provider: string, variable: string) =>
+	new HttpError(
+		404,
+		'delivery_reports_disabled',
+		`${provider} delivery reports are off: set ${variable} on the server`,
+	);
+
+const sameSecret = (a: string, b: string) => {
+	const digest = (v: string) => createHash('sha256').update(v).digest();
+	return timingSafeEqual(digest(a), digest(b));
+};
+
+/** The URLs Twilio may have signed: the public base URL's, and the one this request arrived at. */
+function candidateUrls(req: Request, publicBaseUrl: string): string[] {
+	return [
+		...new Set([
+			`${publicBaseUrl}${req.originalUrl}`,
+			`${req.protocol}://${req.get('host')}${req.originalUrl}`,
+		]),
+	];
+}
+
+/**
+ * Delivery-report callbacks (no API key: providers call them). Twilio's are verified by their
+ * X-Twilio-Signature, seven.io's by a secret token in the query string (never logged).
+ */
+export function deliveryReportRoutes(db: Database, config: ReportConfig): Router {
+	const router = Router();
+	const forms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
+	const json = express.json({ limit: '100kb' });
+
+	router.post('/delivery-reports/twilio', forms, async (req, res) => {
+		if (config.twilioAuthTokens.length === 0) throw disabled('Twilio', 'TWILIO_AUTH_TOKEN');
+		const signature = req.get('x-twilio-signature') ?? '';
+		const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
+			string,
+			string
+		>;
+		if (
+			!signature ||
+			!isValidTwilioSignature(
+				signature,
+				config.twilioAuthTokens,
+				candidateUrls(req, config.publicBaseUrl),
+				params,
+			)
+		) {
+			throw new HttpError(403, 'invalid_signature', 'The X-Twilio-Signature does not match');
+		}
+		const outcome = twilioOutcome(params.MessageStatus);
+		const sid = params.MessageSid ?? params.SmsSid;
+		if (outcome && sid && /^[A-Za-z0-9]{1,64}$/.test(sid)) {
+			const error =
+				outcome === 'failed' && params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null;
+			await recordDeliveryReport(db, {
+				provider: 'twilio',
+				providerMessageId: sid,
+				outcome,
+				occurredAt: new Date(),
+				error,
+			});
+		}
+		res.status(204).end();
+	});
+
+	router.post('/delivery-reports/seven', forms, json, async (req, res) => {
+		if (!config.sevenWebhookToken) throw disabled('seven.io', 'SEVEN_WEBHOOK_TOKEN');
+		const token = typeof req.query.token === 'string' ? req.query.token : '';
+		if (!sameSecret(token, config.sevenWebhookToken))
+			throw new HttpError(403, 'invalid_token', 'The token is not valid');
+		const report = parseSevenReport(req.body);
+		if (!report)
+			throw new HttpError(
+				400,
+				'invalid_request',
+				'Expected a seven.io delivery report with msg_id and status',
+			);
+		const outcome = sevenOutcome(report.status);
+		if (outcome) {
+			const error = outcome === 'failed' ? `seven.io status ${report.status}` : null;
+			await recordDeliveryReport(db, {
+				provider: 'seven',
+				providerMessageId: report.msgId,
+				outcome,
+				occurredAt: report.occurredAt,
+				error,
+			});
+		}
+		res.status(204).end();
+	});
+
+	return router;
+}

@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { customAlphabet } from 'nanoid';
+import type { RedirectConfig } from '../config';
+import type { NewEvent } from '../events/types';
+import { codeAlphabet } from '../links/codes';
+import type { Logger } from '../log';
+import type { Classification } from './classify';
+import { countryFrom, createIpHasher, optsOut } from './client';
+import type { EventRecorder } from './event-recorder';
+import type { CachedLink, LinkCache } from './link-cache';
+import { sendNotFound, sendUnavailable } from './pages';
+import { appendParams, clickIdParam } from './target-url';
+
+export interface RedirectHandlerDeps {
+	config: RedirectConfig & { fallbackUrl?: string; publicBaseUrl: string };
+	links: LinkCache;
+	recorder: EventRecorder;
+	classify: (method: string, userAgent: string | undefined) => Classification;
+	clientAddress: (req: IncomingMessage) => string;
+	log: Logger;
+}
+
+/** Unguessable ids (62²² ≈ 2¹³¹): the click id that conversions refer to, and event keys. */
+export const newClickId = customAlphabet(codeAlphabet, 22);
+
+const maxStoredUserAgent = 512;
+let requestCounter = 0;
+
+/**
+ * The redirect, on plain node:http (no Express on this path: it is the hot one).
+ * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired:
+ * the campaign's fallback, else FALLBACK_URL, else a small 404 page; never anywhere else.
+ */
+export function createRedirectHandler(deps: RedirectHandlerDeps): (req: IncomingMessage, res: ServerResponse, code: string) => void {
+	const { config, links, recorder, classify, clientAddress, log } = deps;
+	const hashIp = createIpHasher(config.ipHashSalt);
+	const secure = config.publicBaseUrl.startsWith('https:');
+	const cookieAttributes =
+		`; Max-Age=${config.clickCookieDays * 86_400}; Path=/; SameSite=Lax; HttpOnly` +
+		(secure ? '; Secure' : '') +
+		(config.cookieDomain ? `; Domain=${config.cookieDomain}` : '');
+
+	const finish = (req: IncomingMessage, res: ServerResponse, code: string, started: number, type: string) => {
+		log.info('redirect', {
+			reqId: `r${(++requestCounter).toString(36)}`,
+			method: req.method,
+			path: `/${code}`,
+			status: res.statusCode,
+			type,
+			ms: Math.round((performance.now() - started) * 100) / 100,
+		});
+	};
+
+	const redirectTo = (res: ServerResponse, location: string, cookie?: string) => {
+		const headers: Record<string, string> = { location, 'cache-control': 'private, no-store', 'content-length': '0' };
+		if (cookie) headers['set-cookie'] = cookie;
+		res.writeHead(302, headers);
+		res.end();
+	};
+
+	async function handle(req: IncomingMessage, res: ServerResponse, code: string, started: number): Promise<void> {
+		let link: CachedLink | null;
+		try {
+			const cached = links.get(code);
+			link = cached instanceof Promise ? await cached : cached;
+		} catch (err) {
+			log.warn('code lookup failed: database unreachable and code not cached', { err });
+			sendUnavailable(res, req.method);
+			return finish(req, res, code, started, 'unavailable');
+		}
+
+		const now = Date.now();
+		if (!link || (link.expiresAt !== null && now >= link.expiresAt)) {
+			const fallback = (link && link.fallbackUrl) || config.fallbackUrl;
+			if (fallback) redirectTo(res, fallback);
+			else sendNotFound(res, req.method);
+			return finish(req, res, code, started, link ? 'expired' : 'unknown');
+		}
+
+		const hit = classify(req.method ?? 'GET', req.headers['user-agent']);
+		const anonymous = config.doNotTrack !== 'ignore' && optsOut(req);
+		if (anonymous && config.doNotTrack === 'skip') {
+			redirectTo(res, link.target);
+			return finish(req, res, code, started, 'untracked');
+		}
+
+		const clickId = hit.type === 'click' && !anonymous ? newClickId() : null;
+		const event: NewEvent = {
+			eventKey: clickId ? `click_${clickId}` : `${hit.type}_${newClickId()}`,
+			type: hit.type,
+			occurredAt: new Date(now),
+			campaignId: link.campaignId,
+			code: link.code,
+			recipient: link.recipient,
+			variant: link.variant,
+			url: link.destination,
+			clickId,
+			deviceType: hit.deviceType,
+			os: hit.os,
+			browser: hit.type === 'view' ? hit.fetcher : hit.browser,
+		};
+		if (!anonymous) {
+			const ua = req.headers['user-agent'];
+			if (ua) event.userAgent = ua.slice(0, maxStoredUserAgent);
+			event.country = countryFrom(req, config.countryHeader);
+			const ip = clientAddress(req);
+			if (ip) {
+				event.ipHash = hashIp(ip);
+				if (config.storeRawIp) event.ip = ip;
+			}
+		}
+
+		try {
+			await recorder.record(event);
+		} catch {
+			// Neither the database nor the spool took the event: answering would lose it.
+			sendUnavailable(res, req.method);
+			return finish(req, res, code, started, 'unavailable');
+		}
+
+		if (clickId && link.conversionTracking) {
+			const location = appendParams(link.target, [[clickIdParam, clickId]], [clickIdParam]);
+			const cookie = config.clickCookieDays > 0 ? `${clickIdParam}=${clickId}${cookieAttributes}` : undefined;
+			redirectTo(res, location, cookie);
+		} else {
+			redirectTo(res, link.target);
+		}
+		finish(req, res, code, started, hit.type);
+	}
+
+	return (req, res, code) => {
+		const started = performance.now();
+		handle(req, res, code, started).catch((err) => {
+			log.error('redirect failed', { err });
+			if (!res.headersSent) sendUnavailable(res, req.method);
+			else res.end();
+		});
+	};
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { AppConfig } from '../app';
+import type { Database } from '../db';
+import type { Logger } from '../log';
+import { createClassifier } from './classify';
+import { createClientAddress } from './client';
+import { createEventRecorder, type EventRecorder } from './event-recorder';
+import { createRedirectHandler } from './handler';
+import { createLinkCache, type LinkCache } from './link-cache';
+import { createCodeMatcher } from './paths';
+import { Spool } from './spool';
+
+export interface Redirect {
+	/** Handles the request when it asks for a short code and returns true; false: not a redirect. */
+	handle(req: IncomingMessage, res: ServerResponse): boolean;
+	recorder: EventRecorder;
+	links: LinkCache;
+	spool: Spool;
+	/** Flushes pending events (graceful shutdown). */
+	close(): Promise<void>;
+}
+
+/** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
+export function createRedirect(deps: { config: AppConfig; db: Database; log: Logger }): Redirect {
+	const { config, db, log } = deps;
+	const spool = new Spool(path.join(config.dataDir, 'spool'));
+	const recorder = createEventRecorder({
+		db,
+		spool,
+		log,
+		batchSize: config.redirect.clickBatchSize,
+		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
+		retryMs: config.redirect.spoolRetryMs,
+	});
+	const links = createLinkCache(db, { size: config.redirect.linkCacheSize, ttlMs: config.redirect.linkCacheTtlMs });
+	const match = createCodeMatcher(config.codeLength);
+	const handler = createRedirectHandler({
+		config: { ...config.redirect, fallbackUrl: config.fallbackUrl, publicBaseUrl: config.publicBaseUrl },
+		links,
+		recorder,
+		classify: createClassifier(),
+		clientAddress: createClientAddress(config.trustProxy),
+		log,
+	});
+	return {
+		handle(req, res) {
+			const code = match(req.method, req.url);
+			if (code === undefined) return false;
+			handler(req, res, code);
+			return true;
+		},
+		recorder,
+		links,
+		spool,
+		close: () => recorder.close(),
+	};
+}
