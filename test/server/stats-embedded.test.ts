@@ -9,7 +9,12 @@ test('when the server runs on embedded PostgreSQL, then stats from the rollups e
 	const child = path.resolve(__dirname, '../support/embedded-stats-child.js');
 	const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
 	const { fromRollups, fromEvents, pending } = JSON.parse(stdout);
-	expect(fromRollups.totals).toMatchObject({ recipients: 40, clicks: 20, views: 10, uniqueClickers: 20 });
+	expect(fromRollups.totals).toMatchObject({
+		recipients: 40,
+		clicks: 20,
+		views: 10,
+		uniqueClickers: 20,
+	});
 	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
 	expect(pending).toBe(0);
 });

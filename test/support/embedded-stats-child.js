@@ -9,15 +9,30 @@ const { createLogger } = require('../../server/dist/log');
 
 async function main() {
 	const key = 'embedded-stats-key-0123456789';
-	const config = loadConfig({ PORT: '0', API_KEY: key, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-emb-stats-')), LOG_LEVEL: 'silent' });
+	const config = loadConfig({
+		PORT: '0',
+		API_KEY: key,
+		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-emb-stats-')),
+		LOG_LEVEL: 'silent',
+	});
 	const server = await startServer(config, createLogger('silent'));
 	const api = async (method, p, body) => {
-		const res = await fetch(`${server.url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+		const res = await fetch(`${server.url}/api/v1${p}`, {
+			method,
+			headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		});
 		return res.json();
 	};
 	try {
-		const { id } = await api('POST', '/campaigns', { name: 'embedded stats', variants: [{ name: 'A' }, { name: 'B' }] });
-		const recipients = Array.from({ length: 40 }, (_, i) => ({ recipient: `+49151${String(i).padStart(7, '0')}`, urls: ['https://shop.example/x'] }));
+		const { id } = await api('POST', '/campaigns', {
+			name: 'embedded stats',
+			variants: [{ name: 'A' }, { name: 'B' }],
+		});
+		const recipients = Array.from({ length: 40 }, (_, i) => ({
+			recipient: `+49151${String(i).padStart(7, '0')}`,
+			urls: ['https://shop.example/x'],
+		}));
 		const { links } = await api('POST', `/campaigns/${id}/links`, { recipients });
 		await server.db.query(
 			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code, device_type)

@@ -10,8 +10,15 @@ const idleMs = 500;
  * With a campaign, only that campaign's queue: GET …/stats calls it so its answer includes every
  * event committed before the request.
  */
-export async function foldEvents(db: Queryable, campaignId: string | null = null, max = foldBatch): Promise<number> {
-	const { rows } = await db.query<{ folded: number }>('SELECT stats_fold($1, $2) AS folded', [max, campaignId]);
+export async function foldEvents(
+	db: Queryable,
+	campaignId: string | null = null,
+	max = foldBatch,
+): Promise<number> {
+	const { rows } = await db.query<{ folded: number }>('SELECT stats_fold($1, $2) AS folded', [
+		max,
+		campaignId,
+	]);
 	return rows[0].folded;
 }
 
