@@ -115,7 +115,10 @@ async function main() {
 		const winner = await measure(() =>
 			api(`${server.url}/api/v1/campaigns/${campaign.id}/winner`, 'POST', { metric: 'ctr' }),
 		);
-		// last: it reads all the events and evicts the rollups from the cache
+		// last: they read the events and evict the rollups from the cache
+		const oneDay = await measure(() =>
+			get(`${statsPath}&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z`),
+		);
 		const fromEvents = await measure(() => get(`${statsPath}&from=2000-01-01&to=2100-01-01`));
 		const sample = await get(statsPath);
 		if (sample.totals.clicks + sample.totals.views + sample.totals.conversions < events * 0.8)
@@ -132,7 +135,10 @@ async function main() {
 			`  GET …/stats (whole campaign, rollups):   median ${stats.toFixed(1)} ms → ratio ${(stats / baseline).toFixed(2)} × the count (target ≤ 300 ms)`,
 		);
 		console.log(
-			`  GET …/stats?from=&to= (from the events):  median ${fromEvents.toFixed(1)} ms → ratio ${(fromEvents / baseline).toFixed(2)}`,
+			`  GET …/stats for one day of the 14:      median ${oneDay.toFixed(1)} ms → ratio ${(oneDay / baseline).toFixed(2)}`,
+		);
+		console.log(
+			`  GET …/stats?from=&to= over all 14 days:  median ${fromEvents.toFixed(1)} ms → ratio ${(fromEvents / baseline).toFixed(2)}`,
 		);
 		console.log(
 			`  GET …/recipients?clicked=true&limit=100: median ${page.toFixed(1)} ms → ratio ${(page / baseline).toFixed(2)}`,
