@@ -27,6 +27,8 @@ export interface RequestSpec {
 	form?: boolean;
 	/** Return the full response ({ statusCode, headers, body }) instead of the body. */
 	fullResponse?: boolean;
+	/** Resolve with any HTTP status instead of throwing (use with fullResponse to read statusCode). */
+	ignoreHttpStatusErrors?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function request<T = IDataObject>(
 		body: spec.body,
 		json: !spec.form,
 		returnFullResponse: spec.fullResponse,
+		ignoreHttpStatusErrors: spec.ignoreHttpStatusErrors,
 	};
 	try {
 		return (await ctx.helpers.httpRequestWithAuthentication.call(

@@ -18,6 +18,7 @@ import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { statsRoutes } from './stats/routes';
+import { webhookRoutes } from './webhooks/routes';
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
 export type AppConfig = Config & { publicBaseUrl: string };
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
+	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
 	app.use(deliveryReportRoutes(db, config));
 

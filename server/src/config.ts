@@ -25,6 +25,16 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
 	trustProxy: string | boolean;
+	/** Whether this process sends webhook deliveries (several processes may; each claims its own). */
+	webhookDispatcher: boolean;
+	/** Most webhook requests in flight at once per process. */
+	webhookConcurrency: number;
+	/** Per-attempt limit for a webhook request (connect, send, answer). */
+	webhookTimeoutMs: number;
+	/** Delays before the 2nd, 3rd, … attempt (ms); the delivery fails after the last one. */
+	webhookRetrySchedule: number[];
+	/** Safety-net poll for due deliveries; new work wakes the dispatcher at once via LISTEN/NOTIFY. */
+	webhookPollMs: number;
 	/** Twilio auth tokens that sign status callbacks (several: one per account or during rotation); empty: endpoint off. */
 	twilioAuthTokens: string[];
 	/** Secret that seven.io's delivery-report URL must carry (?token=); absent: endpoint off. */
@@ -88,6 +98,30 @@ function httpUrl(env: Env, name: string): string | undefined {
 		throw new ConfigError(`${name} must use http or https, got "${url.protocol}"`);
 	}
 	return raw;
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "5s,5m,30m,2h" → milliseconds each; a bare number is milliseconds. */
+export function parseDurations(name: string, raw: string): number[] {
+	const values = raw.split(',').map((part) => {
+		const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(part);
+		if (!match) throw new ConfigError(`${name} must be a comma-separated list of durations such as 5s,5m,2h; got "${raw}"`);
+		return Math.round(Number(match[1]) * durationUnits[match[2] ?? 'ms']);
+	});
+	if (values.length > 50) throw new ConfigError(`${name} may list at most 50 delays`);
+	return values;
+}
+
+/** The Standard Webhooks example schedule: 10 attempts over about three days. */
+export const defaultWebhookRetrySchedule = '5s,5m,30m,2h,5h,10h,14h,20h,24h';
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+	const raw = (env[name] ?? '').trim().toLowerCase();
+	if (raw === '') return fallback;
+	if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+	if (['off', 'false', '0', 'no'].includes(raw)) return false;
+	throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
 }
 
 function origins(env: Env, name: string): string[] {
@@ -226,6 +260,11 @@ export function loadConfig(env: Env = process.env): Config {
 		logLevel,
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
 		trustProxy,
+		webhookDispatcher: onOff(env, 'WEBHOOK_DISPATCHER', true),
+		webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000),
+		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
+		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
+		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),
 		twilioAuthTokens,
 		sevenWebhookToken,
 		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),

@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { startDispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 
@@ -40,7 +41,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
-		const db = createDatabase(connectionString, config.databasePoolSize, log);
+		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
 		closers.push(startRollupFolder(db, log));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
@@ -68,6 +69,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);
 		};
+		if (config.webhookDispatcher) {
+			const dispatcher = startDispatcher(db, log, {
+				concurrency: config.webhookConcurrency,
+				timeoutMs: config.webhookTimeoutMs,
+				retrySchedule: config.webhookRetrySchedule,
+				pollMs: config.webhookPollMs,
+				publicBaseUrl: effective.publicBaseUrl,
+			});
+			closers.push(() => dispatcher.stop());
+		}
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
 		return { url, port, db, log, config: effective, redirect, close: runClosers };
 	} catch (err) {
@@ -78,13 +89,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
 function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 	return new Promise((resolve) => {
+		// Keep-alive connections that finish their request after close() would otherwise stay open
+		// until the timeout: close each as soon as it is idle.
+		const sweeper = setInterval(() => server.closeIdleConnections(), 50);
 		const timer = setTimeout(() => {
+			clearInterval(sweeper);
 			server.closeAllConnections();
 			resolve();
 		}, timeoutMs);
 		timer.unref();
 		server.close(() => {
 			clearTimeout(timer);
+			clearInterval(sweeper);
 			resolve();
 		});
 		server.closeIdleConnections();

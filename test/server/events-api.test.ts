@@ -1,3 +1,4 @@
+import { insertEvents } from '../../server/src/events/store';
 import { request, startTestServer, type TestServer } from '../support/server';
 import { chromeOnAndroid, createCampaignWithLinks, hit } from '../support/short-links';
 import { userAgents } from '../support/user-agents';
@@ -7,11 +8,20 @@ let campaignId: string;
 let code: string;
 beforeAll(async () => {
 	server = await startTestServer({ COUNTRY_HEADER: 'cf-ipcountry' });
-	({ campaignId, codes: [code] } = await createCampaignWithLinks(server, { conversionTracking: true, variants: [{ name: 'A' }, { name: 'B' }] }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/sale'], variant: 'B' },
-	]));
+	({
+		campaignId,
+		codes: [code],
+	} = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true, variants: [{ name: 'A' }, { name: 'B' }] },
+		[{ recipient: '+4915112345678', urls: ['https://shop.example/sale'], variant: 'B' }],
+	));
 	await hit(`${server.url}/${code}`, { userAgent: userAgents.whatsAppIos });
-	for (let i = 0; i < 4; i++) await hit(`${server.url}/${code}`, { userAgent: chromeOnAndroid, headers: { 'cf-ipcountry': 'AT' } });
+	for (let i = 0; i < 4; i++)
+		await hit(`${server.url}/${code}`, {
+			userAgent: chromeOnAndroid,
+			headers: { 'cf-ipcountry': 'AT' },
+		});
 	await hit(`${server.url}/${code}`, { userAgent: userAgents.curl });
 });
 afterAll(() => server.close());
@@ -20,7 +30,14 @@ test('when a campaign has events, then they are listed oldest first in the agree
 	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events`);
 	expect(res.status).toBe(200);
 	expect(res.body.nextCursor).toBeNull();
-	expect(res.body.events.map((e: any) => e.type)).toEqual(['view', 'click', 'click', 'click', 'click', 'bot']);
+	expect(res.body.events.map((e: any) => e.type)).toEqual([
+		'view',
+		'click',
+		'click',
+		'click',
+		'click',
+		'bot',
+	]);
 	const click = res.body.events[1];
 	expect(click).toEqual({
 		id: expect.stringMatching(/^\d+$/),
@@ -69,4 +86,33 @@ test.each([
 test('when the campaign does not exist, then 404; without the API key, 401', async () => {
 	expect((await server.api('GET', '/api/v1/campaigns/cmp_nope/events')).status).toBe(404);
 	expect((await request(`${server.url}/api/v1/campaigns/${campaignId}/events`)).status).toBe(401);
+});
+
+test('when a campaign has more events than fit in a page, then pages follow the storage order numerically (id 10 after id 9)', async () => {
+	const { campaignId: other } = await createCampaignWithLinks(server, {}, [
+		{ recipient: '+4915112345679', urls: ['https://shop.example/'] },
+	]);
+	await insertEvents(
+		server.db,
+		Array.from({ length: 25 }, (_, i) => ({
+			eventKey: `order-${i}`,
+			type: 'click' as const,
+			occurredAt: new Date(),
+			campaignId: other,
+			clickId: `orderClickId${i}`,
+		})),
+	);
+	const ids: number[] = [];
+	let cursor: string | null = null;
+	do {
+		const res: any = await server.api(
+			'GET',
+			`/api/v1/campaigns/${other}/events?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+		);
+		ids.push(...res.body.events.map((e: any) => Number(e.id)));
+		cursor = res.body.nextCursor;
+	} while (cursor);
+	expect(ids).toHaveLength(25);
+	expect(ids).toEqual([...ids].sort((a, b) => a - b));
+	expect(Math.max(...ids)).toBeGreaterThanOrEqual(10);
 });

@@ -10,17 +10,32 @@ import { spawnServer, type SpawnedServer } from '../support/spawn-server';
 
 /** The built server (server/dist/main.js) in its own process, so it can be SIGKILLed. */
 function spawn(databaseUrl: string, dataDir: string): Promise<SpawnedServer> {
-	return spawnServer({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, API_KEY: testApiKey, LOG_LEVEL: 'warn', SPOOL_RETRY_MS: '200' });
+	return spawnServer({
+		DATABASE_URL: databaseUrl,
+		DATA_DIR: dataDir,
+		API_KEY: testApiKey,
+		LOG_LEVEL: 'warn',
+		SPOOL_RETRY_MS: '200',
+	});
 }
 
 const api = (url: string) => ({
-	api: (method: string, p: string, body?: unknown) => request(`${url}${p}`, method, body, { authorization: `Bearer ${testApiKey}` }),
+	api: (method: string, p: string, body?: unknown) =>
+		request(`${url}${p}`, method, body, { authorization: `Bearer ${testApiKey}` }),
 });
 
-const recipients = Array.from({ length: 10 }, (_, i) => ({ recipient: `+4915130000${String(i).padStart(3, '0')}`, urls: ['https://shop.example/sale'] }));
+const recipients = Array.from({ length: 10 }, (_, i) => ({
+	recipient: `+4915130000${String(i).padStart(3, '0')}`,
+	urls: ['https://shop.example/sale'],
+}));
 
-/** Clicks under load and SIGKILLs the server once `killAfter` redirects were answered. */
-async function loadAndKill(server: SpawnedServer, urls: string[], killAfter: number): Promise<LoadResult> {
+/** Clicks under load and sends `signal` to the server once `killAfter` redirects were answered. */
+async function loadAndKill(
+	server: SpawnedServer,
+	urls: string[],
+	killAfter: number,
+	signal: NodeJS.Signals = 'SIGKILL',
+): Promise<LoadResult> {
 	const started = Date.now();
 	let killed = false;
 	const result = await clickLoad(urls, {
@@ -28,21 +43,26 @@ async function loadAndKill(server: SpawnedServer, urls: string[], killAfter: num
 		maxRequests: 20_000,
 		stop: (sofar) => {
 			if (!killed && (sofar.answered.length >= killAfter || Date.now() - started > 10_000)) {
-				server.child.kill('SIGKILL');
+				server.child.kill(signal);
 				killed = true;
 			}
 			return killed;
 		},
 	});
-	// Killed by the signal, not exited: exit code null.
-	expect(await server.stop()).toBeNull();
+	// SIGKILL: killed by the signal (exit code null); SIGTERM: a clean exit after draining.
+	expect(await server.stop()).toBe(signal === 'SIGKILL' ? null : 0);
 	return result;
 }
 
 async function storedClickIds(databaseUrl: string, campaignId: string): Promise<string[]> {
 	const db = connectSql(databaseUrl);
 	try {
-		return (await db.sql<{ click_id: string }>(`SELECT click_id FROM events WHERE campaign_id = $1 AND type = 'click'`, [campaignId])).map((r) => r.click_id);
+		return (
+			await db.sql<{ click_id: string }>(
+				`SELECT click_id FROM events WHERE campaign_id = $1 AND type = 'click'`,
+				[campaignId],
+			)
+		).map((r) => r.click_id);
 	} finally {
 		await db.close();
 	}
@@ -52,8 +72,16 @@ test('when the server is SIGKILLed mid-load, then after a restart every answered
 	const databaseUrl = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-'));
 	const first = await spawn(databaseUrl, dataDir);
-	const { campaignId, codes } = await createCampaignWithLinks(api(first.url), { conversionTracking: true }, recipients);
-	const result = await loadAndKill(first, codes.map((c) => `${first.url}/${c}`), 300);
+	const { campaignId, codes } = await createCampaignWithLinks(
+		api(first.url),
+		{ conversionTracking: true },
+		recipients,
+	);
+	const result = await loadAndKill(
+		first,
+		codes.map((c) => `${first.url}/${c}`),
+		300,
+	);
 	expect(result.answered.length).toBeGreaterThanOrEqual(300);
 
 	const second = await spawn(databaseUrl, dataDir);
@@ -73,7 +101,11 @@ test('when the server is SIGKILLed while PostgreSQL is down, then the spool is r
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-spool-'));
 	try {
 		const first = await spawn(pg.url, dataDir);
-		const { campaignId, codes } = await createCampaignWithLinks(api(first.url), { conversionTracking: true }, recipients);
+		const { campaignId, codes } = await createCampaignWithLinks(
+			api(first.url),
+			{ conversionTracking: true },
+			recipients,
+		);
 		const urls = codes.map((c) => `${first.url}/${c}`);
 		const warm = await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
 		await pg.stop();
@@ -96,3 +128,26 @@ test('when the server is SIGKILLed while PostgreSQL is down, then the spool is r
 		await pg.destroy();
 	}
 }, 90_000);
+
+test('when the server gets SIGTERM mid-load, then it drains: every answered redirect is stored before it exits', async () => {
+	const databaseUrl = await createTestDatabase();
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-term-'));
+	const server = await spawn(databaseUrl, dataDir);
+	const { campaignId, codes } = await createCampaignWithLinks(
+		api(server.url),
+		{ conversionTracking: true },
+		recipients,
+	);
+	const result = await loadAndKill(
+		server,
+		codes.map((c) => `${server.url}/${c}`),
+		200,
+		'SIGTERM',
+	);
+	const stored = new Set(await storedClickIds(databaseUrl, campaignId));
+	expect(result.answered.length).toBeGreaterThanOrEqual(200);
+	expect(result.answered.filter((id) => !stored.has(id))).toEqual([]);
+	expect(
+		readdirSync(dataDir).includes('spool') ? readdirSync(path.join(dataDir, 'spool')) : [],
+	).toEqual([]);
+}, 60_000);

@@ -16,8 +16,13 @@ const events = (campaignId: string) =>
 	);
 
 test('when a recipient opens a known code, then it answers 302 to the destination, uncacheable, and stores one click with device details', async () => {
-	const { campaignId, codes } = await createCampaignWithLinks(server, {}, [{ recipient: '+4915112345678', urls: ['https://shop.example/sale?id=7'] }]);
-	const res = await hit(`${server.url}/${codes[0]}`, { userAgent: userAgents.safariIphone, headers: { 'cf-ipcountry': 'de' } });
+	const { campaignId, codes } = await createCampaignWithLinks(server, {}, [
+		{ recipient: '+4915112345678', urls: ['https://shop.example/sale?id=7'] },
+	]);
+	const res = await hit(`${server.url}/${codes[0]}`, {
+		userAgent: userAgents.safariIphone,
+		headers: { 'cf-ipcountry': 'de' },
+	});
 	expect(res.status).toBe(302);
 	expect(res.location).toBe('https://shop.example/sale?id=7');
 	expect(res.headers.get('cache-control')).toBe('private, no-store');
@@ -45,22 +50,41 @@ test('when a recipient opens a known code, then it answers 302 to the destinatio
 });
 
 test('when the campaign tags UTM, then the parameters are added without clobbering those the URL already has', async () => {
-	const { codes } = await createCampaignWithLinks(server, { utm: { source: 'sms', medium: 'text', campaign: 'black-friday' } }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/sale?utm_source=newsletter&q=a%20b#top', 'https://shop.example/plain'] },
-	]);
+	const { codes } = await createCampaignWithLinks(
+		server,
+		{ utm: { source: 'sms', medium: 'text', campaign: 'black-friday' } },
+		[
+			{
+				recipient: '+4915112345678',
+				urls: [
+					'https://shop.example/sale?utm_source=newsletter&q=a%20b#top',
+					'https://shop.example/plain',
+				],
+			},
+		],
+	);
 	const first = await hit(`${server.url}/${codes[0]}`, { userAgent: chromeOnAndroid });
-	expect(first.location).toBe('https://shop.example/sale?utm_source=newsletter&q=a%20b&utm_medium=text&utm_campaign=black-friday#top');
+	expect(first.location).toBe(
+		'https://shop.example/sale?utm_source=newsletter&q=a%20b&utm_medium=text&utm_campaign=black-friday#top',
+	);
 	const second = await hit(`${server.url}/${codes[1]}`, { userAgent: chromeOnAndroid });
-	expect(second.location).toBe('https://shop.example/plain?utm_source=sms&utm_medium=text&utm_campaign=black-friday');
+	expect(second.location).toBe(
+		'https://shop.example/plain?utm_source=sms&utm_medium=text&utm_campaign=black-friday',
+	);
 });
 
 test('when the campaign tracks conversions, then the click id is appended as sms_cid and set as a first-party cookie', async () => {
-	const { campaignId, codes } = await createCampaignWithLinks(server, { conversionTracking: true, utm: { source: 'sms' } }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/sale#buy'] },
-	]);
+	const { campaignId, codes } = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true, utm: { source: 'sms' } },
+		[{ recipient: '+4915112345678', urls: ['https://shop.example/sale#buy'] }],
+	);
 	const res = await hit(`${server.url}/${codes[0]}`, { userAgent: chromeOnAndroid });
 	expect(res.status).toBe(302);
-	const match = /^https:\/\/shop\.example\/sale\?utm_source=sms&sms_cid=([A-Za-z0-9]{22})#buy$/.exec(res.location!);
+	const match =
+		/^https:\/\/shop\.example\/sale\?utm_source=sms&sms_cid=([A-Za-z0-9]{22})#buy$/.exec(
+			res.location!,
+		);
 	expect(match).not.toBeNull();
 	const clickId = match![1];
 	const cookie = res.headers.get('set-cookie')!;
@@ -80,37 +104,57 @@ test('when the campaign tracks conversions, then the click id is appended as sms
 });
 
 test('when a link-preview fetcher or a bot loads a tracked link, then it is redirected without a click id and stored as view or bot', async () => {
-	const { campaignId, codes } = await createCampaignWithLinks(server, { conversionTracking: true }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/sale'] },
-	]);
-	const cases: Array<[string, string, string | null, string | null, string | null, string | null]> = [
-		['iMessage', userAgents.iMessage, 'view', null, null, 'iMessage'],
-		['WhatsApp', userAgents.whatsAppAndroid, 'view', null, null, 'WhatsApp'],
-		['Telegram', userAgents.telegram, 'view', null, null, 'Telegram'],
-		['Slack', userAgents.slack, 'view', null, null, 'Slack'],
-		['Googlebot', userAgents.googlebot, 'bot', null, null, null],
-		['curl', userAgents.curl, 'bot', null, null, null],
-		['Chrome on Android', userAgents.chromeAndroid, 'click', 'mobile', 'Android', 'Chrome'],
-		['Safari on iPhone', userAgents.safariIphone, 'click', 'mobile', 'iOS', 'Mobile Safari'],
-		['Firefox on a desktop', userAgents.firefoxDesktop, 'click', 'desktop', 'Windows', 'Firefox'],
-	];
+	const { campaignId, codes } = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true },
+		[{ recipient: '+4915112345678', urls: ['https://shop.example/sale'] }],
+	);
+	const cases: Array<[string, string, string | null, string | null, string | null, string | null]> =
+		[
+			['iMessage', userAgents.iMessage, 'view', null, null, 'iMessage'],
+			['WhatsApp', userAgents.whatsAppAndroid, 'view', null, null, 'WhatsApp'],
+			['Telegram', userAgents.telegram, 'view', null, null, 'Telegram'],
+			['Slack', userAgents.slack, 'view', null, null, 'Slack'],
+			['Googlebot', userAgents.googlebot, 'bot', null, null, null],
+			['curl', userAgents.curl, 'bot', null, null, null],
+			['Chrome on Android', userAgents.chromeAndroid, 'click', 'mobile', 'Android', 'Chrome'],
+			['Safari on iPhone', userAgents.safariIphone, 'click', 'mobile', 'iOS', 'Mobile Safari'],
+			['Firefox on a desktop', userAgents.firefoxDesktop, 'click', 'desktop', 'Windows', 'Firefox'],
+		];
 	for (const [name, ua, type] of cases) {
 		const res = await hit(`${server.url}/${codes[0]}`, { userAgent: ua });
 		expect([name, res.status]).toEqual([name, 302]);
-		if (type === 'click') expect([name, res.location]).toEqual([name, expect.stringContaining('sms_cid=')]);
-		else expect([name, res.location, res.headers.get('set-cookie')]).toEqual([name, 'https://shop.example/sale', null]);
+		if (type === 'click')
+			expect([name, res.location]).toEqual([name, expect.stringContaining('sms_cid=')]);
+		else
+			expect([name, res.location, res.headers.get('set-cookie')]).toEqual([
+				name,
+				'https://shop.example/sale',
+				null,
+			]);
 	}
 	const rows = await events(campaignId);
-	expect(rows.map((r) => [r.type, r.device_type, r.os, r.browser])).toEqual(cases.map(([, , type, device, os, browser]) => [type, device, os, browser]));
-	expect(rows.filter((r) => r.click_id !== null).map((r) => r.type)).toEqual(['click', 'click', 'click']);
+	expect(rows.map((r) => [r.type, r.device_type, r.os, r.browser])).toEqual(
+		cases.map(([, , type, device, os, browser]) => [type, device, os, browser]),
+	);
+	expect(rows.filter((r) => r.click_id !== null).map((r) => r.type)).toEqual([
+		'click',
+		'click',
+		'click',
+	]);
 	expect(rows.every((r) => r.code === codes[0] && r.recipient === '+4915112345678')).toBe(true);
 });
 
 test('when a HEAD request comes, then it gets the 302 headers without a body and is stored as a bot', async () => {
-	const { campaignId, codes } = await createCampaignWithLinks(server, { conversionTracking: true }, [
-		{ recipient: '+4915112345678', urls: ['https://shop.example/head'] },
-	]);
-	const res = await hit(`${server.url}/${codes[0]}`, { method: 'HEAD', userAgent: chromeOnAndroid });
+	const { campaignId, codes } = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true },
+		[{ recipient: '+4915112345678', urls: ['https://shop.example/head'] }],
+	);
+	const res = await hit(`${server.url}/${codes[0]}`, {
+		method: 'HEAD',
+		userAgent: chromeOnAndroid,
+	});
 	expect(res.status).toBe(302);
 	expect(res.location).toBe('https://shop.example/head');
 	expect(res.headers.get('cache-control')).toBe('private, no-store');
@@ -130,10 +174,16 @@ test('when a code is unknown and no FALLBACK_URL is set, then a small 404 page a
 });
 
 test('when query parameters come with a code, then they never change where it redirects (no open redirect)', async () => {
-	const { codes } = await createCampaignWithLinks(server, {}, [{ recipient: '+4915112345678', urls: ['https://shop.example/safe'] }]);
-	const res = await hit(`${server.url}/${codes[0]}?url=https://evil.example&next=//evil.example`, { userAgent: chromeOnAndroid });
+	const { codes } = await createCampaignWithLinks(server, {}, [
+		{ recipient: '+4915112345678', urls: ['https://shop.example/safe'] },
+	]);
+	const res = await hit(`${server.url}/${codes[0]}?url=https://evil.example&next=//evil.example`, {
+		userAgent: chromeOnAndroid,
+	});
 	expect(res.location).toBe('https://shop.example/safe');
-	const unknown = await hit(`${server.url}/Zz9Zz9Zq?url=https://evil.example`, { userAgent: chromeOnAndroid });
+	const unknown = await hit(`${server.url}/Zz9Zz9Zq?url=https://evil.example`, {
+		userAgent: chromeOnAndroid,
+	});
 	expect(unknown.status).toBe(404);
 });
 
@@ -145,7 +195,9 @@ test('when a link expires while it is cached, then the next hit goes to the camp
 		[{ recipient: '+4915112345678', urls: ['https://shop.example/flash-sale'] }],
 		expiresAt,
 	);
-	expect((await hit(`${server.url}/${codes[0]}`, { userAgent: chromeOnAndroid })).location).toBe('https://shop.example/flash-sale');
+	expect((await hit(`${server.url}/${codes[0]}`, { userAgent: chromeOnAndroid })).location).toBe(
+		'https://shop.example/flash-sale',
+	);
 	await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 50));
 	const res = await hit(`${server.url}/${codes[0]}`, { userAgent: chromeOnAndroid });
 	expect(res.status).toBe(302);
@@ -155,10 +207,19 @@ test('when a link expires while it is cached, then the next hit goes to the camp
 });
 
 test('when many recipients click at once, then every redirect is answered and stored once with its own click id', async () => {
-	const recipients = Array.from({ length: 20 }, (_, i) => ({ recipient: `+49151000000${String(i).padStart(2, '0')}`, urls: ['https://shop.example/rush'] }));
-	const { campaignId, codes } = await createCampaignWithLinks(server, { conversionTracking: true }, recipients);
+	const recipients = Array.from({ length: 20 }, (_, i) => ({
+		recipient: `+49151000000${String(i).padStart(2, '0')}`,
+		urls: ['https://shop.example/rush'],
+	}));
+	const { campaignId, codes } = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true },
+		recipients,
+	);
 	const results = await Promise.all(
-		Array.from({ length: 200 }, (_, i) => hit(`${server.url}/${codes[i % codes.length]}`, { userAgent: chromeOnAndroid })),
+		Array.from({ length: 200 }, (_, i) =>
+			hit(`${server.url}/${codes[i % codes.length]}`, { userAgent: chromeOnAndroid }),
+		),
 	);
 	const answered = results.map((r) => new URL(r.location!).searchParams.get('sms_cid'));
 	expect(results.every((r) => r.status === 302)).toBe(true);

@@ -1,12 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Where Debian puts PostgreSQL's server binaries; POSTGRES_BIN overrides. */
-export const postgresBin = process.env.POSTGRES_BIN || ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((dir) => existsSync(path.join(dir, 'pg_ctl')));
+/** Where Debian puts PostgreSQL's server binaries (the newest installed version); POSTGRES_BIN overrides. */
+export const postgresBin =
+	process.env.POSTGRES_BIN ||
+	(existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [])
+		.filter((version) => /^\d+$/.test(version))
+		.sort((a, b) => Number(b) - Number(a))
+		.map((version) => `/usr/lib/postgresql/${version}/bin`)
+		.find((dir) => existsSync(path.join(dir, 'pg_ctl')));
 
 export interface OwnPostgres {
 	url: string;
@@ -51,11 +57,33 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
 		const [cmd, argv] = root ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
 		await promisify(execFile)(cmd, argv, { timeout: 60_000 });
 	};
-	await run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+	await run('initdb', [
+		'-D',
+		data,
+		'-U',
+		'postgres',
+		'-A',
+		'trust',
+		'--no-sync',
+		'-E',
+		'UTF8',
+		'--locale=C',
+	]);
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=50`;
 	let running = false;
 	const start = async () => {
-		await run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+		await run('pg_ctl', [
+			'-D',
+			data,
+			'-o',
+			options,
+			'-l',
+			path.join(dir, 'log'),
+			'-w',
+			'-t',
+			'60',
+			'start',
+		]);
 		running = true;
 	};
 	const stop = async () => {

@@ -11,11 +11,21 @@ export async function createCampaignWithLinks(
 	recipients: Array<{ recipient: string; urls: string[]; variant?: string }>,
 	expiresAt?: string,
 ): Promise<{ campaignId: string; codes: string[] }> {
-	const created = await server.api('POST', '/api/v1/campaigns', { name: 'redirect test', ...campaign });
-	if (created.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(created.body)}`);
-	const links = await server.api('POST', `/api/v1/campaigns/${created.body.id}/links`, { recipients, ...(expiresAt ? { expiresAt } : {}) });
+	const created = await server.api('POST', '/api/v1/campaigns', {
+		name: 'redirect test',
+		...campaign,
+	});
+	if (created.status !== 201)
+		throw new Error(`campaign not created: ${JSON.stringify(created.body)}`);
+	const links = await server.api('POST', `/api/v1/campaigns/${created.body.id}/links`, {
+		recipients,
+		...(expiresAt ? { expiresAt } : {}),
+	});
 	if (links.status !== 200) throw new Error(`links not created: ${JSON.stringify(links.body)}`);
-	return { campaignId: created.body.id, codes: links.body.links.map((l: { code: string }) => l.code) };
+	return {
+		campaignId: created.body.id,
+		codes: links.body.links.map((l: { code: string }) => l.code),
+	};
 }
 
 export interface Hit {
@@ -26,11 +36,19 @@ export interface Hit {
 }
 
 /** One request to a short link, not following the redirect. */
-export async function hit(url: string, opts: { userAgent?: string; method?: string; headers?: Record<string, string> } = {}): Promise<Hit> {
+export async function hit(
+	url: string,
+	opts: { userAgent?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<Hit> {
 	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.userAgent !== undefined) headers['user-agent'] = opts.userAgent;
 	const res = await fetch(url, { method: opts.method ?? 'GET', headers, redirect: 'manual' });
-	return { status: res.status, location: res.headers.get('location'), headers: res.headers, body: await res.text() };
+	return {
+		status: res.status,
+		location: res.headers.get('location'),
+		headers: res.headers,
+		body: await res.text(),
+	};
 }
 
 export interface LoadResult {
@@ -47,7 +65,10 @@ export interface LoadResult {
  * true (or maxRequests is reached), with a browser UA, on a campaign with conversion tracking so every
  * answered click names its click id.
  */
-export async function clickLoad(urls: string[], opts: { workers: number; stop: (sofar: LoadResult) => boolean; maxRequests: number }): Promise<LoadResult> {
+export async function clickLoad(
+	urls: string[],
+	opts: { workers: number; stop: (sofar: LoadResult) => boolean; maxRequests: number },
+): Promise<LoadResult> {
 	const result: LoadResult = { answered: [], otherStatuses: {}, failed: 0 };
 	let sent = 0;
 	const worker = async (w: number) => {
@@ -55,7 +76,10 @@ export async function clickLoad(urls: string[], opts: { workers: number; stop: (
 			sent++;
 			try {
 				const res = await hit(urls[i % urls.length], { userAgent: chromeOnAndroid });
-				const clickId = res.status === 302 && res.location ? new URL(res.location).searchParams.get('sms_cid') : null;
+				const clickId =
+					res.status === 302 && res.location
+						? new URL(res.location).searchParams.get('sms_cid')
+						: null;
 				if (clickId) result.answered.push(clickId);
 				else result.otherStatuses[res.status] = (result.otherStatuses[res.status] ?? 0) + 1;
 			} catch {
@@ -69,7 +93,11 @@ export async function clickLoad(urls: string[], opts: { workers: number; stop: (
 }
 
 /** Polls until check() is true or the time is up; returns the last check. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+export async function eventually(
+	check: () => Promise<boolean>,
+	timeoutMs: number,
+	intervalMs = 100,
+): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check()) return true;

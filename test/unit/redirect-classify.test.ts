@@ -13,7 +13,13 @@ describe('classify', () => {
 		["Google's snippet renderer", userAgents.googleSnippet, 'Google'],
 		['Facebook alone', userAgents.facebook, 'Facebook'],
 	])('when %s fetches the link, then it is a view by that app', (_name, ua, fetcher) => {
-		expect(classify('GET', ua)).toEqual({ type: 'view', deviceType: null, os: null, browser: null, fetcher });
+		expect(classify('GET', ua)).toEqual({
+			type: 'view',
+			deviceType: null,
+			os: null,
+			browser: null,
+			fetcher,
+		});
 	});
 
 	test.each([
@@ -34,15 +40,29 @@ describe('classify', () => {
 		expect(classify('HEAD', userAgents.chromeAndroid).type).toBe('bot');
 	});
 
+	test('when a preview fetcher probes with HEAD before its GET, then only the GET is a view', () => {
+		expect(classify('HEAD', userAgents.whatsAppAndroid).type).toBe('bot');
+		expect(classify('GET', userAgents.whatsAppAndroid).type).toBe('view');
+	});
+
 	test.each([
 		['Chrome on Android', userAgents.chromeAndroid, 'mobile', 'Android', 'Chrome'],
 		['Safari on iPhone', userAgents.safariIphone, 'mobile', 'iOS', 'Mobile Safari'],
 		['Safari on iPad', userAgents.safariIpad, 'tablet', 'iOS', 'Mobile Safari'],
 		['Firefox on a desktop', userAgents.firefoxDesktop, 'desktop', 'Windows', 'Firefox'],
 		['Samsung Internet', userAgents.samsungInternet, 'mobile', 'Android', 'Samsung Internet'],
-	])('when %s opens the link, then it is a click with device, OS and browser', (_name, ua, deviceType, os, browser) => {
-		expect(classify('GET', ua)).toEqual({ type: 'click', deviceType, os, browser, fetcher: null });
-	});
+	])(
+		'when %s opens the link, then it is a click with device, OS and browser',
+		(_name, ua, deviceType, os, browser) => {
+			expect(classify('GET', ua)).toEqual({
+				type: 'click',
+				deviceType,
+				os,
+				browser,
+				fetcher: null,
+			});
+		},
+	);
 
 	test('when the memoising classifier sees the same UA with GET and HEAD, then it keeps them apart', () => {
 		const memo = createClassifier(10);

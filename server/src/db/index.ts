@@ -6,7 +6,8 @@ import type { Logger } from '../log';
  * withTransaction(), and get a Queryable inside a transaction.
  */
 export interface Queryable {
-	query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+	/** `name` makes it a prepared statement, parsed and planned once per connection (for hot statements). */
+	query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 export interface Database extends Queryable {
@@ -39,7 +40,12 @@ export function isConnectionError(err: unknown): boolean {
 	);
 }
 
-export function createDatabase(connectionString: string, poolSize: number, log: Logger): Database {
+/**
+ * `preparedStatements: false` ignores statement names: the embedded PostgreSQL multiplexes every
+ * pool connection onto one backend session, where two connections preparing the same name collide.
+ */
+export function createDatabase(connectionString: string, poolSize: number, log: Logger, opts: { preparedStatements?: boolean } = {}): Database {
+	const statementName = (name: string | undefined) => (opts.preparedStatements === false ? undefined : name);
 	const pool = new Pool({
 		connectionString,
 		max: poolSize,
@@ -50,8 +56,8 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	// An idle client losing its connection (database restart) must not crash the process.
 	pool.on('error', (err) => log.warn('idle database connection lost', { err }));
 
-	const query: Queryable['query'] = async (text, values) => {
-		const result = await pool.query(text, values as unknown[]);
+	const query: Queryable['query'] = async (text, values, name) => {
+		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });
 		return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 	};
 
@@ -61,8 +67,8 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 		async withTransaction(work) {
 			const client = await pool.connect();
 			const tx: Queryable = {
-				async query(text, values) {
-					const result = await client.query(text, values as unknown[]);
+				async query(text, values, name) {
+					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
 					return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 				},
 			};

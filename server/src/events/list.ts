@@ -67,11 +67,11 @@ export async function listEvents(
 	opts: { types?: EventType[]; limit: number; after?: string },
 ): Promise<{ events: EventView[]; nextCursor: string | null }> {
 	const { rows } = await db.query<EventRow>(
-		`SELECT id::text, type, occurred_at, code, recipient, variant, url, click_id, device_type, os, browser,
+		`SELECT events.id::text AS id, type, occurred_at, code, recipient, variant, url, click_id, device_type, os, browser,
 		        country, conversion_name, conversion_value::text, conversion_currency
 		 FROM events
 		 WHERE campaign_id = $1 AND ($2::text[] IS NULL OR type = ANY ($2)) AND ($3::bigint IS NULL OR id > $3)
-		 ORDER BY id
+		 ORDER BY events.id
 		 LIMIT $4`,
 		[campaignId, opts.types ?? null, opts.after ?? null, opts.limit + 1],
 	);

@@ -9,11 +9,14 @@ const maxLimit = 1000;
 
 function parseTypes(value: unknown): EventType[] | undefined {
 	if (value === undefined || value === '') return undefined;
-	if (typeof value !== 'string') throw badRequest('type must be one or more of ' + eventTypes.join(', ') + ', comma-separated');
+	if (typeof value !== 'string')
+		throw badRequest('type must be one or more of ' + eventTypes.join(', ') + ', comma-separated');
 	const types = value.split(',').map((t) => t.trim());
 	for (const type of types) {
 		if (!(eventTypes as readonly string[]).includes(type)) {
-			throw badRequest(`type must be one or more of ${eventTypes.join(', ')}, comma-separated; got "${type.slice(0, 32)}"`);
+			throw badRequest(
+				`type must be one or more of ${eventTypes.join(', ')}, comma-separated; got "${type.slice(0, 32)}"`,
+			);
 		}
 	}
 	return types as EventType[];
@@ -21,7 +24,12 @@ function parseTypes(value: unknown): EventType[] | undefined {
 
 function parseLimit(value: unknown): number {
 	if (value === undefined || value === '') return 100;
-	if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > maxLimit) {
+	if (
+		typeof value !== 'string' ||
+		!/^\d+$/.test(value) ||
+		Number(value) < 1 ||
+		Number(value) > maxLimit
+	) {
 		throw badRequest(`limit must be a whole number from 1 to ${maxLimit}`);
 	}
 	return Number(value);
@@ -29,7 +37,8 @@ function parseLimit(value: unknown): number {
 
 function parseCursor(value: unknown): string | undefined {
 	if (value === undefined || value === '') return undefined;
-	if (typeof value !== 'string' || !/^\d{1,18}$/.test(value)) throw badRequest('cursor must be the nextCursor of a previous page', 'invalid_cursor');
+	if (typeof value !== 'string' || !/^\d{1,18}$/.test(value))
+		throw badRequest('cursor must be the nextCursor of a previous page', 'invalid_cursor');
 	return value;
 }
 

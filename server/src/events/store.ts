@@ -6,21 +6,16 @@ export interface InsertedEvent {
 	eventKey: string;
 }
 
+// One array per column, unnested into rows: much cheaper for PostgreSQL to read than a JSON
+// document per event, which matters on the redirect's hot path (a batch per group commit).
 const insertSql = `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-    event_key text, type text, occurred_at timestamptz, campaign_id text, code text, recipient text,
-    variant text, url text, click_id text, user_agent text, device_type text, os text, browser text,
-    country text, ip_hash text, ip inet, conversion_name text, conversion_value numeric,
-    conversion_currency text, idempotency_key text)
-), inserted AS (
+WITH inserted AS (
   INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id,
     user_agent, device_type, os, browser, country, ip_hash, ip, conversion_name, conversion_value,
     conversion_currency, idempotency_key)
-  SELECT event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id,
-    user_agent, device_type, os, browser, country, ip_hash, ip, conversion_name, conversion_value,
-    conversion_currency, idempotency_key
-  FROM input
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+    $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
   ON CONFLICT DO NOTHING
   RETURNING id, event_key, type, campaign_id
 ), outbox AS (
@@ -35,6 +30,29 @@ WITH input AS (
 )
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries FROM inserted`;
 
+const columns = [
+	(e: NewEvent) => e.eventKey,
+	(e: NewEvent) => e.type,
+	(e: NewEvent) => e.occurredAt.toISOString(),
+	(e: NewEvent) => e.campaignId,
+	(e: NewEvent) => e.code,
+	(e: NewEvent) => e.recipient,
+	(e: NewEvent) => e.variant,
+	(e: NewEvent) => e.url,
+	(e: NewEvent) => e.clickId,
+	(e: NewEvent) => e.userAgent,
+	(e: NewEvent) => e.deviceType,
+	(e: NewEvent) => e.os,
+	(e: NewEvent) => e.browser,
+	(e: NewEvent) => e.country,
+	(e: NewEvent) => e.ipHash,
+	(e: NewEvent) => e.ip,
+	(e: NewEvent) => e.conversionName,
+	(e: NewEvent) => (e.conversionValue === null || e.conversionValue === undefined ? null : String(e.conversionValue)),
+	(e: NewEvent) => e.conversionCurrency,
+	(e: NewEvent) => e.idempotencyKey,
+];
+
 /**
  * Stores events and, in the same statement (so the same transaction), one webhook delivery per
  * matching active subscription: the outbox. Events whose key, click id or idempotency key is
@@ -42,29 +60,8 @@ SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries FRO
  */
 export async function insertEvents(db: Queryable, events: NewEvent[]): Promise<{ inserted: InsertedEvent[]; deliveries: number }> {
 	if (events.length === 0) return { inserted: [], deliveries: 0 };
-	const rows = events.map((e) => ({
-		event_key: e.eventKey,
-		type: e.type,
-		occurred_at: e.occurredAt.toISOString(),
-		campaign_id: e.campaignId,
-		code: e.code ?? null,
-		recipient: e.recipient ?? null,
-		variant: e.variant ?? null,
-		url: e.url ?? null,
-		click_id: e.clickId ?? null,
-		user_agent: e.userAgent ?? null,
-		device_type: e.deviceType ?? null,
-		os: e.os ?? null,
-		browser: e.browser ?? null,
-		country: e.country ?? null,
-		ip_hash: e.ipHash ?? null,
-		ip: e.ip ?? null,
-		conversion_name: e.conversionName ?? null,
-		conversion_value: e.conversionValue ?? null,
-		conversion_currency: e.conversionCurrency ?? null,
-		idempotency_key: e.idempotencyKey ?? null,
-	}));
-	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number }>(insertSql, [JSON.stringify(rows)]);
+	const values = columns.map((column) => events.map((e) => column(e) ?? null));
+	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number }>(insertSql, values, 'insert-events');
 	return {
 		inserted: inserted.map((r) => ({ id: r.id, eventKey: r.event_key })),
 		deliveries: inserted[0]?.deliveries ?? 0,

@@ -35,16 +35,20 @@ function parseDevice(ua: string): Pick<Classification, 'deviceType' | 'os' | 'br
  */
 export function classify(method: string, userAgent: string | undefined): Classification {
 	const ua = (userAgent ?? '').slice(0, maxUserAgentLength);
+	// HEAD first: some preview fetchers probe with HEAD before their GET, which is the view.
+	if (method === 'HEAD')
+		return { type: 'bot', deviceType: null, os: null, browser: null, fetcher: null };
 	const fetcher = ua ? previewFetcher(ua) : undefined;
 	if (fetcher) return { type: 'view', deviceType: null, os: null, browser: null, fetcher };
-	if (method === 'HEAD' || ua.trim() === '' || isbot(ua)) {
+	if (ua.trim() === '' || isbot(ua))
 		return { type: 'bot', deviceType: null, os: null, browser: null, fetcher: null };
-	}
 	return { type: 'click', ...parseDevice(ua), fetcher: null };
 }
 
 /** classify() with a bounded memo: the same few user agents make most of the traffic. */
-export function createClassifier(size = 2000): (method: string, userAgent: string | undefined) => Classification {
+export function createClassifier(
+	size = 2000,
+): (method: string, userAgent: string | undefined) => Classification {
 	const memo = new Lru<string, Classification>(size);
 	return (method, userAgent) => {
 		const key = `${method === 'HEAD' ? 'H' : 'G'}${(userAgent ?? '').slice(0, maxUserAgentLength)}`;

@@ -3,7 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
 
 /** The visitor's address, honouring TRUST_PROXY exactly as Express's `trust proxy` setting does. */
-export function createClientAddress(trustProxy: string | boolean): (req: IncomingMessage) => string {
+export function createClientAddress(
+	trustProxy: string | boolean,
+): (req: IncomingMessage) => string {
 	const trust = compileTrust(trustProxy);
 	return (req) => proxyAddr(req, trust);
 }

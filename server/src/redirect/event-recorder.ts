@@ -41,7 +41,10 @@ interface Pending {
 class CommitTimeout extends Error {}
 
 /** FK or check violations: the event can never be stored (its campaign was deleted meanwhile). */
-const isUnstorable = (err: unknown) => isPgError(err, pgErrors.foreignKeyViolation) || isPgError(err, '23514') || isPgError(err, '22P02');
+const isUnstorable = (err: unknown) =>
+	isPgError(err, pgErrors.foreignKeyViolation) ||
+	isPgError(err, '23514') ||
+	isPgError(err, '22P02');
 
 export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	const { db, spool, log } = opts;
@@ -51,6 +54,7 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	let available = true;
 	let retryTimer: NodeJS.Timeout | undefined;
 	let closed = false;
+	let lastWarnedAt = 0;
 	const idleWaiters: Array<() => void> = [];
 
 	/** Stores a batch; events that can never be stored are dropped one by one, with a log line. */
@@ -63,7 +67,11 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				for (const event of events) await store([event]);
 				return;
 			}
-			log.warn('event dropped: it can no longer be stored', { type: events[0].type, campaignId: events[0].campaignId, err });
+			log.warn('event dropped: it can no longer be stored', {
+				type: events[0].type,
+				campaignId: events[0].campaignId,
+				err,
+			});
 		}
 	}
 
@@ -83,7 +91,7 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				for (const p of batch) p.resolve();
 				return;
 			} catch (err) {
-				if (!(err instanceof CommitTimeout) && !isConnectionError(err)) {
+				if (!(err instanceof CommitTimeout) && !isConnectionError(err) && Date.now() - lastWarnedAt > 60_000) {
 					log.error('storing events failed; spooling them', { count: events.length, err });
 				}
 				markUnavailable(err);
@@ -112,7 +120,11 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 	}
 
 	function markUnavailable(err: unknown): void {
-		if (available) log.warn('database unreachable: events go to the local spool until it returns', { err });
+		// Once a minute at most: a lasting failure is retried every SPOOL_RETRY_MS.
+		if (available && Date.now() - lastWarnedAt > 60_000) {
+			lastWarnedAt = Date.now();
+			log.warn('database unreachable or failing: events go to the local spool until it recovers', { err });
+		}
 		available = false;
 		scheduleRetry();
 	}
@@ -129,7 +141,8 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 				// Events spooled while a replay ran are in a newer file: go on until none is left.
 				do replayed += await replaySpool();
 				while (await spool.hasPending());
-				if (!wasAvailable) log.info('database reachable again: events are stored directly', { replayed });
+				if (!wasAvailable)
+					log.info('database reachable again: events are stored directly', { replayed });
 			} catch (err) {
 				markUnavailable(err);
 			}
@@ -141,7 +154,10 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 		const replayed = await spool.replay(
 			(events) => store(events),
 			opts.batchSize,
-			(file) => log.warn('spool line cut short (crash during write); its redirect was never answered', { file }),
+			(file) =>
+				log.warn('spool line cut short (crash during write); its redirect was never answered', {
+					file,
+				}),
 		);
 		if (replayed > 0) log.info('spooled events replayed', { replayed });
 		return replayed;
@@ -166,7 +182,8 @@ export function createEventRecorder(opts: RecorderOptions): EventRecorder {
 			}
 		},
 		async close() {
-			if (inFlight > 0 || queue.length > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+			if (inFlight > 0 || queue.length > 0)
+				await new Promise<void>((resolve) => idleWaiters.push(resolve));
 			closed = true;
 			if (retryTimer) clearTimeout(retryTimer);
 			retryTimer = undefined;

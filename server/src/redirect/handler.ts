@@ -31,7 +31,9 @@ let requestCounter = 0;
  * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired:
  * the campaign's fallback, else FALLBACK_URL, else a small 404 page; never anywhere else.
  */
-export function createRedirectHandler(deps: RedirectHandlerDeps): (req: IncomingMessage, res: ServerResponse, code: string) => void {
+export function createRedirectHandler(
+	deps: RedirectHandlerDeps,
+): (req: IncomingMessage, res: ServerResponse, code: string) => void {
 	const { config, links, recorder, classify, clientAddress, log } = deps;
 	const hashIp = createIpHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
@@ -40,7 +42,13 @@ export function createRedirectHandler(deps: RedirectHandlerDeps): (req: Incoming
 		(secure ? '; Secure' : '') +
 		(config.cookieDomain ? `; Domain=${config.cookieDomain}` : '');
 
-	const finish = (req: IncomingMessage, res: ServerResponse, code: string, started: number, type: string) => {
+	const finish = (
+		req: IncomingMessage,
+		res: ServerResponse,
+		code: string,
+		started: number,
+		type: string,
+	) => {
 		log.info('redirect', {
 			reqId: `r${(++requestCounter).toString(36)}`,
 			method: req.method,
@@ -52,13 +60,22 @@ export function createRedirectHandler(deps: RedirectHandlerDeps): (req: Incoming
 	};
 
 	const redirectTo = (res: ServerResponse, location: string, cookie?: string) => {
-		const headers: Record<string, string> = { location, 'cache-control': 'private, no-store', 'content-length': '0' };
+		const headers: Record<string, string> = {
+			location,
+			'cache-control': 'private, no-store',
+			'content-length': '0',
+		};
 		if (cookie) headers['set-cookie'] = cookie;
 		res.writeHead(302, headers);
 		res.end();
 	};
 
-	async function handle(req: IncomingMessage, res: ServerResponse, code: string, started: number): Promise<void> {
+	async function handle(
+		req: IncomingMessage,
+		res: ServerResponse,
+		code: string,
+		started: number,
+	): Promise<void> {
 		let link: CachedLink | null;
 		try {
 			const cached = links.get(code);
@@ -120,7 +137,8 @@ export function createRedirectHandler(deps: RedirectHandlerDeps): (req: Incoming
 
 		if (clickId && link.conversionTracking) {
 			const location = appendParams(link.target, [[clickIdParam, clickId]], [clickIdParam]);
-			const cookie = config.clickCookieDays > 0 ? `${clickIdParam}=${clickId}${cookieAttributes}` : undefined;
+			const cookie =
+				config.clickCookieDays > 0 ? `${clickIdParam}=${clickId}${cookieAttributes}` : undefined;
 			redirectTo(res, location, cookie);
 		} else {
 			redirectTo(res, link.target);

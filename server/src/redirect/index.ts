@@ -33,10 +33,17 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
 		retryMs: config.redirect.spoolRetryMs,
 	});
-	const links = createLinkCache(db, { size: config.redirect.linkCacheSize, ttlMs: config.redirect.linkCacheTtlMs });
+	const links = createLinkCache(db, {
+		size: config.redirect.linkCacheSize,
+		ttlMs: config.redirect.linkCacheTtlMs,
+	});
 	const match = createCodeMatcher(config.codeLength);
 	const handler = createRedirectHandler({
-		config: { ...config.redirect, fallbackUrl: config.fallbackUrl, publicBaseUrl: config.publicBaseUrl },
+		config: {
+			...config.redirect,
+			fallbackUrl: config.fallbackUrl,
+			publicBaseUrl: config.publicBaseUrl,
+		},
 		links,
 		recorder,
 		classify: createClassifier(),

@@ -55,7 +55,10 @@ export interface LinkCache {
 	clear(): void;
 }
 
-export function createLinkCache(db: Queryable, opts: { size: number; ttlMs: number; now?: () => number }): LinkCache {
+export function createLinkCache(
+	db: Queryable,
+	opts: { size: number; ttlMs: number; now?: () => number },
+): LinkCache {
 	const now = opts.now ?? Date.now;
 	const entries = new Lru<string, Entry>(opts.size);
 	const loading = new Map<string, Promise<CachedLink | null>>();

@@ -13,6 +13,7 @@ export const reservedPaths: ReadonlySet<string> = new Set([
 	'assets',
 	'public',
 	'tracking',
+	'collect',
 	'conversions',
 	'webhooks',
 ]);
@@ -22,7 +23,9 @@ export const reservedPaths: ReadonlySet<string> = new Set([
  * it goes to the Express app). Only `/<code>` with exactly `codeLength` of [0-9A-Za-z], an
  * optional query string ignored.
  */
-export function createCodeMatcher(codeLength: number): (method: string | undefined, url: string | undefined) => string | undefined {
+export function createCodeMatcher(
+	codeLength: number,
+): (method: string | undefined, url: string | undefined) => string | undefined {
 	const pattern = new RegExp(`^/([0-9A-Za-z]{${codeLength}})(?:\\?|$)`);
 	return (method, url) => {
 		if ((method !== 'GET' && method !== 'HEAD') || !url) return undefined;

@@ -5,7 +5,10 @@
  */
 export const previewFetchers: ReadonlyArray<{ name: string; test: (ua: string) => boolean }> = [
 	// iMessage sends one fixed UA that names both Facebook's and Twitter's fetchers.
-	{ name: 'iMessage', test: (ua) => ua.includes('facebookexternalhit') && ua.includes('Twitterbot') },
+	{
+		name: 'iMessage',
+		test: (ua) => ua.includes('facebookexternalhit') && ua.includes('Twitterbot'),
+	},
 	// WhatsApp (and Signal, which borrows its UA to get the same previews from sites).
 	{ name: 'WhatsApp', test: (ua) => ua.includes('WhatsApp/') },
 	{ name: 'Telegram', test: (ua) => ua.includes('TelegramBot') },
@@ -14,7 +17,13 @@ export const previewFetchers: ReadonlyArray<{ name: string; test: (ua: string) =
 	// Skype and Microsoft Teams.
 	{ name: 'Skype', test: (ua) => ua.includes('SkypeUriPreview') },
 	// Google's preview renderers (Google Chat, Messages, Hangouts, +1 snippets).
-	{ name: 'Google', test: (ua) => /Google-PageRenderer|developers\.google\.com\/\+\/web\/snippet|GoogleDocs|Google-Apps-Script|Google-Chat/.test(ua) },
+	{
+		name: 'Google',
+		test: (ua) =>
+			/Google-PageRenderer|developers\.google\.com\/\+\/web\/snippet|GoogleDocs|Google-Apps-Script|Google-Chat/.test(
+				ua,
+			),
+	},
 	{ name: 'Facebook', test: (ua) => /facebookexternalhit|Facebot|meta-externalagent/.test(ua) },
 	{ name: 'Twitter', test: (ua) => ua.includes('Twitterbot') },
 	{ name: 'LinkedIn', test: (ua) => ua.includes('LinkedInBot') },

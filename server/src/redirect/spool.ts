@@ -42,9 +42,9 @@ export class Spool {
 		});
 	}
 
-	/** Whether there are spooled events on disk (from this process or an earlier one). */
+	/** Whether there are spooled events on disk (from this process or an earlier one), the open file included. */
 	async hasPending(): Promise<boolean> {
-		return (await this.files()).length > 0;
+		return this.currentName !== undefined || (await this.files()).length > 0;
 	}
 
 	/**
@@ -52,7 +52,11 @@ export class Spool {
 	 * events are stored. Appends during a replay go to a new file, replayed next time. Rejects, and
 	 * keeps the remaining files, when `insert` fails. Resolves with the number of events replayed.
 	 */
-	replay(insert: (events: NewEvent[]) => Promise<void>, chunkSize = 1000, onBadLine?: (file: string) => void): Promise<number> {
+	replay(
+		insert: (events: NewEvent[]) => Promise<void>,
+		chunkSize = 1000,
+		onBadLine?: (file: string) => void,
+	): Promise<number> {
 		if (this.replaying) return this.replaying;
 		this.replaying = (async () => {
 			await this.serial(() => this.rotate());
@@ -70,7 +74,8 @@ export class Spool {
 						onBadLine?.(name);
 					}
 				}
-				for (let i = 0; i < events.length; i += chunkSize) await insert(events.slice(i, i + chunkSize));
+				for (let i = 0; i < events.length; i += chunkSize)
+					await insert(events.slice(i, i + chunkSize));
 				await unlink(path.join(this.dir, name));
 				syncDirectory(this.dir);
 				replayed += events.length;
@@ -95,7 +100,9 @@ export class Spool {
 	private async files(): Promise<string[]> {
 		try {
 			const names = await readdir(this.dir);
-			return names.filter((name) => name.endsWith('.jsonl') && name !== this.currentName).sort(byTimeThenName);
+			return names
+				.filter((name) => name.endsWith('.jsonl') && name !== this.currentName)
+				.sort(byTimeThenName);
 		} catch (err) {
 			if ((err as { code?: string }).code === 'ENOENT') return [];
 			throw err;
@@ -115,7 +122,8 @@ function byTimeThenName(a: string, b: string): number {
 }
 
 function revive(value: NewEvent & { occurredAt: string | Date }): NewEvent {
-	if (!value || typeof value.eventKey !== 'string' || typeof value.campaignId !== 'string') throw new Error('not an event');
+	if (!value || typeof value.eventKey !== 'string' || typeof value.campaignId !== 'string')
+		throw new Error('not an event');
 	return { ...value, occurredAt: new Date(value.occurredAt) };
 }
 

@@ -7,14 +7,20 @@ const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
  * (URLSearchParams would rewrite `%20` as `+` and reorder nothing but still touch every pair).
  * Parameters already present in the destination win unless `replace` names them.
  */
-export function appendParams(destination: string, params: Array<[string, string]>, replace: readonly string[] = []): string {
+export function appendParams(
+	destination: string,
+	params: Array<[string, string]>,
+	replace: readonly string[] = [],
+): string {
 	if (params.length === 0) return destination;
 	const hashAt = destination.indexOf('#');
 	let base = hashAt === -1 ? destination : destination.slice(0, hashAt);
 	const hash = hashAt === -1 ? '' : destination.slice(hashAt);
 	const queryAt = base.indexOf('?');
 	const existing = new URLSearchParams(queryAt === -1 ? '' : base.slice(queryAt + 1));
-	const toReplace = params.filter(([key]) => replace.includes(key) && existing.has(key)).map(([key]) => key);
+	const toReplace = params
+		.filter(([key]) => replace.includes(key) && existing.has(key))
+		.map(([key]) => key);
 	if (toReplace.length) {
 		const kept = base
 			.slice(queryAt + 1)

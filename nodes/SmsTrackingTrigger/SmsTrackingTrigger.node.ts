@@ -1,0 +1,127 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { rememberId } from './recentIds';
+import { checkExists, create, unsubscribe, type SubscriptionState } from './subscription';
+import { verifyWebhook } from './verify';
+
+export class SmsTrackingTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'SMS Tracking Trigger',
+		name: 'smsTrackingTrigger',
+		icon: { light: 'file:smsTrackingTrigger.svg', dark: 'file:smsTrackingTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
+		description:
+			'Starts the workflow when a recipient clicks or views a tracked link, converts, or an SMS is delivered or fails',
+		defaults: { name: 'SMS Tracking Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smsTrackingApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['click'],
+				description: 'The events that start the workflow',
+				options: [
+					{ name: 'Click', value: 'click', description: 'A recipient opened a tracked link' },
+					{
+						name: 'Conversion',
+						value: 'conversion',
+						description: 'A recipient converted (landing page script, pixel or API)',
+					},
+					{
+						name: 'Delivered',
+						value: 'delivered',
+						description: 'The SMS provider reported the message delivered',
+					},
+					{
+						name: 'Failed',
+						value: 'failed',
+						description: 'The SMS provider reported the message failed',
+					},
+					{
+						name: 'View',
+						value: 'view',
+						description: "A phone rendered the link's preview: the message was displayed",
+					},
+				],
+			},
+			{
+				displayName: 'Campaign ID',
+				name: 'campaignId',
+				type: 'string',
+				default: '',
+				placeholder: 'cmp_…',
+				description: 'Only events of this campaign; leave empty for every campaign',
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await unsubscribe.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const stored = this.getWorkflowStaticData('node') as SubscriptionState;
+		// n8n keeps the exact bytes as rawBody (read on demand by readRawBody when not read yet).
+		const req = this.getRequestObject() as unknown as {
+			rawBody?: Buffer;
+			readRawBody?: () => Promise<void>;
+		};
+		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
+		const rawBody = req.rawBody;
+		const verification =
+			stored.secret && rawBody
+				? verifyWebhook(
+						stored.secret,
+						this.getHeaderData() as Record<string, string>,
+						rawBody,
+						Math.floor(Date.now() / 1000),
+					)
+				: ({ ok: false, reason: 'no secret or no body' } as const);
+		if (!verification.ok) {
+			const res = this.getResponseObject();
+			res
+				.status(401)
+				.json({
+					error: { code: 'invalid_signature', message: 'The webhook signature is not valid' },
+				});
+			return { noWebhookResponse: true };
+		}
+		// A retry of a delivery this workflow already took (our answer was lost): acknowledge, do not run again.
+		if (!rememberId(stored.subscriptionId ?? 'unknown', verification.id)) {
+			return { webhookResponse: { received: true, duplicate: true } };
+		}
+		const body = this.getBodyData() as IDataObject;
+		return { workflowData: [this.helpers.returnJsonArray(body)] };
+	}
+}

@@ -1,0 +1,28 @@
+/**
+ * A bounded memory of the webhook-ids already accepted, per subscription: a delivery retried
+ * because our answer was lost is recognised and not run twice. Oldest ids are forgotten first.
+ * It lives in module scope, so it lasts as long as the n8n process.
+ */
+export const maxRememberedIds = 10_000;
+
+const seen = new Map<string, Set<string>>();
+
+/** Records the id; false when it was already recorded (a duplicate). */
+export function rememberId(scope: string, id: string): boolean {
+	let ids = seen.get(scope);
+	if (!ids) {
+		ids = new Set();
+		seen.set(scope, ids);
+	}
+	if (ids.has(id)) return false;
+	ids.add(id);
+	if (ids.size > maxRememberedIds) {
+		const oldest = ids.values().next().value;
+		if (oldest !== undefined) ids.delete(oldest);
+	}
+	return true;
+}
+
+export function forgetScope(scope: string): void {
+	seen.delete(scope);
+}

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import type { Database } from '../db';
+import { badRequest } from '../http/errors';
+import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from './store';
+import { parseNewSubscription } from './validate';
+
+const deliveryStatuses: Delivery['status'][] = ['pending', 'delivered', 'failed'];
+
+function queryString(value: unknown, name: string): string | undefined {
+	if (value === undefined) return undefined;
+	if (typeof value !== 'string' || value === '' || value.length > 2048) throw badRequest(`${name} must be a non-empty string`);
+	return value;
+}
+
+export function webhookRoutes(db: Database): Router {
+	const router = Router();
+
+	router.post('/webhooks', async (req, res) => {
+		res.status(201).json(await createSubscription(db, parseNewSubscription(req.body)));
+	});
+
+	router.get('/webhooks', async (req, res) => {
+		const url = queryString(req.query.url, 'url');
+		const campaignId = queryString(req.query.campaignId, 'campaignId');
+		res.json({ webhooks: await listSubscriptions(db, { url, campaignId }) });
+	});
+
+	router.get('/webhooks/:id', async (req, res) => {
+		res.json(await getSubscription(db, req.params.id));
+	});
+
+	router.delete('/webhooks/:id', async (req, res) => {
+		await deleteSubscription(db, req.params.id);
+		res.status(204).end();
+	});
+
+	router.get('/webhooks/:id/deliveries', async (req, res) => {
+		const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+		if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+		const status = queryString(req.query.status, 'status');
+		if (status !== undefined && !deliveryStatuses.includes(status as Delivery['status'])) {
+			throw badRequest(`status must be one of ${deliveryStatuses.join(', ')}`);
+		}
+		const cursor = queryString(req.query.cursor, 'cursor');
+		const deliveries = await listDeliveries(db, req.params.id, { status: status as Delivery['status'] | undefined, limit, cursor });
+		res.json({ deliveries, nextCursor: deliveries.length === limit ? deliveries[deliveries.length - 1].id : null });
+	});
+
+	router.post('/webhooks/:id/deliveries/:deliveryId/retry', async (req, res) => {
+		res.status(202).json(await retryDelivery(db, req.params.id, req.params.deliveryId));
+	});
+
+	return router;
+}

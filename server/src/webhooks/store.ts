@@ -1,0 +1,87 @@
+import type { Queryable } from '../db';
+import { isPgError, pgErrors } from '../db';
+import { HttpError, notFound } from '../http/errors';
+import { newId } from '../links/codes';
+import { generateSecret } from './signature';
+import type { NewSubscription } from './validate';
+
+/** What the API shows of a subscription; the secret only once, when it is created. */
+export interface Subscription {
+	id: string;
+	url: string;
+	events: string[];
+	campaignId: string | null;
+	active: boolean;
+	disabledAt: string | null;
+	disabledReason: string | null;
+	createdAt: string;
+}
+
+interface SubscriptionRow {
+	id: string;
+	url: string;
+	events: string[];
+	campaign_id: string | null;
+	disabled_at: Date | null;
+	disabled_reason: string | null;
+	created_at: Date;
+}
+
+const columns = 'id, url, events, campaign_id, disabled_at, disabled_reason, created_at';
+
+function toSubscription(row: SubscriptionRow): Subscription {
+	return {
+		id: row.id,
+		url: row.url,
+		events: row.events,
+		campaignId: row.campaign_id,
+		active: row.disabled_at === null,
+		disabledAt: row.disabled_at?.toISOString() ?? null,
+		disabledReason: row.disabled_reason,
+		createdAt: row.created_at.toISOString(),
+	};
+}
+
+export async function createSubscription(db: Queryable, input: NewSubscription): Promise<Subscription & { secret: string }> {
+	const secret = generateSecret();
+	try {
+		const { rows } = await db.query<SubscriptionRow>(
+			`INSERT INTO webhook_subscriptions (id, url, events, campaign_id, secret)
+			 VALUES ($1, $2, $3, $4, $5) RETURNING ${columns}`,
+			[newId('whk'), input.url, input.events, input.campaignId ?? null, secret],
+		);
+		const { id, url, events, campaignId, createdAt, ...rest } = toSubscription(rows[0]);
+		return { id, url, events, campaignId, secret, createdAt, ...rest };
+	} catch (err) {
+		if (isPgError(err, pgErrors.foreignKeyViolation)) {
+			throw notFound(`Campaign ${String(input.campaignId).slice(0, 64)} does not exist`, 'campaign_not_found');
+		}
+		throw err;
+	}
+}
+
+export async function listSubscriptions(db: Queryable, filter: { url?: string; campaignId?: string }): Promise<Subscription[]> {
+	const { rows } = await db.query<SubscriptionRow>(
+		`SELECT ${columns} FROM webhook_subscriptions
+		 WHERE ($1::text IS NULL OR url = $1) AND ($2::text IS NULL OR campaign_id = $2)
+		 ORDER BY created_at DESC, id DESC LIMIT 1000`,
+		[filter.url ?? null, filter.campaignId ?? null],
+	);
+	return rows.map(toSubscription);
+}
+
+export async function getSubscription(db: Queryable, id: string): Promise<Subscription> {
+	const { rows } = await db.query<SubscriptionRow>(`SELECT ${columns} FROM webhook_subscriptions WHERE id = $1`, [id]);
+	if (!rows[0]) throw subscriptionNotFound(id);
+	return toSubscription(rows[0]);
+}
+
+/** Removes the subscription and, with it, its deliveries (pending ones are never sent). */
+export async function deleteSubscription(db: Queryable, id: string): Promise<void> {
+	const { rowCount } = await db.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id]);
+	if (rowCount === 0) throw subscriptionNotFound(id);
+}
+
+export const subscriptionNotFound = (id: string) => notFound(`Webhook ${id.slice(0, 64)} does not exist`, 'webhook_not_found');
+
+export const conflict = (code: string, message: string) => new HttpError(409, code, message);

@@ -1,0 +1,30 @@
+import { subscribableEventTypes } from '../events/types';
+import { badRequest } from '../http/errors';
+import { asObject, onlyKnownFields, optionalString, requiredArray } from '../http/validate';
+import { parseDestination } from '../links/urls';
+
+export type SubscribableEvent = (typeof subscribableEventTypes)[number];
+
+export interface NewSubscription {
+	url: string;
+	events: SubscribableEvent[];
+	campaignId?: string;
+}
+
+/** `{url, events, campaignId?}`: an absolute http(s) URL and a non-empty set of known event types. */
+export function parseNewSubscription(body: unknown): NewSubscription {
+	const obj = asObject(body);
+	onlyKnownFields(obj, ['url', 'events', 'campaignId']);
+	const url = parseDestination(obj.url, 'url');
+	const events = requiredArray(obj, 'events', { min: 1, max: subscribableEventTypes.length * 2 });
+	const chosen = new Set<SubscribableEvent>();
+	events.forEach((event, i) => {
+		if (typeof event !== 'string' || !(subscribableEventTypes as readonly string[]).includes(event)) {
+			throw badRequest(`events[${i}] must be one of ${subscribableEventTypes.join(', ')}`, 'invalid_event_type');
+		}
+		chosen.add(event as SubscribableEvent);
+	});
+	const campaignId = optionalString(obj, 'campaignId', 100);
+	// Keep the order of the known list so equal sets compare equal.
+	return { url, events: subscribableEventTypes.filter((e) => chosen.has(e)), campaignId };
+}
