@@ -112,6 +112,9 @@ async function main() {
 		const page = await measure(() =>
 			get(`/api/v1/campaigns/${campaign.id}/recipients?clicked=true&limit=100`),
 		);
+		const rare = await measure(() =>
+			get(`/api/v1/campaigns/${campaign.id}/recipients?converted=false&variant=holdout&limit=100`),
+		);
 		const winner = await measure(() =>
 			api(`${server.url}/api/v1/campaigns/${campaign.id}/winner`, 'POST', { metric: 'ctr' }),
 		);
@@ -142,6 +145,9 @@ async function main() {
 		);
 		console.log(
 			`  GET …/recipients?clicked=true&limit=100: median ${page.toFixed(1)} ms → ratio ${(page / baseline).toFixed(2)}`,
+		);
+		console.log(
+			`  GET …/recipients?converted=false&variant=holdout: median ${rare.toFixed(1)} ms → ratio ${(rare / baseline).toFixed(2)}`,
 		);
 		console.log(
 			`  POST …/winner:                           median ${winner.toFixed(1)} ms → ratio ${(winner / baseline).toFixed(2)}`,

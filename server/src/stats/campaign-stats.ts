@@ -3,7 +3,7 @@ import type { Campaign } from '../campaigns/store';
 import { holdoutVariant } from '../campaigns/validate';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
-import { foldEvents } from './rollup-folder';
+import { foldCampaign } from './rollup-folder';
 import { statsFromEventsSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
@@ -56,7 +56,6 @@ interface StatsResult {
  * the statement room so that a campaign with a few hundred thousand recipients does not spill.
  */
 const statementSettings = "SET LOCAL work_mem = '64MB'";
-const maxFoldPerRequest = 200_000;
 
 /** Orders variants as the campaign defines them, then any others by name, the hold-out last. */
 function variantOrder(campaign: Campaign): (a: string, b: string) => number {
@@ -73,11 +72,7 @@ export async function campaignStats(
 ): Promise<CampaignStats> {
 	const fromRollups = !query.from && !query.to;
 	// Events not yet folded by the background folder are folded now: the answer is exact.
-	if (fromRollups) {
-		let folded: number;
-		do folded = await foldEvents(db, campaign.id, maxFoldPerRequest);
-		while (folded === maxFoldPerRequest);
-	}
+	if (fromRollups) await foldCampaign(db, campaign.id);
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
 		const sql = fromRollups ? statsFromRollupsSql : statsFromEventsSql;

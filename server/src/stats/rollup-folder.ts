@@ -4,6 +4,8 @@ import type { Logger } from '../log';
 /** Events folded per statement: big enough to be efficient, small enough to keep transactions short. */
 export const foldBatch = 20_000;
 const idleMs = 500;
+/** A request folds its campaign's queue in steps of this size before it reads the rollups. */
+export const maxFoldPerRequest = 200_000;
 
 /**
  * Folds queued events (migration 006: stats_pending) into the stats rollups. Returns how many.
@@ -20,6 +22,13 @@ export async function foldEvents(
 		campaignId,
 	]);
 	return rows[0].folded;
+}
+
+/** Folds everything queued for one campaign, so that its rollups include every stored event. */
+export async function foldCampaign(db: Queryable, campaignId: string): Promise<void> {
+	while ((await foldEvents(db, campaignId, maxFoldPerRequest)) === maxFoldPerRequest) {
+		// a large backlog: keep folding in bounded steps
+	}
 }
 
 /**
