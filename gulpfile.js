@@ -20,17 +20,6 @@ function serverPublic() {
 	return src('server/public/**/*', { allowEmpty: true, encoding: false }).pipe(dest('server/dist/public'));
 }
 
-// The conversion script pasted on landing pages: minified with swc (already here for jest) into
-// server/dist/public/t.js, which the server serves as /t.js with a content-hash version.
-async function conversionScript() {
-	const { minify } = require('@swc/core');
-	const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-	const source = readFileSync(path.join('server', 'src', 'conversions', 't.src.js'), 'utf8');
-	const { code } = await minify(source, { compress: { passes: 2 }, mangle: true, ecma: 5, format: { comments: false } });
-	mkdirSync(path.join('server', 'dist', 'public'), { recursive: true });
-	writeFileSync(path.join('server', 'dist', 'public', 't.js'), code + '\n');
-}
-
 // The dashboard: its ES modules minified with swc, its stylesheet stripped of comments and
 // whitespace, and Chart.js copied from node_modules (served by the server itself, no CDN).
 async function dashboardAssets() {
@@ -52,6 +41,17 @@ async function dashboardAssets() {
 	fs.mkdirSync(path.join(out, 'vendor'), { recursive: true });
 	const chartJs = path.join(path.dirname(require.resolve('chart.js', { paths: [path.join(__dirname, 'server')] })), 'chart.umd.min.js');
 	fs.copyFileSync(chartJs, path.join(out, 'vendor', 'chart.umd.min.js'));
+}
+
+// The conversion script pasted on landing pages: minified with swc (already here for jest) into
+// server/dist/public/t.js, which the server serves as /t.js with a content-hash version.
+async function conversionScript() {
+	const { minify } = require('@swc/core');
+	const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+	const source = readFileSync(path.join('server', 'src', 'conversions', 't.src.js'), 'utf8');
+	const { code } = await minify(source, { compress: { passes: 2 }, mangle: true, ecma: 5, format: { comments: false } });
+	mkdirSync(path.join('server', 'dist', 'public'), { recursive: true });
+	writeFileSync(path.join('server', 'dist', 'public', 't.js'), code + '\n');
 }
 
 const server = series(serverTypescript, parallel(serverPublic, conversionScript), dashboardAssets);

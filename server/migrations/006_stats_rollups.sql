@@ -1,9 +1,10 @@
 -- Up Migration
 
 -- Rollups for the campaign evaluation (GET /campaigns/:id/stats without a time range), kept up to
--- date by statement-level triggers that aggregate each inserted batch once. Every counter moves by
--- deltas (x = x + excluded.x) under the row lock of the upsert, so concurrent writers never lose
--- counts. Bots never reach a rollup. With from/to, stats are computed from the events instead.
+-- date batch by batch (links and messages by statement-level triggers, events by stats_fold()
+-- below). Every counter moves by deltas (x = x + excluded.x) under the row lock of the upsert, so
+-- concurrent writers never lose counts. Bots never reach a rollup. With from/to, stats are
+-- computed from the events instead.
 
 -- One row per recipient of a campaign (a link, a message or an event makes one).
 CREATE TABLE stats_recipients (
@@ -26,7 +27,7 @@ CREATE TABLE stats_recipients (
   first_click_at      timestamptz,
   last_click_at       timestamptz,
   PRIMARY KEY (campaign_id, recipient)
-);
+) WITH (fillfactor = 50); -- room on each page so that the many updates stay HOT and the table compact
 
 -- Per recipient and link destination: only to know when a recipient becomes a unique clicker of a URL.
 CREATE TABLE stats_recipient_urls (
@@ -35,7 +36,7 @@ CREATE TABLE stats_recipient_urls (
   url          text NOT NULL,
   clicks       integer NOT NULL DEFAULT 0,
   PRIMARY KEY (campaign_id, recipient, url)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE stats_urls (
   campaign_id      text NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
@@ -80,8 +81,7 @@ CREATE FUNCTION stats_slot(t timestamptz) RETURNS timestamptz
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT to_timestamp(floor(extract(epoch FROM t) / 900) * 900) $$;
 
--- The statements that add a batch of events (a relation named by `source`) to every rollup. The
--- trigger runs them on its transition table; the backfill below on the events already stored.
+-- The statements that add a batch of events (a relation named by `source`) to every rollup.
 CREATE FUNCTION stats_event_rollup_statements(source text) RETURNS text[]
   LANGUAGE sql IMMUTABLE
   AS $fn$ SELECT array_agg(replace(stmt, '{source}', source) ORDER BY n) FROM unnest(ARRAY[
@@ -123,24 +123,23 @@ WITH delta AS (
     WHERE type <> 'bot' AND url IS NOT NULL
     GROUP BY campaign_id, recipient, url
   ), per_recipient AS (
+    -- a row exists once its recipient clicked the URL: inserting it (xmax = 0) makes a unique clicker
     INSERT INTO stats_recipient_urls AS s (campaign_id, recipient, url, clicks)
     SELECT campaign_id, recipient, url, clicks FROM delta
     WHERE recipient IS NOT NULL AND clicks > 0
     ORDER BY campaign_id, recipient, url
     ON CONFLICT (campaign_id, recipient, url) DO UPDATE SET clicks = s.clicks + excluded.clicks
-    RETURNING campaign_id, recipient, url, clicks
+    RETURNING campaign_id, url, (xmax = 0) AS first_click
   ), first_clicks AS (
-    -- a recipient became a unique clicker of the URL when its clicks went from 0 to more
-    SELECT p.campaign_id, p.url, count(*) AS n
-    FROM per_recipient p JOIN delta d USING (campaign_id, recipient, url)
-    WHERE p.clicks = d.clicks
-    GROUP BY p.campaign_id, p.url
+    SELECT campaign_id, url, count(*) AS n FROM per_recipient WHERE first_click GROUP BY campaign_id, url
+  ), per_url AS (
+    SELECT campaign_id, url, sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
+    FROM delta GROUP BY campaign_id, url
   )
   INSERT INTO stats_urls AS s (campaign_id, url, clicks, unique_clickers, views, conversions)
-  SELECT d.campaign_id, d.url, sum(d.clicks), coalesce(max(f.n), 0), sum(d.views), sum(d.conversions)
-  FROM delta d LEFT JOIN first_clicks f USING (campaign_id, url)
-  GROUP BY d.campaign_id, d.url
-  ORDER BY d.campaign_id, d.url
+  SELECT u.campaign_id, u.url, u.clicks, coalesce(f.n, 0), u.views, u.conversions
+  FROM per_url u LEFT JOIN first_clicks f USING (campaign_id, url)
+  ORDER BY u.campaign_id, u.url
   ON CONFLICT (campaign_id, url) DO UPDATE SET
     clicks = s.clicks + excluded.clicks,
     unique_clickers = s.unique_clickers + excluded.unique_clickers,
@@ -182,17 +181,51 @@ INSERT INTO stats_currencies AS s (campaign_id, currency, conversions, revenue)
 $sql$
 ]) WITH ORDINALITY AS t(stmt, n) $fn$;
 
--- The trigger function runs the same statements as static SQL (generated here from the list), so
--- PL/pgSQL plans them once per connection instead of once per batch.
-DO $$
+-- Events are folded into the rollups asynchronously, so the redirect's inserts stay cheap: the
+-- trigger only queues the new events' ids (bots never count); stats_fold() takes a batch from the
+-- queue (SKIP LOCKED: several servers fold at once without overlap), adds it to every rollup and
+-- deletes it from the queue in the same transaction, so each event is counted exactly once. The
+-- server folds in the background, and GET …/stats folds the campaign's queue before answering.
+CREATE TABLE stats_pending (
+  event_id     bigint PRIMARY KEY,
+  campaign_id  text NOT NULL
+);
+CREATE INDEX stats_pending_campaign ON stats_pending (campaign_id, event_id);
+
+CREATE FUNCTION stats_events_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE 'CREATE FUNCTION stats_events_inserted() RETURNS trigger LANGUAGE plpgsql AS '
-    || quote_literal(E'BEGIN\n' || array_to_string(stats_event_rollup_statements('new_events'), E';\n') || E';\nRETURN NULL;\nEND');
+  INSERT INTO stats_pending (event_id, campaign_id)
+  SELECT id, campaign_id FROM new_events WHERE type <> 'bot'
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
 END $$;
 
 CREATE TRIGGER stats_events_inserted AFTER INSERT ON events
   REFERENCING NEW TABLE AS new_events
   FOR EACH STATEMENT EXECUTE FUNCTION stats_events_inserted();
+
+-- stats_fold(max_events, campaign or null for all) → how many events it folded. Its statements
+-- are static SQL generated from the one list above, so PL/pgSQL plans them once per connection.
+DO $$
+BEGIN
+  EXECUTE 'CREATE FUNCTION stats_fold(max_events integer, only_campaign text DEFAULT NULL) RETURNS integer '
+    || 'LANGUAGE plpgsql SET client_min_messages = warning AS '
+    || quote_literal(E'DECLARE\n  n integer;\nBEGIN\n'
+      || E'  CREATE TEMPORARY TABLE IF NOT EXISTS stats_batch (LIKE events);\n'
+      || E'  DELETE FROM stats_batch;\n'
+      || E'  WITH taken AS (\n'
+      || E'    DELETE FROM stats_pending p WHERE p.event_id IN (\n'
+      || E'      SELECT event_id FROM stats_pending WHERE only_campaign IS NULL OR campaign_id = only_campaign\n'
+      || E'      ORDER BY event_id LIMIT max_events FOR UPDATE SKIP LOCKED)\n'
+      || E'    RETURNING p.event_id)\n'
+      || E'  INSERT INTO stats_batch SELECT e.* FROM events e JOIN taken t ON t.event_id = e.id;\n'
+      || E'  GET DIAGNOSTICS n = ROW_COUNT;\n'
+      || E'  IF n > 0 THEN\n'
+      || array_to_string(stats_event_rollup_statements('stats_batch'), E';\n') || E';\n'
+      || E'  END IF;\n'
+      || E'  DELETE FROM stats_batch;\n'
+      || E'  RETURN n;\nEND');
+END $$;
 
 -- Messages: inserted rows count +1, deleted rows −1, an update is both (a status change moves
 -- a message from 'sent' to 'delivered', say).
@@ -267,16 +300,7 @@ INSERT INTO stats_urls (campaign_id, url) SELECT DISTINCT campaign_id, destinati
 INSERT INTO stats_recipients (campaign_id, recipient, link_variant)
   SELECT campaign_id, recipient, min(variant) FROM links GROUP BY 1, 2;
 SELECT stats_apply_messages(jsonb_agg(to_jsonb(m) || '{"sign": 1}')) FROM messages m HAVING count(*) > 0;
-CREATE TEMPORARY TABLE stats_backfill AS SELECT * FROM events;
-DO $$
-DECLARE
-  stmt text;
-BEGIN
-  FOREACH stmt IN ARRAY stats_event_rollup_statements('stats_backfill') LOOP
-    EXECUTE stmt;
-  END LOOP;
-END $$;
-DROP TABLE stats_backfill;
+INSERT INTO stats_pending (event_id, campaign_id) SELECT id, campaign_id FROM events WHERE type <> 'bot';
 
 -- Down Migration
 DROP TRIGGER stats_links_inserted ON links;
@@ -288,6 +312,7 @@ DROP FUNCTION stats_links_inserted();
 DROP FUNCTION stats_messages_changed();
 DROP FUNCTION stats_apply_messages(jsonb);
 DROP FUNCTION stats_events_inserted();
+DROP FUNCTION stats_fold(integer, text);
 DROP FUNCTION stats_event_rollup_statements(text);
 DROP FUNCTION stats_slot(timestamptz);
-DROP TABLE stats_currencies, stats_slots, stats_dimensions, stats_urls, stats_recipient_urls, stats_recipients;
+DROP TABLE stats_pending, stats_currencies, stats_slots, stats_dimensions, stats_urls, stats_recipient_urls, stats_recipients;

@@ -6,9 +6,9 @@ import { conversionPublicRoutes } from './conversions/public-routes';
 import { conversionApiRoutes } from './conversions/routes';
 import { loadTrackingScript } from './conversions/script';
 import type { Database } from './db';
-import { eventRoutes } from './events/routes';
-import { deliveryReportRoutes } from './delivery-reports/routes';
 import { dashboardRoutes } from './dashboard/routes';
+import { deliveryReportRoutes } from './delivery-reports/routes';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -40,9 +40,9 @@ export function createApp(deps: AppDeps): Express {
 
 	app.use(requestLog(log));
 	app.use(healthRoutes(db));
+	app.use(dashboardRoutes());
 	const script = loadTrackingScript();
 	app.use(conversionPublicRoutes({ ...deps, script }));
-	app.use(dashboardRoutes());
 
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));

@@ -9,6 +9,7 @@ import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { startDispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
+import { startRollupFolder } from './stats/rollup-folder';
 
 export interface RunningServer {
 	url: string;
@@ -42,6 +43,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		await migrate(connectionString, log);
 		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
+		closers.push(startRollupFolder(db, log));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close());

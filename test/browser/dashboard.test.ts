@@ -45,7 +45,8 @@ async function signIn(page: Page, key: string) {
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
-const value = (page: Page, selector: string) => page.locator(selector).first().getAttribute('data-value');
+const value = (page: Page, selector: string) =>
+	page.locator(selector).first().getAttribute('data-value');
 
 test('when a user signs in and opens a campaign, then the dashboard shows the numbers the API computes', async () => {
 	const { context, page, requested, problems } = await openDashboard({ width: 1280, height: 900 });
@@ -61,12 +62,31 @@ test('when a user signs in and opens a campaign, then the dashboard shows the nu
 	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
 	expect(await text(page, '#campaign-name')).toBe('Black Friday');
 
-	const stats = (await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?timeZone=${timeZone}`)).body;
+	const stats = (
+		await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?timeZone=${timeZone}`)
+	).body;
 	const t = stats.totals;
-	for (const metric of ['recipients', 'sent', 'delivered', 'views', 'clicks', 'ctr', 'conversions', 'conversionRate', 'revenue', 'cost', 'roi']) {
-		expect([metric, Number(await value(page, `[data-metric="${metric}"]`))]).toEqual([metric, t[metric]]);
+	for (const metric of [
+		'recipients',
+		'sent',
+		'delivered',
+		'views',
+		'clicks',
+		'ctr',
+		'conversions',
+		'conversionRate',
+		'revenue',
+		'cost',
+		'roi',
+	]) {
+		expect([metric, Number(await value(page, `[data-metric="${metric}"]`))]).toEqual([
+			metric,
+			t[metric],
+		]);
 	}
-	expect(Number(await value(page, '[data-metric="medianSecondsToFirstClick"]'))).toBe(stats.medianSecondsToFirstClick);
+	expect(Number(await value(page, '[data-metric="medianSecondsToFirstClick"]'))).toBe(
+		stats.medianSecondsToFirstClick,
+	);
 	// what people read
 	expect(await text(page, '[data-metric="clicks"] .kpi-value')).toBe('6');
 	expect(await text(page, '[data-metric="ctr"] .kpi-value')).toBe('66.7%');
@@ -75,29 +95,64 @@ test('when a user signs in and opens a campaign, then the dashboard shows the nu
 	expect(await text(page, '[data-metric="revenue"] .kpi-sub')).toContain('$15.00 not counted');
 	expect(await text(page, '[data-metric="medianSecondsToFirstClick"] .kpi-value')).toBe('20 min');
 
-	const funnel = await page.locator('#funnel li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-step'), Number(li.getAttribute('data-value'))]));
-	expect(funnel).toEqual([['sent', t.sent], ['delivered', t.delivered], ['viewed', t.uniqueViewers], ['clicked', t.uniqueClickers], ['converted', t.uniqueConverters]]);
+	const funnel = await page
+		.locator('#funnel li')
+		.evaluateAll((items) =>
+			items.map((li) => [li.getAttribute('data-step'), Number(li.getAttribute('data-value'))]),
+		);
+	expect(funnel).toEqual([
+		['sent', t.sent],
+		['delivered', t.delivered],
+		['viewed', t.uniqueViewers],
+		['clicked', t.uniqueClickers],
+		['converted', t.uniqueConverters],
+	]);
 
-	const variantRows = await page.locator('#variants-table tbody tr').evaluateAll((rows) =>
-		rows.map((tr) => [tr.getAttribute('data-variant'), Number(tr.querySelectorAll('td')[3].getAttribute('data-value'))]));
+	const variantRows = await page
+		.locator('#variants-table tbody tr')
+		.evaluateAll((rows) =>
+			rows.map((tr) => [
+				tr.getAttribute('data-variant'),
+				Number(tr.querySelectorAll('td')[3].getAttribute('data-value')),
+			]),
+		);
 	expect(variantRows).toEqual(stats.variants.map((v: any) => [v.variant, v.ctr]));
-	const decision = (await server.api('POST', `/api/v1/campaigns/${campaignId}/winner`, { metric: 'ctr' })).body;
+	const decision = (
+		await server.api('POST', `/api/v1/campaigns/${campaignId}/winner`, { metric: 'ctr' })
+	).body;
 	expect(await text(page, '#verdict strong')).toContain(`${decision.leader} leads on click rate`);
 	await page.click('[data-metric-choice="conversionRate"]');
-	await page.waitForFunction(() => document.querySelector('#verdict strong')?.textContent?.includes('conversion rate'));
+	await page.waitForFunction(() =>
+		document.querySelector('#verdict strong')?.textContent?.includes('conversion rate'),
+	);
 
-	const links = await page.locator('#links-table tbody tr').evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-url')));
+	const links = await page
+		.locator('#links-table tbody tr')
+		.evaluateAll((rows) => rows.map((tr) => tr.getAttribute('data-url')));
 	expect(links).toEqual(stats.links.map((l: any) => l.url));
-	const countries = await page.locator('#country-bars li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-key'), Number(li.querySelector('strong')?.getAttribute('data-value'))]));
+	const countries = await page
+		.locator('#country-bars li')
+		.evaluateAll((items) =>
+			items.map((li) => [
+				li.getAttribute('data-key'),
+				Number(li.querySelector('strong')?.getAttribute('data-value')),
+			]),
+		);
 	expect(countries).toEqual(stats.breakdowns.country.map((c: any) => [c.key, c.clicks]));
-	expect(await page.locator('canvas#timeline-chart').evaluate((c: HTMLCanvasElement) => c.width > 0)).toBe(true);
+	expect(
+		await page.locator('canvas#timeline-chart').evaluate((c: HTMLCanvasElement) => c.width > 0),
+	).toBe(true);
 
 	await page.screenshot({ path: path.join(artifacts, 'dashboard-campaign.png'), fullPage: true });
 
 	// the key lives in this tab's sessionStorage and travels only as a header
-	expect(await page.evaluate(() => sessionStorage.getItem('smsTracking.apiKey'))).toBe(server.apiKey);
+	expect(await page.evaluate(() => sessionStorage.getItem('smsTracking.apiKey'))).toBe(
+		server.apiKey,
+	);
 	expect(await page.evaluate(() => localStorage.length)).toBe(0);
-	expect(requested.filter((url) => url.includes(server.apiKey) || url.includes('not-the-key'))).toEqual([]);
+	expect(
+		requested.filter((url) => url.includes(server.apiKey) || url.includes('not-the-key')),
+	).toEqual([]);
 	expect(problems.filter((p) => !/401/.test(p))).toEqual([]);
 
 	await page.click('#sign-out');
@@ -112,7 +167,10 @@ test('when the dashboard is opened on a phone, then it fits the screen without s
 	await page.waitForSelector(`[data-campaign="${campaignId}"]`);
 	await page.click(`[data-campaign="${campaignId}"]`);
 	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
-	const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+	const widths = await page.evaluate(() => ({
+		page: document.documentElement.scrollWidth,
+		viewport: window.innerWidth,
+	}));
 	expect(widths.page).toBeLessThanOrEqual(widths.viewport);
 	await page.screenshot({ path: path.join(artifacts, 'dashboard-phone.png'), fullPage: true });
 	expect(problems).toEqual([]);
@@ -134,7 +192,11 @@ test('when the dashboard is served, then it carries a strict content security po
 });
 
 test('when the built server (minified assets in dist) serves the dashboard, then it signs in and lists the campaigns', async () => {
-	const built = await spawnServer({ DATABASE_URL: server.databaseUrl, API_KEY: server.apiKey, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dash-')) });
+	const built = await spawnServer({
+		DATABASE_URL: server.databaseUrl,
+		API_KEY: server.apiKey,
+		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dash-')),
+	});
 	try {
 		const chart = await fetch(`${built.url}/dashboard/vendor/chart.umd.min.js`);
 		expect(chart.status).toBe(200);

@@ -14,7 +14,14 @@ const stats = (query = '') => server.api('GET', `/api/v1/campaigns/${id}/stats${
 test('when a seeded campaign is evaluated, then the totals are the known answers (bots never count, repeat clicks do, revenue only in the campaign currency)', async () => {
 	const res = await stats('?timeZone=Europe/Berlin');
 	expect(res.status).toBe(200);
-	expect(res.body).toMatchObject({ campaignId: id, currency: 'EUR', from: null, to: null, timeZone: 'Europe/Berlin', winner: null });
+	expect(res.body).toMatchObject({
+		campaignId: id,
+		currency: 'EUR',
+		from: null,
+		to: null,
+		timeZone: 'Europe/Berlin',
+		winner: null,
+	});
 	expect(res.body.totals).toEqual({
 		recipients: 9,
 		sent: 6, // a4 failed after the provider accepted it (sent); b3 was rejected (not sent); the hold-out got nothing
@@ -43,17 +50,55 @@ test('when a seeded campaign is evaluated, then each variant and the hold-out ha
 	expect(body.variants.map((v: any) => v.variant)).toEqual(['A', 'B', 'holdout']);
 	const [a, b, holdout] = body.variants;
 	expect(a).toEqual({
-		variant: 'A', recipients: 4, sent: 4, delivered: 1, failed: 1, views: 2, uniqueViewers: 2, clicks: 4, uniqueClickers: 2, ctr: 0.5,
-		conversions: 1, uniqueConverters: 1, conversionRate: 0.25, conversionRateOfClickers: 0.5, revenue: 49.9, cost: 0.4,
-		roi: 123.75, segments: 8,
+		variant: 'A',
+		recipients: 4,
+		sent: 4,
+		delivered: 1,
+		failed: 1,
+		views: 2,
+		uniqueViewers: 2,
+		clicks: 4,
+		uniqueClickers: 2,
+		ctr: 0.5,
+		conversions: 1,
+		uniqueConverters: 1,
+		conversionRate: 0.25,
+		conversionRateOfClickers: 0.5,
+		revenue: 49.9,
+		cost: 0.4,
+		roi: 123.75,
+		segments: 8,
 	});
 	expect(b).toEqual({
-		variant: 'B', recipients: 3, sent: 2, delivered: 1, failed: 1, views: 0, uniqueViewers: 0, clicks: 1, uniqueClickers: 1, ctr: 0.5,
-		conversions: 3, uniqueConverters: 1, conversionRate: 0.5, conversionRateOfClickers: 1, revenue: 25, cost: 0.1,
-		roi: 249, segments: 2,
+		variant: 'B',
+		recipients: 3,
+		sent: 2,
+		delivered: 1,
+		failed: 1,
+		views: 0,
+		uniqueViewers: 0,
+		clicks: 1,
+		uniqueClickers: 1,
+		ctr: 0.5,
+		conversions: 3,
+		uniqueConverters: 1,
+		conversionRate: 0.5,
+		conversionRateOfClickers: 1,
+		revenue: 25,
+		cost: 0.1,
+		roi: 249,
+		segments: 2,
 	});
 	// nothing was sent to the hold-out: its rates fall back to its recipients
-	expect(holdout).toMatchObject({ recipients: 2, sent: 0, clicks: 1, uniqueClickers: 1, ctr: 0.5, cost: 0, roi: null });
+	expect(holdout).toMatchObject({
+		recipients: 2,
+		sent: 0,
+		clicks: 1,
+		uniqueClickers: 1,
+		ctr: 0.5,
+		cost: 0,
+		roi: null,
+	});
 });
 
 test('when a seeded campaign is evaluated, then links, devices and the timeline count clicks, views and conversions apart', async () => {
@@ -62,10 +107,23 @@ test('when a seeded campaign is evaluated, then links, devices and the timeline 
 		{ url: sale, clicks: 5, uniqueClickers: 4, views: 2, conversions: 1 },
 		{ url: info, clicks: 1, uniqueClickers: 1, views: 0, conversions: 0 },
 	]);
-	expect(body.breakdowns.deviceType).toEqual([{ key: 'mobile', clicks: 5 }, { key: 'desktop', clicks: 1 }]);
-	expect(body.breakdowns.os).toEqual([{ key: 'iOS', clicks: 3 }, { key: 'Android', clicks: 2 }, { key: 'Windows', clicks: 1 }]);
-	expect(body.breakdowns.browser).toEqual([{ key: 'Chrome', clicks: 3 }, { key: 'Mobile Safari', clicks: 3 }]);
-	expect(body.breakdowns.country).toEqual([{ key: 'DE', clicks: 5 }, { key: 'AT', clicks: 1 }]); // the bots' US never shows
+	expect(body.breakdowns.deviceType).toEqual([
+		{ key: 'mobile', clicks: 5 },
+		{ key: 'desktop', clicks: 1 },
+	]);
+	expect(body.breakdowns.os).toEqual([
+		{ key: 'iOS', clicks: 3 },
+		{ key: 'Android', clicks: 2 },
+		{ key: 'Windows', clicks: 1 },
+	]);
+	expect(body.breakdowns.browser).toEqual([
+		{ key: 'Chrome', clicks: 3 },
+		{ key: 'Mobile Safari', clicks: 3 },
+	]);
+	expect(body.breakdowns.country).toEqual([
+		{ key: 'DE', clicks: 5 },
+		{ key: 'AT', clicks: 1 },
+	]); // the bots' US never shows
 	expect(body.timelineBucket).toBe('hour');
 	expect(body.timeline).toEqual([
 		{ bucket: at(0), clicks: 3, views: 2, conversions: 3 },
@@ -79,7 +137,9 @@ test('when the caller names a time zone, then the hour of day is local to it', a
 	const hours = async (tz: string) => {
 		const { body } = await stats(`?timeZone=${encodeURIComponent(tz)}`);
 		expect(body.breakdowns.hourOfDay).toHaveLength(24);
-		return Object.fromEntries(body.breakdowns.hourOfDay.filter((h: any) => h.clicks > 0).map((h: any) => [h.key, h.clicks]));
+		return Object.fromEntries(
+			body.breakdowns.hourOfDay.filter((h: any) => h.clicks > 0).map((h: any) => [h.key, h.clicks]),
+		);
 	};
 	expect(await hours('UTC')).toEqual({ 9: 3, 10: 1, 11: 1, 12: 1 });
 	expect(await hours('Europe/Berlin')).toEqual({ 10: 3, 11: 1, 12: 1, 13: 1 });
@@ -92,7 +152,13 @@ test('when a time range is given, then only events inside it count (from inclusi
 	const { body } = await stats(`?from=${at(60)}&to=${at(180)}`);
 	expect(body.from).toBe(at(60));
 	expect(body.to).toBe(at(180));
-	expect(body.totals).toMatchObject({ clicks: 2, uniqueClickers: 1, views: 0, conversions: 1, revenue: 5 });
+	expect(body.totals).toMatchObject({
+		clicks: 2,
+		uniqueClickers: 1,
+		views: 0,
+		conversions: 1,
+		revenue: 5,
+	});
 	expect(body.links).toEqual([
 		{ url: info, clicks: 1, uniqueClickers: 1, views: 0, conversions: 0 }, // a tie: ordered by URL
 		{ url: sale, clicks: 1, uniqueClickers: 1, views: 0, conversions: 0 },
@@ -103,7 +169,15 @@ test('when a campaign has no events, then the numbers are zero and rates without
 	const empty = (await server.api('POST', '/api/v1/campaigns', { name: 'empty' })).body.id;
 	const res = await server.api('GET', `/api/v1/campaigns/${empty}/stats`);
 	expect(res.status).toBe(200);
-	expect(res.body.totals).toMatchObject({ recipients: 0, sent: 0, clicks: 0, ctr: null, conversionRate: null, cost: null, roi: null });
+	expect(res.body.totals).toMatchObject({
+		recipients: 0,
+		sent: 0,
+		clicks: 0,
+		ctr: null,
+		conversionRate: null,
+		cost: null,
+		roi: null,
+	});
 	expect(res.body.variants).toEqual([]);
 	expect(res.body.timeline).toEqual([]);
 	expect(res.body.medianSecondsToFirstClick).toBeNull();
@@ -118,11 +192,14 @@ test.each([
 	['from after to', `STATS?from=${at(60)}&to=${at(0)}`, 400, 'invalid_request'],
 	['an unknown parameter', 'STATS?variant=A', 400, 'invalid_request'],
 	['a repeated parameter', 'STATS?timeZone=UTC&timeZone=UTC', 400, 'invalid_time_zone'],
-])('when stats are asked with %s, then the answer is a 4xx with a code', async (_name, path, status, code) => {
-	const res = await server.api('GET', path.replace('STATS', `/api/v1/campaigns/${id}/stats`));
-	expect(res.status).toBe(status);
-	expect(res.body.error.code).toBe(code);
-});
+])(
+	'when stats are asked with %s, then the answer is a 4xx with a code',
+	async (_name, path, status, code) => {
+		const res = await server.api('GET', path.replace('STATS', `/api/v1/campaigns/${id}/stats`));
+		expect(res.status).toBe(status);
+		expect(res.body.error.code).toBe(code);
+	},
+);
 
 test('when the API key is missing, then stats are refused', async () => {
 	const res = await fetch(`${server.url}/api/v1/campaigns/${id}/stats`);
@@ -136,10 +213,24 @@ test('when recipients are listed, then each one has their own numbers, bots excl
 	expect(res.body.recipients.map((r: any) => r.recipient)).toEqual(Object.values(people).sort());
 	const byRecipient = Object.fromEntries(res.body.recipients.map((r: any) => [r.recipient, r]));
 	expect(byRecipient[people.a1]).toEqual({
-		recipient: people.a1, variant: 'A', sentAt: at(0), delivered: true, views: 1, clicks: 3, conversions: 0, revenue: 0,
-		firstClickAt: at(10), lastClickAt: at(120),
+		recipient: people.a1,
+		variant: 'A',
+		sentAt: at(0),
+		delivered: true,
+		views: 1,
+		clicks: 3,
+		conversions: 0,
+		revenue: 0,
+		firstClickAt: at(10),
+		lastClickAt: at(120),
 	});
-	expect(byRecipient[people.b1]).toMatchObject({ variant: 'B', delivered: true, clicks: 1, conversions: 3, revenue: 25 });
+	expect(byRecipient[people.b1]).toMatchObject({
+		variant: 'B',
+		delivered: true,
+		clicks: 1,
+		conversions: 3,
+		revenue: 25,
+	});
 	expect(byRecipient[people.b2]).toMatchObject({ clicks: 0, views: 0, firstClickAt: null });
 	expect(byRecipient[people.h2]).toMatchObject({ variant: 'holdout', sentAt: null });
 });
@@ -154,18 +245,24 @@ test.each([
 	['variant=holdout', [people.h1, people.h2]],
 	['variant=holdout&clicked=false', [people.h2]],
 	['variant=C', []],
-])('when recipients are filtered by %s, then exactly the matching ones come back', async (query, expected) => {
-	const res = await server.api('GET', `/api/v1/campaigns/${id}/recipients?${query}`);
-	expect(res.status).toBe(200);
-	expect(res.body.recipients.map((r: any) => r.recipient)).toEqual([...expected].sort());
-});
+])(
+	'when recipients are filtered by %s, then exactly the matching ones come back',
+	async (query, expected) => {
+		const res = await server.api('GET', `/api/v1/campaigns/${id}/recipients?${query}`);
+		expect(res.status).toBe(200);
+		expect(res.body.recipients.map((r: any) => r.recipient)).toEqual([...expected].sort());
+	},
+);
 
 test('when recipients are paged, then the pages follow each other in a stable order without gaps or repeats', async () => {
 	const seen: string[] = [];
 	let cursor: string | null = null;
 	let pages = 0;
 	do {
-		const res: any = await server.api('GET', `/api/v1/campaigns/${id}/recipients?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+		const res: any = await server.api(
+			'GET',
+			`/api/v1/campaigns/${id}/recipients?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+		);
 		expect(res.status).toBe(200);
 		expect(res.body.recipients.length).toBeLessThanOrEqual(2);
 		seen.push(...res.body.recipients.map((r: any) => r.recipient));
@@ -176,8 +273,13 @@ test('when recipients are paged, then the pages follow each other in a stable or
 	expect(seen).toEqual(Object.values(people).sort());
 	// filters and pages combine
 	const first = await server.api('GET', `/api/v1/campaigns/${id}/recipients?clicked=true&limit=3`);
-	const second = await server.api('GET', `/api/v1/campaigns/${id}/recipients?clicked=true&limit=3&cursor=${first.body.nextCursor}`);
-	expect([...first.body.recipients, ...second.body.recipients].map((r: any) => r.recipient)).toEqual([people.a1, people.a2, people.b1, people.h1]);
+	const second = await server.api(
+		'GET',
+		`/api/v1/campaigns/${id}/recipients?clicked=true&limit=3&cursor=${first.body.nextCursor}`,
+	);
+	expect(
+		[...first.body.recipients, ...second.body.recipients].map((r: any) => r.recipient),
+	).toEqual([people.a1, people.a2, people.b1, people.h1]);
 	expect(second.body.nextCursor).toBeNull();
 });
 
@@ -207,16 +309,37 @@ test('when the whole campaign is answered from the rollups, then it equals the s
 
 test('when a delivery report changes a message and more events arrive, then the rollups follow', async () => {
 	const other = await seedKnownCampaign(server, 'changes');
-	await server.sql(`UPDATE messages SET status = 'delivered' WHERE campaign_id = $1 AND recipient = $2`, [other, people.a2]);
-	await server.sql(`DELETE FROM messages WHERE campaign_id = $1 AND recipient = $2`, [other, people.b2]);
+	await server.sql(
+		`UPDATE messages SET status = 'delivered' WHERE campaign_id = $1 AND recipient = $2`,
+		[other, people.a2],
+	);
+	await server.sql(`DELETE FROM messages WHERE campaign_id = $1 AND recipient = $2`, [
+		other,
+		people.b2,
+	]);
 	await server.sql(
 		`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url)
 		 VALUES ($1 || '-x1', 'click', $3, $1, $2, 'A', $4), ($1 || '-x2', 'click', $3, $1, $2, 'A', $4), ($1 || '-x3', 'bot', $3, $1, $2, 'A', $4)`,
 		[other, people.a3, at(30), sale],
 	);
 	const fromRollups = (await server.api('GET', `/api/v1/campaigns/${other}/stats`)).body;
-	const fromEvents = (await server.api('GET', `/api/v1/campaigns/${other}/stats?from=2000-01-01&to=2100-01-01`)).body;
-	expect(fromRollups.totals).toMatchObject({ delivered: 3, sent: 5, segments: 9, clicks: 8, uniqueClickers: 5, recipients: 9 });
-	expect(fromRollups.links[0]).toEqual({ url: sale, clicks: 7, uniqueClickers: 5, views: 2, conversions: 1 });
+	const fromEvents = (
+		await server.api('GET', `/api/v1/campaigns/${other}/stats?from=2000-01-01&to=2100-01-01`)
+	).body;
+	expect(fromRollups.totals).toMatchObject({
+		delivered: 3,
+		sent: 5,
+		segments: 9,
+		clicks: 8,
+		uniqueClickers: 5,
+		recipients: 9,
+	});
+	expect(fromRollups.links[0]).toEqual({
+		url: sale,
+		clicks: 7,
+		uniqueClickers: 5,
+		views: 2,
+		conversions: 1,
+	});
 	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
 });

@@ -10,9 +10,15 @@ export const t0 = Date.parse('2026-11-20T09:00:00Z');
 export const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
 
 export const people = {
-	a1: '+4915100000001', a2: '+4915100000002', a3: '+4915100000003', a4: '+4915100000004',
-	b1: '+4915100000011', b2: '+4915100000012', b3: '+4915100000013',
-	h1: '+4915100000021', h2: '+4915100000022',
+	a1: '+4915100000001',
+	a2: '+4915100000002',
+	a3: '+4915100000003',
+	a4: '+4915100000004',
+	b1: '+4915100000011',
+	b2: '+4915100000012',
+	b3: '+4915100000013',
+	h1: '+4915100000021',
+	h2: '+4915100000022',
 };
 export const sale = 'https://shop.example/sale';
 export const info = 'https://shop.example/info';
@@ -21,9 +27,19 @@ const mobileIos = { device_type: 'mobile', os: 'iOS', browser: 'Mobile Safari', 
 const mobileAndroid = { device_type: 'mobile', os: 'Android', browser: 'Chrome', country: 'DE' };
 const desktop = { device_type: 'desktop', os: 'Windows', browser: 'Chrome', country: 'AT' };
 
-export async function seedKnownCampaign(server: TestServer, name = 'Known answers'): Promise<string> {
+export async function seedKnownCampaign(
+	server: TestServer,
+	name = 'Known answers',
+): Promise<string> {
 	const created = await server.api('POST', '/api/v1/campaigns', {
-		name, variants: [{ name: 'A', weight: 1 }, { name: 'B', weight: 1 }], holdout: 0.2, costPerSegment: 0.05, currency: 'EUR',
+		name,
+		variants: [
+			{ name: 'A', weight: 1 },
+			{ name: 'B', weight: 1 },
+		],
+		holdout: 0.2,
+		costPerSegment: 0.05,
+		currency: 'EUR',
 	});
 	if (created.status !== 201) throw new Error(`campaign: ${JSON.stringify(created.body)}`);
 	const id: string = created.body.id;
@@ -36,7 +52,8 @@ export async function seedKnownCampaign(server: TestServer, name = 'Known answer
 	];
 	const links = await server.api('POST', `/api/v1/campaigns/${id}/links`, { recipients });
 	if (links.status !== 200) throw new Error(`links: ${JSON.stringify(links.body)}`);
-	const code = (recipient: string, url: string) => links.body.links.find((l: any) => l.recipient === recipient && l.url === url).code;
+	const code = (recipient: string, url: string) =>
+		links.body.links.find((l: any) => l.recipient === recipient && l.url === url).code;
 
 	const messages: Array<[string, string, string, number, string | null]> = [
 		[p.a1, 'A', 'delivered', 2, 'm-a1'],
@@ -57,42 +74,99 @@ export async function seedKnownCampaign(server: TestServer, name = 'Known answer
 		);
 	}
 
-	type Ev = { type: string; who: string; url?: string | null; minute: number; extra?: Record<string, unknown> };
+	type Ev = {
+		type: string;
+		who: string;
+		url?: string | null;
+		minute: number;
+		extra?: Record<string, unknown>;
+	};
 	const events: Ev[] = [
-		{ type: 'view', who: p.a1, url: sale, minute: 1, extra: { user_agent: 'facebookexternalhit/1.1 Facebot Twitterbot/1.0' } },
+		{
+			type: 'view',
+			who: p.a1,
+			url: sale,
+			minute: 1,
+			extra: { user_agent: 'facebookexternalhit/1.1 Facebot Twitterbot/1.0' },
+		},
 		{ type: 'click', who: p.a1, url: sale, minute: 10, extra: mobileIos },
 		{ type: 'click', who: p.a1, url: sale, minute: 60, extra: mobileIos },
 		{ type: 'click', who: p.a1, url: info, minute: 120, extra: mobileIos },
 		{ type: 'click', who: p.a2, url: sale, minute: 30, extra: desktop },
-		{ type: 'conversion', who: p.a2, url: sale, minute: 40, extra: { conversion_name: 'purchase', conversion_value: 49.9, conversion_currency: 'EUR' } },
+		{
+			type: 'conversion',
+			who: p.a2,
+			url: sale,
+			minute: 40,
+			extra: { conversion_name: 'purchase', conversion_value: 49.9, conversion_currency: 'EUR' },
+		},
 		{ type: 'view', who: p.a3, url: sale, minute: 2 },
-		{ type: 'bot', who: p.a3, url: sale, minute: 5, extra: { user_agent: 'curl/8.0', device_type: 'desktop', country: 'US' } },
+		{
+			type: 'bot',
+			who: p.a3,
+			url: sale,
+			minute: 5,
+			extra: { user_agent: 'curl/8.0', device_type: 'desktop', country: 'US' },
+		},
 		{ type: 'delivered', who: p.b1, minute: 1 },
 		{ type: 'click', who: p.b1, url: sale, minute: 20, extra: mobileAndroid },
-		{ type: 'conversion', who: p.b1, minute: 50, extra: { conversion_name: 'purchase', conversion_value: 20, conversion_currency: 'EUR' } },
-		{ type: 'conversion', who: p.b1, minute: 55, extra: { conversion_name: 'purchase', conversion_value: 15, conversion_currency: 'USD' } },
-		{ type: 'conversion', who: p.b1, minute: 65, extra: { conversion_name: 'signup', conversion_value: 5 } },
-		{ type: 'bot', who: p.b2, url: sale, minute: 3, extra: { user_agent: 'Googlebot', country: 'US' } },
-		{ type: 'bot', who: p.b2, url: sale, minute: 4, extra: { user_agent: 'Googlebot', country: 'US' } },
+		{
+			type: 'conversion',
+			who: p.b1,
+			minute: 50,
+			extra: { conversion_name: 'purchase', conversion_value: 20, conversion_currency: 'EUR' },
+		},
+		{
+			type: 'conversion',
+			who: p.b1,
+			minute: 55,
+			extra: { conversion_name: 'purchase', conversion_value: 15, conversion_currency: 'USD' },
+		},
+		{
+			type: 'conversion',
+			who: p.b1,
+			minute: 65,
+			extra: { conversion_name: 'signup', conversion_value: 5 },
+		},
+		{
+			type: 'bot',
+			who: p.b2,
+			url: sale,
+			minute: 3,
+			extra: { user_agent: 'Googlebot', country: 'US' },
+		},
+		{
+			type: 'bot',
+			who: p.b2,
+			url: sale,
+			minute: 4,
+			extra: { user_agent: 'Googlebot', country: 'US' },
+		},
 		{ type: 'click', who: p.h1, url: sale, minute: 180, extra: mobileAndroid },
 	];
 	const variantOf = (who: string) => messages.find((m) => m[0] === who)![1];
-	await insertEventRows(server, events.map((e, i) => ({
-		event_key: `${id}-${i}`,
-		type: e.type,
-		occurred_at: at(e.minute),
-		campaign_id: id,
-		recipient: e.who,
-		variant: variantOf(e.who),
-		url: e.url ?? null,
-		code: e.url ? code(e.who, e.url) : null,
-		...e.extra,
-	})));
+	await insertEventRows(
+		server,
+		events.map((e, i) => ({
+			event_key: `${id}-${i}`,
+			type: e.type,
+			occurred_at: at(e.minute),
+			campaign_id: id,
+			recipient: e.who,
+			variant: variantOf(e.who),
+			url: e.url ?? null,
+			code: e.url ? code(e.who, e.url) : null,
+			...e.extra,
+		})),
+	);
 	return id;
 }
 
 /** Inserts event rows (column name → value) in one statement. */
-export async function insertEventRows(server: TestServer, rows: Array<Record<string, unknown>>): Promise<void> {
+export async function insertEventRows(
+	server: TestServer,
+	rows: Array<Record<string, unknown>>,
+): Promise<void> {
 	await server.sql(
 		`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code, user_agent,
 		   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency)

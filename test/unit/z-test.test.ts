@@ -35,15 +35,26 @@ test.each([
 	[200, 1000, 150, 1000, 2.9424494316825, 0.0032562696284120633],
 	[60, 500, 40, 500, 2.1081851067789192, 0.035014981019662536],
 	[30, 100, 10, 100, 3.535533905932737, 0.0004069520174449609],
-])('when %p/%p is tested against %p/%p, then z and p are the pooled two-proportion values', (x1, n1, x2, n2, z, p) => {
-	const result = twoProportionZTest({ successes: x1, trials: n1 }, { successes: x2, trials: n2 })!;
-	expect(result.z).toBeCloseTo(z, 10);
-	expect(result.pValue).toBeCloseTo(p, 10);
-	expect(twoProportionZTest({ successes: x2, trials: n2 }, { successes: x1, trials: n1 })!.pValue).toBeCloseTo(p, 10);
-});
+])(
+	'when %p/%p is tested against %p/%p, then z and p are the pooled two-proportion values',
+	(x1, n1, x2, n2, z, p) => {
+		const result = twoProportionZTest(
+			{ successes: x1, trials: n1 },
+			{ successes: x2, trials: n2 },
+		)!;
+		expect(result.z).toBeCloseTo(z, 10);
+		expect(result.pValue).toBeCloseTo(p, 10);
+		expect(
+			twoProportionZTest({ successes: x2, trials: n2 }, { successes: x1, trials: n1 })!.pValue,
+		).toBeCloseTo(p, 10);
+	},
+);
 
 test('when both rates are 0 or a side has no sample, then there is no evidence of a difference', () => {
-	expect(twoProportionZTest({ successes: 0, trials: 50 }, { successes: 0, trials: 70 })).toEqual({ z: 0, pValue: 1 });
+	expect(twoProportionZTest({ successes: 0, trials: 50 }, { successes: 0, trials: 70 })).toEqual({
+		z: 0,
+		pValue: 1,
+	});
 	expect(twoProportionZTest({ successes: 0, trials: 0 }, { successes: 3, trials: 70 })).toBeNull();
 });
 
@@ -53,10 +64,13 @@ test.each([
 	[0.2, 0.15, 0.95, 906],
 	[0.3, 0.1, 0.95, 62],
 	[0.12, 0.1, 0.99, 5716],
-])('when rates %p and %p are compared at %p, then %p recipients per variant are needed', (p1, p2, confidence, n) => {
-	expect(requiredSamplePerVariant(p1, p2, confidence)).toBe(n);
-	expect(requiredSamplePerVariant(p2, p1, confidence)).toBe(n);
-});
+])(
+	'when rates %p and %p are compared at %p, then %p recipients per variant are needed',
+	(p1, p2, confidence, n) => {
+		expect(requiredSamplePerVariant(p1, p2, confidence)).toBe(n);
+		expect(requiredSamplePerVariant(p2, p1, confidence)).toBe(n);
+	},
+);
 
 test('when the leader is significantly ahead but the sample is small, then there is a leader and no winner', () => {
 	const variants = [
@@ -64,9 +78,31 @@ test('when the leader is significantly ahead but the sample is small, then there
 		{ variant: 'B', recipients: 100, successes: 30, rate: 0.3 },
 		{ variant: 'C', recipients: 100, successes: 12, rate: 0.12 },
 	];
-	const small = decideWinner(variants, { metric: 'ctr', minSamplePerVariant: 500, confidence: 0.95 });
-	expect(small).toMatchObject({ leader: 'B', runnerUp: 'C', significant: true, minSampleReached: false, winner: null });
-	const enough = decideWinner(variants, { metric: 'ctr', minSamplePerVariant: 100, confidence: 0.95 });
-	expect(enough).toMatchObject({ leader: 'B', runnerUp: 'C', winner: 'B', requiredSamplePerVariant: 80 });
-	expect(enough.pValue).toBeCloseTo(twoProportionZTest({ successes: 30, trials: 100 }, { successes: 12, trials: 100 })!.pValue, 15);
+	const small = decideWinner(variants, {
+		metric: 'ctr',
+		minSamplePerVariant: 500,
+		confidence: 0.95,
+	});
+	expect(small).toMatchObject({
+		leader: 'B',
+		runnerUp: 'C',
+		significant: true,
+		minSampleReached: false,
+		winner: null,
+	});
+	const enough = decideWinner(variants, {
+		metric: 'ctr',
+		minSamplePerVariant: 100,
+		confidence: 0.95,
+	});
+	expect(enough).toMatchObject({
+		leader: 'B',
+		runnerUp: 'C',
+		winner: 'B',
+		requiredSamplePerVariant: 80,
+	});
+	expect(enough.pValue).toBeCloseTo(
+		twoProportionZTest({ successes: 30, trials: 100 }, { successes: 12, trials: 100 })!.pValue,
+		15,
+	);
 });

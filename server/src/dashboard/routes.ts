@@ -32,9 +32,16 @@ function securityHeaders(res: Response): void {
  */
 function locateAssets(): { dir: string; chartJs: string } {
 	const built = path.resolve(__dirname, '..', 'public', 'dashboard'); // dist/dashboard → dist/public
-	const dir = existsSync(built) ? built : path.resolve(__dirname, '..', '..', 'public', 'dashboard'); // src/dashboard → public
+	const dir = existsSync(built)
+		? built
+		: path.resolve(__dirname, '..', '..', 'public', 'dashboard'); // src/dashboard → public
 	const vendored = path.join(dir, 'vendor', 'chart.umd.min.js');
-	return { dir, chartJs: existsSync(vendored) ? vendored : path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js') };
+	return {
+		dir,
+		chartJs: existsSync(vendored)
+			? vendored
+			: path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
+	};
 }
 
 /** GET /dashboard: the single-page dashboard over the public API. Needs no session on the server. */
@@ -55,6 +62,9 @@ export function dashboardRoutes(): Router {
 		res.setHeader('Cache-Control', 'public, max-age=3600');
 		res.sendFile(chartJs, (err) => err && next(err));
 	});
-	router.use('/dashboard', express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }));
+	router.use(
+		'/dashboard',
+		express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }),
+	);
 	return router;
 }

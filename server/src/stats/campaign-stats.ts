@@ -3,6 +3,7 @@ import type { Campaign } from '../campaigns/store';
 import { holdoutVariant } from '../campaigns/validate';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
+import { foldCampaign } from './rollup-folder';
 import { statsFromEventsSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
@@ -18,7 +19,13 @@ export interface CampaignStats {
 	timeZone: string;
 	totals: Metrics;
 	variants: Array<{ variant: string } & Metrics>;
-	links: Array<{ url: string; clicks: number; uniqueClickers: number; views: number; conversions: number }>;
+	links: Array<{
+		url: string;
+		clicks: number;
+		uniqueClickers: number;
+		views: number;
+		conversions: number;
+	}>;
 	breakdowns: {
 		deviceType: BreakdownRow[];
 		os: BreakdownRow[];
@@ -36,6 +43,7 @@ export interface CampaignStats {
 
 interface StatsResult {
 	metrics: MetricsRow[];
+	medianSecondsToFirstClick: number | null;
 	links: CampaignStats['links'];
 	breakdowns: Record<string, Array<{ key: string | null; clicks: number }>>;
 	timelineBucket: CampaignStats['timelineBucket'];
@@ -52,14 +60,22 @@ const statementSettings = "SET LOCAL work_mem = '64MB'";
 /** Orders variants as the campaign defines them, then any others by name, the hold-out last. */
 function variantOrder(campaign: Campaign): (a: string, b: string) => number {
 	const defined = (campaign.variants ?? []).map((v) => v.name);
-	const rank = (name: string) => (name === holdoutVariant ? 1e6 : defined.includes(name) ? defined.indexOf(name) : 1e3);
+	const rank = (name: string) =>
+		name === holdoutVariant ? 1e6 : defined.includes(name) ? defined.indexOf(name) : 1e3;
 	return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
 }
 
-export async function campaignStats(db: Database, campaign: Campaign, query: StatsQuery): Promise<CampaignStats> {
+export async function campaignStats(
+	db: Database,
+	campaign: Campaign,
+	query: StatsQuery,
+): Promise<CampaignStats> {
+	const fromRollups = !query.from && !query.to;
+	// Events not yet folded by the background folder are folded now: the answer is exact.
+	if (fromRollups) await foldCampaign(db, campaign.id);
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
-		const sql = query.from || query.to ? statsFromEventsSql : statsFromRollupsSql;
+		const sql = fromRollups ? statsFromRollupsSql : statsFromEventsSql;
 		const { rows } = await tx.query<{ result: StatsResult }>(sql, [
 			campaign.id,
 			query.from,
@@ -71,8 +87,21 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 	});
 
 	const empty: MetricsRow = {
-		total: true, variant: null, recipients: 0, sent: 0, delivered: 0, failed: 0, views: 0, uniqueViewers: 0, clicks: 0, uniqueClickers: 0,
-		conversions: 0, uniqueConverters: 0, convertedClickers: 0, revenue: 0, segments: 0, medianSecondsToFirstClick: null,
+		total: true,
+		variant: null,
+		recipients: 0,
+		sent: 0,
+		delivered: 0,
+		failed: 0,
+		views: 0,
+		uniqueViewers: 0,
+		clicks: 0,
+		uniqueClickers: 0,
+		conversions: 0,
+		uniqueConverters: 0,
+		convertedClickers: 0,
+		revenue: 0,
+		segments: 0,
 	};
 	const totalRow = result.metrics?.find((m) => m.total) ?? empty;
 	const order = variantOrder(campaign);
@@ -82,9 +111,17 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 		.map((m) => ({ variant: m.variant, ...toMetrics(m, campaign.costPerSegment) }));
 
 	const breakdown = (dim: string) =>
-		(result.breakdowns[dim] ?? []).map((row) => ({ key: row.key ?? 'unknown', clicks: Number(row.clicks) }));
-	const clicksByHour = new Map((result.breakdowns.hourOfDay ?? []).map((row) => [Number(row.key), Number(row.clicks)]));
-	const hourOfDay = Array.from({ length: 24 }, (_, hour) => ({ key: hour, clicks: clicksByHour.get(hour) ?? 0 }));
+		(result.breakdowns[dim] ?? []).map((row) => ({
+			key: row.key ?? 'unknown',
+			clicks: Number(row.clicks),
+		}));
+	const clicksByHour = new Map(
+		(result.breakdowns.hourOfDay ?? []).map((row) => [Number(row.key), Number(row.clicks)]),
+	);
+	const hourOfDay = Array.from({ length: 24 }, (_, hour) => ({
+		key: hour,
+		clicks: clicksByHour.get(hour) ?? 0,
+	}));
 
 	return {
 		campaignId: campaign.id,
@@ -115,8 +152,13 @@ export async function campaignStats(db: Database, campaign: Campaign, query: Sta
 			views: Number(t.views),
 			conversions: Number(t.conversions),
 		})),
-		medianSecondsToFirstClick: totalRow.medianSecondsToFirstClick === null ? null : Number(totalRow.medianSecondsToFirstClick),
-		otherCurrencies: result.otherCurrencies.map((c) => ({ currency: c.currency, conversions: Number(c.conversions), revenue: Number(c.revenue) })),
+		medianSecondsToFirstClick:
+			result.medianSecondsToFirstClick === null ? null : Number(result.medianSecondsToFirstClick),
+		otherCurrencies: result.otherCurrencies.map((c) => ({
+			currency: c.currency,
+			conversions: Number(c.conversions),
+			revenue: Number(c.revenue),
+		})),
 		winner: campaign.winner,
 	};
 }

@@ -37,10 +37,10 @@ export interface MetricsRow {
 	convertedClickers: number;
 	revenue: number;
 	segments: number;
-	medianSecondsToFirstClick: number | null;
 }
 
-const ratio = (numerator: number, denominator: number) => (denominator > 0 ? numerator / denominator : null);
+const ratio = (numerator: number, denominator: number) =>
+	denominator > 0 ? numerator / denominator : null;
 /** Money rounded to 1/10000 of the unit, as stored, so sums of decimals print cleanly. */
 const money = (value: number) => Math.round(value * 10_000) / 10_000;
 
@@ -48,7 +48,8 @@ const money = (value: number) => Math.round(value * 10_000) / 10_000;
  * The base of CTR and conversion rate: recipients sent to, or, when the workflow reported no sent
  * messages at all, every recipient with a link.
  */
-export const audience = (row: Pick<MetricsRow, 'sent' | 'recipients'>) => (row.sent > 0 ? row.sent : row.recipients);
+export const audience = (row: Pick<MetricsRow, 'sent' | 'recipients'>) =>
+	row.sent > 0 ? row.sent : row.recipients;
 
 export function toMetrics(row: MetricsRow, costPerSegment: number | null): Metrics {
 	const revenue = money(Number(row.revenue));

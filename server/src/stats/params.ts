@@ -18,8 +18,13 @@ function onlyKnownParams(query: Query, known: readonly string[]): void {
 function optionalInstant(query: Query, key: string): Date | null {
 	const value = query[key];
 	if (value === undefined || value === '') return null;
-	if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) {
-		throw badRequest(`${key} must be an ISO 8601 date or date-time with offset, such as 2026-12-01 or 2026-12-01T08:00:00Z`);
+	if (
+		typeof value !== 'string' ||
+		!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)
+	) {
+		throw badRequest(
+			`${key} must be an ISO 8601 date or date-time with offset, such as 2026-12-01 or 2026-12-01T08:00:00Z`,
+		);
 	}
 	const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
 	if (Number.isNaN(date.getTime())) throw badRequest(`${key} is not a valid date`);
@@ -53,12 +58,17 @@ function optionalFlag(query: Query, key: string): boolean | undefined {
 }
 
 /** Cursors are opaque to callers: the last recipient of the page, base64url-encoded. */
-export const encodeCursor = (recipient: string) => Buffer.from(`r:${recipient}`, 'utf8').toString('base64url');
+export const encodeCursor = (recipient: string) =>
+	Buffer.from(`r:${recipient}`, 'utf8').toString('base64url');
 
 function decodeCursor(value: unknown): string | undefined {
 	if (value === undefined || value === '') return undefined;
-	const decoded = typeof value === 'string' && value.length <= 200 ? Buffer.from(value, 'base64url').toString('utf8') : '';
-	if (!decoded.startsWith('r:') || decoded.length < 3) throw badRequest('cursor is not a cursor this server returned', 'invalid_cursor');
+	const decoded =
+		typeof value === 'string' && value.length <= 200
+			? Buffer.from(value, 'base64url').toString('utf8')
+			: '';
+	if (!decoded.startsWith('r:') || decoded.length < 3)
+		throw badRequest('cursor is not a cursor this server returned', 'invalid_cursor');
 	return decoded.slice(2);
 }
 
@@ -71,7 +81,10 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		throw badRequest('limit must be a whole number from 1 to 1000');
 	}
 	const variant = query.variant;
-	if (variant !== undefined && (typeof variant !== 'string' || variant === '' || variant.length > 32)) {
+	if (
+		variant !== undefined &&
+		(typeof variant !== 'string' || variant === '' || variant.length > 32)
+	) {
 		throw badRequest('variant must be a variant name or holdout');
 	}
 	return {
@@ -103,5 +116,10 @@ export function parseWinnerRequest(body: unknown): WinnerRequest {
 	const minSample = optionalNumber(obj, 'minSamplePerVariant', { min: 1, max: 100_000_000 }) ?? 100;
 	if (!Number.isInteger(minSample)) throw badRequest('minSamplePerVariant must be a whole number');
 	const confidence = optionalNumber(obj, 'confidence', { min: 0.5, max: 0.9999 }) ?? 0.95;
-	return { metric: obj.metric, minSamplePerVariant: minSample, confidence, record: optionalBoolean(obj, 'record') ?? false };
+	return {
+		metric: obj.metric,
+		minSamplePerVariant: minSample,
+		confidence,
+		record: optionalBoolean(obj, 'record') ?? false,
+	};
 }

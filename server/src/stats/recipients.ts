@@ -1,6 +1,7 @@
 import type { Database } from '../db';
 import type { Campaign } from '../campaigns/store';
 import { encodeCursor, type RecipientsQuery } from './params';
+import { foldCampaign } from './rollup-folder';
 
 export interface RecipientRow {
 	recipient: string;
@@ -16,48 +17,26 @@ export interface RecipientRow {
 }
 
 /**
- * Recipients in recipient order from the cursor on; each one's numbers come from index lookups
- * on (campaign, recipient), and the filters apply before LIMIT, so a page costs about `limit`
- * lookups when the filter matches often. Bots never count.
- * $1 campaign, $2 after (exclusive), $3..$5 clicked/viewed/converted, $6 variant, $7 limit + 1, $8 currency.
+ * Recipients in recipient order from the cursor on, read from the per-recipient rollup (migration
+ * 006; the campaign's queued events are folded first): the primary key walks the recipients in
+ * order and the filters apply before LIMIT, so any page costs a short index range. Bots never
+ * count. $1 campaign, $2 after (exclusive), $3..$5 clicked/viewed/converted, $6 variant, $7 limit + 1.
  */
 const recipientsSql = `
-SELECT u.recipient,
-       coalesce(m.variant, l.variant) AS variant,
-       m.sent_at AS "sentAt",
-       coalesce(m.delivered, false) OR e.delivered AS delivered,
-       e.views, e.clicks, e.conversions, e.revenue,
-       e.first_click AS "firstClickAt", e.last_click AS "lastClickAt"
-FROM (
-  SELECT recipient FROM links WHERE campaign_id = $1 AND ($2::text IS NULL OR recipient > $2::text)
-  UNION
-  SELECT recipient FROM messages WHERE campaign_id = $1 AND ($2::text IS NULL OR recipient > $2::text)
-) u
-LEFT JOIN LATERAL (
-  SELECT (array_agg(variant ORDER BY sent_at DESC) FILTER (WHERE variant IS NOT NULL))[1] AS variant,
-         min(sent_at) FILTER (WHERE status <> 'holdout') AS sent_at,
-         bool_or(status = 'delivered') AS delivered
-  FROM messages WHERE campaign_id = $1 AND recipient = u.recipient
-) m ON true
-LEFT JOIN LATERAL (
-  SELECT variant FROM links WHERE campaign_id = $1 AND recipient = u.recipient ORDER BY link_index, code LIMIT 1
-) l ON true
-CROSS JOIN LATERAL (
-  SELECT count(*) FILTER (WHERE type = 'view') AS views,
-         count(*) FILTER (WHERE type = 'click') AS clicks,
-         count(*) FILTER (WHERE type = 'conversion') AS conversions,
-         coalesce(sum(conversion_value) FILTER (
-           WHERE type = 'conversion' AND (conversion_currency IS NULL OR conversion_currency = $8::text)), 0) AS revenue,
-         coalesce(bool_or(type = 'delivered'), false) AS delivered,
-         min(occurred_at) FILTER (WHERE type = 'click') AS first_click,
-         max(occurred_at) FILTER (WHERE type = 'click') AS last_click
-  FROM events WHERE campaign_id = $1 AND recipient = u.recipient AND type <> 'bot'
-) e
-WHERE ($3::boolean IS NULL OR (e.clicks > 0) = $3)
-  AND ($4::boolean IS NULL OR (e.views > 0) = $4)
-  AND ($5::boolean IS NULL OR (e.conversions > 0) = $5)
-  AND ($6::text IS NULL OR coalesce(m.variant, l.variant) = $6::text)
-ORDER BY u.recipient
+SELECT recipient,
+       coalesce(message_variant, link_variant, event_variant) AS variant,
+       sent_at AS "sentAt",
+       messages_delivered > 0 OR delivered_events > 0 AS delivered,
+       views, clicks, conversions, revenue,
+       first_click_at AS "firstClickAt", last_click_at AS "lastClickAt"
+FROM stats_recipients
+WHERE campaign_id = $1
+  AND ($2::text IS NULL OR recipient > $2::text)
+  AND ($3::boolean IS NULL OR (clicks > 0) = $3)
+  AND ($4::boolean IS NULL OR (views > 0) = $4)
+  AND ($5::boolean IS NULL OR (conversions > 0) = $5)
+  AND ($6::text IS NULL OR coalesce(message_variant, link_variant, event_variant) = $6::text)
+ORDER BY recipient
 LIMIT $7`;
 
 interface Row {
@@ -65,9 +44,9 @@ interface Row {
 	variant: string | null;
 	sentAt: Date | null;
 	delivered: boolean;
-	views: string;
-	clicks: string;
-	conversions: string;
+	views: number;
+	clicks: number;
+	conversions: number;
 	revenue: string;
 	firstClickAt: Date | null;
 	lastClickAt: Date | null;
@@ -75,9 +54,10 @@ interface Row {
 
 export async function listRecipients(
 	db: Database,
-	campaign: Pick<Campaign, 'id' | 'currency'>,
+	campaign: Pick<Campaign, 'id'>,
 	query: RecipientsQuery,
 ): Promise<{ recipients: RecipientRow[]; nextCursor: string | null }> {
+	await foldCampaign(db, campaign.id);
 	const { rows } = await db.query<Row>(recipientsSql, [
 		campaign.id,
 		query.after ?? null,
@@ -86,7 +66,6 @@ export async function listRecipients(
 		query.converted ?? null,
 		query.variant ?? null,
 		query.limit + 1,
-		campaign.currency,
 	]);
 	const page = rows.slice(0, query.limit);
 	return {

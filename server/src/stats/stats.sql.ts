@@ -76,7 +76,8 @@ grouped AS MATERIALIZED (
     min(e.occurred_at) FILTER (WHERE e.type = 'click') AS first_click
   FROM events e
   WHERE e.campaign_id = $1
-    AND e.type <> 'bot'
+    -- every type but 'bot', spelled out so the (campaign, type, time) index serves a time range
+    AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
     AND ($2::timestamptz IS NULL OR e.occurred_at >= $2)
     AND ($3::timestamptz IS NULL OR e.occurred_at < $3)
   GROUP BY GROUPING SETS (
@@ -93,41 +94,29 @@ per_event_recipient AS (
   FROM grouped WHERE dim = 'recipient_url' AND recipient IS NOT NULL
   GROUP BY recipient
 ),
-per_message_recipient AS (
-  SELECT recipient,
-         (array_agg(variant ORDER BY sent_at DESC) FILTER (WHERE variant IS NOT NULL))[1] AS variant,
-         bool_or(charged) AS sent,
-         bool_or(status = 'delivered') AS delivered,
-         bool_or(status = 'failed') AS failed,
-         coalesce(sum(coalesce(segments, 1)) FILTER (WHERE charged), 0) AS segments,
-         min(sent_at) FILTER (WHERE charged) AS sent_at
-  FROM (
-    SELECT recipient, variant, status, segments, sent_at,
-           -- handed to the provider: sent, delivered, or failed after the provider accepted it
-           (status IN ('sent', 'delivered') OR (status = 'failed' AND provider_message_id IS NOT NULL)) AS charged
-    FROM messages WHERE campaign_id = $1
-  ) m
-  GROUP BY recipient
-),
-per_link_recipient AS (
-  SELECT recipient, min(variant) AS variant FROM links WHERE campaign_id = $1 GROUP BY recipient
+-- what messages and links say about each recipient: the synchronous part of the rollups (kept by
+-- the messages and links triggers), so a time range never re-reads every message and link
+known AS (
+  SELECT recipient, coalesce(message_variant, link_variant) AS variant,
+         messages_charged > 0 AS sent, messages_delivered > 0 AS delivered, messages_failed > 0 AS failed,
+         segments, sent_at
+  FROM stats_recipients WHERE campaign_id = $1
 ),
 recipients AS (
   SELECT recipient,
-         coalesce(m.variant, l.variant, e.variant) AS variant,
-         coalesce(m.sent, false) AS sent,
-         coalesce(m.delivered, false) OR coalesce(e.delivered, false) AS delivered,
-         (coalesce(m.failed, false) OR coalesce(e.failed, false))
-           AND NOT (coalesce(m.delivered, false) OR coalesce(e.delivered, false)) AS failed,
-         coalesce(m.segments, 0) AS segments,
-         m.sent_at,
+         coalesce(k.variant, e.variant) AS variant,
+         coalesce(k.sent, false) AS sent,
+         coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
+         (coalesce(k.failed, false) OR coalesce(e.failed, false))
+           AND NOT (coalesce(k.delivered, false) OR coalesce(e.delivered, false)) AS failed,
+         coalesce(k.segments, 0) AS segments,
+         k.sent_at,
          coalesce(e.views, 0) AS views,
          coalesce(e.clicks, 0) AS clicks,
          coalesce(e.conversions, 0) AS conversions,
          coalesce(e.revenue, 0) AS revenue,
          e.first_click
-  FROM per_message_recipient m
-  FULL JOIN per_link_recipient l USING (recipient)
+  FROM known k
   FULL JOIN per_event_recipient e USING (recipient)
 ),
 link_rows AS (
@@ -136,7 +125,7 @@ link_rows AS (
   FROM grouped WHERE dim = 'recipient_url' AND url IS NOT NULL
   GROUP BY url
   UNION ALL
-  SELECT DISTINCT destination, 0, 0, 0, 0 FROM links WHERE campaign_id = $1
+  SELECT url, 0, 0, 0, 0 FROM stats_urls WHERE campaign_id = $1
 ),
 dims AS (
   SELECT dim, key, clicks FROM grouped WHERE dim IN ('deviceType', 'os', 'browser', 'country')
@@ -163,11 +152,13 @@ metrics AS (
          count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
          count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
          coalesce(sum(revenue), 0) AS revenue,
-         coalesce(sum(segments), 0) AS segments,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at)))
-           FILTER (WHERE first_click IS NOT NULL AND sent_at IS NOT NULL) AS "medianSecondsToFirstClick"
+         coalesce(sum(segments), 0) AS segments
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
+),
+first_clicks AS (
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
+  FROM recipients WHERE first_click IS NOT NULL AND sent_at IS NOT NULL
 ),
 span AS (
   SELECT first, last,
@@ -183,6 +174,7 @@ timeline AS (
 )
 SELECT json_build_object(
   'metrics', (SELECT json_agg(m) FROM metrics m),
+  'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
   'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
             FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",
                          sum(views) AS views, sum(conversions) AS conversions

@@ -7,8 +7,15 @@ import { badRequest } from '../http/errors';
  */
 export function parseTimeZone(value: unknown): string {
 	if (value === undefined || value === '') return 'UTC';
-	if (typeof value !== 'string' || value.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(value)) {
-		throw badRequest('timeZone must be an IANA time zone name such as Europe/Berlin or UTC', 'invalid_time_zone');
+	if (
+		typeof value !== 'string' ||
+		value.length > 64 ||
+		!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(value)
+	) {
+		throw badRequest(
+			'timeZone must be an IANA time zone name such as Europe/Berlin or UTC',
+			'invalid_time_zone',
+		);
 	}
 	try {
 		return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;

@@ -34,20 +34,29 @@ export interface WinnerDecision {
  * then the first defined); it is compared with the runner-up by a pooled two-proportion z-test.
  * The leader becomes the winner only when p < 1 − confidence AND both have the minimum sample.
  */
-export function decideWinner(variants: VariantRate[], request: Omit<WinnerRequest, 'record'>): Omit<WinnerDecision, 'recorded'> {
+export function decideWinner(
+	variants: VariantRate[],
+	request: Omit<WinnerRequest, 'record'>,
+): Omit<WinnerDecision, 'recorded'> {
 	const ranked = variants
 		.map((v, index) => ({ ...v, index }))
 		.filter((v) => v.rate !== null)
 		.sort((a, b) => b.rate! - a.rate! || b.recipients - a.recipients || a.index - b.index);
 	const [leader, runnerUp] = ranked;
-	const test = leader && runnerUp ? twoProportionZTest(
-		{ successes: leader.successes, trials: leader.recipients },
-		{ successes: runnerUp.successes, trials: runnerUp.recipients },
-	) : null;
+	const test =
+		leader && runnerUp
+			? twoProportionZTest(
+					{ successes: leader.successes, trials: leader.recipients },
+					{ successes: runnerUp.successes, trials: runnerUp.recipients },
+				)
+			: null;
 	const pValue = test?.pValue ?? null;
-	const significant = pValue !== null && leader.rate! > runnerUp.rate! && pValue < 1 - request.confidence;
-	const minSampleReached = Boolean(leader && runnerUp) &&
-		leader.recipients >= request.minSamplePerVariant && runnerUp.recipients >= request.minSamplePerVariant;
+	const significant =
+		pValue !== null && leader.rate! > runnerUp.rate! && pValue < 1 - request.confidence;
+	const minSampleReached =
+		Boolean(leader && runnerUp) &&
+		leader.recipients >= request.minSamplePerVariant &&
+		runnerUp.recipients >= request.minSamplePerVariant;
 	return {
 		metric: request.metric,
 		confidence: request.confidence,
@@ -58,25 +67,40 @@ export function decideWinner(variants: VariantRate[], request: Omit<WinnerReques
 		significant,
 		minSampleReached,
 		minSamplePerVariant: request.minSamplePerVariant,
-		requiredSamplePerVariant: leader && runnerUp ? requiredSamplePerVariant(leader.rate!, runnerUp.rate!, request.confidence) : null,
+		requiredSamplePerVariant:
+			leader && runnerUp
+				? requiredSamplePerVariant(leader.rate!, runnerUp.rate!, request.confidence)
+				: null,
 		variants,
 	};
 }
 
 /** Reads the variants' numbers, decides, and on request records the winner on the campaign. */
-export async function chooseWinner(db: Database, campaign: Campaign, request: WinnerRequest): Promise<WinnerDecision> {
+export async function chooseWinner(
+	db: Database,
+	campaign: Campaign,
+	request: WinnerRequest,
+): Promise<WinnerDecision> {
 	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' });
 	const variants: VariantRate[] = stats.variants
 		.filter((v) => v.variant !== holdoutVariant)
 		.map((v) => {
 			const recipients = audience(v);
 			const successes = request.metric === 'ctr' ? v.uniqueClickers : v.uniqueConverters;
-			return { variant: v.variant, recipients, successes, rate: recipients > 0 ? successes / recipients : null };
+			return {
+				variant: v.variant,
+				recipients,
+				successes,
+				rate: recipients > 0 ? successes / recipients : null,
+			};
 		});
 	const decision = decideWinner(variants, request);
 	let recorded = false;
 	if (request.record && decision.winner) {
-		await db.query('UPDATE campaigns SET winner = $2 WHERE id = $1', [campaign.id, decision.winner]);
+		await db.query('UPDATE campaigns SET winner = $2 WHERE id = $1', [
+			campaign.id,
+			decision.winner,
+		]);
 		recorded = true;
 	}
 	return { ...decision, recorded };

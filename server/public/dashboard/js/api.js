@@ -26,6 +26,11 @@ export async function api(method, path, body, key = session.get()) {
 		cache: 'no-store',
 	});
 	const data = await res.json().catch(() => ({}));
-	if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `HTTP ${res.status}`);
+	if (!res.ok)
+		throw new ApiError(
+			res.status,
+			data?.error?.code ?? 'http_error',
+			data?.error?.message ?? `HTTP ${res.status}`,
+		);
 	return data;
 }

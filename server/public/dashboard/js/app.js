@@ -48,7 +48,8 @@ $('login-form').addEventListener('submit', async (event) => {
 		$('api-key').value = '';
 		await route();
 	} catch (err) {
-		error.textContent = err instanceof ApiError && err.status === 401 ? 'That API key is not valid.' : err.message;
+		error.textContent =
+			err instanceof ApiError && err.status === 401 ? 'That API key is not valid.' : err.message;
 		error.hidden = false;
 	}
 });
@@ -62,7 +63,9 @@ $('refresh').addEventListener('click', () => {
 	document.body.dataset.ready = 'false';
 	route();
 });
-$('more-campaigns').addEventListener('click', () => showList(true).catch((err) => showError(err.message)));
+$('more-campaigns').addEventListener('click', () =>
+	showList(true).catch((err) => showError(err.message)),
+);
 window.addEventListener('hashchange', () => {
 	document.body.dataset.ready = 'false';
 	route();

@@ -1,6 +1,15 @@
 // Chart.js (served by this server from the npm package) with one look for every chart.
 const colors = { clicks: '#4f46e5', views: '#0ea5e9', conversions: '#10b981' };
-const palette = ['#4f46e5', '#0ea5e9', '#10b981', '#f59e0b', '#e11d48', '#8b5cf6', '#14b8a6', '#64748b'];
+const palette = [
+	'#4f46e5',
+	'#0ea5e9',
+	'#10b981',
+	'#f59e0b',
+	'#e11d48',
+	'#8b5cf6',
+	'#14b8a6',
+	'#64748b',
+];
 const charts = new Map();
 
 function draw(canvasId, config) {
@@ -11,7 +20,12 @@ function draw(canvasId, config) {
 	ChartJs.defaults.color = '#66708a';
 	const chart = new ChartJs(document.getElementById(canvasId), {
 		...config,
-		options: { responsive: true, maintainAspectRatio: false, animation: { duration: 400 }, ...config.options },
+		options: {
+			responsive: true,
+			maintainAspectRatio: false,
+			animation: { duration: 400 },
+			...config.options,
+		},
 	});
 	charts.set(canvasId, chart);
 }
@@ -32,11 +46,21 @@ export function timelineChart(labels, timeline) {
 	});
 	draw('timeline-chart', {
 		type: 'line',
-		data: { labels, datasets: [series('clicks', 'Clicks'), series('views', 'Views'), series('conversions', 'Conversions')] },
+		data: {
+			labels,
+			datasets: [
+				series('clicks', 'Clicks'),
+				series('views', 'Views'),
+				series('conversions', 'Conversions'),
+			],
+		},
 		options: {
 			interaction: { mode: 'index', intersect: false },
 			plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8 } } },
-			scales: { x: { grid: { display: false }, ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true, grid, ticks: { precision: 0 } } },
+			scales: {
+				x: { grid: { display: false }, ticks: { maxTicksLimit: 8 } },
+				y: { beginAtZero: true, grid, ticks: { precision: 0 } },
+			},
 		},
 	});
 }
@@ -47,8 +71,18 @@ export function variantsChart(variants) {
 		data: {
 			labels: variants.map((v) => (v.variant === 'holdout' ? 'Hold-out' : v.variant)),
 			datasets: [
-				{ label: 'Click rate', data: variants.map((v) => (v.ctr ?? 0) * 100), backgroundColor: colors.clicks, borderRadius: 6 },
-				{ label: 'Conversion rate', data: variants.map((v) => (v.conversionRate ?? 0) * 100), backgroundColor: colors.conversions, borderRadius: 6 },
+				{
+					label: 'Click rate',
+					data: variants.map((v) => (v.ctr ?? 0) * 100),
+					backgroundColor: colors.clicks,
+					borderRadius: 6,
+				},
+				{
+					label: 'Conversion rate',
+					data: variants.map((v) => (v.conversionRate ?? 0) * 100),
+					backgroundColor: colors.conversions,
+					borderRadius: 6,
+				},
 			],
 		},
 		options: {
@@ -56,7 +90,10 @@ export function variantsChart(variants) {
 				legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8 } },
 				tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.parsed.y.toFixed(1)} %` } },
 			},
-			scales: { x: { grid: { display: false } }, y: { beginAtZero: true, grid, ticks: { callback: (v) => `${v} %` } } },
+			scales: {
+				x: { grid: { display: false } },
+				y: { beginAtZero: true, grid, ticks: { callback: (v) => `${v} %` } },
+			},
 		},
 	});
 }
@@ -67,9 +104,18 @@ export function devicesChart(rows) {
 		type: 'doughnut',
 		data: {
 			labels: data.map((r) => r.key),
-			datasets: [{ data: data.map((r) => r.clicks), backgroundColor: rows.length ? palette : ['#e4e8f1'], borderWidth: 0 }],
+			datasets: [
+				{
+					data: data.map((r) => r.clicks),
+					backgroundColor: rows.length ? palette : ['#e4e8f1'],
+					borderWidth: 0,
+				},
+			],
 		},
-		options: { cutout: '62%', plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8 } } } },
+		options: {
+			cutout: '62%',
+			plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8 } } },
+		},
 	});
 }
 
@@ -79,13 +125,23 @@ export function hoursChart(hours) {
 		type: 'bar',
 		data: {
 			labels: hours.map((h) => String(h.key).padStart(2, '0')),
-			datasets: [{
-				label: 'Clicks',
-				data: hours.map((h) => h.clicks),
-				backgroundColor: hours.map((h) => (h.clicks === max && max > 0 ? colors.clicks : '#c7cbf5')),
-				borderRadius: 4,
-			}],
+			datasets: [
+				{
+					label: 'Clicks',
+					data: hours.map((h) => h.clicks),
+					backgroundColor: hours.map((h) =>
+						h.clicks === max && max > 0 ? colors.clicks : '#c7cbf5',
+					),
+					borderRadius: 4,
+				},
+			],
 		},
-		options: { plugins: { legend: { display: false } }, scales: { x: { grid: { display: false } }, y: { beginAtZero: true, grid, ticks: { precision: 0 } } } },
+		options: {
+			plugins: { legend: { display: false } },
+			scales: {
+				x: { grid: { display: false } },
+				y: { beginAtZero: true, grid, ticks: { precision: 0 } },
+			},
+		},
 	});
 }

@@ -39,6 +39,14 @@ export function barList(list, rows, emptyText = 'No clicks yet') {
 	for (const row of rows.slice(0, 8)) {
 		const fill = el('div', { class: 'fill' });
 		fill.style.width = `${(row.clicks / max) * 100}%`;
-		list.append(el('li', { 'data-key': row.key }, el('span', { text: row.key }), el('strong', { text: count(row.clicks), 'data-value': row.clicks }), el('div', { class: 'track' }, fill)));
+		list.append(
+			el(
+				'li',
+				{ 'data-key': row.key },
+				el('span', { text: row.key }),
+				el('strong', { text: count(row.clicks), 'data-value': row.clicks }),
+				el('div', { class: 'track' }, fill),
+			),
+		);
 	}
 }

@@ -1,14 +1,22 @@
 // Number formatting shared by every view (one locale, so tests and people read the same digits).
 const locale = 'en-US';
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-const percent = new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const percent = new Intl.NumberFormat(locale, {
+	style: 'percent',
+	minimumFractionDigits: 1,
+	maximumFractionDigits: 1,
+});
 
 export const count = (n) => integer.format(n ?? 0);
 export const rate = (r) => (r === null || r === undefined ? '—' : percent.format(r));
 
 export function money(value, currency) {
 	if (value === null || value === undefined) return '—';
-	if (!currency) return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+	if (!currency)
+		return new Intl.NumberFormat(locale, {
+			minimumFractionDigits: 2,
+			maximumFractionDigits: 2,
+		}).format(value);
 	return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
 }
 
@@ -29,10 +37,14 @@ export function pValue(p) {
 
 export function bucketLabel(iso, size, timeZone) {
 	const date = new Date(iso);
-	const options = size === 'hour'
-		? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }
-		: { month: 'short', day: 'numeric' };
+	const options =
+		size === 'hour'
+			? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }
+			: { month: 'short', day: 'numeric' };
 	return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
 }
 
-export const dateTime = (iso) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+export const dateTime = (iso) =>
+	new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+		new Date(iso),
+	);

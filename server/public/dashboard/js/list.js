@@ -7,15 +7,26 @@ let nextCursor = null;
 
 function tile(c) {
 	const tags = [
-		c.variants ? el('span', { class: 'tag', text: `A/B ${c.variants.map((v) => v.name).join(' / ')}` }) : null,
-		c.holdout ? el('span', { class: 'tag', text: `${Math.round(c.holdout * 100)} % hold-out` }) : null,
+		c.variants
+			? el('span', { class: 'tag', text: `A/B ${c.variants.map((v) => v.name).join(' / ')}` })
+			: null,
+		c.holdout
+			? el('span', { class: 'tag', text: `${Math.round(c.holdout * 100)} % hold-out` })
+			: null,
 		c.conversionTracking ? el('span', { class: 'tag', text: 'conversions' }) : null,
 		c.winner ? el('span', { class: 'tag win', text: `winner ${c.winner}` }) : null,
 	];
-	return el('a', { class: 'card campaign-tile', href: `#/campaigns/${encodeURIComponent(c.id)}`, 'data-campaign': c.id },
+	return el(
+		'a',
+		{
+			class: 'card campaign-tile',
+			href: `#/campaigns/${encodeURIComponent(c.id)}`,
+			'data-campaign': c.id,
+		},
 		el('h3', { text: c.name }),
 		el('div', { class: 'muted small', text: `Created ${fmt.dateTime(c.createdAt)}` }),
-		el('div', { class: 'tags' }, ...tags));
+		el('div', { class: 'tags' }, ...tags),
+	);
 }
 
 export async function showList(append = false) {

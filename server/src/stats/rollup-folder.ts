@@ -1,0 +1,61 @@
+import type { Database, Queryable } from '../db';
+import type { Logger } from '../log';
+
+/** Events folded per statement: big enough to be efficient, small enough to keep transactions short. */
+export const foldBatch = 20_000;
+const idleMs = 500;
+/** A request folds its campaign's queue in steps of this size before it reads the rollups. */
+export const maxFoldPerRequest = 200_000;
+
+/**
+ * Folds queued events (migration 006: stats_pending) into the stats rollups. Returns how many.
+ * With a campaign, only that campaign's queue: GET …/stats calls it so its answer includes every
+ * event committed before the request.
+ */
+export async function foldEvents(
+	db: Queryable,
+	campaignId: string | null = null,
+	max = foldBatch,
+): Promise<number> {
+	const { rows } = await db.query<{ folded: number }>('SELECT stats_fold($1, $2) AS folded', [
+		max,
+		campaignId,
+	]);
+	return rows[0].folded;
+}
+
+/** Folds everything queued for one campaign, so that its rollups include every stored event. */
+export async function foldCampaign(db: Queryable, campaignId: string): Promise<void> {
+	while ((await foldEvents(db, campaignId, maxFoldPerRequest)) === maxFoldPerRequest) {
+		// a large backlog: keep folding in bounded steps
+	}
+}
+
+/**
+ * The background folder: keeps the queue short so that stats requests find little to fold. Several
+ * server instances may run it at once (the queue is taken with SKIP LOCKED). Returns its stopper.
+ */
+export function startRollupFolder(db: Database, log: Logger): () => Promise<void> {
+	let stopped = false;
+	let timer: NodeJS.Timeout | undefined;
+	let running: Promise<void> = Promise.resolve();
+
+	const tick = () => {
+		running = (async () => {
+			let folded = 0;
+			try {
+				folded = await foldEvents(db);
+			} catch (err) {
+				log.warn('folding events into the stats rollups failed; retrying', { err });
+			}
+			if (!stopped) timer = setTimeout(tick, folded === foldBatch ? 0 : idleMs);
+		})();
+	};
+	timer = setTimeout(tick, idleMs);
+
+	return async () => {
+		stopped = true;
+		clearTimeout(timer);
+		await running;
+	};
+}

@@ -1,0 +1,56 @@
+// Runs in its own Node process (jest's VM cannot load PGlite's ES modules): boots the built server
+// on embedded PostgreSQL, seeds a campaign with events, prints both stats answers as one JSON line.
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { loadConfig } = require('../../server/dist/config');
+const { startServer } = require('../../server/dist/server');
+const { createLogger } = require('../../server/dist/log');
+
+async function main() {
+	const key = 'embedded-stats-key-0123456789';
+	const config = loadConfig({
+		PORT: '0',
+		API_KEY: key,
+		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-emb-stats-')),
+		LOG_LEVEL: 'silent',
+	});
+	const server = await startServer(config, createLogger('silent'));
+	const api = async (method, p, body) => {
+		const res = await fetch(`${server.url}/api/v1${p}`, {
+			method,
+			headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		});
+		return res.json();
+	};
+	try {
+		const { id } = await api('POST', '/campaigns', {
+			name: 'embedded stats',
+			variants: [{ name: 'A' }, { name: 'B' }],
+		});
+		const recipients = Array.from({ length: 40 }, (_, i) => ({
+			recipient: `+49151${String(i).padStart(7, '0')}`,
+			urls: ['https://shop.example/x'],
+		}));
+		const { links } = await api('POST', `/campaigns/${id}/links`, { recipients });
+		await server.db.query(
+			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code, device_type)
+			 SELECT $1 || '-' || i, CASE WHEN i % 4 = 0 THEN 'bot' WHEN i % 4 = 1 THEN 'view' ELSE 'click' END,
+			        timestamptz '2026-11-20 10:00Z' + i * interval '7 minutes', $1, l->>'recipient', l->>'variant', l->>'url', l->>'code', 'mobile'
+			 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(l, i)`,
+			[id, JSON.stringify(links)],
+		);
+		const fromRollups = await api('GET', `/campaigns/${id}/stats`);
+		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2000-01-01&to=2100-01-01`);
+		const { rows } = await server.db.query('SELECT count(*)::int AS n FROM stats_pending');
+		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, pending: rows[0].n }) + '\n');
+	} finally {
+		await server.close();
+	}
+}
+
+main().catch((err) => {
+	process.stderr.write(String(err?.stack ?? err) + '\n');
+	process.exit(1);
+});
