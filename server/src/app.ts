@@ -51,9 +51,9 @@ export function createApp(deps: AppDeps): Express {
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
 	api.use(abTestRoutes(db));
+	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
-	api.use(statsRoutes(db));
 	api.use(webhookRoutes(db));
 	app.use('/api/v1', api);
 	app.use(deliveryReportRoutes(db, config));

@@ -39,16 +39,6 @@ export interface Config {
 	twilioAuthTokens: string[];
 	/** Secret that seven.io's delivery-report URL must carry (?token=); absent: endpoint off. */
 	sevenWebhookToken?: string;
-	/** Whether this process sends webhook deliveries (several processes may; each claims its own). */
-	webhookDispatcher: boolean;
-	/** Most webhook requests in flight at once per process. */
-	webhookConcurrency: number;
-	/** Per-attempt limit for a webhook request (connect, send, answer). */
-	webhookTimeoutMs: number;
-	/** Delays before the 2nd, 3rd, … attempt (ms); the delivery fails after the last one. */
-	webhookRetrySchedule: number[];
-	/** Safety-net poll for due deliveries; new work wakes the dispatcher at once via LISTEN/NOTIFY. */
-	webhookPollMs: number;
 	/** Landing-page origins allowed to post conversions from t.js with CORS (empty: any origin, no CORS headers). */
 	allowedOrigins: string[];
 	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
