@@ -53,7 +53,8 @@ test('when a user signs in and opens a campaign, then the dashboard shows the nu
 	expect(page.url()).toBe(`${server.url}/dashboard/`);
 
 	await signIn(page, 'not-the-key-at-all-0000');
-	await expect(page.locator('#login-error').innerText()).resolves.toMatch(/not valid/);
+	// The answer to the sign-in request arrives asynchronously: wait for the message to appear.
+	await page.locator('#login-error', { hasText: /not valid/ }).waitFor({ timeout: 10_000 });
 
 	await signIn(page, server.apiKey);
 	await page.waitForSelector(`[data-campaign="${campaignId}"]`);
