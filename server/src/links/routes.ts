@@ -66,8 +66,8 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 
 		const stored = await createLinks(db, campaign.id, requests, expiresAt, nextCode);
 		res.json({
-			links: requests.map((r) => {
-				const link = stored.get(`${r.recipient}\n${r.destination}`)!;
+			links: requests.map((r, i) => {
+				const link = stored[i];
 				return {
 					recipient: r.recipient,
 					url: r.destination,

@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import { isPgError, pgErrors, type Database, type Queryable } from '../db';
 import type { CodeGenerator } from './codes';
 
 export interface LinkRequest {
@@ -18,7 +18,8 @@ export interface StoredLink {
 const maxRounds = 20;
 
 /**
- * Creates the links in a few set-based statements, whatever their number. Idempotent per
+ * Creates the links in a few set-based statements, whatever their number, and returns them in
+ * the order of the requests. Idempotent per
  * (campaign, recipient, destination): an existing link keeps its code and variant. A fresh code
  * that collides with any existing one is simply not inserted, and only those rows are retried
  * with new codes, so collisions cost a round, never an error.
@@ -29,18 +30,17 @@ export async function createLinks(
 	requests: LinkRequest[],
 	expiresAt: Date | undefined,
 	nextCode: CodeGenerator,
-): Promise<Map<string, StoredLink>> {
+): Promise<StoredLink[]> {
 	const key = (recipient: string, destination: string) => `${recipient}\n${destination}`;
 	return db.withTransaction(async (tx) => {
+		const fresh = await insertAllFresh(tx, campaignId, requests, expiresAt, nextCode);
+		if (fresh) return fresh;
 		const found = new Map<string, StoredLink>();
 		let pending = requests;
 		for (let round = 0; pending.length > 0; round++) {
 			if (round === maxRounds) throw new Error(`could not allocate unique codes after ${maxRounds} rounds`);
 			const inserted = await tx.query<StoredLink>(
-				`INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant, expires_at)
-				 SELECT code, $1, recipient, destination, link_index, variant, $7
-				 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
-				   AS t(code, recipient, destination, link_index, variant)
+				`${insertColumns}
 				 ON CONFLICT DO NOTHING
 				 RETURNING code, recipient, destination, variant`,
 				[
@@ -78,6 +78,83 @@ export async function createLinks(
 				[campaignId, requests.map((r) => r.recipient), requests.map((r) => r.destination), expiresAt],
 			);
 		}
-		return found;
+		return requests.map((r) => found.get(key(r.recipient, r.destination))!);
 	});
+}
+
+const insertColumns = `INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant, expires_at)
+	 SELECT code, $1, recipient, destination, link_index, variant, $7
+	 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+	   AS t(code, recipient, destination, link_index, variant)`;
+
+/**
+ * The fast path for the usual case, links that do not exist yet: one plain INSERT, without the
+ * per-row conflict checks of ON CONFLICT and without RETURNING, since every row is known to be
+ * new once it succeeds. Any unique violation (an idempotent repeat, a concurrent request for the
+ * same links, or a code taken by another campaign) rolls back to the savepoint and returns null,
+ * and the caller takes the careful path. A repeat is spotted beforehand by one index probe, so
+ * it does not pay for the failed attempt.
+ */
+async function insertAllFresh(
+	tx: Queryable,
+	campaignId: string,
+	requests: LinkRequest[],
+	expiresAt: Date | undefined,
+	nextCode: CodeGenerator,
+): Promise<StoredLink[] | null> {
+	const first = requests[0];
+	const repeat = await tx.query(
+		'SELECT 1 FROM links WHERE campaign_id = $1 AND recipient = $2 AND destination = $3',
+		[campaignId, first.recipient, first.destination],
+	);
+	if (repeat.rowCount > 0) return null;
+	// Codes unique within the batch, so that only a clash with a stored code can fail the insert.
+	const codes = new Set<string>();
+	for (let drawn = 0; codes.size < requests.length; drawn++) {
+		if (drawn === requests.length * 4) return null; // a nearly full code space: leave it to the rounds
+		codes.add(nextCode());
+	}
+	const codeList = [...codes];
+	await tx.query('SAVEPOINT links_fresh');
+	try {
+		await tx.query(insertColumns, [
+			campaignId,
+			textArray(codeList),
+			textArray(requests.map((r) => r.recipient)),
+			textArray(requests.map((r) => r.destination)),
+			requests.map((r) => r.linkIndex),
+			textArray(requests.map((r) => r.variant)),
+			expiresAt ?? null,
+		]);
+	} catch (err) {
+		if (!isPgError(err, pgErrors.uniqueViolation)) throw err;
+		await tx.query('ROLLBACK TO SAVEPOINT links_fresh');
+		return null;
+	}
+	await tx.query('RELEASE SAVEPOINT links_fresh');
+	return requests.map((r, i) => ({ code: codeList[i], recipient: r.recipient, destination: r.destination, variant: r.variant }));
+}
+
+/**
+ * A PostgreSQL text[] literal, as pg would write it for an array parameter but cheaper for tens
+ * of thousands of elements: most need no escaping, and repeated ones (destinations, variants)
+ * are escaped once.
+ */
+export function textArray(values: readonly (string | null)[]): string {
+	const escaped = new Map<string, string>();
+	const parts = new Array<string>(values.length);
+	for (let i = 0; i < values.length; i++) {
+		const value = values[i];
+		if (value === null) {
+			parts[i] = 'NULL';
+			continue;
+		}
+		let part = escaped.get(value);
+		if (part === undefined) {
+			part = `"${value.indexOf('\\') < 0 && value.indexOf('"') < 0 ? value : value.replace(/[\\"]/g, '\\$&')}"`;
+			if (escaped.size < 1000) escaped.set(value, part);
+		}
+		parts[i] = part;
+	}
+	return `{${parts.join(',')}}`;
 }
