@@ -16,7 +16,8 @@ export interface EventView {
 	conversion?: { name: string | null; value: number | null; currency: string | null };
 }
 
-interface EventRow {
+/** The events columns toEventView reads (other queries join more columns beside them). */
+export interface EventRow {
 	id: string;
 	type: EventType;
 	occurred_at: Date;
