@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { createIpHasher } from '../redirect/client';
 
 export interface RateLimiter {
 	/** Whether one more request from this client fits in the current window. */
@@ -14,7 +15,7 @@ export interface RateLimiter {
  * flood from many addresses is limited as a whole instead of growing the map.
  */
 export function createRateLimiter(limit: number, windowMs = 60_000, maxClients = 50_000, now: () => number = Date.now): RateLimiter {
-	const secret = randomBytes(32);
+	const hashIp = createIpHasher(randomBytes(32));
 	let windowStart = now();
 	let counts = new Map<string, number>();
 	const overflowKey = '\u0000overflow';
@@ -30,7 +31,7 @@ export function createRateLimiter(limit: number, windowMs = 60_000, maxClients =
 	return {
 		take(ip) {
 			roll();
-			let key = createHmac('sha256', secret).update(ip).digest('base64url').slice(0, 22);
+			let key = hashIp(ip);
 			let budget = limit;
 			if (!counts.has(key) && counts.size >= maxClients) {
 				key = overflowKey;
