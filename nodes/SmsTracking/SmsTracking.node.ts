@@ -25,20 +25,33 @@ export class SmsTracking implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Send has a second output for the A/B hold-out.
 		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
+		// The provider credentials name `provider` through `_cnd` conditions, not plain value lists:
+		// n8n's editor takes a parameter all of whose values appear in credentials' displayOptions for
+		// an authentication switch, hides it and every parameter it depends on (Resource, Operation)
+		// and offers the provider credentials in the SMS Tracking API slot. With conditions the editor
+		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
 		credentials: [
 			{ name: 'smsTrackingApi', required: true },
 			{
 				name: 'smsTrackingSevenApi',
 				required: true,
 				displayOptions: {
-					show: { resource: ['message'], operation: ['send'], provider: ['seven'] },
+					show: {
+						resource: ['message'],
+						operation: ['send'],
+						provider: [{ _cnd: { eq: 'seven' } }],
+					},
 				},
 			},
 			{
 				name: 'smsTrackingTwilioApi',
 				required: true,
 				displayOptions: {
-					show: { resource: ['message'], operation: ['send'], provider: ['twilio'] },
+					show: {
+						resource: ['message'],
+						operation: ['send'],
+						provider: [{ _cnd: { eq: 'twilio' } }],
+					},
 				},
 			},
 		],
