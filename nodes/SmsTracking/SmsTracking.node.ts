@@ -4,11 +4,19 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, type NodeParameterValue } from 'n8n-workflow';
 import * as campaign from './actions/campaign';
 import * as conversion from './actions/conversion';
 import * as message from './actions/message';
 import { router } from './actions/router';
+
+/**
+ * A display condition on the provider. n8n-workflow types credentials' displayOptions as plain
+ * values, yet evaluates them with the same displayParameter as parameters, which understands
+ * conditions (editor and execution alike).
+ */
+const providerIs = (provider: string) =>
+	({ _cnd: { eq: provider } }) as unknown as NodeParameterValue;
 
 export class SmsTracking implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,26 +39,28 @@ export class SmsTracking implements INodeType {
 		// and offers the provider credentials in the SMS Tracking API slot. With conditions the editor
 		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
 		credentials: [
-			{ name: 'smsTrackingApi', required: true },
+			{ name: 'smsTrackingApi', displayName: 'Credential for SMS Tracking API', required: true },
 			{
 				name: 'smsTrackingSevenApi',
+				displayName: 'Credential for seven.io',
 				required: true,
 				displayOptions: {
 					show: {
 						resource: ['message'],
 						operation: ['send'],
-						provider: [{ _cnd: { eq: 'seven' } }],
+						provider: [providerIs('seven')],
 					},
 				},
 			},
 			{
 				name: 'smsTrackingTwilioApi',
+				displayName: 'Credential for Twilio',
 				required: true,
 				displayOptions: {
 					show: {
 						resource: ['message'],
 						operation: ['send'],
-						provider: [{ _cnd: { eq: 'twilio' } }],
+						provider: [providerIs('twilio')],
 					},
 				},
 			},

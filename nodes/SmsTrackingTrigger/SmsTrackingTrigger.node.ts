@@ -24,7 +24,9 @@ export class SmsTrackingTrigger implements INodeType {
 		defaults: { name: 'SMS Tracking Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'smsTrackingApi', required: true }],
+		credentials: [
+			{ name: 'smsTrackingApi', displayName: 'Credential for SMS Tracking API', required: true },
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -110,11 +112,9 @@ export class SmsTrackingTrigger implements INodeType {
 				: ({ ok: false, reason: 'no secret or no body' } as const);
 		if (!verification.ok) {
 			const res = this.getResponseObject();
-			res
-				.status(401)
-				.json({
-					error: { code: 'invalid_signature', message: 'The webhook signature is not valid' },
-				});
+			res.status(401).json({
+				error: { code: 'invalid_signature', message: 'The webhook signature is not valid' },
+			});
 			return { noWebhookResponse: true };
 		}
 		// A retry of a delivery this workflow already took (our answer was lost): acknowledge, do not run again.
