@@ -1,6 +1,6 @@
 import type { Queryable } from '../db';
 import { notFound } from '../http/errors';
-import { newId } from '../links/codes';
+import { newId } from '../shared/ids';
 import type { NewCampaign, Utm, Variant } from './validate';
 
 export interface Campaign {

@@ -8,7 +8,7 @@ import {
 	requiredString,
 	type Json,
 } from '../http/validate';
-import { parseOptionalHttpUrl } from '../links/urls';
+import { parseOptionalHttpUrl } from '../shared/urls';
 
 export interface Utm {
 	source?: string;

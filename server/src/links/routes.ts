@@ -7,9 +7,9 @@ import { holdoutVariant } from '../campaigns/validate';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalDate, requiredArray } from '../http/validate';
 import type { CodeGenerator } from './codes';
-import { normalisePhone } from './phone';
+import { normalisePhone } from '../shared/phone';
 import { createLinks, type LinkRequest } from './store';
-import { parseDestination } from './urls';
+import { parseDestination } from '../shared/urls';
 
 export interface LinkRoutesDeps {
 	db: Database;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db';
 import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
-import { newId } from '../links/codes';
+import { newId } from '../shared/ids';
 import { generateSecret } from './signature';
 import type { NewSubscription } from './validate';
 
