@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
-import type { Config } from './config';
+import type { AppConfig } from './config';
 import { conversionPublicRoutes } from './conversions/public-routes';
 import { conversionApiRoutes } from './conversions/routes';
 import { loadTrackingScript } from './conversions/script';
@@ -19,9 +19,6 @@ import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
-
-/** The configuration with everything resolved at boot (the public base URL is known). */
-export type AppConfig = Config & { publicBaseUrl: string };
 
 export interface AppDeps {
 	config: AppConfig;

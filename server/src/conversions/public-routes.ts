@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { asObject, onlyKnownFields } from '../http/validate';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, requiredString } from '../http/validate';

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { HttpError } from '../http/errors';
+import { sameSecret } from '../shared/constant-time';
 import { parseSevenReport, sevenOutcome } from './seven';
 import { recordDeliveryReport } from './store';
 import { isValidTwilioSignature, twilioOutcome } from './twilio';
@@ -18,11 +18,6 @@ const disabled = (provider: string, variable: string) =>
 		'delivery_reports_disabled',
 		`${provider} delivery reports are off: set ${variable} on the server`,
 	);
-
-const sameSecret = (a: string, b: string) => {
-	const digest = (v: string) => createHash('sha256').update(v).digest();
-	return timingSafeEqual(digest(a), digest(b));
-};
 
 /** The URLs Twilio may have signed: the public base URL's, and the one this request arrived at. */
 function candidateUrls(req: Request, publicBaseUrl: string): string[] {

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { createSecretMatcher } from '../shared/constant-time';
 import type { Outcome } from './store';
 
 /**
@@ -24,16 +25,8 @@ export function isValidTwilioSignature(
 	urls: string[],
 	params: Record<string, string>,
 ): boolean {
-	const presented = Buffer.from(signature, 'utf8');
-	let valid = false;
-	for (const token of tokens) {
-		for (const url of urls) {
-			const expected = Buffer.from(twilioSignature(token, url, params), 'utf8');
-			if (expected.length === presented.length && timingSafeEqual(expected, presented))
-				valid = true;
-		}
-	}
-	return valid;
+	const expected = tokens.flatMap((token) => urls.map((url) => twilioSignature(token, url, params)));
+	return createSecretMatcher(expected)(signature);
 }
 
 /** Twilio's MessageStatus values that end a message's journey. */

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { assignVariant } from '../campaigns/assign-variant';
 import { getCampaign } from '../campaigns/store';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
 import { recordMessages } from './store';
