@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { abTestRoutes } from './ab-test/routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { AppConfig } from './config';
 import { conversionPublicRoutes } from './conversions/public-routes';
@@ -47,7 +46,6 @@ export function createApp(deps: AppDeps): Express {
 	api.use(campaignRoutes(db));
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
-	api.use(abTestRoutes(db));
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Database } from '../db';
 import { badRequest } from '../http/errors';
-import { createCampaign, getCampaign, listCampaigns } from './store';
-import { parseNewCampaign } from './validate';
+import { createCampaign, getCampaign, listCampaigns, setVariants } from './store';
+import { parseNewCampaign, parseVariantSplit } from './validate';
 
 export function campaignRoutes(db: Database): Router {
 	const router = Router();
@@ -22,6 +22,11 @@ export function campaignRoutes(db: Database): Router {
 
 	router.get('/campaigns/:id', async (req, res) => {
 		res.json(await getCampaign(db, req.params.id));
+	});
+
+	router.put('/campaigns/:id/variants', async (req, res) => {
+		const { variants, holdout } = parseVariantSplit(req.body);
+		res.json(await setVariants(db, req.params.id, variants, holdout));
 	});
 
 	return router;

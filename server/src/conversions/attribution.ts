@@ -1,3 +1,4 @@
+import { campaignNotFound } from '../campaigns/store';
 import type { Queryable } from '../db';
 import { notFound } from '../http/errors';
 
@@ -70,7 +71,7 @@ export async function attributeByClick(db: Queryable, clickId: string): Promise<
  */
 export async function attributeByRecipient(db: Queryable, campaignId: string, recipient: string): Promise<Attribution> {
 	const { rows: campaigns } = await db.query<{ currency: string | null }>('SELECT currency FROM campaigns WHERE id = $1', [campaignId]);
-	if (!campaigns[0]) throw notFound(`Campaign ${campaignId.slice(0, 64)} does not exist`, 'campaign_not_found');
+	if (!campaigns[0]) throw campaignNotFound(campaignId);
 	const currency = campaigns[0].currency;
 
 	const { rows: clicks } = await db.query<AttributionRow>(

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createSecretMatcher } from '../shared/constant-time';
-import type { Outcome } from './store';
+import type { DeliveryOutcome } from '../messages/store';
 
 /**
  * Twilio's request signature (X-Twilio-Signature): Base64 of HMAC-SHA1, keyed with the account's
@@ -30,7 +30,7 @@ export function isValidTwilioSignature(
 }
 
 /** Twilio's MessageStatus values that end a message's journey. */
-export function twilioOutcome(status: string | undefined): Outcome | undefined {
+export function twilioOutcome(status: string | undefined): DeliveryOutcome | undefined {
 	if (status === 'delivered' || status === 'read') return 'delivered';
 	if (status === 'failed' || status === 'undelivered') return 'failed';
 	return undefined; // queued, accepted, scheduled, sending, sent, receiving, received, canceled …

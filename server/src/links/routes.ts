@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { assignVariant } from '../campaigns/assign-variant';
 import { getCampaign } from '../campaigns/store';
-import { holdoutVariant } from '../campaigns/validate';
+import { holdoutVariant } from '../campaigns/types';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalDate, requiredArray } from '../http/validate';
 import type { CodeGenerator } from './codes';

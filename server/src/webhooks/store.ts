@@ -1,3 +1,4 @@
+import { campaignNotFound } from '../campaigns/store';
 import type { Queryable } from '../db';
 import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
@@ -54,7 +55,7 @@ export async function createSubscription(db: Queryable, input: NewSubscription):
 		return { id, url, events, campaignId, secret, createdAt, ...rest };
 	} catch (err) {
 		if (isPgError(err, pgErrors.foreignKeyViolation)) {
-			throw notFound(`Campaign ${String(input.campaignId).slice(0, 64)} does not exist`, 'campaign_not_found');
+			throw campaignNotFound(String(input.campaignId));
 		}
 		throw err;
 	}
