@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../db';
-import { badRequest } from '../http/errors';
+import { parsePageLimit } from '../shared/pagination';
 import { createCampaign, getCampaign, listCampaigns, setVariants } from './store';
 import { parseNewCampaign, parseVariantSplit } from './validate';
 
@@ -13,8 +13,7 @@ export function campaignRoutes(db: Database): Router {
 	});
 
 	router.get('/campaigns', async (req, res) => {
-		const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-		if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+		const limit = parsePageLimit(req.query.limit, { fallback: 50, max: 500 });
 		const before = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
 		const campaigns = await listCampaigns(db, limit, before);
 		res.json({ campaigns, nextCursor: campaigns.length === limit ? campaigns[campaigns.length - 1].id : null });
