@@ -17,4 +17,6 @@ export const mounts = {
 export type MountName = keyof typeof mounts;
 
 /** The first path segment of every mount. */
-export const reservedPaths: ReadonlySet<string> = new Set(Object.values(mounts).map((path) => path.split('/')[1]));
+export const reservedPaths: ReadonlySet<string> = new Set(
+	Object.values(mounts).map((path) => path.split('/')[1]),
+);

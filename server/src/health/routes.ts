@@ -15,7 +15,13 @@ export function readinessRoutes(db: Database): Router {
 	const router = Router();
 	router.get('/', async (_req, res) => {
 		const ready = await db.ping();
-		res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { error: { code: 'database_unavailable', message: 'The database does not answer' } });
+		res
+			.status(ready ? 200 : 503)
+			.json(
+				ready
+					? { status: 'ready' }
+					: { error: { code: 'database_unavailable', message: 'The database does not answer' } },
+			);
 	});
 	return router;
 }

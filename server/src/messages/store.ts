@@ -20,7 +20,11 @@ export interface MessageOutcome {
  * is already stored is skipped, and so is a hold-out row for a recipient already held out in the
  * campaign, so a retried n8n execution records nothing twice. Returns how many rows were new.
  */
-export async function recordMessages(tx: Queryable, campaignId: string, messages: MessageInput[]): Promise<number> {
+export async function recordMessages(
+	tx: Queryable,
+	campaignId: string,
+	messages: MessageInput[],
+): Promise<number> {
 	const { rows } = await tx.query<{ recorded: number }>(
 		`WITH input AS (
 		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id, t.n::text)) t.*
@@ -64,7 +68,13 @@ export async function recordMessages(tx: Queryable, campaignId: string, messages
  */
 export async function setMessageOutcome(
 	tx: Queryable,
-	report: { provider: string; providerMessageId: string; outcome: DeliveryOutcome; occurredAt: Date; error: string | null },
+	report: {
+		provider: string;
+		providerMessageId: string;
+		outcome: DeliveryOutcome;
+		occurredAt: Date;
+		error: string | null;
+	},
 ): Promise<MessageOutcome[]> {
 	const { rows } = await tx.query<MessageOutcome>(
 		`UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5, error)
@@ -82,7 +92,12 @@ export async function setMessageOutcome(
  */
 export async function applyKeptOutcomes(
 	tx: Queryable,
-	outcomes: Array<{ id: string; outcome: DeliveryOutcome; occurred_at: Date; error: string | null }>,
+	outcomes: Array<{
+		id: string;
+		outcome: DeliveryOutcome;
+		occurred_at: Date;
+		error: string | null;
+	}>,
 ): Promise<void> {
 	if (outcomes.length === 0) return;
 	await tx.query(
@@ -93,6 +108,15 @@ export async function applyKeptOutcomes(
 		 )
 		 UPDATE messages m SET status = l.outcome, status_at = l.occurred_at, error = COALESCE(l.error, m.error)
 		 FROM latest l WHERE m.id = l.id`,
-		[JSON.stringify(outcomes.map((o) => ({ id: o.id, outcome: o.outcome, occurred_at: o.occurred_at, error: o.error })))],
+		[
+			JSON.stringify(
+				outcomes.map((o) => ({
+					id: o.id,
+					outcome: o.outcome,
+					occurred_at: o.occurred_at,
+					error: o.error,
+				})),
+			),
+		],
 	);
 }

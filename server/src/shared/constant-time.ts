@@ -18,4 +18,5 @@ export function createSecretMatcher(expected: readonly string[]): (presented: st
 }
 
 /** Whether two secrets are equal, compared in constant time. */
-export const sameSecret = (presented: string, expected: string) => createSecretMatcher([expected])(presented);
+export const sameSecret = (presented: string, expected: string) =>
+	createSecretMatcher([expected])(presented);
