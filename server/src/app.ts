@@ -1,15 +1,14 @@
-import express, { type Express } from 'express';
-import { abTestRoutes } from './ab-test/routes';
+import express, { type Express, type Router } from 'express';
 import { campaignRoutes } from './campaigns/routes';
-import type { Config } from './config';
+import type { AppConfig } from './config';
 import { conversionPublicRoutes } from './conversions/public-routes';
 import { conversionApiRoutes } from './conversions/routes';
-import { loadTrackingScript } from './conversions/script';
+import { loadTrackingScript, type TrackingScript } from './conversions/script';
 import type { Database } from './db';
 import { dashboardRoutes } from './dashboard/routes';
 import { deliveryReportRoutes } from './delivery-reports/routes';
 import { eventRoutes } from './events/routes';
-import { healthRoutes } from './health/routes';
+import { livenessRoutes, readinessRoutes } from './health/routes';
 import { requireApiKey } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
@@ -17,17 +16,31 @@ import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
+import { mounts, type MountName } from './mounts';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
-
-/** The configuration with everything resolved at boot (the public base URL is known). */
-export type AppConfig = Config & { publicBaseUrl: string };
 
 export interface AppDeps {
 	config: AppConfig;
 	db: Database;
 	log: Logger;
 	nextCode: CodeGenerator;
+}
+
+/** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
+function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
+	const { config, db } = deps;
+	const api = express.Router();
+	api.use(requireApiKey(config.apiKeys));
+	api.use(express.json({ limit: config.bodyLimit, strict: true }));
+	api.use(campaignRoutes(db));
+	api.use(linkRoutes(deps));
+	api.use(messageRoutes(db, config));
+	api.use(statsRoutes(db));
+	api.use(conversionApiRoutes({ ...deps, script }));
+	api.use(eventRoutes(db));
+	api.use(webhookRoutes(db));
+	return api;
 }
 
 /** Builds the Express app from its dependencies. It never listens: server.ts and the tests do. */
@@ -38,26 +51,22 @@ export function createApp(deps: AppDeps): Express {
 	app.set('trust proxy', config.trustProxy);
 	app.set('query parser', 'simple');
 
-	app.use(requestLog(log));
-	app.use(healthRoutes(db));
-	app.use(dashboardRoutes());
 	const script = loadTrackingScript();
-	app.use(conversionPublicRoutes({ ...deps, script }));
+	const conversions = conversionPublicRoutes({ ...deps, script });
+	// One router per mount (mounts.ts), which is also the redirect's list of non-codes.
+	const routers: Record<MountName, Router> = {
+		healthz: livenessRoutes(),
+		readyz: readinessRoutes(db),
+		dashboard: dashboardRoutes(),
+		trackingScript: conversions.trackingScript,
+		collect: conversions.collect,
+		pixel: conversions.pixel,
+		api: apiRoutes(deps, script),
+		deliveryReports: deliveryReportRoutes(db, config),
+	};
 
-	const api = express.Router();
-	api.use(requireApiKey(config.apiKeys));
-	api.use(express.json({ limit: config.bodyLimit, strict: true }));
-	api.use(campaignRoutes(db));
-	api.use(linkRoutes(deps));
-	api.use(messageRoutes(db, config));
-	api.use(abTestRoutes(db));
-	api.use(statsRoutes(db));
-	api.use(conversionApiRoutes({ ...deps, script }));
-	api.use(eventRoutes(db));
-	api.use(webhookRoutes(db));
-	app.use('/api/v1', api);
-	app.use(deliveryReportRoutes(db, config));
-
+	app.use(requestLog(log));
+	for (const name of Object.keys(mounts) as MountName[]) app.use(mounts[name], routers[name]);
 	app.use(notFoundHandler);
 	app.use(errorHandler(log));
 	return app;

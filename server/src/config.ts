@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { commaList } from './shared/comma-list';
+import { readOrCreateSecret } from './shared/secret-file';
 
 /** Everything the server reads from its environment. This file is the only reader of process.env. */
 export interface Config {
@@ -72,6 +73,9 @@ export interface RedirectConfig {
 	spoolRetryMs: number;
 }
 
+/** The configuration with everything resolved at boot (the public base URL is known). */
+export type AppConfig = Config & { publicBaseUrl: string };
+
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
@@ -116,18 +120,18 @@ export function parseDurations(name: string, raw: string): number[] {
 /** The Standard Webhooks example schedule: 10 attempts over about three days. */
 export const defaultWebhookRetrySchedule = '5s,5m,30m,2h,5h,10h,14h,20h,24h';
 
-function onOff(env: Env, name: string, fallback: boolean): boolean {
+/** A switch: true, on, yes or 1; false, off, no or 0 (any case); empty: the fallback. */
+function flag(env: Env, name: string, fallback: boolean): boolean {
 	const raw = (env[name] ?? '').trim().toLowerCase();
 	if (raw === '') return fallback;
-	if (['on', 'true', '1', 'yes'].includes(raw)) return true;
-	if (['off', 'false', '0', 'no'].includes(raw)) return false;
-	throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
+	if (['true', 'on', 'yes', '1'].includes(raw)) return true;
+	if (['false', 'off', 'no', '0'].includes(raw)) return false;
+	throw new ConfigError(`${name} must be true or false (or on or off), got "${env[name]}"`);
 }
 
 function origins(env: Env, name: string): string[] {
-	return (env[name] ?? '')
-		.split(',')
-		.map((value) => value.trim().replace(/\/+$/, ''))
+	return commaList(env[name])
+		.map((value) => value.replace(/\/+$/, ''))
 		.filter(Boolean)
 		.map((value) => {
 			let origin: string;
@@ -141,23 +145,6 @@ function origins(env: Env, name: string): string[] {
 			}
 			return origin;
 		});
-}
-
-function readOrCreateSecret(dataDir: string, name: string, create: () => string): string {
-	const file = path.join(dataDir, name);
-	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-	mkdirSync(dataDir, { recursive: true });
-	const secret = create();
-	writeFileSync(file, secret + '\n', { mode: 0o600 });
-	return secret;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-	const raw = (env[name] ?? '').toLowerCase();
-	if (raw === '') return fallback;
-	if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-	if (['false', '0', 'no', 'off'].includes(raw)) return false;
-	throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
@@ -190,15 +177,6 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	};
 }
 
-function readOrCreateApiKey(dataDir: string): string {
-	const file = path.join(dataDir, 'api-key');
-	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-	mkdirSync(dataDir, { recursive: true });
-	const key = 'sk_' + randomBytes(24).toString('base64url');
-	writeFileSync(file, key + '\n', { mode: 0o600 });
-	return key;
-}
-
 export function loadConfig(env: Env = process.env): Config {
 	const port = integer(env, 'PORT', 8080, 0, 65535);
 	const host = env.HOST || '127.0.0.1';
@@ -209,16 +187,13 @@ export function loadConfig(env: Env = process.env): Config {
 		throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 	}
 
-	let apiKeys = (env.API_KEY ?? '')
-		.split(',')
-		.map((key) => key.trim())
-		.filter(Boolean);
+	let apiKeys = commaList(env.API_KEY);
 	let apiKeySource: Config['apiKeySource'] = 'env';
 	if (apiKeys.some((key) => key.length < 16)) {
 		throw new ConfigError('API_KEY must be at least 16 characters (comma-separate several keys to rotate)');
 	}
 	if (apiKeys.length === 0) {
-		apiKeys = [readOrCreateApiKey(dataDir)];
+		apiKeys = [readOrCreateSecret(dataDir, 'api-key', () => 'sk_' + randomBytes(24).toString('base64url'))];
 		apiKeySource = 'file';
 	}
 
@@ -234,10 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
 	const trustProxyRaw = env.TRUST_PROXY ?? '';
 	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;
 
-	const twilioAuthTokens = (env.TWILIO_AUTH_TOKEN ?? '')
-		.split(',')
-		.map((token) => token.trim())
-		.filter(Boolean);
+	const twilioAuthTokens = commaList(env.TWILIO_AUTH_TOKEN);
 	const sevenWebhookToken = env.SEVEN_WEBHOOK_TOKEN?.trim() || undefined;
 	if (sevenWebhookToken && !/^[A-Za-z0-9_-]{16,200}$/.test(sevenWebhookToken)) {
 		throw new ConfigError('SEVEN_WEBHOOK_TOKEN must be 16 to 200 letters, digits, - or _');
@@ -260,7 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
 		logLevel,
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
 		trustProxy,
-		webhookDispatcher: onOff(env, 'WEBHOOK_DISPATCHER', true),
+		webhookDispatcher: flag(env, 'WEBHOOK_DISPATCHER', true),
 		webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000),
 		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
 		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),

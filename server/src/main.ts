@@ -1,7 +1,6 @@
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type AppConfig, type Config } from './config';
 import { createLogger } from './log';
 import { startServer } from './server';
-import type { AppConfig } from './app';
 
 function banner(config: AppConfig, url: string): string {
 	const lines = [

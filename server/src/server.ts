@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppConfig } from './app';
-import type { Config } from './config';
+import { createApp } from './app';
+import type { AppConfig, Config } from './config';
 import { createDatabase, type Database } from './db';
 import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';

@@ -1,4 +1,4 @@
-import { normalisePhone } from '../../server/src/links/phone';
+import { normalisePhone } from '../../server/src/shared/phone';
 
 test.each([
 	['+49 151 12345678', undefined, '+4915112345678'],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { holdoutVariant, type Variant } from './validate';
+import { holdoutVariant, type Variant } from './types';
 
 /**
  * Deterministic A/B assignment: the same (campaign, recipient) always gets the same variant, so a

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Database } from '../db';
-import { badRequest } from '../http/errors';
-import { createCampaign, getCampaign, listCampaigns } from './store';
-import { parseNewCampaign } from './validate';
+import { parsePageLimit } from '../shared/pagination';
+import { createCampaign, getCampaign, listCampaigns, setVariants } from './store';
+import { parseNewCampaign, parseVariantSplit } from './validate';
 
 export function campaignRoutes(db: Database): Router {
 	const router = Router();
@@ -13,8 +13,7 @@ export function campaignRoutes(db: Database): Router {
 	});
 
 	router.get('/campaigns', async (req, res) => {
-		const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-		if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+		const limit = parsePageLimit(req.query.limit, { fallback: 50, max: 500 });
 		const before = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
 		const campaigns = await listCampaigns(db, limit, before);
 		res.json({ campaigns, nextCursor: campaigns.length === limit ? campaigns[campaigns.length - 1].id : null });
@@ -22,6 +21,11 @@ export function campaignRoutes(db: Database): Router {
 
 	router.get('/campaigns/:id', async (req, res) => {
 		res.json(await getCampaign(db, req.params.id));
+	});
+
+	router.put('/campaigns/:id/variants', async (req, res) => {
+		const { variants, holdout } = parseVariantSplit(req.body);
+		res.json(await setVariants(db, req.params.id, variants, holdout));
 	});
 
 	return router;

@@ -8,36 +8,12 @@ import {
 	requiredString,
 	type Json,
 } from '../http/validate';
-import { parseOptionalHttpUrl } from '../links/urls';
-
-export interface Utm {
-	source?: string;
-	medium?: string;
-	campaign?: string;
-	term?: string;
-	content?: string;
-}
-
-export interface Variant {
-	name: string;
-	weight: number;
-}
-
-export interface NewCampaign {
-	name: string;
-	conversionTracking: boolean;
-	fallbackUrl?: string;
-	utm?: Utm;
-	variants?: Variant[];
-	holdout: number;
-	costPerSegment?: number;
-	currency?: string;
-}
+import { parseOptionalHttpUrl } from '../shared/urls';
+import { holdoutVariant, type NewCampaign, type Utm, type Variant } from './types';
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 export const maxVariants = 10;
-/** The name recipients held back from an A/B test carry in place of a variant. */
-export const holdoutVariant = 'holdout';
+const maxHoldout = 0.95;
 
 function parseUtm(value: unknown): Utm | undefined {
 	if (value === undefined || value === null) return undefined;
@@ -71,11 +47,20 @@ export function parseVariants(value: unknown): Variant[] | undefined {
 	});
 }
 
+/** The body of PUT /campaigns/:id/variants: {variants, holdout}. */
+export function parseVariantSplit(body: unknown): { variants: Variant[]; holdout: number } {
+	const obj = asObject(body);
+	onlyKnownFields(obj, ['variants', 'holdout']);
+	const variants = parseVariants(obj.variants);
+	if (!variants) throw badRequest('variants is required');
+	return { variants, holdout: optionalNumber(obj, 'holdout', { min: 0, max: maxHoldout }) ?? 0 };
+}
+
 export function parseNewCampaign(body: unknown): NewCampaign {
 	const obj: Json = asObject(body);
 	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency']);
 	const variants = parseVariants(obj.variants);
-	const holdout = optionalNumber(obj, 'holdout', { min: 0, max: 0.95 }) ?? 0;
+	const holdout = optionalNumber(obj, 'holdout', { min: 0, max: maxHoldout }) ?? 0;
 	if (holdout > 0 && !variants) throw badRequest('holdout needs variants: it is the share kept back from an A/B test');
 	const costPerSegment = optionalNumber(obj, 'costPerSegment', { min: 0, max: 1000 });
 	const currency = optionalCurrency(obj, 'currency');

@@ -1,37 +1,42 @@
+import { campaignNotFound } from '../campaigns/store';
 import type { Queryable } from '../db';
 import { notFound } from '../http/errors';
 
-/** Where a conversion belongs: its campaign and recipient, and the link and variant of the click. */
-export interface Attribution {
+/** The click a conversion is attributed to: campaign and recipient, the link and the variant. */
+export interface ClickPlace {
 	campaignId: string;
 	recipient: string;
 	code: string | null;
 	url: string | null;
 	variant: string | null;
 	clickId: string | null;
-	/** The campaign's currency, used when a conversion names none. */
-	campaignCurrency: string | null;
 }
 
-interface AttributionRow {
+/** The events columns of a ClickPlace. */
+export interface ClickPlaceRow {
 	campaign_id: string;
 	recipient: string;
 	code: string | null;
 	url: string | null;
 	variant: string | null;
 	click_id: string | null;
-	currency: string | null;
 }
 
-const toAttribution = (row: AttributionRow): Attribution => ({
+export const toClickPlace = (row: ClickPlaceRow): ClickPlace => ({
 	campaignId: row.campaign_id,
 	recipient: row.recipient,
 	code: row.code,
 	url: row.url,
 	variant: row.variant,
 	clickId: row.click_id,
-	campaignCurrency: row.currency,
 });
+
+/** Where a conversion belongs, and the campaign's currency, used when a conversion names none. */
+export type Attribution = ClickPlace & { campaignCurrency: string | null };
+
+type AttributionRow = ClickPlaceRow & { currency: string | null };
+
+const toAttribution = (row: AttributionRow): Attribution => ({ ...toClickPlace(row), campaignCurrency: row.currency });
 
 /** The click the redirect recorded under this click id, or undefined. */
 export async function findClick(db: Queryable, clickId: string): Promise<Attribution | undefined> {
@@ -70,7 +75,7 @@ export async function attributeByClick(db: Queryable, clickId: string): Promise<
  */
 export async function attributeByRecipient(db: Queryable, campaignId: string, recipient: string): Promise<Attribution> {
 	const { rows: campaigns } = await db.query<{ currency: string | null }>('SELECT currency FROM campaigns WHERE id = $1', [campaignId]);
-	if (!campaigns[0]) throw notFound(`Campaign ${campaignId.slice(0, 64)} does not exist`, 'campaign_not_found');
+	if (!campaigns[0]) throw campaignNotFound(campaignId);
 	const currency = campaigns[0].currency;
 
 	const { rows: clicks } = await db.query<AttributionRow>(

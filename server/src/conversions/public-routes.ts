@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { asObject, onlyKnownFields } from '../http/validate';
@@ -40,12 +40,19 @@ async function recordFromBrowser(db: Database, report: Record<string, unknown>, 
 	return recordConversion(db, attribution, details, true);
 }
 
-/** The public side, for landing pages: the script, its beacon endpoint and the pixel. */
-export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 2000 }: ConversionPublicDeps): Router {
-	const router = Router();
+/**
+ * The public side, for landing pages: the script (/t.js), its beacon endpoint (/collect) and the
+ * pixel (/c.gif), each mounted at its path by app.ts. Beacon and pixel share one rate limit.
+ */
+export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 2000 }: ConversionPublicDeps): {
+	trackingScript: Router;
+	collect: Router;
+	pixel: Router;
+} {
 	const limiter = createRateLimiter(config.collectRateLimit);
 
-	router.get('/t.js', (req, res) => {
+	const trackingScript = Router();
+	trackingScript.get('/', (req, res) => {
 		const versioned = req.query.v === script.version;
 		res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
 		res.setHeader('Cache-Control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
@@ -55,10 +62,10 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 		res.end(script.body);
 	});
 
-	router.options('/collect', (req, res) => preflight(req, res, config.allowedOrigins));
-
-	router.post(
-		'/collect',
+	const collect = Router();
+	collect.options('/', (req, res) => preflight(req, res, config.allowedOrigins));
+	collect.post(
+		'/',
 		(req, res, next) => {
 			res.setHeader('Cache-Control', 'no-store');
 			checkOrigin(req, res, config.allowedOrigins);
@@ -86,7 +93,8 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 		},
 	);
 
-	router.get('/c.gif', async (req, res) => {
+	const pixel = Router();
+	pixel.get('/', async (req, res) => {
 		try {
 			// HEAD (Express answers it with this GET route) is a check, not a page view: no side effects.
 			if (req.method === 'GET' && limiter.take(clientIp(req))) {
@@ -103,5 +111,5 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 		res.end(gif);
 	});
 
-	return router;
+	return { trackingScript, collect, pixel };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createIpHasher } from '../redirect/client';
+import { createIpHasher } from '../shared/ip-hash';
 
 export interface RateLimiter {
 	/** Whether one more request from this client fits in the current window. */

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, requiredString } from '../http/validate';
-import { normalisePhone } from '../links/phone';
+import { normalisePhone } from '../shared/phone';
 import { attributeByClick, attributeByRecipient } from './attribution';
 import type { TrackingScript } from './script';
 import { recordConversion } from './store';

@@ -1,17 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db';
 import { insertEvents } from '../events/store';
-import type { Attribution } from './attribution';
+import { toClickPlace, type Attribution, type ClickPlace, type ClickPlaceRow } from './attribution';
 import type { ConversionDetails } from './validate';
 
-export interface Conversion {
+export interface Conversion extends ClickPlace {
 	id: string;
-	campaignId: string;
-	recipient: string;
-	code: string | null;
-	url: string | null;
-	variant: string | null;
-	clickId: string | null;
 	name: string;
 	value: number | null;
 	currency: string | null;
@@ -19,14 +13,8 @@ export interface Conversion {
 	occurredAt: string;
 }
 
-interface ConversionRow {
+interface ConversionRow extends ClickPlaceRow {
 	id: string;
-	campaign_id: string;
-	recipient: string;
-	code: string | null;
-	url: string | null;
-	variant: string | null;
-	click_id: string | null;
 	conversion_name: string;
 	conversion_value: string | null;
 	conversion_currency: string | null;
@@ -36,12 +24,7 @@ interface ConversionRow {
 
 const toConversion = (row: ConversionRow): Conversion => ({
 	id: row.id,
-	campaignId: row.campaign_id,
-	recipient: row.recipient,
-	code: row.code,
-	url: row.url,
-	variant: row.variant,
-	clickId: row.click_id,
+	...toClickPlace(row),
 	name: row.conversion_name,
 	value: row.conversion_value === null ? null : Number(row.conversion_value),
 	currency: row.conversion_currency,

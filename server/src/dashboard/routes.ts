@@ -44,27 +44,24 @@ function locateAssets(): { dir: string; chartJs: string } {
 	};
 }
 
-/** GET /dashboard: the single-page dashboard over the public API. Needs no session on the server. */
+/** GET /dashboard (mounted there by app.ts): the single-page dashboard over the public API. Needs no session on the server. */
 export function dashboardRoutes(): Router {
 	const { dir, chartJs } = locateAssets();
 	const router = Router();
-	router.use('/dashboard', (_req, res, next) => {
+	router.use((_req, res, next) => {
 		securityHeaders(res);
 		next();
 	});
-	router.get('/dashboard', (req, res, next) => {
+	router.get('/', (req, res, next) => {
 		// A trailing slash keeps the page's relative asset URLs under /dashboard/.
-		if (!req.originalUrl.split('?')[0].endsWith('/')) return res.redirect(301, '/dashboard/');
+		if (!req.originalUrl.split('?')[0].endsWith('/')) return res.redirect(301, `${req.baseUrl}/`);
 		res.setHeader('Cache-Control', 'no-cache');
 		res.sendFile(path.join(dir, 'index.html'), (err) => err && next(err));
 	});
-	router.get('/dashboard/vendor/chart.umd.min.js', (_req, res, next) => {
+	router.get('/vendor/chart.umd.min.js', (_req, res, next) => {
 		res.setHeader('Cache-Control', 'public, max-age=3600');
 		res.sendFile(chartJs, (err) => err && next(err));
 	});
-	router.use(
-		'/dashboard',
-		express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }),
-	);
+	router.use(express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }));
 	return router;
 }

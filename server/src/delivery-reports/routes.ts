@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { HttpError } from '../http/errors';
+import { sameSecret } from '../shared/constant-time';
 import { parseSevenReport, sevenOutcome } from './seven';
 import { recordDeliveryReport } from './store';
 import { isValidTwilioSignature, twilioOutcome } from './twilio';
@@ -19,11 +19,6 @@ const disabled = (provider: string, variable: string) =>
 		`${provider} delivery reports are off: set ${variable} on the server`,
 	);
 
-const sameSecret = (a: string, b: string) => {
-	const digest = (v: string) => createHash('sha256').update(v).digest();
-	return timingSafeEqual(digest(a), digest(b));
-};
-
 /** The URLs Twilio may have signed: the public base URL's, and the one this request arrived at. */
 function candidateUrls(req: Request, publicBaseUrl: string): string[] {
 	return [
@@ -35,7 +30,7 @@ function candidateUrls(req: Request, publicBaseUrl: string): string[] {
 }
 
 /**
- * Delivery-report callbacks (no API key: providers call them). Twilio's are verified by their
+ * Delivery-report callbacks under /delivery-reports (no API key: providers call them). Twilio's are verified by their
  * X-Twilio-Signature, seven.io's by a secret token in the query string (never logged).
  */
 export function deliveryReportRoutes(db: Database, config: ReportConfig): Router {
@@ -43,7 +38,7 @@ export function deliveryReportRoutes(db: Database, config: ReportConfig): Router
 	const forms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
 	const json = express.json({ limit: '100kb' });
 
-	router.post('/delivery-reports/twilio', forms, async (req, res) => {
+	router.post('/twilio', forms, async (req, res) => {
 		if (config.twilioAuthTokens.length === 0) throw disabled('Twilio', 'TWILIO_AUTH_TOKEN');
 		const signature = req.get('x-twilio-signature') ?? '';
 		const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
@@ -77,7 +72,7 @@ export function deliveryReportRoutes(db: Database, config: ReportConfig): Router
 		res.status(204).end();
 	});
 
-	router.post('/delivery-reports/seven', forms, json, async (req, res) => {
+	router.post('/seven', forms, json, async (req, res) => {
 		if (!config.sevenWebhookToken) throw disabled('seven.io', 'SEVEN_WEBHOOK_TOKEN');
 		const token = typeof req.query.token === 'string' ? req.query.token : '';
 		if (!sameSecret(token, config.sevenWebhookToken))

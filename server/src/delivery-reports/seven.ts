@@ -1,4 +1,4 @@
-import type { Outcome } from './store';
+import type { DeliveryOutcome } from '../messages/store';
 
 export interface SevenReport {
 	msgId: string;
@@ -32,7 +32,7 @@ export function parseSevenReport(body: unknown): SevenReport | undefined {
 }
 
 /** seven.io's report statuses that end a message's journey. */
-export function sevenOutcome(status: string): Outcome | undefined {
+export function sevenOutcome(status: string): DeliveryOutcome | undefined {
 	if (status === 'DELIVERED') return 'delivered';
 	if (['NOTDELIVERED', 'REJECTED', 'EXPIRED', 'FAILED'].includes(status)) return 'failed';
 	return undefined; // BUFFERED, TRANSMITTED, ACCEPTED, UNKNOWN

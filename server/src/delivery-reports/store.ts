@@ -1,7 +1,11 @@
 import type { Database, Queryable } from '../db';
 import { insertEvents } from '../events/store';
-
-export type Outcome = 'delivered' | 'failed';
+import {
+	applyKeptOutcomes,
+	setMessageOutcome,
+	type DeliveryOutcome,
+	type MessageOutcome,
+} from '../messages/store';
 
 /** How long a report waits for its message to be reported. */
 export const pendingRetention = '3 days';
@@ -9,23 +13,13 @@ export const pendingRetention = '3 days';
 export interface DeliveryReport {
 	provider: 'seven' | 'twilio';
 	providerMessageId: string;
-	outcome: Outcome;
+	outcome: DeliveryOutcome;
 	occurredAt: Date;
 	error?: string | null;
 }
 
-interface Matched {
-	campaign_id: string;
-	recipient: string;
-	variant: string | null;
-	provider: string;
-	provider_message_id: string;
-	outcome: Outcome;
-	occurred_at: Date;
-}
-
 /** One event per message and outcome: a provider repeating a callback stores nothing twice. */
-async function recordEvents(tx: Queryable, matched: Matched[]): Promise<void> {
+async function recordEvents(tx: Queryable, matched: MessageOutcome[]): Promise<void> {
 	await insertEvents(
 		tx,
 		matched.map((m) => ({
@@ -47,19 +41,7 @@ async function recordEvents(tx: Queryable, matched: Matched[]): Promise<void> {
  */
 export async function recordDeliveryReport(db: Database, report: DeliveryReport): Promise<boolean> {
 	return db.withTransaction(async (tx) => {
-		const { rows } = await tx.query<Matched>(
-			`UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5, error)
-			 WHERE provider = $1 AND provider_message_id = $2 AND status <> 'holdout'
-			   AND NOT (status = 'delivered' AND $3 = 'failed')
-			 RETURNING campaign_id, recipient, variant, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
-			[
-				report.provider,
-				report.providerMessageId,
-				report.outcome,
-				report.occurredAt,
-				report.error ?? null,
-			],
-		);
+		const rows = await setMessageOutcome(tx, { ...report, error: report.error ?? null });
 		if (rows.length) {
 			await recordEvents(tx, rows);
 			return true;
@@ -93,21 +75,14 @@ export async function recordDeliveryReport(db: Database, report: DeliveryReport)
 
 /** Applies the kept reports of messages that were just reported for the campaign. */
 export async function applyPendingReports(tx: Queryable, campaignId: string): Promise<void> {
-	const { rows } = await tx.query<Matched & { error: string | null }>(
-		`WITH taken AS (
-		   DELETE FROM delivery_reports_pending p
-		   USING messages m
-		   WHERE m.campaign_id = $1 AND m.provider = p.provider AND m.provider_message_id = p.provider_message_id
-		   RETURNING m.id, m.campaign_id, m.recipient, m.variant, p.provider, p.provider_message_id, p.outcome, p.occurred_at, p.error
-		 ), latest AS (
-		   SELECT DISTINCT ON (id) * FROM taken ORDER BY id, (outcome = 'delivered') DESC, occurred_at DESC
-		 ), updated AS (
-		   UPDATE messages m SET status = l.outcome, status_at = l.occurred_at, error = COALESCE(l.error, m.error)
-		   FROM latest l WHERE m.id = l.id
-		   RETURNING m.id
-		 )
-		 SELECT campaign_id, recipient, variant, provider, provider_message_id, outcome, occurred_at, error FROM taken`,
+	const { rows } = await tx.query<MessageOutcome & { id: string; error: string | null }>(
+		`DELETE FROM delivery_reports_pending p
+		 USING messages m
+		 WHERE m.campaign_id = $1 AND m.provider = p.provider AND m.provider_message_id = p.provider_message_id
+		 RETURNING m.id, m.campaign_id, m.recipient, m.variant, p.provider, p.provider_message_id, p.outcome, p.occurred_at, p.error`,
 		[campaignId],
 	);
-	if (rows.length) await recordEvents(tx, rows);
+	if (rows.length === 0) return;
+	await applyKeptOutcomes(tx, rows);
+	await recordEvents(tx, rows);
 }

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Outcome } from './store';
+import { createHmac } from 'node:crypto';
+import { createSecretMatcher } from '../shared/constant-time';
+import type { DeliveryOutcome } from '../messages/store';
 
 /**
  * Twilio's request signature (X-Twilio-Signature): Base64 of HMAC-SHA1, keyed with the account's
@@ -24,20 +25,12 @@ export function isValidTwilioSignature(
 	urls: string[],
 	params: Record<string, string>,
 ): boolean {
-	const presented = Buffer.from(signature, 'utf8');
-	let valid = false;
-	for (const token of tokens) {
-		for (const url of urls) {
-			const expected = Buffer.from(twilioSignature(token, url, params), 'utf8');
-			if (expected.length === presented.length && timingSafeEqual(expected, presented))
-				valid = true;
-		}
-	}
-	return valid;
+	const expected = tokens.flatMap((token) => urls.map((url) => twilioSignature(token, url, params)));
+	return createSecretMatcher(expected)(signature);
 }
 
 /** Twilio's MessageStatus values that end a message's journey. */
-export function twilioOutcome(status: string | undefined): Outcome | undefined {
+export function twilioOutcome(status: string | undefined): DeliveryOutcome | undefined {
 	if (status === 'delivered' || status === 'read') return 'delivered';
 	if (status === 'failed' || status === 'undelivered') return 'failed';
 	return undefined; // queued, accepted, scheduled, sending, sent, receiving, received, canceled …

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import { outboxInsertSql } from '../webhooks/outbox';
 import type { NewEvent } from './types';
 
 export interface InsertedEvent {
@@ -18,15 +19,7 @@ WITH inserted AS (
     $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
   ON CONFLICT DO NOTHING
   RETURNING id, event_key, type, campaign_id
-), outbox AS (
-  INSERT INTO webhook_deliveries (id, subscription_id, event_id)
-  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.id, i.id
-  FROM inserted i
-  JOIN webhook_subscriptions s
-    ON s.disabled_at IS NULL
-   AND i.type = ANY (s.events)
-   AND (s.campaign_id IS NULL OR s.campaign_id = i.campaign_id)
-  RETURNING 1
+), outbox AS (${outboxInsertSql('inserted')}
 )
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries FROM inserted`;
 
@@ -55,7 +48,7 @@ const columns = [
 
 /**
  * Stores events and, in the same statement (so the same transaction), one webhook delivery per
- * matching active subscription: the outbox. Events whose key, click id or idempotency key is
+ * matching active subscription: the outbox (webhooks/outbox.ts). Events whose key, click id or idempotency key is
  * already stored are skipped; the result lists only the events that were new.
  */
 export async function insertEvents(db: Queryable, events: NewEvent[]): Promise<{ inserted: InsertedEvent[]; deliveries: number }> {

@@ -1,15 +1,15 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { assignVariant } from '../campaigns/assign-variant';
 import { getCampaign } from '../campaigns/store';
-import { holdoutVariant } from '../campaigns/validate';
+import { holdoutVariant } from '../campaigns/types';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalDate, requiredArray } from '../http/validate';
 import type { CodeGenerator } from './codes';
-import { normalisePhone } from './phone';
+import { normalisePhone } from '../shared/phone';
 import { createLinks, type LinkRequest } from './store';
-import { parseDestination } from './urls';
+import { parseDestination } from '../shared/urls';
 
 export interface LinkRoutesDeps {
 	db: Database;

@@ -1,7 +1,8 @@
 import { Router } from 'express';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
+import { applyPendingReports } from '../delivery-reports/store';
 import { recordMessages } from './store';
 import { parseMessages } from './validate';
 
@@ -11,7 +12,13 @@ export function messageRoutes(db: Database, config: Pick<AppConfig, 'defaultCall
 	router.post('/campaigns/:id/messages', async (req, res) => {
 		const messages = parseMessages(req.body, config.defaultCallingCode);
 		const campaign = await getCampaign(db, req.params.id);
-		res.json({ recorded: await recordMessages(db, campaign.id, messages) });
+		const recorded = await db.withTransaction(async (tx) => {
+			const count = await recordMessages(tx, campaign.id, messages);
+			// Delivery reports that arrived before their message are applied now.
+			await applyPendingReports(tx, campaign.id);
+			return count;
+		});
+		res.json({ recorded });
 	});
 	return router;
 }

@@ -1,21 +1,32 @@
-import type { Database } from '../db';
-import { applyPendingReports } from '../delivery-reports/store';
+import type { Queryable } from '../db';
 import type { MessageInput } from './validate';
+
+/** How a provider's delivery report ends a message's journey. */
+export type DeliveryOutcome = 'delivered' | 'failed';
+
+/** A message a delivery outcome was applied to, with what its events need. */
+export interface MessageOutcome {
+	campaign_id: string;
+	recipient: string;
+	variant: string | null;
+	provider: string;
+	provider_message_id: string;
+	outcome: DeliveryOutcome;
+	occurred_at: Date;
+}
 
 /**
  * Stores reported messages in one statement. Idempotent: a (provider, provider message id) that
  * is already stored is skipped, and so is a hold-out row for a recipient already held out in the
- * campaign, so a retried n8n execution records nothing twice. Delivery reports that arrived
- * earlier are applied in the same transaction. Returns how many rows were new.
+ * campaign, so a retried n8n execution records nothing twice. Returns how many rows were new.
  */
 export async function recordMessages(
-	db: Database,
+	tx: Queryable,
 	campaignId: string,
 	messages: MessageInput[],
 ): Promise<number> {
-	return db.withTransaction(async (tx) => {
-		const { rows } = await tx.query<{ recorded: number }>(
-			`WITH input AS (
+	const { rows } = await tx.query<{ recorded: number }>(
+		`WITH input AS (
 		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id, t.n::text)) t.*
 		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, provider text,
 		     provider_message_id text, segments int, encoding text, characters int, status text, error text)
@@ -29,26 +40,83 @@ export async function recordMessages(
 		   RETURNING 1
 		 )
 		 SELECT count(*)::int AS recorded FROM inserted`,
-			[
-				campaignId,
-				JSON.stringify(
-					messages.map((m, n) => ({
-						n,
-						recipient: m.recipient,
-						variant: m.variant,
-						provider: m.provider,
-						provider_message_id: m.providerMessageId,
-						segments: m.segments,
-						encoding: m.encoding,
-						characters: m.characters,
-						status: m.status,
-						error: m.error,
-					})),
-				),
-			],
-		);
-		// Delivery reports that beat the report here are applied now.
-		await applyPendingReports(tx, campaignId);
-		return rows[0].recorded;
-	});
+		[
+			campaignId,
+			JSON.stringify(
+				messages.map((m, n) => ({
+					n,
+					recipient: m.recipient,
+					variant: m.variant,
+					provider: m.provider,
+					provider_message_id: m.providerMessageId,
+					segments: m.segments,
+					encoding: m.encoding,
+					characters: m.characters,
+					status: m.status,
+					error: m.error,
+				})),
+			),
+		],
+	);
+	return rows[0].recorded;
+}
+
+/**
+ * Sets the outcome of the message a provider reported on (a delivered message is never turned
+ * back into failed by a late report; hold-outs were never sent). Returns the message when it
+ * changed, none when it is unknown or already final.
+ */
+export async function setMessageOutcome(
+	tx: Queryable,
+	report: {
+		provider: string;
+		providerMessageId: string;
+		outcome: DeliveryOutcome;
+		occurredAt: Date;
+		error: string | null;
+	},
+): Promise<MessageOutcome[]> {
+	const { rows } = await tx.query<MessageOutcome>(
+		`UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5, error)
+		 WHERE provider = $1 AND provider_message_id = $2 AND status <> 'holdout'
+		   AND NOT (status = 'delivered' AND $3 = 'failed')
+		 RETURNING campaign_id, recipient, variant, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
+		[report.provider, report.providerMessageId, report.outcome, report.occurredAt, report.error],
+	);
+	return rows;
+}
+
+/**
+ * Applies outcomes kept for messages by id. A message with several outcomes takes the delivered
+ * one if any, else the latest.
+ */
+export async function applyKeptOutcomes(
+	tx: Queryable,
+	outcomes: Array<{
+		id: string;
+		outcome: DeliveryOutcome;
+		occurred_at: Date;
+		error: string | null;
+	}>,
+): Promise<void> {
+	if (outcomes.length === 0) return;
+	await tx.query(
+		`WITH latest AS (
+		   SELECT DISTINCT ON (id) *
+		   FROM jsonb_to_recordset($1::jsonb) AS t(id bigint, outcome text, occurred_at timestamptz, error text)
+		   ORDER BY id, (outcome = 'delivered') DESC, occurred_at DESC
+		 )
+		 UPDATE messages m SET status = l.outcome, status_at = l.occurred_at, error = COALESCE(l.error, m.error)
+		 FROM latest l WHERE m.id = l.id`,
+		[
+			JSON.stringify(
+				outcomes.map((o) => ({
+					id: o.id,
+					outcome: o.outcome,
+					occurred_at: o.occurred_at,
+					error: o.error,
+				})),
+			),
+		],
+	);
 }

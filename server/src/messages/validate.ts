@@ -6,7 +6,7 @@ import {
 	optionalString,
 	requiredArray,
 } from '../http/validate';
-import { normalisePhone } from '../links/phone';
+import { normalisePhone } from '../shared/phone';
 
 export const maxMessagesPerRequest = 10_000;
 export const messageStatuses = ['sent', 'failed', 'holdout'] as const;

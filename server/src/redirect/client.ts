@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
 
@@ -18,11 +17,6 @@ function compileTrust(value: string | boolean): (addr: string, i: number) => boo
 		return (_addr, i) => i < hops;
 	}
 	return proxyAddr.compile(value.split(',').map((part) => part.trim()));
-}
-
-/** Keyed hash of an IP (HMAC-SHA256 with the configured salt): comparable, not reversible without the salt. */
-export function createIpHasher(salt: string | Buffer): (ip: string) => string {
-	return (ip) => createHmac('sha256', salt).update(ip).digest('base64url').slice(0, 32);
 }
 
 /** The ISO country a trusted proxy put in the configured header; null when absent or unknown (XX, T1). */

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { customAlphabet } from 'nanoid';
 import type { RedirectConfig } from '../config';
 import type { NewEvent } from '../events/types';
-import { codeAlphabet } from '../links/codes';
 import type { Logger } from '../log';
+import { createIpHasher } from '../shared/ip-hash';
+import { newClickId } from '../shared/ids';
 import type { Classification } from './classify';
-import { countryFrom, createIpHasher, optsOut } from './client';
+import { countryFrom, optsOut } from './client';
 import type { EventRecorder } from './event-recorder';
 import type { CachedLink, LinkCache } from './link-cache';
 import { sendNotFound, sendUnavailable } from './pages';
@@ -19,9 +19,6 @@ export interface RedirectHandlerDeps {
 	clientAddress: (req: IncomingMessage) => string;
 	log: Logger;
 }
-
-/** Unguessable ids (62²² ≈ 2¹³¹): the click id that conversions refer to, and event keys. */
-export const newClickId = customAlphabet(codeAlphabet, 22);
 
 const maxStoredUserAgent = 512;
 let requestCounter = 0;

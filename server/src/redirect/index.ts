@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { createClassifier } from './classify';

@@ -1,4 +1,4 @@
-import type { Utm } from '../campaigns/validate';
+import type { Utm } from '../campaigns/types';
 import type { Queryable } from '../db';
 import { Lru } from './lru';
 import { appendParams, utmParams } from './target-url';

@@ -1,27 +1,9 @@
-/**
- * Top-level paths served by the Express app even when they look like a short code
- * (e.g. /dashboard with CODE_LENGTH=9). Add a path here when adding a top-level route.
- */
-export const reservedPaths: ReadonlySet<string> = new Set([
-	'api',
-	'healthz',
-	'readyz',
-	'metrics',
-	'dashboard',
-	'docs',
-	'static',
-	'assets',
-	'public',
-	'tracking',
-	'collect',
-	'conversions',
-	'webhooks',
-]);
+import { reservedPaths } from '../mounts';
 
 /**
  * The code a GET or HEAD request asks for, or undefined when the request is not a redirect (so
  * it goes to the Express app). Only `/<code>` with exactly `codeLength` of [0-9A-Za-z], an
- * optional query string ignored.
+ * optional query string ignored, and none of the app's own top-level paths (mounts.ts).
  */
 export function createCodeMatcher(
 	codeLength: number,

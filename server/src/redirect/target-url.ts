@@ -1,4 +1,4 @@
-import type { Utm } from '../campaigns/validate';
+import type { Utm } from '../campaigns/types';
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 

@@ -1,6 +1,6 @@
 import type { Database } from '../db';
-import type { Campaign } from '../campaigns/store';
-import { holdoutVariant } from '../campaigns/validate';
+import type { Campaign } from '../campaigns/types';
+import { holdoutVariant } from '../campaigns/types';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
 import { foldCampaign } from './rollup-folder';

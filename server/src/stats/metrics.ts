@@ -20,23 +20,14 @@ export interface Metrics {
 	segments: number;
 }
 
+/** The counts the stats statement returns as they are; the rest of Metrics is derived from them. */
+type Counts = Omit<Metrics, 'ctr' | 'conversionRate' | 'conversionRateOfClickers' | 'cost' | 'roi'>;
+
 /** One row of the `metrics` part of the stats statement. */
-export interface MetricsRow {
+export interface MetricsRow extends Counts {
 	total: boolean;
 	variant: string | null;
-	recipients: number;
-	sent: number;
-	delivered: number;
-	failed: number;
-	views: number;
-	uniqueViewers: number;
-	clicks: number;
-	uniqueClickers: number;
-	conversions: number;
-	uniqueConverters: number;
 	convertedClickers: number;
-	revenue: number;
-	segments: number;
 }
 
 const ratio = (numerator: number, denominator: number) =>

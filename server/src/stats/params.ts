@@ -1,5 +1,6 @@
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
+import { parsePageLimit } from '../shared/pagination';
 import { parseTimeZone } from './time-zone';
 
 export interface StatsQuery {
@@ -75,11 +76,7 @@ function decodeCursor(value: unknown): string | undefined {
 /** The filters and page of GET …/recipients. */
 export function parseRecipientsQuery(query: Query): RecipientsQuery {
 	onlyKnownParams(query, ['clicked', 'viewed', 'converted', 'variant', 'limit', 'cursor']);
-	const limitRaw = query.limit;
-	const limit = limitRaw === undefined || limitRaw === '' ? 100 : Number(limitRaw);
-	if (typeof limitRaw === 'object' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-		throw badRequest('limit must be a whole number from 1 to 1000');
-	}
+	const limit = parsePageLimit(query.limit, { fallback: 100, max: 1000 });
 	const variant = query.variant;
 	if (
 		variant !== undefined &&

@@ -1,5 +1,5 @@
 import type { Database } from '../db';
-import type { Campaign } from '../campaigns/store';
+import type { Campaign } from '../campaigns/types';
 import { encodeCursor, type RecipientsQuery } from './params';
 import { foldCampaign } from './rollup-folder';
 

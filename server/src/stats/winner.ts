@@ -1,6 +1,7 @@
+import { recordWinner } from '../campaigns/store';
 import type { Database } from '../db';
-import type { Campaign } from '../campaigns/store';
-import { holdoutVariant } from '../campaigns/validate';
+import type { Campaign } from '../campaigns/types';
+import { holdoutVariant } from '../campaigns/types';
 import { campaignStats } from './campaign-stats';
 import { audience } from './metrics';
 import type { WinnerMetric, WinnerRequest } from './params';
@@ -97,10 +98,7 @@ export async function chooseWinner(
 	const decision = decideWinner(variants, request);
 	let recorded = false;
 	if (request.record && decision.winner) {
-		await db.query('UPDATE campaigns SET winner = $2 WHERE id = $1', [
-			campaign.id,
-			decision.winner,
-		]);
+		await recordWinner(db, campaign.id, decision.winner);
 		recorded = true;
 	}
 	return { ...decision, recorded };

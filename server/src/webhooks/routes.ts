@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Database } from '../db';
 import { badRequest } from '../http/errors';
+import { parsePageLimit } from '../shared/pagination';
 import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from './store';
 import { parseNewSubscription } from './validate';
@@ -36,8 +37,7 @@ export function webhookRoutes(db: Database): Router {
 	});
 
 	router.get('/webhooks/:id/deliveries', async (req, res) => {
-		const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-		if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be a whole number from 1 to 500');
+		const limit = parsePageLimit(req.query.limit, { fallback: 50, max: 500 });
 		const status = queryString(req.query.status, 'status');
 		if (status !== undefined && !deliveryStatuses.includes(status as Delivery['status'])) {
 			throw badRequest(`status must be one of ${deliveryStatuses.join(', ')}`);

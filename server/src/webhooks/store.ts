@@ -1,7 +1,8 @@
+import { campaignNotFound } from '../campaigns/store';
 import type { Queryable } from '../db';
 import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
-import { newId } from '../links/codes';
+import { newId } from '../shared/ids';
 import { generateSecret } from './signature';
 import type { NewSubscription } from './validate';
 
@@ -54,7 +55,7 @@ export async function createSubscription(db: Queryable, input: NewSubscription):
 		return { id, url, events, campaignId, secret, createdAt, ...rest };
 	} catch (err) {
 		if (isPgError(err, pgErrors.foreignKeyViolation)) {
-			throw notFound(`Campaign ${String(input.campaignId).slice(0, 64)} does not exist`, 'campaign_not_found');
+			throw campaignNotFound(String(input.campaignId));
 		}
 		throw err;
 	}

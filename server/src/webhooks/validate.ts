@@ -1,7 +1,7 @@
 import { subscribableEventTypes } from '../events/types';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalString, requiredArray } from '../http/validate';
-import { parseDestination } from '../links/urls';
+import { parseDestination } from '../shared/urls';
 
 export type SubscribableEvent = (typeof subscribableEventTypes)[number];
 
