@@ -98,7 +98,7 @@ describe('life cycle against the tracking server', () => {
 
 	test('when the campaign does not exist, then activation fails with the server message', async () => {
 		const n8n = await host({ events: ['click'], campaignId: 'cmp_missing' });
-		await expect(n8n.create()).rejects.toThrow();
+		await expect(n8n.create()).rejects.toThrow('Campaign cmp_missing does not exist');
 		expect(n8n.staticData().subscriptionId).toBeUndefined();
 	});
 });
