@@ -131,6 +131,7 @@ describe('receiving webhooks', () => {
 			{ what: 'the delivery to leave pending', until: (d) => d[0] !== undefined && d[0].status !== 'pending' },
 		);
 		expect(deliveries[0]).toMatchObject({ status: 'delivered', lastStatus: 200, attempts: 1 });
+		expect(n8n.calls).toHaveLength(1); // delivered at the first attempt: emitted once, never again
 	});
 
 	test('when a recipient opens the short link, then the click from the redirect reaches the workflow with its device data', async () => {
