@@ -3,6 +3,7 @@ import { launchBrowser, newPhoneContext } from '../support/browser';
 import { campaignWithLink, conversionsOf } from '../support/conversions';
 import { startTestServer, type TestServer } from '../support/server';
 import { serveSite, type StaticSite } from '../support/static-site';
+import { waitFor } from '../support/wait';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -12,15 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-/** Polls until the campaign has `count` conversions (beacons are fire-and-forget). */
-async function waitForConversions(server: TestServer, campaignId: string, count: number): Promise<any[]> {
-	for (let i = 0; i < 100; i++) {
-		const rows = await conversionsOf(server, campaignId);
-		if (rows.length >= count) return rows;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`expected ${count} conversion(s) in campaign ${campaignId}`);
-}
+/** Waits until the campaign has `count` conversions (beacons are fire-and-forget). */
+const conversionsStored = (server: TestServer, campaignId: string, count: number): Promise<any[]> =>
+	waitFor(() => conversionsOf(server, campaignId), {
+		what: `${count} conversion(s) in campaign ${campaignId}`,
+		until: (rows) => rows.length >= count,
+		timeoutMs: 10_000,
+	});
 
 /**
  * Clicks a button that fires a beacon and returns the status the tracking server answered it
@@ -73,7 +72,7 @@ describe('t.js on a landing page', () => {
 			expect(await page.evaluate(() => (window as any).smsTracking.clickId())).toBe(clickId);
 
 			expect(await fireBeacon(page, '#signup')).toBe(201);
-			const [conversion] = await waitForConversions(server, link.campaignId, 1);
+			const [conversion] = await conversionsStored(server, link.campaignId, 1);
 			expect(conversion).toMatchObject({
 				campaign_id: link.campaignId,
 				recipient: '+4915199999001',
@@ -99,7 +98,7 @@ describe('t.js on a landing page', () => {
 			expect(saved.expires - Date.now()).toBeGreaterThan(29.9 * 86_400_000); // default lifetime: 30 days
 			expect(saved.expires - Date.now()).toBeLessThan(30.1 * 86_400_000);
 			expect(await fireBeacon(page, '#purchase')).toBe(201);
-			const rows = await waitForConversions(server, link.campaignId, 2);
+			const rows = await conversionsStored(server, link.campaignId, 2);
 			expect(rows[1]).toMatchObject({ conversion_name: 'purchase', value: 24.5, click_id: clickId, code: link.code });
 		} finally {
 			await context.close();
@@ -132,7 +131,7 @@ describe('the pixel on a custom tracking domain', () => {
 			const gif = page.waitForResponse((res) => new URL(res.url()).pathname === '/c.gif');
 			await page.goto(`http://shop.localhost:${site.port}/thanks`);
 			expect((await gif).headers()['content-type']).toBe('image/gif');
-			const [conversion] = await waitForConversions(server, link.campaignId, 1);
+			const [conversion] = await conversionsStored(server, link.campaignId, 1);
 			expect(conversion).toMatchObject({
 				recipient: '+4915199999002',
 				code: link.code,

@@ -1,6 +1,7 @@
 import { startFakeSeven, type FakeSeven } from '../support/fake-seven';
 import { runNode } from '../support/n8n';
 import { startTestServer, type TestServer } from '../support/server';
+import { chromeOnAndroid, hit } from '../support/short-links';
 
 let server: TestServer;
 let seven: FakeSeven;
@@ -30,25 +31,15 @@ const campaignOp = (
 const phones = (n: number, offset = 0) =>
 	Array.from({ length: n }, (_, i) => `+49152${String(30_000_000 + offset + i)}`);
 
-/** Clicks as the redirect records them (its endpoint belongs to another capability). */
+/** Recipients open their short link in a phone's browser: the redirect records each click. */
 async function click(campaignId: string, recipients: string[]) {
 	for (const recipient of recipients) {
 		const [link] = await server.sql(
-			'SELECT code, variant, destination FROM links WHERE campaign_id = $1 AND recipient = $2',
+			'SELECT code, destination FROM links WHERE campaign_id = $1 AND recipient = $2',
 			[campaignId, recipient],
 		);
-		await server.sql(
-			`INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id, device_type)
-			 VALUES ($1, 'click', now(), $2, $3, $4, $5, $6, $1, 'mobile')`,
-			[
-				`k${campaignId}${recipient}`.replace(/\W/g, ''),
-				campaignId,
-				link.code,
-				recipient,
-				link.variant,
-				link.destination,
-			],
-		);
+		const res = await hit(`${server.url}/${link.code}`, { userAgent: chromeOnAndroid });
+		expect(res.location).toBe(link.destination);
 	}
 }
 

@@ -73,7 +73,9 @@ test('when the click id is unknown, then the node fails with the server message 
 	});
 	expect(run.error?.name).toBe('NodeApiError');
 	expect(run.error?.context?.itemIndex).toBe(0);
-	expect(run.error?.message).toMatch(/click/i);
+	expect(run.error?.message).toBe(
+		`No click with id ${'A'.repeat(24)} is recorded (click_not_found)`,
+	);
 });
 
 test('when a recipient is not a phone number under Continue On Fail, then that item is an error and the next is tracked', async () => {

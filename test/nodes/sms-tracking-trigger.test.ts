@@ -4,6 +4,7 @@ import { SmsTrackingTrigger } from '../../nodes/SmsTrackingTrigger/SmsTrackingTr
 import { campaignWithLink, storeEvents } from '../support/events';
 import { startN8nHost, type N8nHost } from '../support/n8n-host';
 import { request, startTestServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 
 let server: TestServer;
 const hosts: N8nHost[] = [];
@@ -97,7 +98,7 @@ describe('life cycle against the tracking server', () => {
 
 	test('when the campaign does not exist, then activation fails with the server message', async () => {
 		const n8n = await host({ events: ['click'], campaignId: 'cmp_missing' });
-		await expect(n8n.create()).rejects.toThrow();
+		await expect(n8n.create()).rejects.toThrow('Campaign cmp_missing does not exist');
 		expect(n8n.staticData().subscriptionId).toBeUndefined();
 	});
 });
@@ -108,7 +109,7 @@ describe('receiving webhooks', () => {
 		const n8n = await host({ events: ['click'], campaignId });
 		await n8n.create();
 		await storeEvents(server, [{ type: 'click', campaignId, code: link.code, recipient: link.recipient, url: link.url, variant: link.variant, clickId: 'ClickTrigger0123456789', deviceType: 'mobile', os: 'Android', browser: 'Chrome', country: 'AT' }]);
-		for (let i = 0; i < 200 && n8n.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+		await waitFor(() => n8n.calls.length, { what: 'the trigger to emit the click' });
 		expect(n8n.calls).toHaveLength(1);
 		const items = n8n.calls[0].workflowData![0];
 		expect(items).toHaveLength(1);
@@ -125,13 +126,12 @@ describe('receiving webhooks', () => {
 		});
 		const { subscriptionId } = n8n.staticData() as { subscriptionId: string };
 		// The trigger's 200 reaches the dispatcher, which records the delivery as delivered.
-		let deliveries: any[] = [];
-		for (let i = 0; i < 100; i++) {
-			deliveries = (await server.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries`)).body.deliveries;
-			if (deliveries[0]?.status !== 'pending') break;
-			await new Promise((r) => setTimeout(r, 50));
-		}
+		const deliveries = await waitFor(
+			async () => (await server.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries`)).body.deliveries as any[],
+			{ what: 'the delivery to leave pending', until: (d) => d[0] !== undefined && d[0].status !== 'pending' },
+		);
 		expect(deliveries[0]).toMatchObject({ status: 'delivered', lastStatus: 200, attempts: 1 });
+		expect(n8n.calls).toHaveLength(1); // delivered at the first attempt: emitted once, never again
 	});
 
 	test('when a recipient opens the short link, then the click from the redirect reaches the workflow with its device data', async () => {
@@ -141,7 +141,7 @@ describe('receiving webhooks', () => {
 		const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 		const hit = await request(`${server.url}/${link.code}`, 'GET', undefined, { 'user-agent': iphone });
 		expect(hit.status).toBe(302);
-		for (let i = 0; i < 200 && n8n.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+		await waitFor(() => n8n.calls.length, { what: 'the trigger to emit the click' });
 		const [item] = n8n.calls[0].workflowData![0];
 		expect(item.json).toMatchObject({
 			type: 'click',

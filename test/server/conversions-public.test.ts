@@ -65,6 +65,7 @@ describe('the beacon endpoint (t.js)', () => {
 		expect(pre.headers.get('access-control-allow-headers')).toMatch(/content-type/i);
 		const res = await beacon({ clickId: click.clickId, name: 'lead' }, { 'content-type': 'application/json', origin: 'https://www.shop.example' });
 		expect(res.status).toBe(201);
+		expect(await conversionsOf(server, click.campaignId)).toMatchObject([{ click_id: click.clickId, conversion_name: 'lead' }]);
 	});
 
 	test('when a page from another origin reports, then it gets 403 without CORS headers and nothing is stored', async () => {
@@ -197,6 +198,7 @@ test('when no ALLOWED_ORIGINS is configured, then beacons from any page are stor
 		});
 		expect(res.status).toBe(201);
 		expect(res.headers.get('access-control-allow-origin')).toBeNull();
+		expect(await conversionsOf(open, click.campaignId)).toMatchObject([{ click_id: click.clickId, conversion_name: 'signup' }]);
 	} finally {
 		await open.close();
 	}

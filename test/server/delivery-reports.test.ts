@@ -127,6 +127,7 @@ describe('Twilio status callbacks', () => {
 		expect(unsigned.status).toBe(403);
 		expect(unsigned.body.error.code).toBe('invalid_signature');
 		expect((await messageRow(id)).status).toBe('sent');
+		expect(await events(id)).toEqual([]);
 	});
 
 	test('when a late failure follows delivery, then the message stays delivered', async () => {
@@ -176,6 +177,7 @@ describe('seven.io delivery reports', () => {
 		);
 		expect(res.status).toBe(403);
 		expect((await messageRow(id)).status).toBe('sent');
+		expect(await events(id)).toEqual([]);
 	});
 
 	test('when the body is not a report, then it is a 400', async () => {

@@ -43,7 +43,8 @@ test('when events carry awkward text, then every column comes back exactly as gi
 	]);
 	expect(inserted.map((e) => e.eventKey)).toEqual(['store-1', 'store-2']);
 	const rows = await server.sql(
-		`SELECT event_key, type, occurred_at, code, recipient, variant, url, click_id, user_agent, device_type, country, host(ip) AS ip,
+		`SELECT event_key, type, occurred_at, code, recipient, variant, url, click_id, user_agent, device_type, os, browser,
+		        country, ip_hash, host(ip) AS ip,
 		        conversion_name, conversion_value::text, conversion_currency, idempotency_key
 		 FROM events WHERE campaign_id = $1 ORDER BY event_key`,
 		[campaignId],
@@ -59,7 +60,10 @@ test('when events carry awkward text, then every column comes back exactly as gi
 		click_id: null,
 		user_agent: awkward,
 		device_type: 'mobile',
+		os: 'Android',
+		browser: 'Chrome',
 		country: 'DE',
+		ip_hash: 'hash',
 		ip: '2001:db8::1',
 		conversion_name: 'purchase',
 		conversion_value: '19.9000',

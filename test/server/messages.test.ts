@@ -1,3 +1,4 @@
+import { assignVariant } from '../../server/src/campaigns/assign-variant';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -153,7 +154,9 @@ describe('PUT /campaigns/:id/variants', () => {
 		const links = await server.api('POST', `/api/v1/campaigns/${id}/links`, {
 			recipients: [{ recipient: '+4915100000001', urls: ['https://shop.example/'] }],
 		});
-		expect(['A', 'B', 'holdout']).toContain(links.body.links[0].variant);
+		expect(links.body.links[0].variant).toBe(
+			assignVariant(id, '+4915100000001', split.variants, split.holdout),
+		);
 	});
 
 	test('when the same split is set again after sending, then it is accepted unchanged', async () => {
@@ -169,6 +172,7 @@ describe('PUT /campaigns/:id/variants', () => {
 			},
 		]);
 		expect((await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split)).status).toBe(200);
+		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body).toMatchObject(split);
 	});
 
 	test('when a different split is set after messages carry a variant, then it is a 409 and the split stays', async () => {

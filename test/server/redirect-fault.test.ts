@@ -8,9 +8,10 @@ import {
 	chromeOnAndroid,
 	clickLoad,
 	createCampaignWithLinks,
-	eventually,
 	hit,
+	type LoadResult,
 } from '../support/short-links';
+import { waitFor } from '../support/wait';
 
 /**
  * PostgreSQL is really stopped (its own server, on its own port) while redirects go on, then
@@ -49,16 +50,35 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 	const warm = await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
 
 	let stop = false;
-	const load = clickLoad(urls, { workers: 8, stop: () => stop, maxRequests: 5_000 });
-	await new Promise((r) => setTimeout(r, 300));
+	let progress: LoadResult | undefined;
+	const load = clickLoad(urls, {
+		workers: 8,
+		stop: (sofar) => ((progress = sofar), stop),
+		maxRequests: 5_000,
+	});
+	const answeredSoFar = () => progress?.answered.length ?? 0;
+	await waitFor(answeredSoFar, {
+		what: 'redirects answered before the outage',
+		until: (n) => n >= 20,
+	});
 	await pg.stop();
 	const during = server.redirect.spool.appendedCount;
-	await new Promise((r) => setTimeout(r, 1_000));
+	await waitFor(() => server.redirect.spool.appendedCount, {
+		what: 'redirects during the outage to be spooled',
+		until: (n) => n >= during + 20,
+	});
 	expect(server.redirect.recorder.databaseAvailable).toBe(false);
 	// A code nobody asked for yet cannot be looked up: 503, never a guess.
 	expect((await hit(`${server.url}/Nn0tCach`, { userAgent: chromeOnAndroid })).status).toBe(503);
 	await pg.start();
-	await new Promise((r) => setTimeout(r, 500));
+	await waitFor(() => server.redirect.recorder.databaseAvailable, {
+		what: 'the recorder to reach PostgreSQL again',
+	});
+	const beforeResume = answeredSoFar();
+	await waitFor(answeredSoFar, {
+		what: 'redirects answered after the restart',
+		until: (n) => n >= beforeResume + 20,
+	});
 	stop = true;
 	const result = await load;
 
@@ -75,14 +95,16 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 				'SELECT click_id FROM events WHERE campaign_id = $1 AND type = $2',
 				[campaignId, 'click'],
 			);
-		expect(
-			await eventually(
-				async () =>
-					(await stored()).length >= answered.length &&
-					readdirSync(path.join(dataDir, 'spool')).length === 0,
-				15_000,
-			),
-		).toBe(true);
+		await waitFor(
+			async () => ({
+				stored: (await stored()).length,
+				spoolFiles: readdirSync(path.join(dataDir, 'spool')).length,
+			}),
+			{
+				what: 'every answered click to be stored and the spool to be drained',
+				until: (state) => state.stored >= answered.length && state.spoolFiles === 0,
+			},
+		);
 		const ids = (await stored()).map((r) => r.click_id);
 		expect(ids.length).toBe(answered.length);
 		expect(new Set(ids)).toEqual(new Set(answered));

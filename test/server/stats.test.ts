@@ -1,3 +1,4 @@
+import { storeEvents } from '../support/events';
 import { startTestServer, type TestServer } from '../support/server';
 import { at, info, people, sale, seedKnownCampaign } from '../support/stats-seed';
 
@@ -317,11 +318,18 @@ test('when a delivery report changes a message and more events arrive, then the 
 		other,
 		people.b2,
 	]);
-	await server.sql(
-		`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url)
-		 VALUES ($1 || '-x1', 'click', $3, $1, $2, 'A', $4), ($1 || '-x2', 'click', $3, $1, $2, 'A', $4), ($1 || '-x3', 'bot', $3, $1, $2, 'A', $4)`,
-		[other, people.a3, at(30), sale],
-	);
+	const more = {
+		campaignId: other,
+		recipient: people.a3,
+		variant: 'A',
+		url: sale,
+		occurredAt: new Date(at(30)),
+	};
+	await storeEvents(server, [
+		{ ...more, type: 'click' },
+		{ ...more, type: 'click' },
+		{ ...more, type: 'bot' },
+	]);
 	const fromRollups = (await server.api('GET', `/api/v1/campaigns/${other}/stats`)).body;
 	const fromEvents = (
 		await server.api('GET', `/api/v1/campaigns/${other}/stats?from=2000-01-01&to=2100-01-01`)

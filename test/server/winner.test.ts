@@ -1,5 +1,6 @@
 import { startTestServer, type TestServer } from '../support/server';
-import { insertEventRows, seedKnownCampaign } from '../support/stats-seed';
+import { storeEvents } from '../support/events';
+import { seedKnownCampaign } from '../support/stats-seed';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ async function abCampaign(
 			holdout: 0.1,
 		})
 	).body.id;
-	const events: Array<Record<string, unknown>> = [];
+	const events: Parameters<typeof storeEvents>[1] = [];
 	for (const [variant, { sent, clickers, converters = 0 }] of Object.entries(variants)) {
 		await server.sql(
 			`INSERT INTO messages (campaign_id, recipient, variant, segments, status)
@@ -32,21 +33,21 @@ async function abCampaign(
 		for (let i = 1; i <= Math.max(clickers, converters); i++) {
 			const recipient = `+49170${names.indexOf(variant)}${String(i).padStart(6, '0')}`;
 			const base = {
-				campaign_id: id,
+				campaignId: id,
 				recipient,
 				variant,
 				url: 'https://shop.example/',
-				occurred_at: '2026-11-20T10:00:00Z',
+				occurredAt: new Date('2026-11-20T10:00:00Z'),
 			};
-			if (i <= clickers) events.push({ ...base, event_key: `${id}-c-${recipient}`, type: 'click' });
+			if (i <= clickers) events.push({ ...base, eventKey: `${id}-c-${recipient}`, type: 'click' });
 			if (i <= clickers && i % 3 === 0)
-				events.push({ ...base, event_key: `${id}-c2-${recipient}`, type: 'click' });
+				events.push({ ...base, eventKey: `${id}-c2-${recipient}`, type: 'click' });
 			if (i <= converters)
 				events.push({
 					...base,
-					event_key: `${id}-v-${recipient}`,
+					eventKey: `${id}-v-${recipient}`,
 					type: 'conversion',
-					conversion_name: 'buy',
+					conversionName: 'buy',
 				});
 		}
 	}
@@ -57,15 +58,15 @@ async function abCampaign(
 	);
 	for (let i = 1; i <= 50; i++) {
 		events.push({
-			campaign_id: id,
+			campaignId: id,
 			recipient: `+4917099${String(i).padStart(6, '0')}`,
 			variant: 'holdout',
 			type: 'click',
-			event_key: `${id}-h-${i}`,
-			occurred_at: '2026-11-20T10:00:00Z',
+			eventKey: `${id}-h-${i}`,
+			occurredAt: new Date('2026-11-20T10:00:00Z'),
 		});
 	}
-	await insertEventRows(server, events);
+	await storeEvents(server, events);
 	return id;
 }
 

@@ -6,6 +6,7 @@ const path = require('node:path');
 const { loadConfig } = require('../../server/dist/config');
 const { startServer } = require('../../server/dist/server');
 const { createLogger } = require('../../server/dist/log');
+const { insertEvents } = require('../../server/dist/events/store');
 
 async function main() {
 	const key = 'embedded-stats-key-0123456789';
@@ -34,12 +35,22 @@ async function main() {
 			urls: ['https://shop.example/x'],
 		}));
 		const { links } = await api('POST', `/campaigns/${id}/links`, { recipients });
-		await server.db.query(
-			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code, device_type)
-			 SELECT $1 || '-' || i, CASE WHEN i % 4 = 0 THEN 'bot' WHEN i % 4 = 1 THEN 'view' ELSE 'click' END,
-			        timestamptz '2026-11-20 10:00Z' + i * interval '7 minutes', $1, l->>'recipient', l->>'variant', l->>'url', l->>'code', 'mobile'
-			 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(l, i)`,
-			[id, JSON.stringify(links)],
+		await insertEvents(
+			server.db,
+			links.map((l, index) => {
+				const i = index + 1;
+				return {
+					eventKey: `${id}-${i}`,
+					type: i % 4 === 0 ? 'bot' : i % 4 === 1 ? 'view' : 'click',
+					occurredAt: new Date(Date.parse('2026-11-20T10:00:00Z') + i * 7 * 60_000),
+					campaignId: id,
+					recipient: l.recipient,
+					variant: l.variant,
+					url: l.url,
+					code: l.code,
+					deviceType: 'mobile',
+				};
+			}),
 		);
 		const fromRollups = await api('GET', `/campaigns/${id}/stats`);
 		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2000-01-01&to=2100-01-01`);

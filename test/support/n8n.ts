@@ -21,6 +21,10 @@ import { SmsTrackingApi } from '../../credentials/SmsTrackingApi.credentials';
 import { TwilioApi } from '../../credentials/TwilioApi.credentials';
 import { SmsTracking } from '../../nodes/SmsTracking/SmsTracking.node';
 
+// n8n's error reporter logs every node error, with its stack, through n8n's logger. The tests assert
+// those errors on the run result, so that logger stays silent (its level is read on first use).
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
 /**
  * Runs our nodes in-process through n8n-core's own execution engine (WorkflowExecute), the way
  * n8n's node test harness does, but with real HTTP: the credentials helper applies each credential

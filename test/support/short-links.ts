@@ -91,17 +91,3 @@ export async function clickLoad(
 	await Promise.all(Array.from({ length: opts.workers }, (_, w) => worker(w)));
 	return result;
 }
-
-/** Polls until check() is true or the time is up; returns the last check. */
-export async function eventually(
-	check: () => Promise<boolean>,
-	timeoutMs: number,
-	intervalMs = 100,
-): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (await check()) return true;
-		if (Date.now() > deadline) return false;
-		await new Promise((r) => setTimeout(r, intervalMs));
-	}
-}

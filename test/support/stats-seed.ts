@@ -1,10 +1,13 @@
+import type { EventType, NewEvent } from '../../server/src/events/types';
+import { storeEvents } from './events';
 import type { TestServer } from './server';
 
 /**
  * A small campaign whose every number is known (see the expectations in test/server/stats.test.ts):
  * two variants and a hold-out, repeat clicks, previews, bots, delivery reports, conversions in the
  * campaign's currency, without currency and in another currency. Campaign and links go through the
- * API; messages and events, whose endpoints other capabilities own, are written with SQL.
+ * API; events through the events store, as the redirect and the conversion endpoints store them
+ * (outbox included); messages, whose writers are the send and delivery-report paths, with SQL.
  */
 export const t0 = Date.parse('2026-11-20T09:00:00Z');
 export const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
@@ -23,9 +26,9 @@ export const people = {
 export const sale = 'https://shop.example/sale';
 export const info = 'https://shop.example/info';
 
-const mobileIos = { device_type: 'mobile', os: 'iOS', browser: 'Mobile Safari', country: 'DE' };
-const mobileAndroid = { device_type: 'mobile', os: 'Android', browser: 'Chrome', country: 'DE' };
-const desktop = { device_type: 'desktop', os: 'Windows', browser: 'Chrome', country: 'AT' };
+const mobileIos = { deviceType: 'mobile', os: 'iOS', browser: 'Mobile Safari', country: 'DE' };
+const mobileAndroid = { deviceType: 'mobile', os: 'Android', browser: 'Chrome', country: 'DE' };
+const desktop = { deviceType: 'desktop', os: 'Windows', browser: 'Chrome', country: 'AT' };
 
 export async function seedKnownCampaign(
 	server: TestServer,
@@ -75,11 +78,11 @@ export async function seedKnownCampaign(
 	}
 
 	type Ev = {
-		type: string;
+		type: EventType;
 		who: string;
 		url?: string | null;
 		minute: number;
-		extra?: Record<string, unknown>;
+		extra?: Partial<NewEvent>;
 	};
 	const events: Ev[] = [
 		{
@@ -87,7 +90,7 @@ export async function seedKnownCampaign(
 			who: p.a1,
 			url: sale,
 			minute: 1,
-			extra: { user_agent: 'facebookexternalhit/1.1 Facebot Twitterbot/1.0' },
+			extra: { userAgent: 'facebookexternalhit/1.1 Facebot Twitterbot/1.0' },
 		},
 		{ type: 'click', who: p.a1, url: sale, minute: 10, extra: mobileIos },
 		{ type: 'click', who: p.a1, url: sale, minute: 60, extra: mobileIos },
@@ -98,7 +101,7 @@ export async function seedKnownCampaign(
 			who: p.a2,
 			url: sale,
 			minute: 40,
-			extra: { conversion_name: 'purchase', conversion_value: 49.9, conversion_currency: 'EUR' },
+			extra: { conversionName: 'purchase', conversionValue: 49.9, conversionCurrency: 'EUR' },
 		},
 		{ type: 'view', who: p.a3, url: sale, minute: 2 },
 		{
@@ -106,7 +109,7 @@ export async function seedKnownCampaign(
 			who: p.a3,
 			url: sale,
 			minute: 5,
-			extra: { user_agent: 'curl/8.0', device_type: 'desktop', country: 'US' },
+			extra: { userAgent: 'curl/8.0', deviceType: 'desktop', country: 'US' },
 		},
 		{ type: 'delivered', who: p.b1, minute: 1 },
 		{ type: 'click', who: p.b1, url: sale, minute: 20, extra: mobileAndroid },
@@ -114,44 +117,44 @@ export async function seedKnownCampaign(
 			type: 'conversion',
 			who: p.b1,
 			minute: 50,
-			extra: { conversion_name: 'purchase', conversion_value: 20, conversion_currency: 'EUR' },
+			extra: { conversionName: 'purchase', conversionValue: 20, conversionCurrency: 'EUR' },
 		},
 		{
 			type: 'conversion',
 			who: p.b1,
 			minute: 55,
-			extra: { conversion_name: 'purchase', conversion_value: 15, conversion_currency: 'USD' },
+			extra: { conversionName: 'purchase', conversionValue: 15, conversionCurrency: 'USD' },
 		},
 		{
 			type: 'conversion',
 			who: p.b1,
 			minute: 65,
-			extra: { conversion_name: 'signup', conversion_value: 5 },
+			extra: { conversionName: 'signup', conversionValue: 5 },
 		},
 		{
 			type: 'bot',
 			who: p.b2,
 			url: sale,
 			minute: 3,
-			extra: { user_agent: 'Googlebot', country: 'US' },
+			extra: { userAgent: 'Googlebot', country: 'US' },
 		},
 		{
 			type: 'bot',
 			who: p.b2,
 			url: sale,
 			minute: 4,
-			extra: { user_agent: 'Googlebot', country: 'US' },
+			extra: { userAgent: 'Googlebot', country: 'US' },
 		},
 		{ type: 'click', who: p.h1, url: sale, minute: 180, extra: mobileAndroid },
 	];
 	const variantOf = (who: string) => messages.find((m) => m[0] === who)![1];
-	await insertEventRows(
+	await storeEvents(
 		server,
 		events.map((e, i) => ({
-			event_key: `${id}-${i}`,
+			eventKey: `${id}-${i}`,
 			type: e.type,
-			occurred_at: at(e.minute),
-			campaign_id: id,
+			occurredAt: new Date(at(e.minute)),
+			campaignId: id,
 			recipient: e.who,
 			variant: variantOf(e.who),
 			url: e.url ?? null,
@@ -160,21 +163,4 @@ export async function seedKnownCampaign(
 		})),
 	);
 	return id;
-}
-
-/** Inserts event rows (column name → value) in one statement. */
-export async function insertEventRows(
-	server: TestServer,
-	rows: Array<Record<string, unknown>>,
-): Promise<void> {
-	await server.sql(
-		`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code, user_agent,
-		   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency)
-		 SELECT event_key, type, occurred_at, campaign_id, recipient, variant, url, code, user_agent,
-		   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency
-		 FROM jsonb_to_recordset($1::jsonb) AS r(event_key text, type text, occurred_at timestamptz, campaign_id text,
-		   recipient text, variant text, url text, code text, user_agent text, device_type text, os text, browser text,
-		   country text, conversion_name text, conversion_value numeric, conversion_currency text)`,
-		[JSON.stringify(rows)],
-	);
 }
