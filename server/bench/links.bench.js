@@ -1,13 +1,13 @@
 // Link creation: 10,000 recipients × 2 URLs in ONE HTTP request, against a plain COPY of the same
 // rows into a table with the same keys (the bare baseline), measured in the same run.
-// Target (design section 12): at least half the rate of the COPY.
+// Target: at least half the rate of the COPY.
 const { spawnSync } = require('node:child_process');
 const { Client } = require('pg');
-const { scratchDatabase, startServer, api, median } = require('./support');
+const { scratchDatabase, startServer, api, median, size } = require('./support');
 
-const recipientsPerRun = 10_000;
+const recipientsPerRun = size(10_000, 500);
 const urls = ['https://shop.example/sale', 'https://shop.example/terms'];
-const runs = 3;
+const runs = size(3, 1);
 
 function recipients(run) {
 	return Array.from({ length: recipientsPerRun }, (_, i) => ({ recipient: `+49151${run}${String(i).padStart(7, '0')}`, urls }));

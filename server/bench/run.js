@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Runs every server/bench/*.bench.js (or those named on the command line) one after another.
 // Each prints its figures as ratios against a bare baseline measured in the same run.
+// `--quick`: small sizes (see support.js), for CI.
 const { spawnSync } = require('node:child_process');
 const { readdirSync } = require('node:fs');
 const path = require('node:path');
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.filter((a) => a !== '--quick');
 const benches = readdirSync(__dirname)
 	.filter((f) => f.endsWith('.bench.js'))
 	.filter((f) => only.length === 0 || only.some((name) => f.startsWith(name)))
@@ -14,7 +17,10 @@ const benches = readdirSync(__dirname)
 let failed = 0;
 for (const file of benches) {
 	console.log(`\n=== ${file}`);
-	const result = spawnSync(process.execPath, [path.join(__dirname, file)], { stdio: 'inherit' });
+	const result = spawnSync(process.execPath, [path.join(__dirname, file)], {
+		stdio: 'inherit',
+		env: quick ? { ...process.env, BENCH_QUICK: '1' } : process.env,
+	});
 	if (result.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -8,6 +8,13 @@ const { Client } = require('pg');
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const apiKey = 'bench-api-key-0123456789abcdef';
 
+/**
+ * `npm run bench -- --quick` (run by CI): every bench at a small size, so none can rot. A quick run
+ * fails on errors and lost events, never on figures (they mean nothing at that size).
+ */
+const quick = process.env.BENCH_QUICK === '1';
+const size = (full, small) => (quick ? small : full);
+
 function withDatabase(url, name) {
 	const u = new URL(url);
 	u.pathname = `/${name}`;
@@ -57,4 +64,4 @@ async function api(url, method, body) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-module.exports = { scratchDatabase, startServer, api, median, apiKey };
+module.exports = { quick, size, scratchDatabase, startServer, api, median, apiKey };
