@@ -3,6 +3,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	NodeParameterValue,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import * as campaign from './actions/campaign';
@@ -30,6 +31,7 @@ export class SmsTracking implements INodeType {
 		// an authentication switch, hides it and every parameter it depends on (Resource, Operation)
 		// and offers the provider credentials in the SMS Tracking API slot. With conditions the editor
 		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
+		// (n8n-workflow types credentials' displayOptions as plain values only, hence the casts.)
 		credentials: [
 			{ name: 'smsTrackingApi', required: true },
 			{
@@ -39,7 +41,7 @@ export class SmsTracking implements INodeType {
 					show: {
 						resource: ['message'],
 						operation: ['send'],
-						provider: [{ _cnd: { eq: 'seven' } }],
+						provider: [{ _cnd: { eq: 'seven' } } as unknown as NodeParameterValue],
 					},
 				},
 			},
@@ -50,7 +52,7 @@ export class SmsTracking implements INodeType {
 					show: {
 						resource: ['message'],
 						operation: ['send'],
-						provider: [{ _cnd: { eq: 'twilio' } }],
+						provider: [{ _cnd: { eq: 'twilio' } } as unknown as NodeParameterValue],
 					},
 				},
 			},
