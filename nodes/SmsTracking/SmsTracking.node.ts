@@ -6,9 +6,10 @@ import type {
 	NodeParameterValue,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import * as campaign from './actions/campaign';
-import * as conversion from './actions/conversion';
-import * as message from './actions/message';
+import { trackingCredential } from '../shared/tracking-api';
+import * as campaign from './actions/campaign/Campaign.resource';
+import * as conversion from './actions/conversion/Conversion.resource';
+import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
 
 export class SmsTracking implements INodeType {
@@ -33,7 +34,7 @@ export class SmsTracking implements INodeType {
 		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
 		// (n8n-workflow types credentials' displayOptions as plain values only, hence the casts.)
 		credentials: [
-			{ name: 'smsTrackingApi', required: true },
+			{ name: trackingCredential, required: true },
 			{
 				name: 'smsTrackingSevenApi',
 				required: true,

@@ -6,6 +6,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { errorItem } from '../helpers/error-item';
 
 /** The campaign every resource but Conversion → Track by click id works on. */
 export function campaignIdField(resource: string, operations: string[]): INodeProperties {
@@ -18,23 +19,6 @@ export function campaignIdField(resource: string, operations: string[]): INodePr
 		placeholder: 'cmp_…',
 		description: 'The ID of the campaign on the tracking server (from Campaign → Create)',
 		displayOptions: { show: { resource: [resource], operation: operations } },
-	};
-}
-
-/** An output item for an error under Continue On Fail. */
-export function errorItem(
-	error: Error,
-	itemIndex: number,
-	extra: IDataObject = {},
-): INodeExecutionData {
-	const description = (error as { description?: string }).description;
-	return {
-		json: {
-			...extra,
-			error: error.message,
-			...(description ? { errorDescription: description } : {}),
-		},
-		pairedItem: { item: itemIndex },
 	};
 }
 

@@ -5,7 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { trackingApi } from '../../helpers/api';
+import { createCampaign } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['create'] };
@@ -91,6 +92,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(this, items, async (i) => {
 		const name = (this.getNodeParameter('name', i) as string).trim();
 		if (!name)
@@ -108,6 +110,6 @@ export async function execute(
 		if (fields.utmMedium) utm.medium = fields.utmMedium;
 		if (fields.utmCampaign) utm.campaign = fields.utmCampaign;
 		if (Object.keys(utm).length) body.utm = utm;
-		return await trackingApi(this, { method: 'POST', path: '/campaigns', body }, i);
+		return await createCampaign(http, body, i);
 	});
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import { getCampaign } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 export const description: INodeProperties[] = [];
@@ -8,14 +9,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(
 		this,
 		items,
-		async (i) =>
-			await trackingApi(
-				this,
-				{ method: 'GET', path: campaignPath(this.getNodeParameter('campaignId', i) as string) },
-				i,
-			),
+		async (i) => await getCampaign(http, this.getNodeParameter('campaignId', i) as string, i),
 	);
 }

@@ -4,7 +4,8 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import { getRecipientsPage, type RecipientsPage } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['getRecipients'] };
@@ -78,8 +79,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(this, items, async (i) => {
-		const path = `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/recipients`;
+		const campaignId = this.getNodeParameter('campaignId', i) as string;
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
@@ -90,9 +92,10 @@ export async function execute(
 		let cursor: string | null = null;
 		do {
 			const page = Math.min(1000, limit - recipients.length);
-			const response: { recipients: IDataObject[]; nextCursor: string | null } = await trackingApi(
-				this,
-				{ method: 'GET', path, qs: { ...qs, limit: page, ...(cursor ? { cursor } : {}) } },
+			const response: RecipientsPage = await getRecipientsPage(
+				http,
+				campaignId,
+				{ ...qs, limit: page, ...(cursor ? { cursor } : {}) },
 				i,
 			);
 			recipients.push(...response.recipients.slice(0, limit - recipients.length));

@@ -4,7 +4,8 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import { getCampaignStats } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 export const description: INodeProperties[] = [
@@ -46,20 +47,13 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(this, items, async (i) => {
 		const options = this.getNodeParameter('statsOptions', i, {}) as IDataObject;
 		const qs: IDataObject = {};
 		if (options.from) qs.from = new Date(String(options.from)).toISOString();
 		if (options.to) qs.to = new Date(String(options.to)).toISOString();
 		if (options.timeZone) qs.timeZone = options.timeZone;
-		return await trackingApi(
-			this,
-			{
-				method: 'GET',
-				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/stats`,
-				qs,
-			},
-			i,
-		);
+		return await getCampaignStats(http, this.getNodeParameter('campaignId', i) as string, qs, i);
 	});
 }

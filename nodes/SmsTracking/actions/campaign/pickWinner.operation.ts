@@ -4,7 +4,8 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import { pickWinner } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['pickWinner'] };
@@ -67,6 +68,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(this, items, async (i) => {
 		const options = this.getNodeParameter('winnerOptions', i, {}) as IDataObject;
 		const body: IDataObject = { metric: this.getNodeParameter('metric', i) as string };
@@ -74,14 +76,6 @@ export async function execute(
 		if (options.minSamplePerVariant !== undefined)
 			body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
 		if (options.record !== undefined) body.record = options.record === true;
-		return await trackingApi(
-			this,
-			{
-				method: 'POST',
-				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/winner`,
-				body,
-			},
-			i,
-		);
+		return await pickWinner(http, this.getNodeParameter('campaignId', i) as string, body, i);
 	});
 }

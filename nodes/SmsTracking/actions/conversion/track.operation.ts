@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
-import { trackingApi } from '../../helpers/api';
+import { trackConversion } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 const show = { resource: ['conversion'], operation: ['track'] };
@@ -104,6 +105,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	return await perItem(this, items, async (i) => {
 		const body: IDataObject = {};
 		if (this.getNodeParameter('attributeBy', i) === 'clickId') {
@@ -127,6 +129,6 @@ export async function execute(
 		if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
 		if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
 		if (fields.idempotencyKey) body.idempotencyKey = String(fields.idempotencyKey);
-		return await trackingApi(this, { method: 'POST', path: '/conversions', body }, i);
+		return await trackConversion(http, body, i);
 	});
 }
