@@ -35,7 +35,7 @@ export interface NewCampaign {
 }
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
-export const maxVariants = 10;
+export const maxVariants = 4;
 /** The name recipients held back from an A/B test carry in place of a variant. */
 export const holdoutVariant = 'holdout';
 
