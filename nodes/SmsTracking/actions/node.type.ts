@@ -1,4 +1,9 @@
-import type { AllEntities } from 'n8n-workflow';
+import type {
+	AllEntities,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /** Every resource of the SMS Tracking node and its operations. */
 export type SmsTrackingMap = {
@@ -8,3 +13,14 @@ export type SmsTrackingMap = {
 };
 
 export type SmsTrackingType = AllEntities<SmsTrackingMap>;
+
+export type Execute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[][]>;
+
+/** What every `<operation>.operation.ts` exports. */
+export interface Operation {
+	description: INodeProperties[];
+	execute: Execute;
+}

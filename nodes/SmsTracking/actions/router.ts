@@ -1,15 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import * as campaign from './campaign/Campaign.resource';
 import * as conversion from './conversion/Conversion.resource';
 import * as message from './message/Message.resource';
-import type { SmsTrackingMap, SmsTrackingType } from './node.type';
-
-/** What every `<operation>.operation.ts` exports. */
-export interface Operation {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]>;
-}
+import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 
 /** Resource → operation → its module; the type makes every operation of SmsTrackingMap present. */
 export const operations: {

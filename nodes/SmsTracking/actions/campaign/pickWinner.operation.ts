@@ -1,11 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { pickWinner } from '../../../shared/tracking-api';
-import { httpOf } from '../../../shared/transport';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['pickWinner'] };
@@ -64,18 +58,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	const http = httpOf(this);
-	return await perItem(this, items, async (i) => {
-		const options = this.getNodeParameter('winnerOptions', i, {}) as IDataObject;
-		const body: IDataObject = { metric: this.getNodeParameter('metric', i) as string };
-		if (options.confidence !== undefined) body.confidence = Number(options.confidence);
-		if (options.minSamplePerVariant !== undefined)
-			body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
-		if (options.record !== undefined) body.record = options.record === true;
-		return await pickWinner(http, this.getNodeParameter('campaignId', i) as string, body, i);
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const options = ctx.getNodeParameter('winnerOptions', i, {}) as IDataObject;
+	const body: IDataObject = { metric: ctx.getNodeParameter('metric', i) as string };
+	if (options.confidence !== undefined) body.confidence = Number(options.confidence);
+	if (options.minSamplePerVariant !== undefined)
+		body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
+	if (options.record !== undefined) body.record = options.record === true;
+	return await pickWinner(http, ctx.getNodeParameter('campaignId', i) as string, body, i);
+});
