@@ -152,24 +152,25 @@ interface FullResponse<T> {
 	body: T;
 }
 
+/** A status the caller did not expect, as NodeApiError naming what was asked. */
+const unexpected = (http: Http, res: FullResponse<unknown>, what: string) =>
+	new NodeApiError(http.node, { httpCode: String(res.statusCode), body: res.body } as never, {
+		message: `${what} (HTTP ${res.statusCode})`,
+	});
+
+const withStatus = { fullResponse: true, ignoreHttpStatusErrors: true };
+
 /** GET /webhooks/:id; undefined when the server does not know it (404). */
 export async function getWebhook(http: Http, id: string): Promise<RemoteSubscription | undefined> {
+	const path = webhookPath(id);
 	const res = await call<FullResponse<RemoteSubscription>>(http, {
 		method: 'GET',
-		path: webhookPath(id),
-		fullResponse: true,
-		ignoreHttpStatusErrors: true,
+		path,
+		...withStatus,
 	});
 	if (res.statusCode === 404) return undefined;
-	if (res.statusCode !== 200) {
-		throw new NodeApiError(
-			http.node,
-			{ httpCode: String(res.statusCode), body: res.body } as never,
-			{
-				message: `The tracking server could not be asked about webhook ${id} (HTTP ${res.statusCode})`,
-			},
-		);
-	}
+	if (res.statusCode !== 200)
+		throw unexpected(http, res, `The tracking server could not be asked about webhook ${id}`);
 	return res.body;
 }
 
@@ -183,32 +184,17 @@ export async function listWebhooks(http: Http, url: string): Promise<RemoteSubsc
 	return res.webhooks ?? [];
 }
 
-export async function createWebhook(
-	http: Http,
-	body: IDataObject,
-): Promise<{ id: string; secret: string }> {
-	return await call<{ id: string; secret: string }>(http, {
-		method: 'POST',
-		path: '/webhooks',
-		body,
-	});
-}
+export const createWebhook = async (http: Http, body: IDataObject) =>
+	await call<{ id: string; secret: string }>(http, { method: 'POST', path: '/webhooks', body });
 
 /** DELETE /webhooks/:id; "already gone" (404) counts as done. */
 export async function deleteWebhook(http: Http, id: string): Promise<void> {
+	const path = webhookPath(id);
 	const res = await call<FullResponse<IDataObject>>(http, {
 		method: 'DELETE',
-		path: webhookPath(id),
-		fullResponse: true,
-		ignoreHttpStatusErrors: true,
+		path,
+		...withStatus,
 	});
-	if (res.statusCode !== 204 && res.statusCode !== 404) {
-		throw new NodeApiError(
-			http.node,
-			{ httpCode: String(res.statusCode), body: res.body } as never,
-			{
-				message: `The tracking server refused to delete webhook ${id} (HTTP ${res.statusCode})`,
-			},
-		);
-	}
+	if (res.statusCode !== 204 && res.statusCode !== 404)
+		throw unexpected(http, res, `The tracking server refused to delete webhook ${id}`);
 }
