@@ -4,19 +4,12 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, type NodeParameterValue } from 'n8n-workflow';
-import * as campaign from './actions/campaign';
-import * as conversion from './actions/conversion';
-import * as message from './actions/message';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { trackingCredential } from '../shared/tracking-api';
+import * as campaign from './actions/campaign/Campaign.resource';
+import * as conversion from './actions/conversion/Conversion.resource';
+import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
-
-/**
- * A display condition on the provider. n8n-workflow types credentials' displayOptions as plain
- * values, yet evaluates them with the same displayParameter as parameters, which understands
- * conditions (editor and execution alike).
- */
-const providerIs = (provider: string) =>
-	({ _cnd: { eq: provider } }) as unknown as NodeParameterValue;
 
 export class SmsTracking implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,23 +26,21 @@ export class SmsTracking implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Send has a second output for the A/B hold-out.
 		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
-		// The provider credentials name `provider` through `_cnd` conditions, not plain value lists:
-		// n8n's editor takes a parameter all of whose values appear in credentials' displayOptions for
-		// an authentication switch, hides it and every parameter it depends on (Resource, Operation)
-		// and offers the provider credentials in the SMS Tracking API slot. With conditions the editor
-		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
+		// The provider credentials follow `provider` through `hide`, not through its values under
+		// `show`: n8n's editor takes a parameter all of whose values appear under credentials'
+		// `displayOptions.show` for an authentication switch, hides it and every parameter it depends
+		// on (Resource, Operation) and offers the provider credentials in the SMS Tracking API slot.
+		// The editor reads only `show` for that, so every parameter stays in the panel. Each slot's
+		// displayName names its type (the editor labels an always-required slot just "Credential").
 		credentials: [
-			{ name: 'smsTrackingApi', displayName: 'Credential for SMS Tracking API', required: true },
+			{ name: trackingCredential, displayName: 'Credential for SMS Tracking API', required: true },
 			{
 				name: 'smsTrackingSevenApi',
 				displayName: 'Credential for seven.io',
 				required: true,
 				displayOptions: {
-					show: {
-						resource: ['message'],
-						operation: ['send'],
-						provider: [providerIs('seven')],
-					},
+					show: { resource: ['message'], operation: ['send'] },
+					hide: { provider: ['twilio'] },
 				},
 			},
 			{
@@ -57,11 +48,8 @@ export class SmsTracking implements INodeType {
 				displayName: 'Credential for Twilio',
 				required: true,
 				displayOptions: {
-					show: {
-						resource: ['message'],
-						operation: ['send'],
-						provider: [providerIs('twilio')],
-					},
+					show: { resource: ['message'], operation: ['send'] },
+					hide: { provider: ['seven'] },
 				},
 			},
 		],

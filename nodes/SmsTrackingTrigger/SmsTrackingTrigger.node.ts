@@ -6,10 +6,32 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { trackingCredential } from '../shared/tracking-api';
+import { httpOf } from '../shared/transport';
 import { rememberId } from './recentIds';
-import { checkExists, create, unsubscribe, type SubscriptionState } from './subscription';
+import {
+	checkExists,
+	create,
+	unsubscribe,
+	type SubscriptionState,
+	type WantedSubscription,
+} from './subscription';
 import { verifyWebhook } from './verify';
+
+/** The subscription the trigger's parameters ask for. */
+function wanted(ctx: IHookFunctions): WantedSubscription {
+	const events = ctx.getNodeParameter('events', []) as string[];
+	const campaignId = ((ctx.getNodeParameter('campaignId', '') as string) || '').trim();
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n has no webhook URL for this trigger');
+	if (events.length === 0)
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen for');
+	return { url, events: [...events].sort(), campaignId: campaignId || null };
+}
+
+const state = (ctx: IHookFunctions | IWebhookFunctions) =>
+	ctx.getWorkflowStaticData('node') as SubscriptionState;
 
 export class SmsTrackingTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +47,7 @@ export class SmsTrackingTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'smsTrackingApi', displayName: 'Credential for SMS Tracking API', required: true },
+			{ name: trackingCredential, displayName: 'Credential for SMS Tracking API', required: true },
 		],
 		webhooks: [
 			{
@@ -81,19 +103,19 @@ export class SmsTrackingTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await checkExists.call(this);
+				return await checkExists(httpOf(this), state(this), () => wanted(this));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				return await create.call(this);
+				return await create(httpOf(this), state(this), wanted(this));
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return await unsubscribe.call(this);
+				return await unsubscribe(httpOf(this), state(this));
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const stored = this.getWorkflowStaticData('node') as SubscriptionState;
+		const stored = state(this);
 		// n8n keeps the exact bytes as rawBody (read on demand by readRawBody when not read yet).
 		const req = this.getRequestObject() as unknown as {
 			rawBody?: Buffer;

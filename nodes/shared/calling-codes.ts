@@ -2,6 +2,7 @@
  * Country calling codes by ISO 3166-1 alpha-2 code (ITU-T E.164 assignments), so a default
  * country can be given as "DE" as well as "49". Countries of the North American Numbering Plan
  * share 1, Russia and Kazakhstan share 7, and so on: the calling code is what normalisation needs.
+ * The server keeps the same table for DEFAULT_CALLING_CODE; a unit test holds the two equal.
  */
 const table =
 	'AD376 AE971 AF93 AG1 AI1 AL355 AM374 AO244 AR54 AS1 AT43 AU61 AW297 AX358 AZ994 BA387 BB1 BD880 ' +

@@ -2,7 +2,7 @@ import { callingCodeOf } from './calling-codes';
 
 /**
  * Normalises a phone number to E.164 (+ and 8 to 15 digits) the way the tracking server does
- * (server/src/links/phone.ts): formatting characters are dropped, an international 00 prefix
+ * (server/src/shared/phone.ts): formatting characters are dropped, an international 00 prefix
  * becomes +, and with a default country (a calling code such as 49, or an ISO code such as DE) a
  * national number loses its trunk 0 and gets the country's calling code.
  * Returns an error message instead of throwing, so the caller can attach the item index.

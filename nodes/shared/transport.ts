@@ -1,10 +1,12 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	INode,
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
@@ -44,8 +46,7 @@ export async function request<T = IDataObject>(
 ): Promise<T> {
 	let url = spec.url;
 	if (!/^https?:\/\//i.test(url)) {
-		const credentials = await ctx.getCredentials(credentialType);
-		const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+		const baseUrl = baseUrlOf(await ctx.getCredentials(credentialType));
 		url = `${baseUrl}${url.startsWith('/') ? '' : '/'}${url}`;
 	}
 	const options: IHttpRequestOptions = {
@@ -125,6 +126,11 @@ function remoteMessage(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** A credential's `baseUrl` field without trailing slashes. */
+export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+}
+
 export interface UrlCheck {
 	ok: boolean;
 	/** The HTTP status after redirects, when there was an answer. */
@@ -138,7 +144,7 @@ export interface UrlCheck {
  * credentials: used once per distinct destination before a campaign goes out.
  */
 export async function checkUrl(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	url: string,
 	timeoutMs = 10_000,
 ): Promise<UrlCheck> {
@@ -160,4 +166,29 @@ export async function checkUrl(
 		const err = error as { code?: string; message?: string };
 		return { ok: false, problem: `did not answer (${err.code ?? err.message ?? 'network error'})` };
 	}
+}
+
+/**
+ * What helpers get instead of the node's context: the node (for errors) and its HTTP, bound to the
+ * context. Helpers never read parameters; the operations read them and pass plain values.
+ */
+export interface Http {
+	node: INode;
+	request<T = IDataObject>(
+		credentialType: string,
+		spec: RequestSpec,
+		itemIndex?: number,
+	): Promise<T>;
+	credentials(credentialType: string): Promise<ICredentialDataDecryptedObject>;
+	checkUrl(url: string): Promise<UrlCheck>;
+}
+
+export function httpOf(ctx: RequestContext): Http {
+	return {
+		node: ctx.getNode(),
+		request: async <T>(credentialType: string, spec: RequestSpec, itemIndex?: number) =>
+			await request<T>(ctx, credentialType, spec, itemIndex),
+		credentials: async (credentialType) => await ctx.getCredentials(credentialType),
+		checkUrl: async (url) => await checkUrl(ctx, url),
+	};
 }

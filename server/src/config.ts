@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { commaList } from './shared/comma-list';
+import { callingCodeOf } from './shared/phone';
 import { readOrCreateSecret } from './shared/secret-file';
 
 /** Everything the server reads from its environment. This file is the only reader of process.env. */
@@ -202,9 +203,10 @@ export function loadConfig(env: Env = process.env): Config {
 	if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
 		throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, silent; got "${logLevel}"`);
 	}
-	const callingCode = env.DEFAULT_CALLING_CODE?.replace(/^\+/, '') || undefined;
-	if (callingCode && !/^[1-9]\d{0,2}$/.test(callingCode)) {
-		throw new ConfigError(`DEFAULT_CALLING_CODE must be a country calling code such as 49 or 1, got "${callingCode}"`);
+	const defaultCountry = env.DEFAULT_CALLING_CODE?.trim() || undefined;
+	const callingCode = defaultCountry && callingCodeOf(defaultCountry);
+	if (defaultCountry && !callingCode) {
+		throw new ConfigError(`DEFAULT_CALLING_CODE must be a country calling code such as 49 or 1, or an ISO country code such as DE, got "${defaultCountry}"`);
 	}
 	const trustProxyRaw = env.TRUST_PROXY ?? '';
 	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;

@@ -16,10 +16,21 @@ test.each([
 	[{ API_KEY: 'short' }, /API_KEY must be at least 16/],
 	[{ CODE_LENGTH: '2' }, /CODE_LENGTH must be between 3 and 32/],
 	[{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
-	[{ DEFAULT_CALLING_CODE: 'DE' }, /DEFAULT_CALLING_CODE must be/],
+	[{ DEFAULT_CALLING_CODE: 'Germany' }, /DEFAULT_CALLING_CODE must be/],
+	[{ DEFAULT_CALLING_CODE: '1234' }, /DEFAULT_CALLING_CODE must be/],
 ])('when %o is set, then boot fails with a message naming it', (env, message) => {
 	expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
 	expect(() => loadConfig({ ...base, ...env })).toThrow(message);
+});
+
+test.each([
+	['49', '49'],
+	['+49', '49'],
+	['DE', '49'],
+	['us', '1'],
+	[' AT ', '43'],
+])('when DEFAULT_CALLING_CODE is %s (a calling code or an ISO country code, as the node takes it), then national numbers get %s', (value, code) => {
+	expect(loadConfig({ ...base, DEFAULT_CALLING_CODE: value }).defaultCallingCode).toBe(code);
 });
 
 test('when PUBLIC_BASE_URL has a trailing slash, then short links do not get a double slash', () => {

@@ -6,6 +6,9 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { httpOf, type Http } from '../../shared/transport';
+import { errorItem } from '../helpers/error-item';
+import type { Execute } from './node.type';
 
 /** The campaign every resource but Conversion → Track by click id works on. */
 export function campaignIdField(resource: string, operations: string[]): INodeProperties {
@@ -21,43 +24,36 @@ export function campaignIdField(resource: string, operations: string[]): INodePr
 	};
 }
 
-/** An output item for an error under Continue On Fail. */
-export function errorItem(
-	error: Error,
-	itemIndex: number,
-	extra: IDataObject = {},
-): INodeExecutionData {
-	const description = (error as { description?: string }).description;
-	return {
-		json: {
-			...extra,
-			error: error.message,
-			...(description ? { errorDescription: description } : {}),
-		},
-		pairedItem: { item: itemIndex },
-	};
-}
-
-/** Runs one request per item, honouring Continue On Fail, with pairedItem on every output. */
-export async function perItem(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	work: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
-): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const result = await work(i);
-			for (const json of Array.isArray(result) ? result : [result])
-				output.push({ json, pairedItem: { item: i } });
-		} catch (error) {
-			if (!ctx.continueOnFail()) {
-				if (error instanceof NodeApiError)
-					throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex: i });
-				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
+/**
+ * An operation that makes its requests item by item: `work` returns the item's output (one object
+ * or several); Continue On Fail is honoured and every output has its pairedItem.
+ */
+export function perItem(
+	work: (
+		ctx: IExecuteFunctions,
+		itemIndex: number,
+		http: Http,
+	) => Promise<IDataObject | IDataObject[]>,
+): Execute {
+	return async function (this: IExecuteFunctions, items: INodeExecutionData[]) {
+		const http = httpOf(this);
+		const output: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const result = await work(this, i, http);
+				for (const json of Array.isArray(result) ? result : [result])
+					output.push({ json, pairedItem: { item: i } });
+			} catch (error) {
+				if (!this.continueOnFail()) {
+					if (error instanceof NodeApiError)
+						throw new NodeApiError(this.getNode(), error as unknown as JsonObject, {
+							itemIndex: i,
+						});
+					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				}
+				output.push(errorItem(error as Error, i));
 			}
-			output.push(errorItem(error as Error, i));
 		}
-	}
-	return [output];
+		return [output];
+	};
 }

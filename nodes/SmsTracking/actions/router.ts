@@ -1,35 +1,43 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import * as campaign from './campaign';
-import * as conversion from './conversion';
-import * as message from './message';
+import * as campaign from './campaign/Campaign.resource';
+import * as conversion from './conversion/Conversion.resource';
+import * as message from './message/Message.resource';
+import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 
-type Operation = (
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-) => Promise<INodeExecutionData[][]>;
-
-const operations: Record<string, Record<string, Operation>> = {
-	message: { send: message.send.execute, shorten: message.shorten.execute },
+/** Resource → operation → its module; the type makes every operation of SmsTrackingMap present. */
+export const operations: {
+	[R in keyof SmsTrackingMap]: { [O in SmsTrackingMap[R]]: Operation };
+} = {
+	message: { send: message.send, shorten: message.shorten },
 	campaign: {
-		create: campaign.create.execute,
-		get: campaign.get.execute,
-		getStats: campaign.getStats.execute,
-		getRecipients: campaign.getRecipients.execute,
-		pickWinner: campaign.pickWinner.execute,
+		create: campaign.create,
+		get: campaign.get,
+		getStats: campaign.getStats,
+		getRecipients: campaign.getRecipients,
+		pickWinner: campaign.pickWinner,
 	},
-	conversion: { track: conversion.track.execute },
+	conversion: { track: conversion.track },
 };
+
+function find({ resource, operation }: SmsTrackingType): Operation | undefined {
+	const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+	if (!has(operations, resource)) return undefined;
+	const ofResource = operations[resource] as Record<string, Operation>;
+	return has(ofResource, operation) ? ofResource[operation] : undefined;
+}
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
+	const node = {
+		resource: this.getNodeParameter('resource', 0),
+		operation: this.getNodeParameter('operation', 0),
+	} as SmsTrackingType;
+	const run = find(node);
 	if (!run)
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported`,
+			`The operation "${node.operation}" of "${node.resource}" is not supported`,
 		);
-	return await run.call(this, items);
+	return await run.execute.call(this, items);
 }

@@ -1,27 +1,25 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { checkUrl, type UrlCheck } from '../../shared/transport';
+import type { Http, UrlCheck } from '../../shared/transport';
 import { mapWithConcurrency } from './concurrency';
-import type { Draft } from './shorten';
+import type { Draft } from './prepare';
 
 export type CheckMode = 'off' | 'warn' | 'fail';
 
 /**
  * Requests every distinct destination of the drafts once (a broken or slow landing page wastes a
- * campaign). Returns, per item index, a warning ('warn') or an error ('fail') for the items whose
+ * campaign). Returns, per item index, a warning ('warn') or an error ('fail'), by each draft's setting, for the items whose
  * links lead to a page that did not answer with 2xx.
  */
 export async function checkDestinations(
-	ctx: IExecuteFunctions,
+	http: Http,
 	drafts: Draft[],
-	modeOf: (itemIndex: number) => CheckMode,
 ): Promise<{ warnings: Map<number, string[]>; failures: Map<number, NodeOperationError> }> {
 	const warnings = new Map<number, string[]>();
 	const failures = new Map<number, NodeOperationError>();
-	const checked = drafts.filter((d) => modeOf(d.itemIndex) !== 'off');
+	const checked = drafts.filter((d) => d.settings.checkDestinations !== 'off');
 	const urls = [...new Set(checked.flatMap((d) => d.links.map((l) => l.url)))];
 	const results = new Map<string, UrlCheck>();
-	await mapWithConcurrency(urls, 5, async (url) => results.set(url, await checkUrl(ctx, url)));
+	await mapWithConcurrency(urls, 5, async (url) => results.set(url, await http.checkUrl(url)));
 	for (const d of checked) {
 		const problems = [...new Set(d.links.map((l) => l.url))]
 			.filter((url) => !results.get(url)?.ok)
@@ -29,10 +27,10 @@ export async function checkDestinations(
 				(url) => `The destination ${url} ${results.get(url)?.problem ?? 'could not be checked'}`,
 			);
 		if (problems.length === 0) continue;
-		if (modeOf(d.itemIndex) === 'fail') {
+		if (d.settings.checkDestinations === 'fail') {
 			failures.set(
 				d.itemIndex,
-				new NodeOperationError(ctx.getNode(), problems[0], {
+				new NodeOperationError(http.node, problems[0], {
 					itemIndex: d.itemIndex,
 					description: problems.join('\n'),
 				}),

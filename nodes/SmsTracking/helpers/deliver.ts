@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { errorItem } from '../actions/common';
-import { sendWith } from './providers/send';
-import { reportMessages, type MessageReport } from './report';
-import { describe, type Prepared } from './shorten';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { maxMessagesPerCall, recordMessages, type MessageReport } from '../../shared/tracking-api';
+import type { Http } from '../../shared/transport';
+import { chunk } from './concurrency';
+import { errorItem } from './error-item';
+import { describe, type Prepared } from './prepare';
+import { sendSms, type SendSettings } from './providers/send';
 
 /** What happened to one item: the output it leaves on and the row reported to the server. */
 export interface Outcome {
@@ -15,11 +17,29 @@ export interface Outcome {
 	failed?: Error;
 }
 
+/** A recipient kept back from the A/B test: not sent, reported as a hold-out. */
+export function heldOutcome(
+	itemIndex: number,
+	campaignId: string,
+	recipient: string,
+	variant: string,
+): Outcome {
+	const json: IDataObject = { campaignId, recipient, variant, status: 'holdout' };
+	return {
+		itemIndex,
+		campaignId,
+		held: true,
+		report: { recipient, variant, status: 'holdout' },
+		output: { json, pairedItem: { item: itemIndex } },
+	};
+}
+
 /** Sends one prepared message; a refusal becomes a failed outcome (the caller decides whether to stop). */
 export async function sendOne(
-	ctx: IExecuteFunctions,
+	http: Http,
 	campaignId: string,
 	prepared: Prepared,
+	settings: SendSettings,
 ): Promise<Outcome> {
 	const itemIndex = prepared.draft.itemIndex;
 	const base = describe(prepared, campaignId);
@@ -31,10 +51,12 @@ export async function sendOne(
 		characters: prepared.result.after.characters,
 	};
 	try {
-		const result = await sendWith(ctx, itemIndex, {
-			to: prepared.draft.recipient,
-			text: prepared.result.text,
-		});
+		const result = await sendSms(
+			http,
+			itemIndex,
+			{ to: prepared.draft.recipient, text: prepared.result.text },
+			settings,
+		);
 		const json: IDataObject = {
 			...base,
 			status: 'sent',
@@ -55,7 +77,7 @@ export async function sendOne(
 		};
 	} catch (error) {
 		const err = error as Error;
-		const provider = ctx.getNodeParameter('provider', itemIndex) as string;
+		const { provider } = settings;
 		return {
 			itemIndex,
 			campaignId,
@@ -70,20 +92,18 @@ export async function sendOne(
  * Reports outcomes to the server, one call per campaign (and 10,000 rows). A failed report is
  * noted on the outputs it concerns and returned, not thrown, so the caller can still stop cleanly.
  */
-export async function reportOutcomes(
-	ctx: IExecuteFunctions,
-	outcomes: Outcome[],
-): Promise<Error | undefined> {
+export async function reportOutcomes(http: Http, outcomes: Outcome[]): Promise<Error | undefined> {
 	let failure: Error | undefined;
 	for (const campaignId of new Set(outcomes.map((o) => o.campaignId))) {
 		const mine = outcomes.filter((o) => o.campaignId === campaignId);
 		try {
-			await reportMessages(
-				ctx,
-				campaignId,
-				mine.map((o) => o.report),
-				mine[0].itemIndex,
-			);
+			for (const batch of chunk(mine, maxMessagesPerCall))
+				await recordMessages(
+					http,
+					campaignId,
+					batch.map((o) => o.report),
+					mine[0].itemIndex,
+				);
 		} catch (error) {
 			failure ??= error as Error;
 			for (const o of mine) o.output.json.reportError = (error as Error).message;

@@ -12,7 +12,7 @@ import { parseOptionalHttpUrl } from '../shared/urls';
 import { holdoutVariant, type NewCampaign, type Utm, type Variant } from './types';
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
-export const maxVariants = 10;
+export const maxVariants = 4;
 const maxHoldout = 0.95;
 
 function parseUtm(value: unknown): Utm | undefined {

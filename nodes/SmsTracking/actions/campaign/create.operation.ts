@@ -1,11 +1,6 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { trackingApi } from '../../helpers/api';
+import { createCampaign } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['create'] };
@@ -87,27 +82,21 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) => {
-		const name = (this.getNodeParameter('name', i) as string).trim();
-		if (!name)
-			throw new NodeOperationError(this.getNode(), 'The campaign needs a name', { itemIndex: i });
-		const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-		const body: IDataObject = { name };
-		if (fields.conversionTracking !== undefined)
-			body.conversionTracking = fields.conversionTracking;
-		if (fields.fallbackUrl) body.fallbackUrl = fields.fallbackUrl;
-		if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
-		if (fields.costPerSegment !== undefined && fields.costPerSegment !== '')
-			body.costPerSegment = Number(fields.costPerSegment);
-		const utm: IDataObject = {};
-		if (fields.utmSource) utm.source = fields.utmSource;
-		if (fields.utmMedium) utm.medium = fields.utmMedium;
-		if (fields.utmCampaign) utm.campaign = fields.utmCampaign;
-		if (Object.keys(utm).length) body.utm = utm;
-		return await trackingApi(this, { method: 'POST', path: '/campaigns', body }, i);
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const name = (ctx.getNodeParameter('name', i) as string).trim();
+	if (!name)
+		throw new NodeOperationError(ctx.getNode(), 'The campaign needs a name', { itemIndex: i });
+	const fields = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	const body: IDataObject = { name };
+	if (fields.conversionTracking !== undefined) body.conversionTracking = fields.conversionTracking;
+	if (fields.fallbackUrl) body.fallbackUrl = fields.fallbackUrl;
+	if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
+	if (fields.costPerSegment !== undefined && fields.costPerSegment !== '')
+		body.costPerSegment = Number(fields.costPerSegment);
+	const utm: IDataObject = {};
+	if (fields.utmSource) utm.source = fields.utmSource;
+	if (fields.utmMedium) utm.medium = fields.utmMedium;
+	if (fields.utmCampaign) utm.campaign = fields.utmCampaign;
+	if (Object.keys(utm).length) body.utm = utm;
+	return await createCampaign(http, body, i);
+});

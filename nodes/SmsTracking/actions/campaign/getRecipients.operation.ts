@@ -1,10 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { getRecipientsPage, type RecipientsPage } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['getRecipients'] };
@@ -74,30 +69,26 @@ export const description: INodeProperties[] = [
 ];
 
 /** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) => {
-		const path = `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/recipients`;
-		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
-		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const qs: IDataObject = {};
-		for (const key of ['clicked', 'viewed', 'converted', 'variant'])
-			if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
-		const recipients: IDataObject[] = [];
-		let cursor: string | null = null;
-		do {
-			const page = Math.min(1000, limit - recipients.length);
-			const response: { recipients: IDataObject[]; nextCursor: string | null } = await trackingApi(
-				this,
-				{ method: 'GET', path, qs: { ...qs, limit: page, ...(cursor ? { cursor } : {}) } },
-				i,
-			);
-			recipients.push(...response.recipients.slice(0, limit - recipients.length));
-			cursor = response.nextCursor;
-		} while (cursor && recipients.length < limit);
-		return recipients;
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const campaignId = ctx.getNodeParameter('campaignId', i) as string;
+	const returnAll = ctx.getNodeParameter('returnAll', i) as boolean;
+	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', i) as number);
+	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
+	const qs: IDataObject = {};
+	for (const key of ['clicked', 'viewed', 'converted', 'variant'])
+		if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
+	const recipients: IDataObject[] = [];
+	let cursor: string | null = null;
+	do {
+		const page = Math.min(1000, limit - recipients.length);
+		const response: RecipientsPage = await getRecipientsPage(
+			http,
+			campaignId,
+			{ ...qs, limit: page, ...(cursor ? { cursor } : {}) },
+			i,
+		);
+		recipients.push(...response.recipients.slice(0, limit - recipients.length));
+		cursor = response.nextCursor;
+	} while (cursor && recipients.length < limit);
+	return recipients;
+});

@@ -1,10 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { getCampaignStats } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
 export const description: INodeProperties[] = [
@@ -42,24 +37,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) => {
-		const options = this.getNodeParameter('statsOptions', i, {}) as IDataObject;
-		const qs: IDataObject = {};
-		if (options.from) qs.from = new Date(String(options.from)).toISOString();
-		if (options.to) qs.to = new Date(String(options.to)).toISOString();
-		if (options.timeZone) qs.timeZone = options.timeZone;
-		return await trackingApi(
-			this,
-			{
-				method: 'GET',
-				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/stats`,
-				qs,
-			},
-			i,
-		);
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const options = ctx.getNodeParameter('statsOptions', i, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (options.from) qs.from = new Date(String(options.from)).toISOString();
+	if (options.to) qs.to = new Date(String(options.to)).toISOString();
+	if (options.timeZone) qs.timeZone = options.timeZone;
+	return await getCampaignStats(http, ctx.getNodeParameter('campaignId', i) as string, qs, i);
+});

@@ -1,10 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { campaignPath, trackingApi } from '../../helpers/api';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { pickWinner } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
 const show = { resource: ['campaign'], operation: ['pickWinner'] };
@@ -63,25 +58,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) => {
-		const options = this.getNodeParameter('winnerOptions', i, {}) as IDataObject;
-		const body: IDataObject = { metric: this.getNodeParameter('metric', i) as string };
-		if (options.confidence !== undefined) body.confidence = Number(options.confidence);
-		if (options.minSamplePerVariant !== undefined)
-			body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
-		if (options.record !== undefined) body.record = options.record === true;
-		return await trackingApi(
-			this,
-			{
-				method: 'POST',
-				path: `${campaignPath(this.getNodeParameter('campaignId', i) as string)}/winner`,
-				body,
-			},
-			i,
-		);
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const options = ctx.getNodeParameter('winnerOptions', i, {}) as IDataObject;
+	const body: IDataObject = { metric: ctx.getNodeParameter('metric', i) as string };
+	if (options.confidence !== undefined) body.confidence = Number(options.confidence);
+	if (options.minSamplePerVariant !== undefined)
+		body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
+	if (options.record !== undefined) body.record = options.record === true;
+	return await pickWinner(http, ctx.getNodeParameter('campaignId', i) as string, body, i);
+});

@@ -1,12 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
-import { trackingApi } from '../../helpers/api';
+import { trackConversion } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
 const show = { resource: ['conversion'], operation: ['track'] };
@@ -100,33 +95,28 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	return await perItem(this, items, async (i) => {
-		const body: IDataObject = {};
-		if (this.getNodeParameter('attributeBy', i) === 'clickId') {
-			const clickId = String(this.getNodeParameter('clickId', i) ?? '').trim();
-			if (!clickId)
-				throw new NodeOperationError(this.getNode(), 'The click ID is empty', { itemIndex: i });
-			body.clickId = clickId;
-		} else {
-			const phone = normalisePhone(this.getNodeParameter('conversionRecipient', i));
-			if ('error' in phone)
-				throw new NodeOperationError(this.getNode(), `Invalid recipient: ${phone.error}`, {
-					itemIndex: i,
-				});
-			body.campaignId = String(this.getNodeParameter('conversionCampaignId', i)).trim();
-			body.recipient = phone.phone;
-		}
-		body.name = String(this.getNodeParameter('conversionName', i)).trim();
-		if (!body.name)
-			throw new NodeOperationError(this.getNode(), 'The conversion needs a name', { itemIndex: i });
-		const fields = this.getNodeParameter('conversionFields', i, {}) as IDataObject;
-		if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
-		if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
-		if (fields.idempotencyKey) body.idempotencyKey = String(fields.idempotencyKey);
-		return await trackingApi(this, { method: 'POST', path: '/conversions', body }, i);
-	});
-}
+export const execute = perItem(async (ctx, i, http) => {
+	const body: IDataObject = {};
+	if (ctx.getNodeParameter('attributeBy', i) === 'clickId') {
+		const clickId = String(ctx.getNodeParameter('clickId', i) ?? '').trim();
+		if (!clickId)
+			throw new NodeOperationError(ctx.getNode(), 'The click ID is empty', { itemIndex: i });
+		body.clickId = clickId;
+	} else {
+		const phone = normalisePhone(ctx.getNodeParameter('conversionRecipient', i));
+		if ('error' in phone)
+			throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, {
+				itemIndex: i,
+			});
+		body.campaignId = String(ctx.getNodeParameter('conversionCampaignId', i)).trim();
+		body.recipient = phone.phone;
+	}
+	body.name = String(ctx.getNodeParameter('conversionName', i)).trim();
+	if (!body.name)
+		throw new NodeOperationError(ctx.getNode(), 'The conversion needs a name', { itemIndex: i });
+	const fields = ctx.getNodeParameter('conversionFields', i, {}) as IDataObject;
+	if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
+	if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
+	if (fields.idempotencyKey) body.idempotencyKey = String(fields.idempotencyKey);
+	return await trackConversion(http, body, i);
+});

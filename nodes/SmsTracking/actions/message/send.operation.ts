@@ -1,18 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { holdoutVariant, assignVariant } from '../../../shared/variants';
 import { normalisePhone } from '../../../shared/phone';
-import { applyAbTest, readAbTest, variantText, type AbTest } from '../../helpers/ab';
+import { setVariants } from '../../../shared/tracking-api';
+import { httpOf } from '../../../shared/transport';
+import { assignVariant, holdoutVariant } from '../../../shared/variants';
+import { parseAbTest, variantText } from '../../helpers/ab';
 import { chunk, mapWithConcurrency } from '../../helpers/concurrency';
-import { reportOutcomes, sendOne, type Outcome } from '../../helpers/deliver';
-import {
-	draft,
-	readSettings,
-	shortenAll,
-	type Draft,
-	type Prepared,
-	type ShortenSettings,
-} from '../../helpers/shorten';
-import { errorItem } from '../common';
+import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helpers/deliver';
+import { errorItem } from '../../helpers/error-item';
+import { prepareMessages, type MessageInput } from '../../helpers/prepare';
+import type { SendSettings } from '../../helpers/providers/send';
+import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
 
 export { sendFields as description } from './send.fields';
 
@@ -28,6 +25,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	const http = httpOf(this);
 	const continueOnFail = this.continueOnFail();
 	const outcomes: Outcome[] = [];
 	const errors: INodeExecutionData[] = [];
@@ -36,64 +34,39 @@ export async function execute(
 		errors.push(errorItem(error, itemIndex));
 	};
 
-	const abTest = this.getNodeParameter('abTest', 0, false) as boolean;
-	const ab: AbTest | undefined = abTest ? readAbTest(this) : undefined;
-	const byCampaign = new Map<string, Draft[]>();
-	const settings: ShortenSettings[] = [];
+	const ab = (this.getNodeParameter('abTest', 0, false) as boolean)
+		? parseAbTest(
+				this.getNode(),
+				readVariantEntries(this, 0),
+				this.getNodeParameter('holdoutPercent', 0, 0),
+			)
+		: undefined;
+	const sendSettings: SendSettings[] = [];
 
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const campaignId = (this.getNodeParameter('campaignId', i) as string).trim();
-			settings[i] = readSettings(this, i);
-			const recipient = this.getNodeParameter('recipient', i);
-			let variant: string | undefined;
-			let text: string;
-			if (ab) {
-				const phone = normalisePhone(recipient, settings[i].defaultCallingCode);
-				variant =
-					'phone' in phone
-						? assignVariant(campaignId, phone.phone, ab.variants, ab.holdout)
-						: undefined;
-				if (variant === holdoutVariant && 'phone' in phone) {
-					const json: IDataObject = {
-						campaignId,
-						recipient: phone.phone,
-						variant,
-						status: 'holdout',
-					};
-					outcomes.push({
-						itemIndex: i,
-						campaignId,
-						held: true,
-						report: { recipient: phone.phone, variant, status: 'holdout' },
-						output: { json, pairedItem: { item: i } },
-					});
-					continue;
-				}
-				text = variant ? variantText(this, i, variant) : '';
-			} else {
-				text = this.getNodeParameter('text', i) as string;
-			}
-			const d = draft(this, i, recipient, text, settings[i], variant);
-			if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
-			byCampaign.get(campaignId)!.push(d);
-		} catch (error) {
-			fail(error as Error, i);
+	/** The item's message; undefined for a recipient the A/B test holds out. */
+	const read = (i: number): MessageInput | undefined => {
+		const campaignId = (this.getNodeParameter('campaignId', i) as string).trim();
+		const settings = readShortenSettings(this, i);
+		sendSettings[i] = readSendSettings(this, i);
+		const recipient = this.getNodeParameter('recipient', i);
+		if (!ab)
+			return { campaignId, recipient, settings, text: this.getNodeParameter('text', i) as string };
+		const phone = normalisePhone(recipient, settings.defaultCallingCode);
+		if ('error' in phone) return { campaignId, recipient, settings, text: '' }; // the draft names the error
+		const variant = assignVariant(campaignId, phone.phone, ab.variants, ab.holdout);
+		if (variant === holdoutVariant) {
+			outcomes.push(heldOutcome(i, campaignId, phone.phone, variant));
+			return undefined;
 		}
-	}
-
-	if (ab)
-		for (const campaignId of new Set([...byCampaign.keys(), ...outcomes.map((o) => o.campaignId)]))
-			await applyAbTest(this, campaignId, ab);
-
-	const ready: Array<{ campaignId: string; prepared: Prepared }> = [];
-	for (const [campaignId, drafts] of byCampaign) {
-		const prepared = await shortenAll(this, campaignId, drafts, (i) => settings[i]);
-		prepared.forEach((p, n) => {
-			if (p instanceof Error) fail(p, drafts[n].itemIndex);
-			else ready.push({ campaignId, prepared: p });
-		});
-	}
+		const text = variantText(readVariantEntries(this, i), variant);
+		return { campaignId, recipient, settings, text, variant };
+	};
+	const applyAbTest = async (campaignIds: string[]) => {
+		if (!ab) return;
+		for (const campaignId of new Set([...campaignIds, ...outcomes.map((o) => o.campaignId)]))
+			await setVariants(http, campaignId, ab, 0);
+	};
+	const ready = await prepareMessages(http, items.length, read, fail, applyAbTest);
 
 	// Send in slices and report each slice as soon as it is done, so a long run that breaks off
 	// (a failure, n8n stopping) leaves every sent message recorded on the server.
@@ -107,17 +80,18 @@ export async function execute(
 			await mapWithConcurrency(slice, concurrency, async ({ campaignId, prepared }) => {
 				// After a failure (without Continue On Fail) no further message is handed out.
 				if (firstError) return undefined;
-				const outcome = await sendOne(this, campaignId, prepared);
+				const settings = sendSettings[prepared.draft.itemIndex];
+				const outcome = await sendOne(http, campaignId, prepared, settings);
 				if (outcome.failed && !continueOnFail) firstError ??= outcome.failed;
 				return outcome;
 			})
 		).filter((o): o is Outcome => o !== undefined);
 		outcomes.push(...done);
-		reportError ??= await reportOutcomes(this, [...unreported, ...done]);
+		reportError ??= await reportOutcomes(http, [...unreported, ...done]);
 		unreported = [];
 		if (firstError || (reportError && !continueOnFail)) break;
 	}
-	if (unreported.length) reportError ??= await reportOutcomes(this, unreported);
+	if (unreported.length) reportError ??= await reportOutcomes(http, unreported);
 	if (firstError) throw firstError;
 	if (reportError && !continueOnFail) throw reportError;
 

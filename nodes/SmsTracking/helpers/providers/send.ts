@@ -1,36 +1,47 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { trackingBaseUrl } from '../api';
+import { trackingBaseUrl } from '../../../shared/tracking-api';
+import type { Http } from '../../../shared/transport';
 import { sendSeven } from './seven';
 import { sendTwilio } from './twilio';
 import type { OutgoingSms, SentSms } from './types';
 
+/** How one item is sent, as the operation read it from its parameters. */
+export interface SendSettings {
+	/** 'twilio', or seven.io for anything else. */
+	provider: string;
+	from: string;
+	messagingServiceSid: string;
+	deliveryReports: boolean;
+	/** Empty: the tracking server's URL from the credential. */
+	deliveryReportBaseUrl: string;
+	label: string;
+	foreignId: string;
+	delay: string;
+}
+
 /** Sends one SMS through the provider chosen for the item, with that item's send options. */
-export async function sendWith(
-	ctx: IExecuteFunctions,
+export async function sendSms(
+	http: Http,
 	itemIndex: number,
 	sms: OutgoingSms,
+	settings: SendSettings,
 ): Promise<SentSms> {
-	const provider = ctx.getNodeParameter('provider', itemIndex) as string;
-	const from = String(ctx.getNodeParameter('from', itemIndex, '') ?? '').trim();
-	const options = ctx.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject;
-	if (provider === 'twilio') {
+	const { from } = settings;
+	if (settings.provider === 'twilio') {
 		let statusCallback = '';
-		if (options.deliveryReports === true) {
-			const base = String(options.deliveryReportBaseUrl || (await trackingBaseUrl(ctx))).replace(
+		if (settings.deliveryReports) {
+			const base = (settings.deliveryReportBaseUrl || (await trackingBaseUrl(http))).replace(
 				/\/+$/,
 				'',
 			);
 			statusCallback = `${base}/delivery-reports/twilio`;
 		}
-		const messagingServiceSid = String(
-			ctx.getNodeParameter('messagingServiceSid', itemIndex, '') ?? '',
-		).trim();
-		return await sendTwilio(ctx, itemIndex, sms, { from, messagingServiceSid, statusCallback });
+		const { messagingServiceSid } = settings;
+		return await sendTwilio(http, itemIndex, sms, { from, messagingServiceSid, statusCallback });
 	}
-	return await sendSeven(ctx, itemIndex, sms, {
+	return await sendSeven(http, itemIndex, sms, {
 		from,
-		label: String(options.label ?? '').trim(),
-		foreignId: String(options.foreignId ?? '').trim(),
-		delay: String(options.delay ?? ''),
+		label: settings.label,
+		foreignId: settings.foreignId,
+		delay: settings.delay,
 	});
 }

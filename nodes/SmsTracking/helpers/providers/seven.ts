@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { request } from '../../../shared/transport';
+import type { Http } from '../../../shared/transport';
 import { parseBody, type OutgoingSms, type SentSms } from './types';
 
 export const sevenCredential = 'smsTrackingSevenApi';
@@ -37,7 +37,7 @@ const sevenCodes: Record<string, string> = {
 
 /** Sends one SMS with POST /api/sms (form-encoded, JSON answer). */
 export async function sendSeven(
-	ctx: IExecuteFunctions,
+	http: Http,
 	itemIndex: number,
 	sms: OutgoingSms,
 	options: SevenOptions,
@@ -48,8 +48,7 @@ export async function sendSeven(
 	if (options.foreignId) body.foreign_id = options.foreignId;
 	if (options.delay) body.delay = String(Math.floor(new Date(options.delay).getTime() / 1000));
 	const raw = parseBody(
-		await request<unknown>(
-			ctx,
+		await http.request<unknown>(
 			sevenCredential,
 			{ method: 'POST', url: '/api/sms', body, form: true },
 			itemIndex,
@@ -65,7 +64,7 @@ export async function sendSeven(
 	if (code !== '100' || !message || message.success === false || !message.id) {
 		const reason =
 			(message?.error_text as string) || sevenCodes[code] || 'the SMS was not accepted';
-		throw new NodeApiError(ctx.getNode(), response as JsonObject, {
+		throw new NodeApiError(http.node, response as JsonObject, {
 			itemIndex,
 			message: `seven.io did not send the SMS (code ${code || 'none'}): ${reason}`,
 		});

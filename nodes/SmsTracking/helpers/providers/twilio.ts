@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { request } from '../../../shared/transport';
+import type { Http } from '../../../shared/transport';
 import { parseBody, type OutgoingSms, type SentSms } from './types';
 
 export const twilioCredential = 'smsTrackingTwilioApi';
@@ -15,27 +15,24 @@ export interface TwilioOptions {
 
 /** Sends one SMS with POST /2010-04-01/Accounts/{AccountSid}/Messages.json (form-encoded). */
 export async function sendTwilio(
-	ctx: IExecuteFunctions,
+	http: Http,
 	itemIndex: number,
 	sms: OutgoingSms,
 	options: TwilioOptions,
 ): Promise<SentSms> {
-	const credentials = await ctx.getCredentials(twilioCredential);
+	const credentials = await http.credentials(twilioCredential);
 	const accountSid = String(credentials.accountSid ?? '').trim();
 	if (!options.from && !options.messagingServiceSid) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'Twilio needs a sender or a messaging service SID',
-			{ itemIndex },
-		);
+		throw new NodeOperationError(http.node, 'Twilio needs a sender or a messaging service SID', {
+			itemIndex,
+		});
 	}
 	const body: IDataObject = { To: sms.to, Body: sms.text };
 	if (options.messagingServiceSid) body.MessagingServiceSid = options.messagingServiceSid;
 	if (options.from) body.From = options.from;
 	if (options.statusCallback) body.StatusCallback = options.statusCallback;
 	const response = parseBody(
-		await request<unknown>(
-			ctx,
+		await http.request<unknown>(
 			twilioCredential,
 			{
 				method: 'POST',
@@ -47,13 +44,13 @@ export async function sendTwilio(
 		),
 	) as IDataObject;
 	if (typeof response !== 'object' || response === null || typeof response.sid !== 'string') {
-		throw new NodeApiError(ctx.getNode(), { response } as JsonObject, {
+		throw new NodeApiError(http.node, { response } as JsonObject, {
 			itemIndex,
 			message: 'Twilio did not return a message SID',
 		});
 	}
 	if (response.status === 'failed' || response.status === 'undelivered') {
-		throw new NodeApiError(ctx.getNode(), response as JsonObject, {
+		throw new NodeApiError(http.node, response as JsonObject, {
 			itemIndex,
 			message: `Twilio did not send the SMS: ${(response.error_message as string) || `error ${response.error_code}`}`,
 		});

@@ -1,11 +1,12 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { findLinks, type FoundLink } from '../../shared/links';
 import { normalisePhone } from '../../shared/phone';
-import { campaignPath, trackingApi } from './api';
+import { createLinks, type CreatedLink } from '../../shared/tracking-api';
+import type { Http } from '../../shared/transport';
 import { checkDestinations, type CheckMode } from './check-destinations';
 import { chunk } from './concurrency';
-import { rewrite, type Rewritten, type RewriteOptions, type ShortLink } from './rewrite';
+import { rewrite, type Rewritten, type RewriteOptions } from './rewrite';
 
 /** Recipients per POST …/links call: 10,000 items make four calls. */
 export const linkBatchSize = 2500;
@@ -17,12 +18,22 @@ export interface ShortenSettings extends RewriteOptions {
 	checkDestinations: CheckMode;
 }
 
+/** One item's message as the operation read it from its parameters. */
+export interface MessageInput {
+	campaignId: string;
+	recipient: unknown;
+	text: string;
+	settings: ShortenSettings;
+	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
+	variant?: string;
+}
+
 export interface Draft {
 	itemIndex: number;
 	recipient: string;
 	text: string;
-	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
 	variant?: string;
+	settings: ShortenSettings;
 	links: FoundLink[];
 }
 
@@ -33,35 +44,59 @@ export interface Prepared {
 	variant: string | null;
 }
 
-export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ShortenSettings {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return {
-		omitHttps: options.omitHttps === true,
-		keepOriginalIfLonger: options.keepOriginalIfLonger === true,
-		hintLinkNotAtEnd: options.hintLinkNotAtEnd !== false,
-		bareWww: options.bareWww === true,
-		defaultCallingCode: String(options.defaultCallingCode ?? ''),
-		expiresAt: String(options.expiresAt ?? ''),
-		checkDestinations: (['warn', 'fail'].includes(String(options.checkDestinations))
-			? options.checkDestinations
-			: 'off') as CheckMode,
-	};
+export interface ReadyMessage {
+	campaignId: string;
+	prepared: Prepared;
+}
+
+/**
+ * The pipeline Shorten and Send share: each item's message is read and drafted (recipient
+ * normalised, links found), the drafts are grouped by campaign, and each campaign's links are
+ * created in a few batched calls and put into the texts. `read` returns undefined for an item that
+ * takes no part (an A/B hold-out). `fail` gets each failed item's error; it throws without
+ * Continue On Fail, so a bad item stops the run before any link is created. `beforeShorten` runs
+ * once, with the campaigns about to be shortened, before the first link is created.
+ */
+export async function prepareMessages(
+	http: Http,
+	itemCount: number,
+	read: (itemIndex: number) => MessageInput | undefined,
+	fail: (error: Error, itemIndex: number) => void,
+	beforeShorten?: (campaignIds: string[]) => Promise<void>,
+): Promise<ReadyMessage[]> {
+	const byCampaign = new Map<string, Draft[]>();
+	for (let i = 0; i < itemCount; i++) {
+		try {
+			const input = read(i);
+			if (!input) continue;
+			const d = draft(http, i, input);
+			if (!byCampaign.has(input.campaignId)) byCampaign.set(input.campaignId, []);
+			byCampaign.get(input.campaignId)!.push(d);
+		} catch (error) {
+			fail(error as Error, i);
+		}
+	}
+	if (beforeShorten) await beforeShorten([...byCampaign.keys()]);
+
+	const ready: ReadyMessage[] = [];
+	for (const [campaignId, drafts] of byCampaign) {
+		const prepared = await shortenAll(http, campaignId, drafts);
+		prepared.forEach((p, n) => {
+			if (p instanceof Error) fail(p, drafts[n].itemIndex);
+			else ready.push({ campaignId, prepared: p });
+		});
+	}
+	return ready;
 }
 
 /** Validates one item's recipient and text and finds its links; bad input is a NodeOperationError. */
-export function draft(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	rawRecipient: unknown,
-	text: string,
-	settings: ShortenSettings,
-	variant?: string,
-): Draft {
-	const phone = normalisePhone(rawRecipient, settings.defaultCallingCode);
+function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
+	const { text, settings, variant } = input;
+	const phone = normalisePhone(input.recipient, settings.defaultCallingCode);
 	if ('error' in phone)
-		throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, { itemIndex });
+		throw new NodeOperationError(http.node, `Invalid recipient: ${phone.error}`, { itemIndex });
 	if (typeof text !== 'string' || text.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), 'The text is empty', {
+		throw new NodeOperationError(http.node, 'The text is empty', {
 			itemIndex,
 			description: 'Each message needs a text',
 		});
@@ -71,32 +106,28 @@ export function draft(
 		recipient: phone.phone,
 		text,
 		variant,
+		settings,
 		links: findLinks(text, { bareWww: settings.bareWww }),
 	};
 }
 
 const key = (recipient: string, url: string) => `${recipient}\n${url}`;
 
-interface CreatedLink extends ShortLink {
-	variant: string | null;
-}
-
 /**
  * Creates every draft's links in a few batched calls (idempotent on the server: a re-run gets the
  * same codes), then rewrites each text. A failed batch fails only its own items.
  */
-export async function shortenAll(
-	ctx: IExecuteFunctions,
+async function shortenAll(
+	http: Http,
 	campaignId: string,
 	drafts: Draft[],
-	settingsOf: (itemIndex: number) => ShortenSettings,
 ): Promise<Array<Prepared | Error>> {
 	const created = new Map<string, CreatedLink>();
-	const checks = await checkDestinations(ctx, drafts, (i) => settingsOf(i).checkDestinations);
+	const checks = await checkDestinations(http, drafts);
 	const failed = new Map<number, Error>(checks.failures);
 	const withLinks = drafts.filter((d) => d.links.length > 0 && !failed.has(d.itemIndex));
 	for (const batch of chunk(withLinks, linkBatchSize)) {
-		const expiresAt = settingsOf(batch[0].itemIndex).expiresAt;
+		const expiresAt = batch[0].settings.expiresAt;
 		const body: IDataObject = {
 			recipients: batch.map((d) => ({
 				recipient: d.recipient,
@@ -106,20 +137,8 @@ export async function shortenAll(
 			...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
 		};
 		try {
-			const response = await trackingApi<{
-				links: Array<{
-					recipient: string;
-					url: string;
-					code: string;
-					shortUrl: string;
-					variant: string | null;
-				}>;
-			}>(
-				ctx,
-				{ method: 'POST', path: `${campaignPath(campaignId)}/links`, body },
-				batch[0].itemIndex,
-			);
-			for (const link of response.links) created.set(key(link.recipient, link.url), link);
+			const links = await createLinks(http, campaignId, body, batch[0].itemIndex);
+			for (const link of links) created.set(key(link.recipient, link.url), link);
 		} catch (error) {
 			for (const d of batch) failed.set(d.itemIndex, error as Error);
 		}
@@ -130,13 +149,13 @@ export async function shortenAll(
 		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url)));
 		if (shortLinks.some((s) => s === undefined)) {
 			return new NodeOperationError(
-				ctx.getNode(),
+				http.node,
 				'The tracking server did not return a short link for every link',
 				{ itemIndex: d.itemIndex },
 			);
 		}
 		const links = shortLinks as CreatedLink[];
-		const result = rewrite(d.text, d.links, links, settingsOf(d.itemIndex));
+		const result = rewrite(d.text, d.links, links, d.settings);
 		result.warnings.unshift(...(checks.warnings.get(d.itemIndex) ?? []));
 		return { draft: d, result, variant: d.variant ?? links[0]?.variant ?? null };
 	});

@@ -1,0 +1,26 @@
+import type {
+	AllEntities,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** Every resource of the SMS Tracking node and its operations. */
+export type SmsTrackingMap = {
+	message: 'send' | 'shorten';
+	campaign: 'create' | 'get' | 'getStats' | 'getRecipients' | 'pickWinner';
+	conversion: 'track';
+};
+
+export type SmsTrackingType = AllEntities<SmsTrackingMap>;
+
+export type Execute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[][]>;
+
+/** What every `<operation>.operation.ts` exports. */
+export interface Operation {
+	description: INodeProperties[];
+	execute: Execute;
+}

@@ -1,0 +1,200 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import { baseUrlOf, type Http, type RequestSpec } from './transport';
+
+/**
+ * The tracking server's API as both nodes call it: the credential, the paths under /api/v1 and
+ * the answers. Remote failures become NodeApiError with the item index (see transport.ts).
+ */
+export const trackingCredential = 'smsTrackingApi';
+
+type Call = Omit<RequestSpec, 'url'> & { path: string };
+
+async function call<T = IDataObject>(http: Http, spec: Call, itemIndex?: number): Promise<T> {
+	const { path, ...rest } = spec;
+	return await http.request<T>(trackingCredential, { ...rest, url: `/api/v1${path}` }, itemIndex);
+}
+
+const campaignPath = (campaignId: string) => `/campaigns/${encodeURIComponent(campaignId.trim())}`;
+const webhookPath = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
+
+/** The tracking server's URL as the credential names it (for callback URLs). */
+export async function trackingBaseUrl(http: Http): Promise<string> {
+	return baseUrlOf(await http.credentials(trackingCredential));
+}
+
+export const createCampaign = async (http: Http, body: IDataObject, itemIndex: number) =>
+	await call(http, { method: 'POST', path: '/campaigns', body }, itemIndex);
+
+export const getCampaign = async (http: Http, campaignId: string, itemIndex: number) =>
+	await call(http, { method: 'GET', path: campaignPath(campaignId) }, itemIndex);
+
+export const getCampaignStats = async (
+	http: Http,
+	campaignId: string,
+	qs: IDataObject,
+	itemIndex: number,
+) => await call(http, { method: 'GET', path: `${campaignPath(campaignId)}/stats`, qs }, itemIndex);
+
+export interface RecipientsPage {
+	recipients: IDataObject[];
+	nextCursor: string | null;
+}
+
+export const getRecipientsPage = async (
+	http: Http,
+	campaignId: string,
+	qs: IDataObject,
+	itemIndex: number,
+) =>
+	await call<RecipientsPage>(
+		http,
+		{ method: 'GET', path: `${campaignPath(campaignId)}/recipients`, qs },
+		itemIndex,
+	);
+
+export const pickWinner = async (
+	http: Http,
+	campaignId: string,
+	body: IDataObject,
+	itemIndex: number,
+) =>
+	await call(http, { method: 'POST', path: `${campaignPath(campaignId)}/winner`, body }, itemIndex);
+
+/**
+ * Makes the campaign's A/B set-up this one: a no-op when it already is; the server refuses a
+ * change once messages were recorded with other variants, so a running test is never reshuffled.
+ */
+export async function setVariants(
+	http: Http,
+	campaignId: string,
+	setup: { variants: Array<{ name: string; weight: number }>; holdout: number },
+	itemIndex: number,
+): Promise<void> {
+	await call(
+		http,
+		{
+			method: 'PUT',
+			path: `${campaignPath(campaignId)}/variants`,
+			body: { variants: setup.variants as unknown as IDataObject[], holdout: setup.holdout },
+		},
+		itemIndex,
+	);
+}
+
+export interface CreatedLink {
+	recipient: string;
+	url: string;
+	code: string;
+	shortUrl: string;
+	variant: string | null;
+}
+
+/** POST /campaigns/:id/links: idempotent, a re-run gets the same codes. */
+export async function createLinks(
+	http: Http,
+	campaignId: string,
+	body: IDataObject,
+	itemIndex: number,
+): Promise<CreatedLink[]> {
+	const response = await call<{ links: CreatedLink[] }>(
+		http,
+		{ method: 'POST', path: `${campaignPath(campaignId)}/links`, body },
+		itemIndex,
+	);
+	return response.links;
+}
+
+/** The server takes at most this many messages per call. */
+export const maxMessagesPerCall = 10_000;
+
+export interface MessageReport {
+	recipient: string;
+	variant?: string | null;
+	provider?: string;
+	providerMessageId?: string;
+	segments?: number;
+	encoding?: string;
+	characters?: number;
+	status: 'sent' | 'failed' | 'holdout';
+	error?: string;
+}
+
+/** Records sends, failures and hold-outs (idempotent per provider message id); returns the count. */
+export async function recordMessages(
+	http: Http,
+	campaignId: string,
+	messages: MessageReport[],
+	itemIndex: number,
+): Promise<number> {
+	const body = { messages: messages.map((m) => JSON.parse(JSON.stringify(m)) as IDataObject) };
+	const response = await call<{ recorded: number }>(
+		http,
+		{ method: 'POST', path: `${campaignPath(campaignId)}/messages`, body },
+		itemIndex,
+	);
+	return Number(response.recorded) || 0;
+}
+
+export const trackConversion = async (http: Http, body: IDataObject, itemIndex: number) =>
+	await call(http, { method: 'POST', path: '/conversions', body }, itemIndex);
+
+export interface RemoteSubscription {
+	id: string;
+	url: string;
+	events: string[];
+	campaignId: string | null;
+	active: boolean;
+}
+
+interface FullResponse<T> {
+	statusCode: number;
+	body: T;
+}
+
+/** A status the caller did not expect, as NodeApiError naming what was asked. */
+const unexpected = (http: Http, res: FullResponse<unknown>, what: string) =>
+	new NodeApiError(http.node, { httpCode: String(res.statusCode), body: res.body } as never, {
+		message: `${what} (HTTP ${res.statusCode})`,
+	});
+
+const withStatus = { fullResponse: true, ignoreHttpStatusErrors: true };
+
+/** GET /webhooks/:id; undefined when the server does not know it (404). */
+export async function getWebhook(http: Http, id: string): Promise<RemoteSubscription | undefined> {
+	const path = webhookPath(id);
+	const res = await call<FullResponse<RemoteSubscription>>(http, {
+		method: 'GET',
+		path,
+		...withStatus,
+	});
+	if (res.statusCode === 404) return undefined;
+	if (res.statusCode !== 200)
+		throw unexpected(http, res, `The tracking server could not be asked about webhook ${id}`);
+	return res.body;
+}
+
+/** The subscriptions that deliver to this URL. */
+export async function listWebhooks(http: Http, url: string): Promise<RemoteSubscription[]> {
+	const res = await call<{ webhooks: RemoteSubscription[] }>(http, {
+		method: 'GET',
+		path: '/webhooks',
+		qs: { url },
+	});
+	return res.webhooks ?? [];
+}
+
+export const createWebhook = async (http: Http, body: IDataObject) =>
+	await call<{ id: string; secret: string }>(http, { method: 'POST', path: '/webhooks', body });
+
+/** DELETE /webhooks/:id; "already gone" (404) counts as done. */
+export async function deleteWebhook(http: Http, id: string): Promise<void> {
+	const path = webhookPath(id);
+	const res = await call<FullResponse<IDataObject>>(http, {
+		method: 'DELETE',
+		path,
+		...withStatus,
+	});
+	if (res.statusCode !== 204 && res.statusCode !== 404)
+		throw unexpected(http, res, `The tracking server refused to delete webhook ${id}`);
+}
