@@ -17,7 +17,7 @@ export class SevenApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
+		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking/blob/main/docs/nodes.md#seven-credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -13,7 +13,8 @@ export class SmsTrackingApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/SmsTracking/smsTracking.svg', dark: 'file:../nodes/SmsTracking/smsTracking.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#readme';
+	documentationUrl =
+		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking/blob/main/docs/nodes.md#sms-tracking-api-credential';
 
 	properties: INodeProperties[] = [
 		{

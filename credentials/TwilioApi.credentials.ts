@@ -18,7 +18,7 @@ export class TwilioApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking#the-sms-tracking-node';
+		'https://github.com/n8n-nodes-sms-tracking/n8n-nodes-sms-tracking/blob/main/docs/nodes.md#twilio-credential';
 
 	properties: INodeProperties[] = [
 		{

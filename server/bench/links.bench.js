@@ -1,6 +1,6 @@
 // Link creation: 10,000 recipients × 2 URLs in ONE HTTP request, against a plain COPY of the same
 // rows into a table with the same keys (the bare baseline), measured in the same run.
-// Target: at least half the rate of the COPY.
+// Target (docs/operations.md#benchmarks): at least half the rate of the COPY.
 const { spawnSync } = require('node:child_process');
 const { Client } = require('pg');
 const { scratchDatabase, startServer, api, median, size } = require('./support');

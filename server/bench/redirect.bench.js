@@ -2,7 +2,7 @@
 // The redirect with every click durable (group commit into PostgreSQL) against two baselines
 // measured in the same run on the same machine: a bare node:http server answering 302 from a Map,
 // and a bare Express 5 app doing the same. Prints throughput ratios, p99 latency and whether any
-// answered click is missing from the database. Targets: ≥ 0.25 of bare
+// answered click is missing from the database. Targets (docs/operations.md#benchmarks): ≥ 0.25 of bare
 // node:http, ≥ 1.5× bare Express, p99 ≤ 20 ms at 50 connections, no event missing.
 //
 // Needs the built server (npm run bench builds it) and a PostgreSQL: BENCH_DATABASE_URL, else

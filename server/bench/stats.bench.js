@@ -1,7 +1,7 @@
 // Stats on a campaign with 1,000,000 events (100,000 recipients, two variants and a hold-out,
 // three links, views, bots, conversions, delivery reports), beside another campaign's 200,000
 // events, against the bare baseline of counting the same campaign's events in SQL, in the same run.
-// Target: stats ≤ 300 ms.
+// Target (docs/operations.md#benchmarks): stats ≤ 300 ms.
 const { Client } = require('pg');
 const { scratchDatabase, startServer, api, median, apiKey, size } = require('./support');
 

@@ -2,7 +2,7 @@
 // LOCKED, sign, POST, record) to a local receiver, against the bare baseline of a plain loop of
 // signed POSTs to the same receiver with the same concurrency, measured in the same run.
 // Then the lag from an event's commit to its arrival when the dispatcher is not saturated.
-// Targets: ≥ 2,000 deliveries/s; p99 lag < 1 s when not saturated.
+// Targets (docs/operations.md#benchmarks): ≥ 2,000 deliveries/s; p99 lag < 1 s when not saturated.
 const { createHmac, randomBytes } = require('node:crypto');
 const http = require('node:http');
 const { Client } = require('pg');

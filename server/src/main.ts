@@ -44,7 +44,19 @@ async function main(): Promise<void> {
 	process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+/** The one line a failed start prints: a busy port names itself and how to choose another. */
+function startFailure(err: unknown): string {
+	const { code, port, address, message } = (err ?? {}) as NodeJS.ErrnoException & {
+		port?: number;
+		address?: string;
+	};
+	if (code === 'EADDRINUSE') {
+		return `Port ${port} on ${address} is already in use (is another server running?). Start on another port, e.g. PORT=${Number(port) + 1} npm start, or PORT=0 for any free port.`;
+	}
+	return `Failed to start: ${message ?? err}`;
+}
+
 main().catch((err) => {
-	process.stderr.write(`Failed to start: ${err?.message ?? err}\n`);
+	process.stderr.write(`${startFailure(err)}\n`);
 	process.exit(1);
 });

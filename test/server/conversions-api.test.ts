@@ -181,9 +181,9 @@ test('when the tracking code is asked for with a bad currency, then it is a 400'
 	expect(res.status).toBe(400);
 });
 
-test('when the README shows the tracking code, then it is exactly what the endpoint gives for that domain', async () => {
+test('when docs/conversions.md shows the tracking code, then it is exactly what the endpoint gives for that domain', async () => {
 	const { readFileSync } = await import('node:fs');
-	const readme = readFileSync(`${__dirname}/../../README.md`, 'utf8');
+	const doc = readFileSync(`${__dirname}/../../docs/conversions.md`, 'utf8');
 	const code = (await server.api('GET', '/api/v1/tracking-code')).body;
-	expect(readme).toContain(code.snippet.replace(`?v=${code.version}`, '?v=<version>'));
+	expect(doc).toContain(code.snippet.replace(`?v=${code.version}`, '?v=<version>'));
 });

@@ -11,7 +11,7 @@ export interface DeliveryRow extends Omit<EventRow, 'id'> {
 	campaign_id: string;
 }
 
-/** The webhook body (design section 7): the event as the events API shows it, with its campaign and short URL. */
+/** The webhook body (docs/architecture.md#webhook-payload): the event as the events API shows it, with its campaign and short URL. */
 export type WebhookPayload = EventView & { campaignId: string; shortUrl: string | null };
 
 export function buildPayload(row: DeliveryRow, publicBaseUrl: string): WebhookPayload {
