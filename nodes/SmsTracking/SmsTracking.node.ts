@@ -25,33 +25,29 @@ export class SmsTracking implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Send has a second output for the A/B hold-out.
 		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
-		// The provider credentials name `provider` through `_cnd` conditions, not plain value lists:
-		// n8n's editor takes a parameter all of whose values appear in credentials' displayOptions for
-		// an authentication switch, hides it and every parameter it depends on (Resource, Operation)
-		// and offers the provider credentials in the SMS Tracking API slot. With conditions the editor
-		// finds no such switch, so every parameter stays in the panel and each slot keeps its type.
+		// The provider credentials follow `provider` through `hide`, not through values under `show`:
+		// n8n's editor takes a parameter all of whose values appear under credentials'
+		// `displayOptions.show` for an authentication switch, hides it and every parameter it depends
+		// on (Resource, Operation) and offers the provider credentials in the SMS Tracking API slot.
+		// The editor reads only `show` for that, so every parameter stays in the panel and each slot
+		// keeps its type. The editor labels the always-required slot just "Credential"; its
+		// displayName names the type like the provider slots ("Credential for …").
 		credentials: [
-			{ name: 'smsTrackingApi', required: true },
+			{ name: 'smsTrackingApi', required: true, displayName: 'Credential for SMS Tracking API' },
 			{
 				name: 'smsTrackingSevenApi',
 				required: true,
 				displayOptions: {
-					show: {
-						resource: ['message'],
-						operation: ['send'],
-						provider: [{ _cnd: { eq: 'seven' } }],
-					},
+					show: { resource: ['message'], operation: ['send'] },
+					hide: { provider: ['twilio'] },
 				},
 			},
 			{
 				name: 'smsTrackingTwilioApi',
 				required: true,
 				displayOptions: {
-					show: {
-						resource: ['message'],
-						operation: ['send'],
-						provider: [{ _cnd: { eq: 'twilio' } }],
-					},
+					show: { resource: ['message'], operation: ['send'] },
+					hide: { provider: ['seven'] },
 				},
 			},
 		],
