@@ -24,7 +24,10 @@ export class SmsTrackingTrigger implements INodeType {
 		defaults: { name: 'SMS Tracking Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'smsTrackingApi', required: true }],
+		// Named like the action node's slot (n8n's editor would label it just "Credential").
+		credentials: [
+			{ name: 'smsTrackingApi', required: true, displayName: 'Credential for SMS Tracking API' },
+		],
 		webhooks: [
 			{
 				name: 'default',
