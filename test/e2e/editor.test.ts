@@ -142,7 +142,11 @@ describe("workflows built in n8n's editor", () => {
 		expect(await editor.value('resource')).toBe('Campaign');
 		expect(await editor.value('operation')).toBe('Get Stats');
 		expect((await editor.credentialSlots()).map((slot) => slot.label)).toEqual([API]);
-		await editor.selectCredential(API, credentials.smsTrackingApi);
+		// A credential made where the README says: in the slot, Create new credential.
+		const created = await editor.createCredential(API, {
+			baseUrl: tracking.url,
+			apiKey: tracking.apiKey,
+		});
 		await editor.fill('campaignId', campaignId);
 		await editor.screenshot('04-get-stats');
 
@@ -183,8 +187,11 @@ describe("workflows built in n8n's editor", () => {
 			operation: 'getStats',
 			campaignId,
 		});
-		for (const name of [TRACK, STATS])
-			expect(nodes[name].credentials).toEqual({ smsTrackingApi: credentials.smsTrackingApi });
+		expect(nodes[TRACK].credentials).toEqual({ smsTrackingApi: credentials.smsTrackingApi });
+		expect(nodes[STATS].credentials).toEqual({
+			smsTrackingApi: { id: expect.any(String), name: created },
+		});
+		expect(nodes[STATS].credentials?.smsTrackingApi.id).not.toBe(credentials.smsTrackingApi.id);
 
 		await editor.execute();
 		const [execution] = await n8n.waitForExecutions(id, 1, 60_000);
@@ -216,8 +223,8 @@ describe("workflows built in n8n's editor", () => {
 
 		await editor.newWorkflow();
 		await editor.addFirstStep('SMS Tracking', 'SMS Tracking', 'On click');
-		expect((await editor.credentialSlots()).map((slot) => slot.label)).toEqual(['Credential']);
-		await editor.selectCredential('Credential', credentials.smsTrackingApi);
+		expect((await editor.credentialSlots()).map((slot) => slot.label)).toEqual([API]);
+		await editor.selectCredential(API, credentials.smsTrackingApi);
 		await editor.fill('campaignId', campaignId);
 		await editor.screenshot('06-trigger');
 		await editor.save();

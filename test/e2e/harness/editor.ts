@@ -164,20 +164,60 @@ export class Editor {
 
 	/** Chooses a credential in the slot with this label through the slot's own dropdown. */
 	async selectCredential(label: string, credential: { id: string; name: string }): Promise<void> {
-		const slot = this.ndv
-			.getByTestId('node-credentials-slot')
-			.filter({
-				has: this.page.getByTestId('credentials-label').filter({ hasText: exactly(label) }),
-			});
-		await slot.getByTestId('node-credentials-select').click();
-		// Each opened dropdown leaves its list in the page: only the open one is visible.
-		await this.page
-			.getByTestId(`node-credentials-select-item-${credential.id}`)
-			.filter({ visible: true })
-			.click();
+		const slot = this.slot(label);
+		await this.openCredentialList(slot, `node-credentials-select-item-${credential.id}`);
+		await this.slotHolds(slot, credential.name);
+	}
+
+	/**
+	 * Creates a credential from the slot with this label (Select Credential → Create new credential),
+	 * fills its fields by parameter name and saves it; resolves with the name n8n gave it.
+	 */
+	async createCredential(label: string, fields: Record<string, string>): Promise<string> {
+		const slot = this.slot(label);
+		await this.openCredentialList(slot, 'node-credentials-select-item-new');
+		const modal = this.page.getByTestId('editCredential-modal');
+		for (const [parameter, text] of Object.entries(fields)) {
+			await modal.getByTestId(`parameter-input-${parameter}`).locator('input').fill(text);
+		}
+		const name = (await modal.getByTestId('credential-name').innerText()).trim();
+		await modal.getByTestId('credential-save-button').click();
+		await modal.waitFor({ state: 'hidden' });
+		await this.slotHolds(slot, name);
+		return name;
+	}
+
+	private slot(label: string): Locator {
+		return this.ndv.getByTestId('node-credentials-slot').filter({
+			has: this.page.getByTestId('credentials-label').filter({ hasText: exactly(label) }),
+		});
+	}
+
+	/**
+	 * Opens the slot's dropdown and clicks the entry with this test id. A click while the panel is
+	 * still opening can miss, so the dropdown is opened again until the entry shows. Each dropdown
+	 * opened before leaves its list in the page: only the open one is visible.
+	 */
+	private async openCredentialList(slot: Locator, entryTestId: string): Promise<void> {
+		const entry = this.page.getByTestId(entryTestId).filter({ visible: true });
+		const openList = this.page.locator('.el-select-dropdown').filter({ visible: true });
 		await waitFor(
-			`the ${label} slot to hold ${credential.name}`,
-			async () => (await slot.locator('input').first().inputValue()) === credential.name,
+			`${entryTestId} in the credential dropdown`,
+			async () => {
+				if (await entry.count()) return true;
+				if (!(await openList.count())) await slot.getByTestId('node-credentials-select').click();
+				return false;
+			},
+			15_000,
+			250,
+		);
+		await entry.click();
+	}
+
+	private async slotHolds(slot: Locator, name: string): Promise<void> {
+		await waitFor(
+			`the credential slot to hold ${name}`,
+			async () => (await slot.locator('input').first().inputValue()) === name,
 			10_000,
 			100,
 		);
