@@ -32,6 +32,8 @@ export class Editor {
 		});
 		const page = await context.newPage();
 		page.setDefaultTimeout(15_000);
+		// The editor's first load (its bundles) is slow on a busy machine; steps after it are not.
+		page.setDefaultNavigationTimeout(60_000);
 		await page.goto(`${baseUrl}/signin`);
 		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(owner.email);
 		await page.getByTestId('password').locator('input').fill(owner.password);
@@ -237,10 +239,6 @@ export class Editor {
 
 	async screenshot(name: string): Promise<void> {
 		await this.page.screenshot({ path: path.join(editorArtifacts, `${name}.png`) });
-	}
-
-	async close(): Promise<void> {
-		await this.page.context().close();
 	}
 }
 
