@@ -30,13 +30,13 @@ export class SmsTracking implements INodeType {
 		// `show`: n8n's editor takes a parameter all of whose values appear under credentials'
 		// `displayOptions.show` for an authentication switch, hides it and every parameter it depends
 		// on (Resource, Operation) and offers the provider credentials in the SMS Tracking API slot.
-		// The editor reads only `show` for that, so every parameter stays in the panel. Each slot's
-		// displayName names its type (the editor labels an always-required slot just "Credential").
+		// The editor reads only `show` for that, so every parameter stays in the panel. It labels the
+		// provider slots "Credential for <type>" but an always-required slot just "Credential": the
+		// displayName names that one's type.
 		credentials: [
 			{ name: trackingCredential, displayName: 'Credential for SMS Tracking API', required: true },
 			{
 				name: 'smsTrackingSevenApi',
-				displayName: 'Credential for seven.io',
 				required: true,
 				displayOptions: {
 					show: { resource: ['message'], operation: ['send'] },
@@ -45,7 +45,6 @@ export class SmsTracking implements INodeType {
 			},
 			{
 				name: 'smsTrackingTwilioApi',
-				displayName: 'Credential for Twilio',
 				required: true,
 				displayOptions: {
 					show: { resource: ['message'], operation: ['send'] },

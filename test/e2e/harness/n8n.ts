@@ -29,7 +29,8 @@ export interface Execution {
 }
 
 const ENCRYPTION_KEY = 'e2e-only-encryption-key-not-a-secret';
-const OWNER = { email: 'owner@e2e.test', firstName: 'End', lastName: 'ToEnd', password: 'E2e-Passw0rd!' };
+/** The owner account the harness sets up (the editor tests sign in with it). */
+export const OWNER = { email: 'owner@e2e.test', firstName: 'End', lastName: 'ToEnd', password: 'E2e-Passw0rd!' };
 
 /** A real n8n started headless on 127.0.0.1 from the cached install, with its own user folder. */
 export class N8n {
