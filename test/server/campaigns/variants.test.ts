@@ -1,0 +1,89 @@
+import { assignVariant } from '../../../server/src/campaigns/assign-variant';
+import { startTestServer, type TestServer } from '../../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const campaign = async (extra: Record<string, unknown> = {}) =>
+	(await server.api('POST', '/api/v1/campaigns', { name: 'variants', ...extra })).body.id as string;
+const report = (id: string, messages: unknown[]) =>
+	server.api('POST', `/api/v1/campaigns/${id}/messages`, { messages });
+
+describe('PUT /campaigns/:id/variants', () => {
+	const split = {
+		variants: [
+			{ name: 'A', weight: 1 },
+			{ name: 'B', weight: 2 },
+		],
+		holdout: 0.1,
+	};
+
+	test('when a campaign without variants gets a split, then links are assigned by it', async () => {
+		const id = await campaign();
+		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ id, variants: split.variants, holdout: 0.1 });
+		const links = await server.api('POST', `/api/v1/campaigns/${id}/links`, {
+			recipients: [{ recipient: '+4915100000001', urls: ['https://shop.example/'] }],
+		});
+		expect(links.body.links[0].variant).toBe(
+			assignVariant(id, '+4915100000001', split.variants, split.holdout),
+		);
+	});
+
+	test('when the same split is set again after sending, then it is accepted unchanged', async () => {
+		const id = await campaign();
+		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
+		await report(id, [
+			{
+				recipient: '+4915100000001',
+				variant: 'A',
+				status: 'sent',
+				provider: 'seven',
+				providerMessageId: `same-${id}`,
+			},
+		]);
+		expect((await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split)).status).toBe(200);
+		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body).toMatchObject(split);
+	});
+
+	test('when a different split is set after messages carry a variant, then it is a 409 and the split stays', async () => {
+		const id = await campaign();
+		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
+		await report(id, [
+			{
+				recipient: '+4915100000001',
+				variant: 'A',
+				status: 'sent',
+				provider: 'seven',
+				providerMessageId: `used-${id}`,
+			},
+		]);
+		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, {
+			variants: [
+				{ name: 'A', weight: 1 },
+				{ name: 'C', weight: 1 },
+			],
+		});
+		expect(res.status).toBe(409);
+		expect(res.body.error.code).toBe('variants_in_use');
+		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body.variants).toEqual(
+			split.variants,
+		);
+	});
+
+	test('when the split is invalid, then it is a 400', async () => {
+		const id = await campaign();
+		expect(
+			(await server.api('PUT', `/api/v1/campaigns/${id}/variants`, { variants: [{ name: 'A' }] }))
+				.status,
+		).toBe(400);
+		expect(
+			(await server.api('PUT', `/api/v1/campaigns/${id}/variants`, { ...split, holdout: 0.99 }))
+				.status,
+		).toBe(400);
+	});
+});

@@ -1,0 +1,115 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connectSql } from '../../support/db';
+import { startOwnPostgres, type OwnPostgres } from '../../support/own-postgres';
+import { startTestServer, type TestServer } from '../../support/server';
+import {
+	chromeOnAndroid,
+	clickLoad,
+	createCampaignWithLinks,
+	hit,
+	type LoadResult,
+} from '../../support/short-links';
+import { waitFor } from '../../support/wait';
+
+/**
+ * PostgreSQL is really stopped (its own server, on its own port) while redirects go on, then
+ * started again: every answered redirect must end up as exactly one event.
+ */
+let pg: OwnPostgres;
+let server: TestServer;
+let dataDir: string;
+beforeAll(async () => {
+	pg = await startOwnPostgres();
+	dataDir = mkdtempSync(path.join(tmpdir(), 'sms-fault-'));
+	server = await startTestServer({
+		DATABASE_URL: pg.url,
+		DATA_DIR: dataDir,
+		SPOOL_RETRY_MS: '200',
+		CLICK_COMMIT_TIMEOUT_MS: '1000',
+	});
+}, 120_000);
+afterAll(async () => {
+	await server?.close();
+	await pg?.destroy();
+});
+
+const recipients = Array.from({ length: 10 }, (_, i) => ({
+	recipient: `+4915120000${String(i).padStart(3, '0')}`,
+	urls: ['https://shop.example/sale'],
+}));
+
+test('when PostgreSQL stops and restarts during load, then cached codes keep redirecting and every answered click is stored exactly once', async () => {
+	const { campaignId, codes } = await createCampaignWithLinks(
+		server,
+		{ conversionTracking: true },
+		recipients,
+	);
+	const urls = codes.map((code) => `${server.url}/${code}`);
+	const warm = await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
+
+	let stop = false;
+	let progress: LoadResult | undefined;
+	const load = clickLoad(urls, {
+		workers: 8,
+		stop: (sofar) => ((progress = sofar), stop),
+		maxRequests: 5_000,
+	});
+	const answeredSoFar = () => progress?.answered.length ?? 0;
+	await waitFor(answeredSoFar, {
+		what: 'redirects answered before the outage',
+		until: (n) => n >= 20,
+	});
+	await pg.stop();
+	const during = server.redirect.spool.appendedCount;
+	await waitFor(() => server.redirect.spool.appendedCount, {
+		what: 'redirects during the outage to be spooled',
+		until: (n) => n >= during + 20,
+	});
+	expect(server.redirect.recorder.databaseAvailable).toBe(false);
+	// A code nobody asked for yet cannot be looked up: 503, never a guess.
+	expect((await hit(`${server.url}/Nn0tCach`, { userAgent: chromeOnAndroid })).status).toBe(503);
+	await pg.start();
+	await waitFor(() => server.redirect.recorder.databaseAvailable, {
+		what: 'the recorder to reach PostgreSQL again',
+	});
+	const beforeResume = answeredSoFar();
+	await waitFor(answeredSoFar, {
+		what: 'redirects answered after the restart',
+		until: (n) => n >= beforeResume + 20,
+	});
+	stop = true;
+	const result = await load;
+
+	expect(result.failed).toBe(0);
+	expect(result.otherStatuses).toEqual({});
+	expect(server.redirect.spool.appendedCount).toBeGreaterThan(during); // the outage really hit the redirect path
+	const answered = [...warm.answered, ...result.answered];
+	expect(answered.length).toBeGreaterThan(50);
+
+	const db = connectSql(pg.url);
+	try {
+		const stored = async () =>
+			db.sql<{ click_id: string }>(
+				'SELECT click_id FROM events WHERE campaign_id = $1 AND type = $2',
+				[campaignId, 'click'],
+			);
+		await waitFor(
+			async () => ({
+				stored: (await stored()).length,
+				spoolFiles: readdirSync(path.join(dataDir, 'spool')).length,
+			}),
+			{
+				what: 'every answered click to be stored and the spool to be drained',
+				until: (state) => state.stored >= answered.length && state.spoolFiles === 0,
+			},
+		);
+		const ids = (await stored()).map((r) => r.click_id);
+		expect(ids.length).toBe(answered.length);
+		expect(new Set(ids)).toEqual(new Set(answered));
+	} finally {
+		await db.close();
+	}
+	expect(server.redirect.recorder.databaseAvailable).toBe(true);
+}, 60_000);

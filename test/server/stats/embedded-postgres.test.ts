@@ -1,0 +1,20 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+// The rollups rely on PL/pgSQL, statement triggers with transition tables and a temporary table:
+// this runs them on the embedded PostgreSQL (PGlite) a newcomer gets without DATABASE_URL, in the
+// built server (its own process: jest's VM cannot load PGlite's ES modules).
+test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events', async () => {
+	const child = path.resolve(__dirname, '../../support/embedded-stats-child.js');
+	const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
+	const { fromRollups, fromEvents, pending } = JSON.parse(stdout);
+	expect(fromRollups.totals).toMatchObject({
+		recipients: 40,
+		clicks: 20,
+		views: 10,
+		uniqueClickers: 20,
+	});
+	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
+	expect(pending).toBe(0);
+});

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Each table has one owning module, and only that module's store writes it; other features call
+ * the store. This reads every SQL write in server/src (INSERT INTO, UPDATE, DELETE FROM, COPY,
+ * TRUNCATE, comments left out) and checks where it stands.
+ */
+const owners: Record<string, RegExp> = {
+	campaigns: /^campaigns\/store\.ts$/,
+	links: /^links\/store\.ts$/,
+	messages: /^messages\/store\.ts$/,
+	delivery_reports_pending: /^delivery-reports\/store\.ts$/,
+	events: /^events\/store\.ts$/,
+	// The webhook module: its store, its outbox and its delivery queue.
+	webhook_subscriptions: /^webhooks\//,
+	webhook_deliveries: /^webhooks\//,
+};
+
+const root = path.resolve(__dirname, '../../../server/src');
+
+function sourceFiles(dir: string): string[] {
+	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) return sourceFiles(full);
+		return /\.(ts|sql)$/.test(entry.name) ? [full] : [];
+	});
+}
+
+const withoutComments = (source: string) =>
+	source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\w])\/\/.*$/gm, '$1');
+
+const write =
+	/(?<!FOR\s+|DO\s+)\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?"?([a-z_][a-z0-9_]*)/g;
+
+/** [file relative to server/src, table] for every write. */
+function writes(): Array<[string, string]> {
+	return sourceFiles(root).flatMap((file) => {
+		const relative = path.relative(root, file).split(path.sep).join('/');
+		return [...withoutComments(readFileSync(file, 'utf8')).matchAll(write)].map(
+			(match): [string, string] => [relative, match[2]],
+		);
+	});
+}
+
+test('when server/src writes a table, then it is the table owner that writes it', () => {
+	const strays = writes()
+		.filter(([file, table]) => !owners[table]?.test(file))
+		.map(
+			([file, table]) =>
+				`${file} writes ${table}${owners[table] ? '' : ' (a table with no owner here)'}`,
+		);
+	expect(strays).toEqual([]);
+});
+
+test('when the owners are read, then each one is found writing its table (the search sees the SQL)', () => {
+	const found = new Set(writes().map(([, table]) => table));
+	expect([...found].sort()).toEqual(Object.keys(owners).sort());
+});
+
+test.each([
+	[
+		'campaigns/routes.ts',
+		"await db.query('UPDATE campaigns SET winner = $2 WHERE id = $1')",
+		'campaigns',
+	],
+	['stats/winner.ts', '`\n  DELETE FROM messages WHERE id = $1`', 'messages'],
+	['events/store.ts', 'INSERT INTO webhook_deliveries (id) SELECT 1', 'webhook_deliveries'],
+	['redirect/spool.ts', 'COPY events FROM STDIN', 'events'],
+])('when %s holds %p, then the search names the write of %s', (_file, source, table) => {
+	expect([...withoutComments(source).matchAll(write)].map((m) => m[2])).toEqual([table]);
+});
+
+test.each([
+	['a row lock', 'SELECT * FROM campaigns WHERE id = $1 FOR UPDATE'],
+	['an upsert', 'ON CONFLICT (id) DO UPDATE SET name = $2'],
+	['a comment', '// one UPDATE per flush instead of one per delivery'],
+])('when the source holds %s, then it is not a write', (_name, source) => {
+	expect([...withoutComments(source).matchAll(write)]).toEqual([]);
+});
