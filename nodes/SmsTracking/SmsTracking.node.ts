@@ -17,7 +17,11 @@ export class SmsTracking implements INodeType {
 		name: 'smsTracking',
 		icon: { light: 'file:smsTracking.svg', dark: 'file:smsTracking.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 changed defaults only (Conversion → Track attributes by campaign and recipient,
+		// Get Stats simplifies): n8n does not save a parameter equal to its default, so a workflow
+		// saved with version 1 relies on the old defaults and keeps them.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Send SMS with a tracked short link per recipient through seven.io or Twilio, run A/B tests, read campaign stats',
