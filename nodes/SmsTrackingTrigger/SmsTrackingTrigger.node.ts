@@ -59,6 +59,13 @@ export class SmsTrackingTrigger implements INodeType {
 		],
 		properties: [
 			{
+				displayName:
+					"The tracking server calls this trigger's webhook URL, so that URL must be reachable from the tracking server: when n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach.",
+				name: 'webhookNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
