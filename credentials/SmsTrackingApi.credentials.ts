@@ -18,7 +18,7 @@ export class SmsTrackingApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'The Server URL is the address n8n reaches the tracking server at: when n8n runs in a container, http://127.0.0.1:8080 is the container itself; use the host name of the tracking server instead (e.g. http://sms-tracking:8080 on a shared Docker network, or http://host.docker.internal:8080).',
+				"Use the address n8n reaches the tracking server at. When n8n runs in a container, http://127.0.0.1:8080 is the container itself: use the tracking server's host name instead (e.g. http://sms-tracking:8080 on a shared Docker network).",
 			name: 'serverUrlNotice',
 			type: 'notice',
 			default: '',

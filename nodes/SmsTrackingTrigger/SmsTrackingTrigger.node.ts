@@ -60,7 +60,7 @@ export class SmsTrackingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"The tracking server calls this trigger's webhook URL, so that URL must be reachable from the tracking server: when n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach.",
+					"The tracking server must be able to reach this trigger's webhook URL. When n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach.",
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
