@@ -18,12 +18,19 @@ export class SmsTrackingApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				"Use the address n8n reaches the tracking server at. When n8n runs in a container, http://127.0.0.1:8080 is the container itself: use the tracking server's host name instead (e.g. http://sms-tracking:8080 on a shared Docker network).",
+			name: 'serverUrlNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Server URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'http://127.0.0.1:8080',
 			placeholder: 'https://go.example.com',
-			description: 'Base URL of your SMS tracking server (what it printed at start, or its public URL)',
+			description: 'Base URL of your SMS tracking server as n8n reaches it (what it printed at start, or its public URL)',
 			required: true,
 		},
 		{

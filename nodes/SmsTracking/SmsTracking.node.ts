@@ -17,15 +17,19 @@ export class SmsTracking implements INodeType {
 		name: 'smsTracking',
 		icon: { light: 'file:smsTracking.svg', dark: 'file:smsTracking.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 changed defaults only (Conversion → Track attributes by campaign and recipient,
+		// Get Stats simplifies): n8n does not save a parameter equal to its default, so a workflow
+		// saved with version 1 relies on the old defaults and keeps them.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Send SMS with a tracked short link per recipient through seven.io or Twilio, run A/B tests, read campaign stats',
 		defaults: { name: 'SMS Tracking' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		// Send has a second output for the A/B hold-out.
-		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
+		// Send with an A/B test has a second output for the hold-out.
+		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" && $parameter["abTest"] === true ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
 		// The provider credentials follow `provider` through `hide`, not through its values under
 		// `show`: n8n's editor takes a parameter all of whose values appear under credentials'
 		// `displayOptions.show` for an authentication switch, hides it and every parameter it depends

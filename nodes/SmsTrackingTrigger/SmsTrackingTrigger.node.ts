@@ -59,6 +59,13 @@ export class SmsTrackingTrigger implements INodeType {
 		],
 		properties: [
 			{
+				displayName:
+					"The tracking server must be able to reach this trigger's webhook URL. When n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach.",
+				name: 'webhookNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',

@@ -131,6 +131,8 @@ export interface RunNodeOptions {
 	items: IDataObject[];
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** The node's version as a saved workflow names it (1 unless given). */
+	typeVersion?: number;
 }
 
 /** Runs the SMS Tracking node once over the items, as n8n's engine does in a manual execution. */
@@ -139,12 +141,13 @@ export async function runNode({
 	items,
 	credentials,
 	continueOnFail,
+	typeVersion = 1,
 }: RunNodeOptions): Promise<NodeRun> {
 	const node: INode = {
 		id: 'a6b1f2c4-0000-4000-8000-000000000001',
 		name: 'SMS Tracking',
 		type: 'n8n-nodes-sms-tracking.smsTracking',
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: Object.fromEntries(

@@ -51,7 +51,7 @@ export function perItem(
 						});
 					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 				}
-				output.push(errorItem(error as Error, i));
+				output.push(errorItem(error as Error, i, items[i].json));
 			}
 		}
 		return [output];

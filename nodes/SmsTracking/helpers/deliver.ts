@@ -17,14 +17,18 @@ export interface Outcome {
 	failed?: Error;
 }
 
-/** A recipient kept back from the A/B test: not sent, reported as a hold-out. */
+/**
+ * A recipient kept back from the A/B test: not sent, reported as a hold-out. Its output keeps the
+ * input's fields, for the send of the winner to the hold-out later.
+ */
 export function heldOutcome(
 	itemIndex: number,
+	input: IDataObject,
 	campaignId: string,
 	recipient: string,
 	variant: string,
 ): Outcome {
-	const json: IDataObject = { campaignId, recipient, variant, status: 'holdout' };
+	const json: IDataObject = { ...input, campaignId, recipient, variant, status: 'holdout' };
 	return {
 		itemIndex,
 		campaignId,
@@ -34,12 +38,16 @@ export function heldOutcome(
 	};
 }
 
-/** Sends one prepared message; a refusal becomes a failed outcome (the caller decides whether to stop). */
+/**
+ * Sends one prepared message; a refusal becomes a failed outcome (the caller decides whether to
+ * stop) whose output keeps the `input` item's fields.
+ */
 export async function sendOne(
 	http: Http,
 	campaignId: string,
 	prepared: Prepared,
 	settings: SendSettings,
+	input: IDataObject,
 ): Promise<Outcome> {
 	const itemIndex = prepared.draft.itemIndex;
 	const base = describe(prepared, campaignId);
@@ -83,7 +91,7 @@ export async function sendOne(
 			campaignId,
 			failed: err,
 			report: { ...row, provider, status: 'failed', error: err.message.slice(0, 500) },
-			output: errorItem(err, itemIndex, { ...base, status: 'failed', provider }),
+			output: errorItem(err, itemIndex, { ...input, ...base, status: 'failed', provider }),
 		};
 	}
 }

@@ -2,14 +2,39 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getCampaignStats } from '../../../shared/tracking-api';
 import { perItem } from '../common';
 
+const show = { resource: ['campaign'], operation: ['getStats'] };
+
+const simplifyDescription =
+	'Whether to return a simplified version of the response instead of the raw data';
+
+/**
+ * n8n's convention is to simplify by default; version 1 returned the raw answer, and its saved
+ * workflows rely on that default (n8n does not save a parameter equal to its default).
+ */
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description: simplifyDescription,
+		displayOptions: { show: { ...show, '@version': [1] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: simplifyDescription,
+		displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 2 } }] } },
+	},
 	{
 		displayName: 'Options',
 		name: 'statsOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: ['campaign'], operation: ['getStats'] } },
+		displayOptions: { show },
 		options: [
 			{
 				displayName: 'From',
@@ -43,5 +68,32 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.from) qs.from = new Date(String(options.from)).toISOString();
 	if (options.to) qs.to = new Date(String(options.to)).toISOString();
 	if (options.timeZone) qs.timeZone = options.timeZone;
-	return await getCampaignStats(http, ctx.getNodeParameter('campaignId', i) as string, qs, i);
+	const stats = await getCampaignStats(
+		http,
+		ctx.getNodeParameter('campaignId', i) as string,
+		qs,
+		i,
+	);
+	return ctx.getNodeParameter('simplify', i, false) === true ? simplified(stats) : stats;
 });
+
+/**
+ * Simplified stats: one flat item with the campaign's totals (`variant` null), then one item per
+ * variant (the hold-out included), each with the same metrics; the links, breakdowns and timeline
+ * stay in the raw answer.
+ */
+function simplified(stats: IDataObject): IDataObject[] {
+	const common = { campaignId: stats.campaignId, currency: stats.currency ?? null };
+	const totals: IDataObject = {
+		...common,
+		variant: null,
+		...((stats.totals as IDataObject | undefined) ?? {}),
+		medianSecondsToFirstClick: stats.medianSecondsToFirstClick ?? null,
+		winner: stats.winner ?? null,
+	};
+	const variants = ((stats.variants as IDataObject[] | undefined) ?? []).map((v) => ({
+		...common,
+		...v,
+	}));
+	return [totals, ...variants];
+}

@@ -6,6 +6,14 @@ const show = { resource: ['campaign'], operation: ['pickWinner'] };
 
 export const description: INodeProperties[] = [
 	{
+		displayName:
+			"Returns the winning variant's name in <code>winner</code>. The tracking server keeps the variants' names, not their texts: choose the winning text by that name, e.g. with a Switch node on <code>{{ $json.winner }}</code>.",
+		name: 'winnerNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Metric',
 		name: 'metric',
 		type: 'options',

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 				name: 'Track',
 				value: 'track',
 				description:
-					'Record a conversion (purchase, signup …) server to server, by click ID or by campaign and recipient',
+					'Record a conversion (purchase, signup …) server to server, by campaign and recipient or by click ID',
 				action: 'Track a conversion',
 			},
 		],

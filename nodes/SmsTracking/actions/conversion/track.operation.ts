@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { DisplayCondition, IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
 import { trackConversion } from '../../../shared/tracking-api';
@@ -6,22 +6,33 @@ import { perItem } from '../common';
 
 const show = { resource: ['conversion'], operation: ['track'] };
 
+/**
+ * How the conversion is attributed. A shop's webhook rarely carries the click ID but always the
+ * phone number, so version 2 attributes by campaign and recipient by default; version 1 keeps the
+ * click ID default its saved workflows rely on (n8n does not save a parameter equal to its default).
+ */
+const attributeBy = (
+	versions: Array<number | DisplayCondition>,
+	byDefault: string,
+): INodeProperties => ({
+	displayName: 'Attribute By',
+	name: 'attributeBy',
+	type: 'options',
+	options: [
+		{
+			name: 'Campaign and Recipient',
+			value: 'recipient',
+			description: 'The phone number the campaign was sent to (e.g. from the order)',
+		},
+		{ name: 'Click ID', value: 'clickId', description: 'The sms_cid the landing page received' },
+	],
+	default: byDefault,
+	displayOptions: { show: { ...show, '@version': versions } },
+});
+
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Attribute By',
-		name: 'attributeBy',
-		type: 'options',
-		options: [
-			{ name: 'Click ID', value: 'clickId', description: 'The sms_cid the landing page received' },
-			{
-				name: 'Campaign and Recipient',
-				value: 'recipient',
-				description: 'The phone number the campaign was sent to',
-			},
-		],
-		default: 'clickId',
-		displayOptions: { show },
-	},
+	attributeBy([1], 'clickId'),
+	attributeBy([{ _cnd: { gte: 2 } }], 'recipient'),
 	{
 		displayName: 'Click ID',
 		name: 'clickId',
@@ -47,7 +58,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '+4915112345678',
-		description: 'Phone number in international format',
+		description:
+			'Phone number in international format, or national with a default country (see Additional Fields)',
 		displayOptions: { show: { ...show, attributeBy: ['recipient'] } },
 	},
 	{
@@ -76,6 +88,16 @@ export const description: INodeProperties[] = [
 				description: 'ISO 4217 code of the value',
 			},
 			{
+				displayName: 'Default Country',
+				name: 'defaultCallingCode',
+				type: 'string',
+				default: '',
+				placeholder: 'DE or 49',
+				description:
+					'Country for recipients written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
+				displayOptions: { show: { '/attributeBy': ['recipient'] } },
+			},
+			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
 				type: 'string',
@@ -97,13 +119,17 @@ export const description: INodeProperties[] = [
 
 export const execute = perItem(async (ctx, i, http) => {
 	const body: IDataObject = {};
+	const fields = ctx.getNodeParameter('conversionFields', i, {}) as IDataObject;
 	if (ctx.getNodeParameter('attributeBy', i) === 'clickId') {
 		const clickId = String(ctx.getNodeParameter('clickId', i) ?? '').trim();
 		if (!clickId)
 			throw new NodeOperationError(ctx.getNode(), 'The click ID is empty', { itemIndex: i });
 		body.clickId = clickId;
 	} else {
-		const phone = normalisePhone(ctx.getNodeParameter('conversionRecipient', i));
+		const phone = normalisePhone(
+			ctx.getNodeParameter('conversionRecipient', i),
+			String(fields.defaultCallingCode ?? ''),
+		);
 		if ('error' in phone)
 			throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, {
 				itemIndex: i,
@@ -114,7 +140,6 @@ export const execute = perItem(async (ctx, i, http) => {
 	body.name = String(ctx.getNodeParameter('conversionName', i)).trim();
 	if (!body.name)
 		throw new NodeOperationError(ctx.getNode(), 'The conversion needs a name', { itemIndex: i });
-	const fields = ctx.getNodeParameter('conversionFields', i, {}) as IDataObject;
 	if (fields.value !== undefined && fields.value !== '') body.value = Number(fields.value);
 	if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();
 	if (fields.idempotencyKey) body.idempotencyKey = String(fields.idempotencyKey);

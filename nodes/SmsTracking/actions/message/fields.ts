@@ -37,7 +37,15 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: both },
 		options: [
 			{
-				displayName: 'Check Destinations',
+				displayName: 'Also Shorten Links Like www.shop.example',
+				name: 'bareWww',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether links written without http:// or https:// that start with "www." are shortened too',
+			},
+			{
+				displayName: 'Check Landing Pages First',
 				name: 'checkDestinations',
 				type: 'options',
 				options: [
@@ -67,23 +75,7 @@ export const messageFields: INodeProperties[] = [
 					'Country for numbers written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
 			},
 			{
-				displayName: 'Find Bare Www Links',
-				name: 'bareWww',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether links written without http(s):// that start with "www." are shortened too',
-			},
-			{
-				displayName: 'Hint When a Link Is Not at the End',
-				name: 'hintLinkNotAtEnd',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to warn when a link is not the last thing in the text: phones build a link preview (a measurable view) mostly when it is',
-			},
-			{
-				displayName: 'Keep Original Link if Longer',
+				displayName: 'Leave a Link Untracked if It Would Add a Segment',
 				name: 'keepOriginalIfLonger',
 				type: 'boolean',
 				default: false,
@@ -99,7 +91,15 @@ export const messageFields: INodeProperties[] = [
 					"When the short links stop redirecting (they go to the campaign's fallback URL after that)",
 			},
 			{
-				displayName: 'Omit Https:// in Short Links',
+				displayName: 'Warn When a Link Is Not Last',
+				name: 'hintLinkNotAtEnd',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to warn when a link is not the last thing in the text: phones build a link preview (a measurable view) mostly when it is',
+			},
+			{
+				displayName: 'Write Short Links Without https://',
 				name: 'omitHttps',
 				type: 'boolean',
 				default: false,

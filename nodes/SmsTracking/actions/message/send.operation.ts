@@ -19,7 +19,8 @@ const reportEvery = 1000;
 /**
  * Shortens every item's links (batched), sends each message through the provider (a bounded
  * number in parallel), reports the sends, failures and hold-outs to the server slice by slice,
- * then outputs the sent messages on the first output and the hold-out on the second.
+ * then outputs the sent messages on the first output and, with an A/B test, the hold-out on the
+ * second.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -31,7 +32,7 @@ export async function execute(
 	const errors: INodeExecutionData[] = [];
 	const fail = (error: Error, itemIndex: number) => {
 		if (!continueOnFail) throw error;
-		errors.push(errorItem(error, itemIndex));
+		errors.push(errorItem(error, itemIndex, items[itemIndex].json));
 	};
 
 	const ab = (this.getNodeParameter('abTest', 0, false) as boolean)
@@ -55,7 +56,7 @@ export async function execute(
 		if ('error' in phone) return { campaignId, recipient, settings, text: '' }; // the draft names the error
 		const variant = assignVariant(campaignId, phone.phone, ab.variants, ab.holdout);
 		if (variant === holdoutVariant) {
-			outcomes.push(heldOutcome(i, campaignId, phone.phone, variant));
+			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant));
 			return undefined;
 		}
 		const text = variantText(readVariantEntries(this, i), variant);
@@ -81,7 +82,8 @@ export async function execute(
 				// After a failure (without Continue On Fail) no further message is handed out.
 				if (firstError) return undefined;
 				const settings = sendSettings[prepared.draft.itemIndex];
-				const outcome = await sendOne(http, campaignId, prepared, settings);
+				const input = items[prepared.draft.itemIndex].json;
+				const outcome = await sendOne(http, campaignId, prepared, settings, input);
 				if (outcome.failed && !continueOnFail) firstError ??= outcome.failed;
 				return outcome;
 			})
@@ -102,5 +104,6 @@ export async function execute(
 		.filter((o) => o.held)
 		.map((o) => o.output)
 		.sort(byItem);
-	return [main, held];
+	// Without an A/B test the node has one output (see the node's `outputs`).
+	return ab ? [main, held] : [main];
 }

@@ -15,7 +15,7 @@ export async function execute(
 	const results: INodeExecutionData[] = new Array(items.length);
 	const fail = (error: Error, itemIndex: number) => {
 		if (!this.continueOnFail()) throw error;
-		results[itemIndex] = errorItem(error, itemIndex);
+		results[itemIndex] = errorItem(error, itemIndex, items[itemIndex].json);
 	};
 	const ready = await prepareMessages(
 		httpOf(this),

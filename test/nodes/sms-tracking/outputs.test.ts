@@ -1,0 +1,130 @@
+import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-workflow';
+import { SmsTracking } from '../../../nodes/SmsTracking/SmsTracking.node';
+import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
+import { runNode } from '../../support/n8n';
+import { startTestServer, type TestServer } from '../../support/server';
+
+const nodeType = new SmsTracking();
+
+/** The outputs n8n gives a node saved with these parameters (defaults filled in as on load). */
+function outputsOf(parameters: INodeParameters): string[] {
+	const saved: INode = {
+		id: 'outputs',
+		name: 'SMS Tracking',
+		type: 'n8n-nodes-sms-tracking.smsTracking',
+		typeVersion: 2,
+		position: [0, 0],
+		parameters,
+	};
+	const workflow = new Workflow({
+		nodes: [saved],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => nodeType,
+			getByNameAndVersion: () => nodeType,
+			getKnownTypes: () => ({}),
+		} as never,
+	});
+	const node = workflow.getNode(saved.name)!;
+	return NodeHelpers.getNodeOutputs(workflow, node, nodeType.description).map((o) =>
+		typeof o === 'string' ? o : (o.displayName ?? o.type),
+	);
+}
+
+describe("the node's outputs in the editor", () => {
+	test('when Send runs without an A/B test, then the node has one output', () => {
+		expect(outputsOf({ resource: 'message', operation: 'send' })).toEqual(['main']);
+		expect(outputsOf({ resource: 'message', operation: 'send', abTest: false })).toEqual(['main']);
+	});
+
+	test('when Send runs an A/B test, then the node has a Sent and a Hold-Out output', () => {
+		expect(outputsOf({ resource: 'message', operation: 'send', abTest: true })).toEqual([
+			'Sent',
+			'Hold-Out',
+		]);
+	});
+
+	test('when another operation is chosen, then the node has one output', () => {
+		expect(outputsOf({ resource: 'message', operation: 'shorten' })).toEqual(['main']);
+		expect(outputsOf({ resource: 'campaign', operation: 'getStats' })).toEqual(['main']);
+	});
+});
+
+describe('Send through n8n-core', () => {
+	let server: TestServer;
+	let seven: FakeSeven;
+	beforeAll(async () => {
+		[server, seven] = await Promise.all([startTestServer(), startFakeSeven()]);
+	});
+	afterAll(async () => {
+		await Promise.all([server.close(), seven.close()]);
+	});
+
+	const campaign = async () =>
+		(await server.api('POST', '/api/v1/campaigns', { name: 'outputs' })).body.id as string;
+	const credentials = () => ({
+		smsTrackingApi: { baseUrl: server.url, apiKey: server.apiKey },
+		smsTrackingSevenApi: { apiKey: seven.apiKey, baseUrl: seven.url },
+	});
+
+	test('when Send runs without an A/B test, then it returns one output', async () => {
+		const run = await runNode({
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				campaignId: await campaign(),
+				recipient: '+4915130000001',
+				text: 'Hi https://shop.example/',
+				provider: 'seven',
+			},
+			items: [{}],
+			credentials: credentials(),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.outputs).toHaveLength(1);
+		expect(run.outputs[0][0].json.status).toBe('sent');
+	});
+
+	test('when an A/B test holds recipients out, then their items keep the input fields for the winner send', async () => {
+		const id = await campaign();
+		const items = Array.from({ length: 40 }, (_, i) => ({
+			phone: `+49151300${String(10_000 + i)}`,
+			firstName: `Name${i}`,
+			crmId: i,
+		}));
+		const run = await runNode({
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				campaignId: id,
+				recipient: '={{ $json.phone }}',
+				provider: 'seven',
+				abTest: true,
+				variants: {
+					variant: [
+						{ name: 'A', text: 'A https://shop.example/a', weight: 1 },
+						{ name: 'B', text: 'B https://shop.example/b', weight: 1 },
+					],
+				},
+				holdoutPercent: 50,
+			},
+			items,
+			credentials: credentials(),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.outputs).toHaveLength(2);
+		const held = run.outputs[1];
+		expect(held.length).toBeGreaterThan(0);
+		for (const item of held) {
+			const input = items[(item.pairedItem as { item: number }).item];
+			expect(item.json).toEqual({
+				...input,
+				campaignId: id,
+				recipient: input.phone,
+				variant: 'holdout',
+				status: 'holdout',
+			});
+		}
+	});
+});
