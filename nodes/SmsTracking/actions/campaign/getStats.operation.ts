@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getCampaignStats } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { requiredCampaignId } from '../../../shared/campaign-locator';
 
 export const description: INodeProperties[] = [
 	{
@@ -43,5 +44,5 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.from) qs.from = new Date(String(options.from)).toISOString();
 	if (options.to) qs.to = new Date(String(options.to)).toISOString();
 	if (options.timeZone) qs.timeZone = options.timeZone;
-	return await getCampaignStats(http, ctx.getNodeParameter('campaignId', i) as string, qs, i);
+	return await getCampaignStats(http, requiredCampaignId(ctx, i), qs, i);
 });
