@@ -101,18 +101,25 @@ export async function getCampaign(db: Queryable, id: string): Promise<Campaign> 
 /**
  * One page of campaigns, newest first. The search matches any part of the name in any case
  * (served by the trigram index of migration 007); LIKE's wildcards in it are taken literally.
+ * Only the filters given become conditions, so every plan can use the index its filter needs.
  */
 export async function listCampaigns(db: Queryable, query: CampaignQuery): Promise<Campaign[]> {
-	const pattern = query.search === undefined ? null : `%${query.search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+	const values: unknown[] = [query.limit];
+	const conditions: string[] = [];
+	const where = (condition: (param: string) => string, value: unknown) => {
+		values.push(value);
+		conditions.push(condition(`$${values.length}`));
+	};
+	if (query.cursor) where((p) => `(created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = ${p})`, query.cursor);
+	if (query.search) where((p) => `lower(name) LIKE ${p}`, `%${query.search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+	if (query.status !== 'all') conditions.push(query.status === 'archived' ? 'archived_at IS NOT NULL' : 'archived_at IS NULL');
+	if (query.createdFrom) where((p) => `created_at >= ${p}`, query.createdFrom);
+	if (query.createdTo) where((p) => `created_at <= ${p}`, query.createdTo);
 	const { rows } = await db.query<CampaignRow>(
 		`SELECT ${columns} FROM campaigns
-		 WHERE ($2::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = $2))
-		   AND ($3::text IS NULL OR lower(name) LIKE $3)
-		   AND ($4 = 'all' OR ($4 = 'archived') = (archived_at IS NOT NULL))
-		   AND ($5::timestamptz IS NULL OR created_at >= $5)
-		   AND ($6::timestamptz IS NULL OR created_at <= $6)
+		 ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
 		 ORDER BY created_at DESC, id DESC LIMIT $1`,
-		[query.limit, query.cursor ?? null, pattern, query.status, query.createdFrom ?? null, query.createdTo ?? null],
+		values,
 	);
 	return rows.map(toCampaign);
 }
