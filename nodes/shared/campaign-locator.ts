@@ -74,8 +74,12 @@ export function campaignLocator(
 }
 
 /** The picked campaign's id, from a locator or a plain string saved before it; '' when none. */
-export function pickedCampaignId(ctx: IExecuteFunctions, itemIndex: number): string {
-	return asId(ctx.getNodeParameter('campaignId', itemIndex, '', { extractValue: true }));
+export function pickedCampaignId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter = 'campaignId',
+): string {
+	return asId(ctx.getNodeParameter(parameter, itemIndex, '', { extractValue: true }));
 }
 
 /** The trigger's optional campaign filter (hooks read parameters without an item). */
@@ -86,8 +90,12 @@ export function filteredCampaignId(ctx: IHookFunctions): string {
 const asId = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /** The campaign an operation works on: a NodeOperationError naming the item when none is picked. */
-export function requiredCampaignId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = pickedCampaignId(ctx, itemIndex);
+export function requiredCampaignId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter = 'campaignId',
+): string {
+	const id = pickedCampaignId(ctx, itemIndex, parameter);
 	if (!id)
 		throw new NodeOperationError(
 			ctx.getNode(),

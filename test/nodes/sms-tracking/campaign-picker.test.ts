@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { runListSearch, runNode } from '../../support/n8n';
 import { startTestServer, type TestServer } from '../../support/server';
+import { createCampaignWithLinks } from '../../support/short-links';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -118,4 +119,32 @@ test('when the ID typed is not a campaign ID, then n8n refuses to run the node a
 	await expect(getCampaign({ __rl: true, mode: 'id', value: 'Black Friday' })).rejects.toThrow(
 		'A campaign ID starts with cmp_',
 	);
+});
+
+test('when Conversion → Track names its campaign through the picker, then the conversion is recorded in that campaign', async () => {
+	const { campaignId } = await createCampaignWithLinks(server, { name: 'conversion pick' }, [
+		{ recipient: '+4915100000077', urls: ['https://shop.example/p'] },
+	]);
+	const run = await runNode({
+		parameters: {
+			resource: 'conversion',
+			operation: 'track',
+			attributeBy: 'recipient',
+			conversionCampaignId: {
+				__rl: true,
+				mode: 'url',
+				value: `${server.url}/dashboard/#/campaigns/${campaignId}`,
+			},
+			conversionRecipient: '+4915100000077',
+			conversionName: 'order',
+		} as never,
+		items: [{}],
+		credentials: credentials(),
+	});
+	expect(run.error).toBeUndefined();
+	const stored = await server.sql(
+		"SELECT campaign_id FROM events WHERE type = 'conversion' AND recipient = $1",
+		['+4915100000077'],
+	);
+	expect(stored).toEqual([{ campaign_id: campaignId }]);
 });
