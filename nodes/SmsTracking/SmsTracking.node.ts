@@ -5,6 +5,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { searchCampaigns } from '../shared/campaign-locator';
 import { trackingCredential } from '../shared/tracking-api';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as conversion from './actions/conversion/Conversion.resource';
@@ -67,7 +68,8 @@ export class SmsTracking implements INodeType {
 					{
 						name: 'Campaign',
 						value: 'campaign',
-						description: 'Create campaigns, read stats and recipients, pick the A/B winner',
+						description:
+							'Create, list, update, archive and delete campaigns; read stats and recipients; pick the A/B winner',
 					},
 					{
 						name: 'Conversion',
@@ -82,6 +84,8 @@ export class SmsTracking implements INodeType {
 			...conversion.description,
 		],
 	};
+
+	methods = { listSearch: { searchCampaigns } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

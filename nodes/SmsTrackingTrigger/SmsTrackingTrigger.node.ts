@@ -7,6 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { campaignLocator, filteredCampaignId, searchCampaigns } from '../shared/campaign-locator';
 import { trackingCredential } from '../shared/tracking-api';
 import { httpOf } from '../shared/transport';
 import { rememberId } from './recentIds';
@@ -22,7 +23,7 @@ import { verifyWebhook } from './verify';
 /** The subscription the trigger's parameters ask for. */
 function wanted(ctx: IHookFunctions): WantedSubscription {
 	const events = ctx.getNodeParameter('events', []) as string[];
-	const campaignId = ((ctx.getNodeParameter('campaignId', '') as string) || '').trim();
+	const campaignId = filteredCampaignId(ctx);
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n has no webhook URL for this trigger');
 	if (events.length === 0)
@@ -96,16 +97,13 @@ export class SmsTrackingTrigger implements INodeType {
 					},
 				],
 			},
-			{
-				displayName: 'Campaign ID',
-				name: 'campaignId',
-				type: 'string',
-				default: '',
-				placeholder: 'cmp_…',
+			campaignLocator({
 				description: 'Only events of this campaign; leave empty for every campaign',
-			},
+			}),
 		],
 	};
+
+	methods = { listSearch: { searchCampaigns } };
 
 	webhookMethods = {
 		default: {

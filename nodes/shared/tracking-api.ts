@@ -29,6 +29,57 @@ export const createCampaign = async (http: Http, body: IDataObject, itemIndex: n
 export const getCampaign = async (http: Http, campaignId: string, itemIndex: number) =>
 	await call(http, { method: 'GET', path: campaignPath(campaignId) }, itemIndex);
 
+export interface CampaignsPage {
+	campaigns: Array<IDataObject & { id: string; name: string }>;
+	nextCursor: string | null;
+}
+
+/** GET /campaigns: one page, newest first; `status` active (default), archived or all. */
+export const listCampaigns = async (
+	http: Http,
+	qs: {
+		search?: string;
+		status?: string;
+		createdFrom?: string;
+		createdTo?: string;
+		limit: number;
+		cursor?: string;
+	},
+	itemIndex?: number,
+) =>
+	await call<CampaignsPage>(
+		http,
+		{ method: 'GET', path: '/campaigns', qs: JSON.parse(JSON.stringify(qs)) as IDataObject },
+		itemIndex,
+	);
+
+export const updateCampaign = async (
+	http: Http,
+	campaignId: string,
+	body: IDataObject,
+	itemIndex: number,
+) => await call(http, { method: 'PATCH', path: campaignPath(campaignId), body }, itemIndex);
+
+export const setCampaignArchived = async (
+	http: Http,
+	campaignId: string,
+	archived: boolean,
+	itemIndex: number,
+) =>
+	await call(
+		http,
+		{ method: 'POST', path: `${campaignPath(campaignId)}/${archived ? 'archive' : 'unarchive'}` },
+		itemIndex,
+	);
+
+/** DELETE /campaigns/:id?confirm=true: the campaign with its links, messages, events and stats. */
+export const deleteCampaign = async (http: Http, campaignId: string, itemIndex: number) =>
+	await call(
+		http,
+		{ method: 'DELETE', path: campaignPath(campaignId), qs: { confirm: 'true' } },
+		itemIndex,
+	);
+
 export const getCampaignStats = async (
 	http: Http,
 	campaignId: string,

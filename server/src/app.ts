@@ -25,6 +25,8 @@ export interface AppDeps {
 	db: Database;
 	log: Logger;
 	nextCode: CodeGenerator;
+	/** Called when campaigns' links may redirect differently (the redirect's cache forgets them). */
+	linksChanged?: () => void;
 }
 
 /** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
@@ -33,7 +35,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const api = express.Router();
 	api.use(requireApiKey(config.apiKeys));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
-	api.use(campaignRoutes(db));
+	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
 	api.use(statsRoutes(db));

@@ -61,8 +61,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		const app = createApp({ config: effective, db, log, nextCode: createCodeGenerator(config.codeLength) });
 		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		const app = createApp({
+			config: effective,
+			db,
+			log,
+			nextCode: createCodeGenerator(config.codeLength),
+			linksChanged: () => redirect.links.clear(),
+		});
 		// Events a crash or an outage left in the spool go in before the first request is served.
 		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
 		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.

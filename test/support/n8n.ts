@@ -1,4 +1,4 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -9,6 +9,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypes,
 	type IRun,
@@ -264,4 +265,46 @@ export async function testCredential(
 		// keep text
 	}
 	return { status: res.status, body };
+}
+
+/**
+ * Calls a listSearch method of the SMS Tracking node as n8n's editor does (n8n-core's
+ * LoadOptionsContext, credentials through the same helper as runNode), with real HTTP.
+ */
+export async function runListSearch(
+	method: string,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const nodeType = nodeTypeList['n8n-nodes-sms-tracking.smsTracking'];
+	const node: INode = {
+		id: 'a6b1f2c4-0000-4000-8000-000000000002',
+		name: 'SMS Tracking',
+		type: 'n8n-nodes-sms-tracking.smsTracking',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'campaign', operation: 'get' },
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((type) => [type, { id: type, name: type }]),
+		),
+	};
+	const workflow = new Workflow({
+		id: 'list-search',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1',
+		instanceBaseUrl: 'http://127.0.0.1',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.campaignId');
+	const search = nodeType.methods?.listSearch?.[method];
+	if (!search) throw new Error(`The node has no listSearch method ${method}`);
+	return await search.call(context, filter, paginationToken);
 }

@@ -6,22 +6,18 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { campaignLocator } from '../../shared/campaign-locator';
 import { httpOf, type Http } from '../../shared/transport';
 import { errorItem } from '../helpers/error-item';
 import type { Execute } from './node.type';
 
-/** The campaign every resource but Conversion → Track by click id works on. */
+/** The campaign every resource but Conversion → Track by click id works on (the picker). */
 export function campaignIdField(resource: string, operations: string[]): INodeProperties {
-	return {
-		displayName: 'Campaign ID',
-		name: 'campaignId',
-		type: 'string',
+	return campaignLocator({
 		required: true,
-		default: '',
-		placeholder: 'cmp_…',
-		description: 'The ID of the campaign on the tracking server (from Campaign → Create)',
+		description: 'The campaign on the tracking server',
 		displayOptions: { show: { resource: [resource], operation: operations } },
-	};
+	});
 }
 
 /**

@@ -8,7 +8,17 @@ import type {
 /** Every resource of the SMS Tracking node and its operations. */
 export type SmsTrackingMap = {
 	message: 'send' | 'shorten';
-	campaign: 'create' | 'get' | 'getStats' | 'getRecipients' | 'pickWinner';
+	campaign:
+		| 'create'
+		| 'get'
+		| 'getAll'
+		| 'update'
+		| 'archive'
+		| 'unarchive'
+		| 'delete'
+		| 'getStats'
+		| 'getRecipients'
+		| 'pickWinner';
 	conversion: 'track';
 };
 

@@ -13,6 +13,11 @@ export const operations: {
 	campaign: {
 		create: campaign.create,
 		get: campaign.get,
+		getAll: campaign.getAll,
+		update: campaign.update,
+		archive: campaign.archive,
+		unarchive: campaign.unarchive,
+		delete: campaign.deleteOperation,
 		getStats: campaign.getStats,
 		getRecipients: campaign.getRecipients,
 		pickWinner: campaign.pickWinner,

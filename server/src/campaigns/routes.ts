@@ -1,26 +1,70 @@
 import { Router } from 'express';
 import type { Database } from '../db';
-import { parsePageLimit } from '../shared/pagination';
-import { createCampaign, getCampaign, listCampaigns, setVariants } from './store';
-import { parseNewCampaign, parseVariantSplit } from './validate';
+import { badRequest } from '../http/errors';
+import {
+	createOrFindCampaign,
+	deleteCampaign,
+	getCampaign,
+	listCampaigns,
+	setArchived,
+	setVariants,
+	updateCampaign,
+} from './store';
+import { parseCampaignChanges, parseCampaignQuery, parseNewCampaign, parseVariantSplit } from './validate';
 
-export function campaignRoutes(db: Database): Router {
+/**
+ * `linksChanged` tells the redirect that cached links may now answer differently (an Update of
+ * the fallback, UTM or conversion tracking; a Delete), so it reads them again at the next click.
+ */
+export function campaignRoutes(db: Database, linksChanged: () => void = () => undefined): Router {
 	const router = Router();
 
 	router.post('/campaigns', async (req, res) => {
-		const input = parseNewCampaign(req.body);
-		res.status(201).json(await createCampaign(db, input));
+		const { ifNameExists, ...input } = parseNewCampaign(req.body);
+		const { campaign, created } = await createOrFindCampaign(db, input, ifNameExists);
+		res.status(created ? 201 : 200).json(campaign);
 	});
 
 	router.get('/campaigns', async (req, res) => {
-		const limit = parsePageLimit(req.query.limit, { fallback: 50, max: 500 });
-		const before = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
-		const campaigns = await listCampaigns(db, limit, before);
-		res.json({ campaigns, nextCursor: campaigns.length === limit ? campaigns[campaigns.length - 1].id : null });
+		const query = parseCampaignQuery(req.query as Record<string, unknown>);
+		const campaigns = await listCampaigns(db, query);
+		const last = campaigns.length === query.limit ? campaigns[campaigns.length - 1] : undefined;
+		res.json({ campaigns, nextCursor: last ? last.id : null });
 	});
 
 	router.get('/campaigns/:id', async (req, res) => {
 		res.json(await getCampaign(db, req.params.id));
+	});
+
+	router.patch('/campaigns/:id', async (req, res) => {
+		const campaign = await updateCampaign(db, req.params.id, parseCampaignChanges(req.body));
+		linksChanged();
+		res.json(campaign);
+	});
+
+	for (const [action, archived] of [
+		['archive', true],
+		['unarchive', false],
+	] as const) {
+		router.post(`/campaigns/:id/${action}`, async (req, res) => {
+			if (req.body !== undefined && Object.keys(req.body as object).length) {
+				throw badRequest(`POST /campaigns/:id/${action} takes no body`);
+			}
+			res.json(await setArchived(db, req.params.id, archived));
+		});
+	}
+
+	// Deleting takes every link, event and stat of the campaign: the caller says so explicitly.
+	router.delete('/campaigns/:id', async (req, res) => {
+		if (req.query.confirm !== 'true') {
+			throw badRequest(
+				'Deleting a campaign deletes its links, messages, events and stats; add ?confirm=true to do so',
+				'confirmation_required',
+			);
+		}
+		const deleted = await deleteCampaign(db, req.params.id);
+		linksChanged();
+		res.json({ deleted: true, ...deleted });
 	});
 
 	router.put('/campaigns/:id/variants', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db';
 import { HttpError, notFound } from '../http/errors';
 import { newId } from '../shared/ids';
-import type { Campaign, NewCampaign, Utm, Variant } from './types';
+import type { Campaign, CampaignChanges, CampaignQuery, IfNameExists, NewCampaign, Utm, Variant } from './types';
 
 interface CampaignRow {
 	id: string;
@@ -15,10 +15,11 @@ interface CampaignRow {
 	currency: string | null;
 	winner: string | null;
 	created_at: Date;
+	archived_at: Date | null;
 }
 
 const columns =
-	'id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency, winner, created_at';
+	'id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency, winner, created_at, archived_at';
 
 function toCampaign(row: CampaignRow): Campaign {
 	return {
@@ -33,7 +34,33 @@ function toCampaign(row: CampaignRow): Campaign {
 		currency: row.currency,
 		winner: row.winner,
 		createdAt: row.created_at.toISOString(),
+		archivedAt: row.archived_at ? row.archived_at.toISOString() : null,
 	};
+}
+
+/**
+ * Creates the campaign; with `ifNameExists` it first looks for one of exactly this name (the
+ * newest, archived ones too): 'return' hands that one back (created: false), 'fail' is a 409.
+ * The name is locked for the transaction, so two concurrent get-or-creates make one campaign.
+ */
+export async function createOrFindCampaign(
+	db: Database,
+	input: NewCampaign,
+	ifNameExists?: IfNameExists,
+): Promise<{ campaign: Campaign; created: boolean }> {
+	if (!ifNameExists) return { campaign: await createCampaign(db, input), created: true };
+	return db.withTransaction(async (tx) => {
+		await tx.query(`SELECT pg_advisory_xact_lock(hashtext('campaign name:' || $1))`, [input.name]);
+		const { rows } = await tx.query<CampaignRow>(
+			`SELECT ${columns} FROM campaigns WHERE name = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+			[input.name],
+		);
+		if (!rows[0]) return { campaign: await createCampaign(tx, input), created: true };
+		if (ifNameExists === 'fail') {
+			throw new HttpError(409, 'campaign_name_exists', `A campaign named "${input.name.slice(0, 64)}" already exists: ${rows[0].id}`);
+		}
+		return { campaign: toCampaign(rows[0]), created: false };
+	});
 }
 
 export async function createCampaign(db: Queryable, input: NewCampaign): Promise<Campaign> {
@@ -71,12 +98,28 @@ export async function getCampaign(db: Queryable, id: string): Promise<Campaign> 
 	return campaign;
 }
 
-export async function listCampaigns(db: Queryable, limit: number, before?: string): Promise<Campaign[]> {
+/**
+ * One page of campaigns, newest first. The search matches any part of the name in any case
+ * (served by the trigram index of migration 007); LIKE's wildcards in it are taken literally.
+ * Only the filters given become conditions, so every plan can use the index its filter needs.
+ */
+export async function listCampaigns(db: Queryable, query: CampaignQuery): Promise<Campaign[]> {
+	const values: unknown[] = [query.limit];
+	const conditions: string[] = [];
+	const where = (condition: (param: string) => string, value: unknown) => {
+		values.push(value);
+		conditions.push(condition(`$${values.length}`));
+	};
+	if (query.cursor) where((p) => `(created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = ${p})`, query.cursor);
+	if (query.search) where((p) => `lower(name) LIKE ${p}`, `%${query.search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+	if (query.status !== 'all') conditions.push(query.status === 'archived' ? 'archived_at IS NOT NULL' : 'archived_at IS NULL');
+	if (query.createdFrom) where((p) => `created_at >= ${p}`, query.createdFrom);
+	if (query.createdTo) where((p) => `created_at <= ${p}`, query.createdTo);
 	const { rows } = await db.query<CampaignRow>(
 		`SELECT ${columns} FROM campaigns
-		 WHERE ($2::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = $2))
+		 ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
 		 ORDER BY created_at DESC, id DESC LIMIT $1`,
-		[limit, before ?? null],
+		values,
 	);
 	return rows.map(toCampaign);
 }
@@ -94,23 +137,105 @@ export async function setVariants(db: Database, id: string, variants: Variant[],
 		if (!rows[0]) throw campaignNotFound(id);
 		const current = toCampaign(rows[0]);
 		if (sameSetup(current.variants, variants) && current.holdout === holdout) return current;
-		const { rows: used } = await tx.query(
-			`SELECT 1 FROM messages WHERE campaign_id = $1 AND variant IS NOT NULL
-			 UNION ALL SELECT 1 FROM links WHERE campaign_id = $1 AND variant IS NOT NULL LIMIT 1`,
-			[current.id],
-		);
-		if (used.length) {
-			throw new HttpError(
-				409,
-				'variants_in_use',
-				`Campaign ${current.id} already sent variants ${(current.variants ?? []).map((v) => `${v.name} (${v.weight})`).join(', ')} with a ${current.holdout * 100} % hold-out; use the same split or a new campaign`,
-			);
-		}
+		await refuseSplitChangeOnceSent(tx, current);
 		const { rows: updated } = await tx.query<CampaignRow>(
 			`UPDATE campaigns SET variants = $2, holdout = $3 WHERE id = $1 RETURNING ${columns}`,
 			[current.id, JSON.stringify(variants), holdout],
 		);
 		return toCampaign(updated[0]);
+	});
+}
+
+/** A 409 when messages or links of the campaign already carry a variant (a running A/B test). */
+async function refuseSplitChangeOnceSent(tx: Queryable, current: Campaign): Promise<void> {
+	const { rows: used } = await tx.query(
+		`SELECT 1 FROM messages WHERE campaign_id = $1 AND variant IS NOT NULL
+		 UNION ALL SELECT 1 FROM links WHERE campaign_id = $1 AND variant IS NOT NULL LIMIT 1`,
+		[current.id],
+	);
+	if (used.length) {
+		throw new HttpError(
+			409,
+			'variants_in_use',
+			`Campaign ${current.id} already sent variants ${(current.variants ?? []).map((v) => `${v.name} (${v.weight})`).join(', ')} with a ${current.holdout * 100} % hold-out; use the same split or a new campaign`,
+		);
+	}
+}
+
+const changeColumns: Record<Exclude<keyof CampaignChanges, 'variants'>, string> = {
+	name: 'name',
+	conversionTracking: 'conversion_tracking',
+	fallbackUrl: 'fallback_url',
+	utm: 'utm',
+	costPerSegment: 'cost_per_segment',
+	currency: 'currency',
+	holdout: 'holdout',
+};
+
+/**
+ * PATCH: changes the given settings in one statement. A different A/B split is refused like
+ * setVariants does; a cost needs a currency after the change too. Nothing changes on a refusal.
+ */
+export async function updateCampaign(db: Database, id: string, changes: CampaignChanges): Promise<Campaign> {
+	return db.withTransaction(async (tx) => {
+		const { rows } = await tx.query<CampaignRow>(`SELECT ${columns} FROM campaigns WHERE id = $1 FOR UPDATE`, [id]);
+		if (!rows[0]) throw campaignNotFound(id);
+		const current = toCampaign(rows[0]);
+		const { variants, ...settings } = changes;
+		if (variants && !(sameSetup(current.variants, variants) && current.holdout === changes.holdout)) {
+			await refuseSplitChangeOnceSent(tx, current);
+		}
+		const cost = changes.costPerSegment !== undefined ? changes.costPerSegment : current.costPerSegment;
+		const currency = changes.currency !== undefined ? changes.currency : current.currency;
+		if (cost !== null && !currency) {
+			throw new HttpError(400, 'invalid_request', 'currency is required with costPerSegment (set both, or clear the cost with null)');
+		}
+		const sets: string[] = [];
+		const values: unknown[] = [current.id];
+		const set = (column: string, value: unknown) => {
+			values.push(value);
+			sets.push(`${column} = $${values.length}`);
+		};
+		for (const [key, value] of Object.entries(settings)) {
+			if (value === undefined) continue;
+			set(changeColumns[key as keyof typeof changeColumns], key === 'utm' && value !== null ? JSON.stringify(value) : value);
+		}
+		if (variants) set('variants', JSON.stringify(variants));
+		const { rows: updated } = await tx.query<CampaignRow>(
+			`UPDATE campaigns SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`,
+			values,
+		);
+		return toCampaign(updated[0]);
+	});
+}
+
+/** Archives (or brings back) a campaign; archiving twice keeps the first time. */
+export async function setArchived(db: Queryable, id: string, archived: boolean): Promise<Campaign> {
+	const { rows } = await db.query<CampaignRow>(
+		`UPDATE campaigns SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END
+		 WHERE id = $1 RETURNING ${columns}`,
+		[id, archived],
+	);
+	if (!rows[0]) throw campaignNotFound(id);
+	return toCampaign(rows[0]);
+}
+
+/**
+ * Deletes the campaign and everything of it: links, messages, events, webhook subscriptions and
+ * stats go by the foreign keys' cascade and migration 007's trigger. Returns what went with it.
+ */
+export async function deleteCampaign(db: Database, id: string): Promise<{ id: string; links: number; messages: number; events: number }> {
+	return db.withTransaction(async (tx) => {
+		const { rows } = await tx.query<{ links: string; messages: string; events: string }>(
+			`SELECT (SELECT count(*) FROM links WHERE campaign_id = c.id) AS links,
+			        (SELECT count(*) FROM messages WHERE campaign_id = c.id) AS messages,
+			        (SELECT count(*) FROM events WHERE campaign_id = c.id) AS events
+			 FROM campaigns c WHERE c.id = $1 FOR UPDATE`,
+			[id],
+		);
+		if (!rows[0]) throw campaignNotFound(id);
+		await tx.query('DELETE FROM campaigns WHERE id = $1', [id]);
+		return { id, links: Number(rows[0].links), messages: Number(rows[0].messages), events: Number(rows[0].events) };
 	});
 }
 

@@ -11,6 +11,8 @@ export interface Campaign {
 	currency: string | null;
 	winner: string | null;
 	createdAt: string;
+	/** When the campaign was archived (hidden from lists; its links keep redirecting); null: active. */
+	archivedAt: string | null;
 }
 
 export interface NewCampaign {
@@ -22,6 +24,35 @@ export interface NewCampaign {
 	holdout: number;
 	costPerSegment?: number;
 	currency?: string;
+}
+
+/** What an existing campaign of the same name means to POST /campaigns (absent: create another). */
+export type IfNameExists = 'return' | 'fail';
+
+/** The body of PATCH /campaigns/:id: only the fields given change; null clears an optional one. */
+export interface CampaignChanges {
+	name?: string;
+	conversionTracking?: boolean;
+	fallbackUrl?: string | null;
+	utm?: Utm | null;
+	costPerSegment?: number | null;
+	currency?: string | null;
+	variants?: Variant[];
+	holdout?: number;
+}
+
+export const campaignStatuses = ['active', 'archived', 'all'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+/** GET /campaigns: one page, newest first, after the cursor (the last id of the previous page). */
+export interface CampaignQuery {
+	limit: number;
+	cursor?: string;
+	/** Part of the name, any case. */
+	search?: string;
+	status: CampaignStatus;
+	createdFrom?: Date;
+	createdTo?: Date;
 }
 
 /** UTM parameters the redirect merges into every destination of the campaign. */

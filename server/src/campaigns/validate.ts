@@ -4,12 +4,25 @@ import {
 	onlyKnownFields,
 	optionalBoolean,
 	optionalCurrency,
+	optionalDate,
 	optionalNumber,
+	optionalString,
 	requiredString,
 	type Json,
 } from '../http/validate';
 import { parseOptionalHttpUrl } from '../shared/urls';
-import { holdoutVariant, type NewCampaign, type Utm, type Variant } from './types';
+import { parsePageLimit } from '../shared/pagination';
+import {
+	campaignStatuses,
+	holdoutVariant,
+	type CampaignChanges,
+	type CampaignQuery,
+	type CampaignStatus,
+	type IfNameExists,
+	type NewCampaign,
+	type Utm,
+	type Variant,
+} from './types';
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 export const maxVariants = 4;
@@ -56,9 +69,13 @@ export function parseVariantSplit(body: unknown): { variants: Variant[]; holdout
 	return { variants, holdout: optionalNumber(obj, 'holdout', { min: 0, max: maxHoldout }) ?? 0 };
 }
 
-export function parseNewCampaign(body: unknown): NewCampaign {
+export function parseNewCampaign(body: unknown): NewCampaign & { ifNameExists?: IfNameExists } {
 	const obj: Json = asObject(body);
-	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency']);
+	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency', 'ifNameExists']);
+	const ifNameExists = optionalString(obj, 'ifNameExists', 10);
+	if (ifNameExists !== undefined && ifNameExists !== 'return' && ifNameExists !== 'fail') {
+		throw badRequest('ifNameExists must be "return" or "fail"');
+	}
 	const variants = parseVariants(obj.variants);
 	const holdout = optionalNumber(obj, 'holdout', { min: 0, max: maxHoldout }) ?? 0;
 	if (holdout > 0 && !variants) throw badRequest('holdout needs variants: it is the share kept back from an A/B test');
@@ -74,5 +91,58 @@ export function parseNewCampaign(body: unknown): NewCampaign {
 		holdout,
 		costPerSegment,
 		currency,
+		ifNameExists,
+	};
+}
+
+/** The body of PATCH /campaigns/:id; an empty change is refused (it is most likely a mistake). */
+export function parseCampaignChanges(body: unknown): CampaignChanges {
+	const obj: Json = asObject(body);
+	const fields = ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'costPerSegment', 'currency', 'variants', 'holdout'];
+	onlyKnownFields(obj, fields);
+	const given = (key: string) => obj[key] !== undefined;
+	if (!fields.some(given)) throw badRequest(`the body names nothing to change (one of ${fields.join(', ')})`);
+	const changes: CampaignChanges = {};
+	if (given('name')) changes.name = requiredString(obj, 'name', 200);
+	if (given('conversionTracking')) {
+		if (typeof obj.conversionTracking !== 'boolean') throw badRequest('conversionTracking must be true or false');
+		changes.conversionTracking = obj.conversionTracking;
+	}
+	if (given('fallbackUrl')) changes.fallbackUrl = parseOptionalHttpUrl(obj.fallbackUrl, 'fallbackUrl') ?? null;
+	if (given('utm')) changes.utm = parseUtm(obj.utm) ?? null;
+	if (given('costPerSegment')) changes.costPerSegment = optionalNumber(obj, 'costPerSegment', { min: 0, max: 1000 }) ?? null;
+	if (given('currency')) changes.currency = optionalCurrency(obj, 'currency') ?? null;
+	if (given('variants') || given('holdout')) {
+		const split = parseVariantSplit({ variants: obj.variants, holdout: obj.holdout });
+		changes.variants = split.variants;
+		changes.holdout = split.holdout;
+	}
+	return changes;
+}
+
+const isStatus = (value: unknown): value is CampaignStatus =>
+	campaignStatuses.includes(value as CampaignStatus);
+
+/** The query of GET /campaigns: limit, cursor, search, status, createdFrom, createdTo. */
+export function parseCampaignQuery(query: Record<string, unknown>): CampaignQuery {
+	onlyKnownFields(query, ['limit', 'cursor', 'search', 'status', 'createdFrom', 'createdTo'], 'query');
+	const text = (key: string, max: number) => {
+		const value = query[key];
+		if (value === undefined || value === '') return undefined;
+		if (typeof value !== 'string' || value.length > max) throw badRequest(`${key} must be text of at most ${max} characters`);
+		return value;
+	};
+	const status = text('status', 10) ?? 'active';
+	if (!isStatus(status)) throw badRequest(`status must be one of ${campaignStatuses.join(', ')}`);
+	const createdFrom = optionalDate(query, 'createdFrom');
+	const createdTo = optionalDate(query, 'createdTo');
+	if (createdFrom && createdTo && createdFrom > createdTo) throw badRequest('createdFrom must not be after createdTo');
+	return {
+		limit: parsePageLimit(query.limit, { fallback: 50, max: 500 }),
+		cursor: text('cursor', 100),
+		search: text('search', 200)?.trim() || undefined,
+		status,
+		createdFrom,
+		createdTo,
 	};
 }

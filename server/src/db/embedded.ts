@@ -1,11 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
 	connectionString: string;
 	stop(): Promise<void>;
+}
+
+/**
+ * pg_trgm, which the campaign search index needs (migrations/007). Loaded with require: the
+ * package exports it only under a subpath, which the server's "node" module resolution cannot type.
+ */
+function trigramExtension(): Extension {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return (require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension }).pg_trgm;
 }
 
 /**
@@ -17,7 +26,7 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
 	const dir = path.join(dataDir, 'pglite');
 	mkdirSync(dir, { recursive: true });
-	const db = await PGlite.create(dir);
+	const db = await PGlite.create(dir, { extensions: { pg_trgm: trigramExtension() } });
 	const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: maxConnections + 2 });
 	await server.start();
 	const connectionString = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;

@@ -49,13 +49,14 @@ export function abTestScenario(env: () => Environment): void {
 			const beforeWinner = seven.received.length;
 			const winnerId = await n8n.createWorkflow(
 				loadExample('ab-test-winner.json', credentials, {
-					REPLACE_WITH_CAMPAIGN_ID: campaignId,
 					'"minSamplePerVariant": 100': '"minSamplePerVariant": 5',
 				}),
 			);
 			await n8n.executeCli(winnerId);
 			const [winnerRun] = await n8n.waitForExecutions(winnerId, 1);
 			expect(winnerRun.status).toBe('success');
+			// The example finds the A/B send's campaign by its name: no id typed into the workflow.
+			expect(nodeOutput(winnerRun, 'Campaign').map((c) => c.id)).toEqual([campaignId]);
 			const [pick] = nodeOutput(winnerRun, 'Pick winner');
 			expect(pick).toMatchObject({ winner: 'B', leader: 'B', runnerUp: 'A', significant: true, minSampleReached: true });
 			expect(pick.pValue).toBeLessThan(0.05);

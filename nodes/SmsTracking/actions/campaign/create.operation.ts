@@ -17,6 +17,32 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
+		displayName: 'If a Campaign of This Name Exists',
+		name: 'ifNameExists',
+		type: 'options',
+		default: 'create',
+		description:
+			'What to do when a campaign has this exact name already (e.g. one campaign per order type in a transactional workflow)',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Create Another',
+				value: 'create',
+				description: 'Create a new campaign of the same name',
+			},
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Stop with an error naming the existing campaign',
+			},
+			{
+				name: 'Return It',
+				value: 'return',
+				description: 'Return the existing campaign unchanged instead of creating one',
+			},
+		],
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -88,6 +114,8 @@ export const execute = perItem(async (ctx, i, http) => {
 		throw new NodeOperationError(ctx.getNode(), 'The campaign needs a name', { itemIndex: i });
 	const fields = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const body: IDataObject = { name };
+	const ifNameExists = ctx.getNodeParameter('ifNameExists', i, 'create') as string;
+	if (ifNameExists === 'return' || ifNameExists === 'fail') body.ifNameExists = ifNameExists;
 	if (fields.conversionTracking !== undefined) body.conversionTracking = fields.conversionTracking;
 	if (fields.fallbackUrl) body.fallbackUrl = fields.fallbackUrl;
 	if (fields.currency) body.currency = String(fields.currency).trim().toUpperCase();

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getRecipientsPage, type RecipientsPage } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['campaign'], operation: ['getRecipients'] };
 const yesNo = (what: string) => [
@@ -70,7 +71,7 @@ export const description: INodeProperties[] = [
 
 /** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */
 export const execute = perItem(async (ctx, i, http) => {
-	const campaignId = ctx.getNodeParameter('campaignId', i) as string;
+	const campaignId = requiredCampaignId(ctx, i);
 	const returnAll = ctx.getNodeParameter('returnAll', i) as boolean;
 	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', i) as number);
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getCampaignStats } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['campaign'], operation: ['getStats'] };
 
@@ -68,12 +69,7 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.from) qs.from = new Date(String(options.from)).toISOString();
 	if (options.to) qs.to = new Date(String(options.to)).toISOString();
 	if (options.timeZone) qs.timeZone = options.timeZone;
-	const stats = await getCampaignStats(
-		http,
-		ctx.getNodeParameter('campaignId', i) as string,
-		qs,
-		i,
-	);
+	const stats = await getCampaignStats(http, requiredCampaignId(ctx, i), qs, i);
 	return ctx.getNodeParameter('simplify', i, false) === true ? simplified(stats) : stats;
 });
 

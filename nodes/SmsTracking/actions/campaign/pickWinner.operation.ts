@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { pickWinner } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['campaign'], operation: ['pickWinner'] };
 
@@ -73,5 +74,5 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.minSamplePerVariant !== undefined)
 		body.minSamplePerVariant = Math.round(Number(options.minSamplePerVariant));
 	if (options.record !== undefined) body.record = options.record === true;
-	return await pickWinner(http, ctx.getNodeParameter('campaignId', i) as string, body, i);
+	return await pickWinner(http, requiredCampaignId(ctx, i), body, i);
 });

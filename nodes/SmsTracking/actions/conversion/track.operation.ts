@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
 import { trackConversion } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { campaignLocator, requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['conversion'], operation: ['track'] };
 
@@ -42,15 +43,12 @@ export const description: INodeProperties[] = [
 		description: 'The click ID (sms_cid) from the landing page URL or cookie',
 		displayOptions: { show: { ...show, attributeBy: ['clickId'] } },
 	},
-	{
-		displayName: 'Campaign ID',
+	campaignLocator({
 		name: 'conversionCampaignId',
-		type: 'string',
 		required: true,
-		default: '',
-		placeholder: 'cmp_…',
+		description: 'The campaign the recipient converted in',
 		displayOptions: { show: { ...show, attributeBy: ['recipient'] } },
-	},
+	}),
 	{
 		displayName: 'Recipient',
 		name: 'conversionRecipient',
@@ -134,7 +132,7 @@ export const execute = perItem(async (ctx, i, http) => {
 			throw new NodeOperationError(ctx.getNode(), `Invalid recipient: ${phone.error}`, {
 				itemIndex: i,
 			});
-		body.campaignId = String(ctx.getNodeParameter('conversionCampaignId', i)).trim();
+		body.campaignId = requiredCampaignId(ctx, i, 'conversionCampaignId');
 		body.recipient = phone.phone;
 	}
 	body.name = String(ctx.getNodeParameter('conversionName', i)).trim();

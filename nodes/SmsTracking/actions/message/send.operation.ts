@@ -10,6 +10,7 @@ import { errorItem } from '../../helpers/error-item';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import type { SendSettings } from '../../helpers/providers/send';
 import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
+import { pickedCampaignId } from '../../../shared/campaign-locator';
 
 export { sendFields as description } from './send.fields';
 
@@ -46,7 +47,7 @@ export async function execute(
 
 	/** The item's message; undefined for a recipient the A/B test holds out. */
 	const read = (i: number): MessageInput | undefined => {
-		const campaignId = (this.getNodeParameter('campaignId', i) as string).trim();
+		const campaignId = pickedCampaignId(this, i);
 		const settings = readShortenSettings(this, i);
 		sendSettings[i] = readSendSettings(this, i);
 		const recipient = this.getNodeParameter('recipient', i);

@@ -3,6 +3,7 @@ import { errorItem } from '../../helpers/error-item';
 import { describe, prepareMessages } from '../../helpers/prepare';
 import { httpOf } from '../../../shared/transport';
 import { readShortenSettings } from './parameters';
+import { pickedCampaignId } from '../../../shared/campaign-locator';
 
 /** Shorten has no fields beyond the shared message fields. */
 export const description: INodeProperties[] = [];
@@ -21,7 +22,7 @@ export async function execute(
 		httpOf(this),
 		items.length,
 		(i) => ({
-			campaignId: (this.getNodeParameter('campaignId', i) as string).trim(),
+			campaignId: pickedCampaignId(this, i),
 			settings: readShortenSettings(this, i),
 			recipient: this.getNodeParameter('recipient', i),
 			text: this.getNodeParameter('text', i) as string,
