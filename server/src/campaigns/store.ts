@@ -226,6 +226,10 @@ export async function setArchived(db: Queryable, id: string, archived: boolean):
  */
 export async function deleteCampaign(db: Database, id: string): Promise<{ id: string; links: number; messages: number; events: number }> {
 	return db.withTransaction(async (tx) => {
+		// The stats folder locks queued events, then their rollup rows; the cascade below would take
+		// the rollup rows first and then wait for the queue (a deadlock under load). Taking the
+		// campaign's queue first waits for a fold in progress and keeps later folds off it.
+		await tx.query('SELECT 1 FROM stats_pending WHERE campaign_id = $1 FOR UPDATE', [id]);
 		const { rows } = await tx.query<{ links: string; messages: string; events: string }>(
 			`SELECT (SELECT count(*) FROM links WHERE campaign_id = c.id) AS links,
 			        (SELECT count(*) FROM messages WHERE campaign_id = c.id) AS messages,
