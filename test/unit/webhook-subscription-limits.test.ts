@@ -1,8 +1,15 @@
-import { createSubscriptionLimits, healthyAnswer } from '../../server/src/webhooks/dispatcher/subscription-limits';
+import {
+	createSubscriptionLimits,
+	healthyAnswer,
+} from '../../server/src/webhooks/dispatcher/subscription-limits';
 
 const sub = 'whk_a';
 
-function limitsAfter(answers: Array<[latencyMs: number, healthy: boolean, at: number]>, max = 32, initial = 8) {
+function limitsAfter(
+	answers: Array<[latencyMs: number, healthy: boolean, at: number]>,
+	max = 32,
+	initial = 8,
+) {
 	const limits = createSubscriptionLimits({ max, initial });
 	for (const [latency, healthy, at] of answers) limits.observe(sub, latency, healthy, at);
 	return limits.limit(sub);
@@ -23,22 +30,39 @@ test.each([
 	['times out', 10_000, false],
 	['answers 429 or 5xx', 20, false],
 ])('when a receiver %s, then its limit halves', (_case, latency, healthy) => {
-	expect(limitsAfter([[20, true, 0], [latency as number, healthy as boolean, 100_000]])).toBe(4);
+	expect(
+		limitsAfter([
+			[20, true, 0],
+			[latency as number, healthy as boolean, 100_000],
+		]),
+	).toBe(4);
 });
 
 test('when a whole window of slow answers arrives at once, then the limit halves once per round trip, not once per answer', () => {
-	const window = Array.from({ length: 8 }, (_, i): [number, boolean, number] => [4_000, true, 100_000 + i]);
+	const window = Array.from({ length: 8 }, (_, i): [number, boolean, number] => [
+		4_000,
+		true,
+		100_000 + i,
+	]);
 	expect(limitsAfter([[20, true, 0], ...window])).toBe(4);
 	expect(limitsAfter([[20, true, 0], ...window, [4_000, true, 104_100]])).toBe(2);
 });
 
 test('when a receiver keeps failing, then its limit stays at one', () => {
-	const failing = Array.from({ length: 20 }, (_, i): [number, boolean, number] => [1_000, false, i * 10_000]);
+	const failing = Array.from({ length: 20 }, (_, i): [number, boolean, number] => [
+		1_000,
+		false,
+		i * 10_000,
+	]);
 	expect(limitsAfter(failing)).toBe(1);
 });
 
 test('when a receiver is slow but steady, then slowness alone does not shrink it (the maximum bounds it)', () => {
-	const steady = Array.from({ length: 200 }, (_, i): [number, boolean, number] => [30_000, true, i]);
+	const steady = Array.from({ length: 200 }, (_, i): [number, boolean, number] => [
+		30_000,
+		true,
+		i,
+	]);
 	expect(limitsAfter(steady, 4, 2)).toBe(4);
 });
 
