@@ -2,22 +2,21 @@ import type { Database, Queryable } from '../db';
 import type { DeliveryRow } from './payload';
 
 /**
- * Claims up to `limit` due deliveries, at most `rooms[subscription]` (else `defaultRoom`) of each
- * subscription (claim_webhook_deliveries_per_subscription in migration 007: SKIP LOCKED, a lease,
- * the attempt counter as fencing token) and joins what the payload needs. A disabled
- * subscription's pending deliveries are failed when it is disabled; any that slipped in meanwhile
- * are dropped by the join here (their lease runs out and the next claim skips them again).
+ * What the payload needs for claimed deliveries. A disabled subscription's pending deliveries are
+ * failed when it is disabled; any that slipped in meanwhile are dropped by the join here (their
+ * lease runs out and the next claim skips them again).
  */
-const claimSql = `
-SELECT c.id, c.attempts, c.subscription_id, s.url AS target_url, s.secret,
+const payloadSql = `
+SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
   e.conversion_currency::text AS conversion_currency
-FROM claim_webhook_deliveries_per_subscription($1, $2, $3, $4) c
-JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.disabled_at IS NULL
-JOIN events e ON e.id = c.event_id
+FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
+JOIN webhook_deliveries d ON d.id = c.id
+JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL
+JOIN events e ON e.id = d.event_id
 LEFT JOIN links l ON l.code = e.code`;
 
 export interface ClaimRequest {
@@ -28,9 +27,24 @@ export interface ClaimRequest {
 	defaultRoom: number;
 }
 
+/**
+ * Claims up to `limit` due deliveries, at most `rooms[subscription]` (else `defaultRoom`) of each
+ * subscription (claim_webhook_deliveries_per_subscription in migration 007: SKIP LOCKED, a lease,
+ * the attempt counter as fencing token), then reads what their payloads need.
+ * Two statements on purpose: the claim function is volatile, so it sees deliveries committed after
+ * the statement that calls it began; a join in that same statement would not see their events
+ * and would drop freshly claimed rows (claimed, never sent, counted as an attempt).
+ */
 export async function claimDue(db: Queryable, claim: ClaimRequest): Promise<DeliveryRow[]> {
 	const params = [claim.limit, claim.leaseMs, JSON.stringify(claim.rooms), claim.defaultRoom];
-	return (await db.query<DeliveryRow>(claimSql, params)).rows;
+	const { rows: claimed } = await db.query<{ id: string; attempts: number }>(
+		'SELECT id, attempts FROM claim_webhook_deliveries_per_subscription($1, $2, $3, $4)',
+		params,
+	);
+	if (claimed.length === 0) return [];
+	const ids = claimed.map((row) => row.id);
+	const attempts = claimed.map((row) => row.attempts);
+	return (await db.query<DeliveryRow>(payloadSql, [ids, attempts])).rows;
 }
 
 /** When the next delivery of an active subscription outside `skip` comes due (≤ 0: due now). */

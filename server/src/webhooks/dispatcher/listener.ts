@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Notification, PoolClient } from 'pg';
 import type { Database } from '../../db';
 import type { Logger } from '../../log';
 import { pause } from './wake-signal';
@@ -37,23 +37,12 @@ export function startListener(db: Database, log: Logger, options: ListenerOption
 
 	/** Listens on one new connection and probes it; true when notifications arrive. */
 	const connect = async (client: PoolClient): Promise<boolean> => {
-		const probe = `probe-${Math.random().toString(36).slice(2)}`;
-		let probed: () => void = () => undefined;
-		const arrived = new Promise<void>((resolve) => (probed = resolve));
-		client.on('notification', (msg) => {
-			if (msg.payload === probe) probed();
-			options.wake();
-		});
+		client.on('notification', () => options.wake());
 		client.on('error', (err) => onLost(client, err));
 		await client.query(`LISTEN ${channel}`);
 		if (!options.isRunning()) return false;
 		listener = client;
-		await db.query('SELECT pg_notify($1, $2)', [channel, probe]);
-		let probeTimer: NodeJS.Timeout | undefined;
-		const timedOut = new Promise<boolean>((r) => (probeTimer = setTimeout(() => r(false), 2_000)));
-		const ok = await Promise.race([arrived.then(() => true), timedOut, stopped.then(() => false)]);
-		clearTimeout(probeTimer);
-		return ok;
+		return probe(db, client, stopped);
 	};
 
 	const listen = async (): Promise<void> => {
@@ -91,4 +80,22 @@ export function startListener(db: Database, log: Logger, options: ListenerOption
 			client.release();
 		},
 	};
+}
+
+/** Sends a notification and waits up to 2 s (or until stopped) for it to come back on `client`. */
+async function probe(db: Database, client: PoolClient, stopped: Promise<void>): Promise<boolean> {
+	const payload = `probe-${Math.random().toString(36).slice(2)}`;
+	let arrived: () => void = () => undefined;
+	const back = new Promise<boolean>((resolve) => (arrived = () => resolve(true)));
+	const onNotification = (msg: Notification) => msg.payload === payload && arrived();
+	client.on('notification', onNotification);
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		await db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+		const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2_000)));
+		return await Promise.race([back, timedOut, stopped.then(() => false)]);
+	} finally {
+		clearTimeout(timer);
+		client.off('notification', onNotification);
+	}
 }
