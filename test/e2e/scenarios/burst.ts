@@ -27,10 +27,16 @@ interface DeliveryView {
 }
 
 /** Every delivery of the subscription, as the tracking server's API lists them (all pages). */
-async function allDeliveries(tracking: TrackingServer, subscriptionId: string): Promise<DeliveryView[]> {
+async function allDeliveries(
+	tracking: TrackingServer,
+	subscriptionId: string,
+): Promise<DeliveryView[]> {
 	const all: DeliveryView[] = [];
 	for (let cursor: string | null = ''; cursor !== null; ) {
-		const page = await tracking.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+		const page = await tracking.api(
+			'GET',
+			`/api/v1/webhooks/${subscriptionId}/deliveries?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+		);
 		all.push(...page.body.deliveries);
 		cursor = page.body.nextCursor;
 	}
@@ -61,15 +67,24 @@ export function burstScenario(env: () => Environment): void {
 		test(`when ${clicks} recipients click within seconds, then n8n runs ${clicks} executions and no delivery is sent twice`, async () => {
 			const { n8n, tracking, receiver, credentials } = env();
 			const id = await n8n.createWorkflow({
-				...loadExample('click-follow-up.json', credentials, { 'https://crm.example.com': receiver.url }),
+				...loadExample('click-follow-up.json', credentials, {
+					'https://crm.example.com': receiver.url,
+				}),
 				name: 'Follow up when a recipient clicks (burst)',
 			});
 			await n8n.activate(id);
-			const [subscription] = await waitFor('the subscription', async () => {
-				const found = await subscriptionsTo(tracking, n8n.url);
-				return found.length === 1 ? found : undefined;
-			}, 15_000);
-			const recipients = Array.from({ length: clicks }, (_, i) => `+49151${String(20_000_000 + i)}`);
+			const [subscription] = await waitFor(
+				'the subscription',
+				async () => {
+					const found = await subscriptionsTo(tracking, n8n.url);
+					return found.length === 1 ? found : undefined;
+				},
+				15_000,
+			);
+			const recipients = Array.from(
+				{ length: clicks },
+				(_, i) => `+49151${String(20_000_000 + i)}`,
+			);
 			const { links } = await campaignWithLinks(tracking, 'Burst', recipients);
 			const crmBefore = receiver.on('/hooks/sms-clicked').length;
 
@@ -77,10 +92,22 @@ export function burstScenario(env: () => Environment): void {
 			await clickAll(Object.values(links), 50);
 			const clicked = Date.now();
 			const pending = `/api/v1/webhooks/${subscription.id}/deliveries?status=pending&limit=1`;
-			await waitFor('every delivery settled', async () => (await tracking.api('GET', pending)).body.deliveries.length === 0, 300_000, 1_000);
+			await waitFor(
+				'every delivery settled',
+				async () => (await tracking.api('GET', pending)).body.deliveries.length === 0,
+				420_000,
+				1_000,
+			);
 			const settled = Date.now();
-			await waitFor('every execution finished', async () => (await successfulExecutions(n8n, id)) === clicks, 120_000, 2_000);
-			process.stderr.write(`[e2e] burst: ${clicks} clicks in ${clicked - started} ms, deliveries settled after ${settled - clicked} ms\n`);
+			await waitFor(
+				'every execution finished',
+				async () => (await successfulExecutions(n8n, id)) === clicks,
+				120_000,
+				2_000,
+			);
+			process.stderr.write(
+				`[e2e] burst: ${clicks} clicks in ${clicked - started} ms, deliveries settled after ${settled - clicked} ms\n`,
+			);
 
 			const deliveries = await allDeliveries(tracking, subscription.id);
 			expect(deliveries).toHaveLength(clicks);
@@ -89,7 +116,11 @@ export function burstScenario(env: () => Environment): void {
 			expect(receiver.on('/hooks/sms-clicked').length - crmBefore).toBe(clicks);
 
 			await n8n.deactivate(id);
-			await waitFor('the subscription removed', async () => (await subscriptionsTo(tracking, n8n.url)).length === 0, 15_000);
-		}, 600_000);
+			await waitFor(
+				'the subscription removed',
+				async () => (await subscriptionsTo(tracking, n8n.url)).length === 0,
+				15_000,
+			);
+		}, 720_000);
 	});
 }
