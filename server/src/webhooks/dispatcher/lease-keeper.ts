@@ -25,7 +25,9 @@ export interface Claim {
  * - If renewals fail (the database unreachable) the lease would run out while a request is in
  *   flight. Before that, a claim with less than one renewal interval plus a margin left is given
  *   up: its request is aborted, a queued claim is not sent. So a request is never in flight past
- *   its lease, and another dispatcher can only claim a delivery nobody is sending.
+ *   its lease (to the precision of a busy event loop's timers), and another dispatcher can only
+ *   claim a delivery nobody is sending. A result not yet written when the lease runs out means
+ *   the delivery is sent again later (at least once), never concurrently.
  * - A dispatcher that dies holds its claims for at most one lease; then others send them.
  */
 export function startLeaseKeeper(
