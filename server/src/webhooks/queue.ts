@@ -66,7 +66,9 @@ export async function msUntilNextDue(db: Queryable, skip: string[] = []): Promis
 /**
  * Pushes the lease of claims this process still holds (queued, in flight, result not yet written)
  * to `leaseMs` from now. Returns the ids whose lease was extended; a missing id was finished,
- * disabled or (its lease having run out) claimed again elsewhere.
+ * disabled or (its lease having run out) claimed again elsewhere. A row whose result or release
+ * was written meanwhile (locked_until cleared) is left alone: renewing it would move its retry
+ * time back to the lease's end and send it again then.
  */
 export async function extendLeases(db: Queryable, claims: Array<{ id: string; attempts: number }>, leaseMs: number): Promise<Set<string>> {
 	if (claims.length === 0) return new Set();
@@ -74,7 +76,7 @@ export async function extendLeases(db: Queryable, claims: Array<{ id: string; at
 		`UPDATE webhook_deliveries d
 		 SET locked_until = now() + $2 * interval '1 millisecond', next_attempt_at = now() + $2 * interval '1 millisecond'
 		 FROM jsonb_to_recordset($1::jsonb) AS r(id text, attempts int)
-		 WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'pending'
+		 WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'pending' AND d.locked_until IS NOT NULL
 		 RETURNING d.id`,
 		[JSON.stringify(claims), leaseMs],
 	);

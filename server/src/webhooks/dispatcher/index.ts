@@ -63,7 +63,8 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 		...options,
 		limits,
 		attempt,
-		release: (rows) => void release(rows),
+		// Released rows are due now: look for them (a NOTIFY only comes with new deliveries).
+		release: (rows) => void release(rows).then(() => signal.wake()),
 		keeps: keeper.keeps,
 		roomOpened: () => signal.wake(),
 		isRunning,
