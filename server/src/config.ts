@@ -31,6 +31,10 @@ export interface Config {
 	webhookDispatcher: boolean;
 	/** Most webhook requests in flight at once per process. */
 	webhookConcurrency: number;
+	/** Most of those to one subscription: the ceiling of its latency-adapted limit, so one slow receiver leaves slots to the others. */
+	webhookSubscriptionConcurrency: number;
+	/** How long a claimed delivery stays reserved without renewal; renewed while held, so a dead process's claims wait this long. */
+	webhookLeaseMs: number;
 	/** Per-attempt limit for a webhook request (connect, send, answer). */
 	webhookTimeoutMs: number;
 	/** Delays before the 2nd, 3rd, … attempt (ms); the delivery fails after the last one. */
@@ -217,6 +221,8 @@ export function loadConfig(env: Env = process.env): Config {
 		throw new ConfigError('SEVEN_WEBHOOK_TOKEN must be 16 to 200 letters, digits, - or _');
 	}
 
+	const webhookConcurrency = integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000);
+
 	return {
 		port,
 		host,
@@ -235,7 +241,9 @@ export function loadConfig(env: Env = process.env): Config {
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
 		trustProxy,
 		webhookDispatcher: flag(env, 'WEBHOOK_DISPATCHER', true),
-		webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000),
+		webhookConcurrency,
+		webhookSubscriptionConcurrency: integer(env, 'WEBHOOK_SUBSCRIPTION_CONCURRENCY', Math.ceil(webhookConcurrency / 2), 1, webhookConcurrency),
+		webhookLeaseMs: integer(env, 'WEBHOOK_LEASE_MS', 30_000, 1_000, 600_000),
 		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
 		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
 		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),

@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
-import { startDispatcher } from './webhooks/dispatcher';
+import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 
@@ -19,6 +19,8 @@ export interface RunningServer {
 	config: AppConfig;
 	/** The redirect's cache, recorder and spool (for operations and tests). */
 	redirect: Redirect;
+	/** This process's webhook dispatcher; absent with WEBHOOK_DISPATCHER=off. */
+	webhookDispatcher?: Dispatcher;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -75,18 +77,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);
 		};
-		if (config.webhookDispatcher) {
-			const dispatcher = startDispatcher(db, log, {
-				concurrency: config.webhookConcurrency,
-				timeoutMs: config.webhookTimeoutMs,
-				retrySchedule: config.webhookRetrySchedule,
-				pollMs: config.webhookPollMs,
-				publicBaseUrl: effective.publicBaseUrl,
-			});
-			closers.push(() => dispatcher.stop());
-		}
+		const webhookDispatcher = config.webhookDispatcher
+			? startDispatcher(db, log, {
+					concurrency: config.webhookConcurrency,
+					subscriptionConcurrency: config.webhookSubscriptionConcurrency,
+					timeoutMs: config.webhookTimeoutMs,
+					leaseMs: config.webhookLeaseMs,
+					retrySchedule: config.webhookRetrySchedule,
+					pollMs: config.webhookPollMs,
+					publicBaseUrl: effective.publicBaseUrl,
+				})
+			: undefined;
+		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, redirect, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, webhookDispatcher, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;

@@ -1,5 +1,6 @@
 import { startEnvironment, type Environment } from './harness/environment';
 import { abTestScenario } from './scenarios/ab-test';
+import { burstScenario } from './scenarios/burst';
 import { campaignScenario } from './scenarios/campaign';
 import { clickFollowUpScenario } from './scenarios/click-follow-up';
 import { conversionScenario } from './scenarios/conversion';
@@ -29,4 +30,5 @@ clickFollowUpScenario(env);
 conversionScenario(env);
 abTestScenario(env);
 remindNonClickersScenario(env);
+burstScenario(env);
 restartScenario(env);

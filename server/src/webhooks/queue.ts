@@ -2,33 +2,85 @@ import type { Database, Queryable } from '../db';
 import type { DeliveryRow } from './payload';
 
 /**
- * Claims up to `limit` due deliveries (claim_webhook_deliveries in migration 003: SKIP LOCKED, a
- * lease, the attempt counter as fencing token) and joins what the payload needs. A disabled
- * subscription's pending deliveries are failed when it is disabled; any that slipped in meanwhile
- * are dropped by the join here (their lease runs out and the next claim skips them again).
+ * What the payload needs for claimed deliveries. A disabled subscription's pending deliveries are
+ * failed when it is disabled; any that slipped in meanwhile are dropped by the join here (their
+ * lease runs out and the next claim skips them again).
  */
-const claimSql = `
-SELECT c.id, c.attempts, c.subscription_id, s.url AS target_url, s.secret,
+const payloadSql = `
+SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
   e.conversion_currency::text AS conversion_currency
-FROM claim_webhook_deliveries($1, $2) c
-JOIN webhook_subscriptions s ON s.id = c.subscription_id AND s.disabled_at IS NULL
-JOIN events e ON e.id = c.event_id
+FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
+JOIN webhook_deliveries d ON d.id = c.id
+JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL
+JOIN events e ON e.id = d.event_id
 LEFT JOIN links l ON l.code = e.code`;
 
-export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
-	return (await db.query<DeliveryRow>(claimSql, [limit, leaseMs])).rows;
+export interface ClaimRequest {
+	limit: number;
+	leaseMs: number;
+	/** Room left per subscription id; subscriptions not listed get defaultRoom. */
+	rooms: Record<string, number>;
+	defaultRoom: number;
 }
 
-export async function msUntilNextDue(db: Queryable): Promise<number | undefined> {
+/**
+ * Claims up to `limit` due deliveries, at most `rooms[subscription]` (else `defaultRoom`) of each
+ * subscription (claim_webhook_deliveries_per_subscription in migration 007: SKIP LOCKED, a lease,
+ * the attempt counter as fencing token), then reads what their payloads need.
+ * Two statements on purpose: the claim function is volatile, so it sees deliveries committed after
+ * the statement that calls it began; a join in that same statement would not see their events
+ * and would drop freshly claimed rows (claimed, never sent, counted as an attempt).
+ */
+export async function claimDue(db: Queryable, claim: ClaimRequest): Promise<DeliveryRow[]> {
+	const params = [claim.limit, claim.leaseMs, JSON.stringify(claim.rooms), claim.defaultRoom];
+	const { rows: claimed } = await db.query<{ id: string; attempts: number }>(
+		'SELECT id, attempts FROM claim_webhook_deliveries_per_subscription($1, $2, $3, $4)',
+		params,
+	);
+	if (claimed.length === 0) return [];
+	const ids = claimed.map((row) => row.id);
+	const attempts = claimed.map((row) => row.attempts);
+	return (await db.query<DeliveryRow>(payloadSql, [ids, attempts])).rows;
+}
+
+/** When the next delivery of an active subscription outside `skip` comes due (≤ 0: due now). */
+export async function msUntilNextDue(db: Queryable, skip: string[] = []): Promise<number | undefined> {
 	const { rows } = await db.query<{ ms: number | null }>(
-		`SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
-		 FROM webhook_deliveries WHERE status = 'pending'`,
+		`SELECT (EXTRACT(EPOCH FROM (min(d.next_attempt_at) - now())) * 1000)::float8 AS ms
+		 FROM webhook_subscriptions s
+		 CROSS JOIN LATERAL (
+		   SELECT next_attempt_at FROM webhook_deliveries
+		   WHERE subscription_id = s.id AND status = 'pending'
+		   ORDER BY next_attempt_at LIMIT 1
+		 ) d
+		 WHERE s.disabled_at IS NULL AND NOT (s.id = ANY ($1::text[]))`,
+		[skip],
 	);
 	return rows[0]?.ms ?? undefined;
+}
+
+/**
+ * Pushes the lease of claims this process still holds (queued, in flight, result not yet written)
+ * to `leaseMs` from now. Returns the ids whose lease was extended; a missing id was finished,
+ * disabled or (its lease having run out) claimed again elsewhere. A row whose result or release
+ * was written meanwhile (locked_until cleared) is left alone: renewing it would move its retry
+ * time back to the lease's end and send it again then.
+ */
+export async function extendLeases(db: Queryable, claims: Array<{ id: string; attempts: number }>, leaseMs: number): Promise<Set<string>> {
+	if (claims.length === 0) return new Set();
+	const { rows } = await db.query<{ id: string }>(
+		`UPDATE webhook_deliveries d
+		 SET locked_until = now() + $2 * interval '1 millisecond', next_attempt_at = now() + $2 * interval '1 millisecond'
+		 FROM jsonb_to_recordset($1::jsonb) AS r(id text, attempts int)
+		 WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'pending' AND d.locked_until IS NOT NULL
+		 RETURNING d.id`,
+		[JSON.stringify(claims), leaseMs],
+	);
+	return new Set(rows.map((row) => row.id));
 }
 
 export interface AttemptResult {

@@ -7,12 +7,13 @@ export type SendResult = { status: number; retryAfter?: string } | { error: stri
  * POSTs one webhook over keep-alive connections (one pool per dispatcher, as many sockets as its
  * concurrency). The whole exchange is bounded by timeoutMs; redirects are not followed (a 3xx is
  * a failed attempt, as Standard Webhooks recommends). The answer's body is read and discarded.
+ * An aborted `signal` ends the attempt at once (the dispatcher could no longer keep its lease).
  */
 export function createSender(concurrency: number, timeoutMs: number) {
 	const options = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'lifo' as const };
 	const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
 
-	function send(target: URL, headers: Record<string, string>, body: Buffer): Promise<SendResult> {
+	function send(target: URL, headers: Record<string, string>, body: Buffer, signal?: AbortSignal): Promise<SendResult> {
 		return new Promise((resolve) => {
 			let settled = false;
 			let current: http.ClientRequest | undefined;
@@ -20,12 +21,16 @@ export function createSender(concurrency: number, timeoutMs: number) {
 				if (settled) return;
 				settled = true;
 				clearTimeout(timer);
+				signal?.removeEventListener('abort', abort);
 				resolve(result);
 			};
-			const timer = setTimeout(() => {
-				done({ error: `no answer within ${timeoutMs} ms` });
+			const giveUp = (error: string) => {
+				done({ error });
 				current?.destroy();
-			}, timeoutMs);
+			};
+			const abort = () => giveUp('abandoned: the claim on this delivery could not be renewed');
+			const timer = setTimeout(() => giveUp(`no answer within ${timeoutMs} ms`), timeoutMs);
+			signal?.addEventListener('abort', abort);
 			const transport = target.protocol === 'https:' ? https : http;
 			const attempt = (retried: boolean) => {
 				const req = transport.request(
@@ -55,7 +60,8 @@ export function createSender(concurrency: number, timeoutMs: number) {
 				});
 				req.end(body);
 			};
-			attempt(false);
+			if (signal?.aborted) abort();
+			else attempt(false);
 		});
 	}
 

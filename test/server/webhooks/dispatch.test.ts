@@ -114,9 +114,12 @@ test('when events of other types or campaigns are stored, then a subscription re
 		{ type: 'view', campaignId: mine.campaignId, code: mine.link.code },
 	]);
 	await hook.waitFor(1);
-	await new Promise((r) => setTimeout(r, 300));
+	// Deliveries are written with their events, so this list is complete; once it is settled and
+	// the dispatcher holds nothing, no further request can reach the receiver.
+	const settled = await until(() => deliveries(sub.id), (d) => d.every((x) => x.status === 'delivered'));
+	expect(settled).toHaveLength(1);
+	await server.webhookDispatcher!.whenIdle();
 	expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(['view']);
-	expect(await deliveries(sub.id)).toHaveLength(1);
 });
 
 test('when the receiver answers 500 and then 200, then the same webhook-id is sent again and the delivery is delivered', async () => {
@@ -140,7 +143,7 @@ test('when the receiver keeps failing, then the delivery is marked failed after 
 	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'failed');
 	expect(delivery).toMatchObject({ attempts: 3, lastStatus: 503, nextAttemptAt: null });
 	expect(delivery.lastError).toMatch(/HTTP 503.*gave up after 3 attempts/);
-	await new Promise((r) => setTimeout(r, 300));
+	await server.webhookDispatcher!.whenIdle(); // failed is final: nothing more is claimed for it
 	expect(hook.received).toHaveLength(3);
 	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=failed`)).body.deliveries).toHaveLength(1);
 	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=delivered`)).body.deliveries).toHaveLength(0);
@@ -216,7 +219,9 @@ test('when the receiver answers 410 Gone, then the subscription is disabled and 
 	expect(delivery).toMatchObject({ attempts: 1, lastStatus: 410 });
 
 	await storeEvents(server, [{ type: 'view', campaignId, code: link.code }]);
-	await new Promise((r) => setTimeout(r, 400));
+	// A disabled subscription gets no delivery with new events: nothing is left to send to it.
+	expect(await deliveries(sub.id)).toHaveLength(1);
+	await server.webhookDispatcher!.whenIdle();
 	expect(hook.received).toHaveLength(1);
 	const retry = await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/${delivery.id}/retry`);
 	expect(retry.status).toBe(409);

@@ -45,7 +45,7 @@ test('when two servers dispatch from one database, then each event is delivered 
 	await hook.waitFor(total);
 	// Every result recorded (nothing left to send again), then no id may have arrived twice.
 	await until(() => deliveredCount(a), (n) => n === total, 30_000);
-	await new Promise((r) => setTimeout(r, 300));
+	await Promise.all([a, b].map((server) => server.webhookDispatcher!.whenIdle()));
 	const counts = countById(hook);
 	expect(counts.size).toBe(total);
 	expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -68,7 +68,7 @@ test('when the server restarts in the middle of a backlog, then every delivery a
 	const second = await track(startTestServer({ ...slow, DATABASE_URL: first.databaseUrl }));
 	await hook.waitFor(total);
 	await until(() => deliveredCount(second), (n) => n === total, 30_000);
-	await new Promise((r) => setTimeout(r, 300));
+	await second.webhookDispatcher!.whenIdle();
 	expect(countById(hook).size).toBe(total);
 	// A graceful stop finishes what it has in flight and records it: nothing is sent twice either.
 	expect(hook.received).toHaveLength(total);
@@ -80,15 +80,21 @@ test('when the dispatcher is switched off, then that process sends nothing and a
 	const { campaignId, link } = await campaignWithLink(quiet);
 	await quiet.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
 	await storeEvents(quiet, [{ type: 'click', campaignId, code: link.code }]);
-	await new Promise((r) => setTimeout(r, 500));
+	expect(quiet.webhookDispatcher).toBeUndefined();
 	expect(hook.received).toHaveLength(0);
-	await track(startTestServer({ ...env, DATABASE_URL: quiet.databaseUrl }));
+	const other = await track(startTestServer({ ...env, DATABASE_URL: quiet.databaseUrl }));
 	await hook.waitFor(1);
+	await until(() => deliveredCount(quiet), (n) => n === 1, 30_000);
+	await other.webhookDispatcher!.whenIdle();
+	// One attempt in all: the one of the process that dispatches.
+	expect(hook.received).toHaveLength(1);
+	expect(await quiet.sql(`SELECT attempts FROM webhook_deliveries`)).toEqual([{ attempts: 1 }]);
 });
 
 test('when a server is killed in the middle of a backlog, then another one sends what it had claimed once the lease ends', async () => {
 	const { spawnServer } = await import('../../support/spawn-server');
-	const fast = { ...env, WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_CONCURRENCY: '4' };
+	// A short lease: the killed process's claims are free again after 3 s.
+	const fast = { ...env, WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_CONCURRENCY: '4', WEBHOOK_LEASE_MS: '3000' };
 	const quiet = await track(startTestServer({ ...fast, WEBHOOK_DISPATCHER: 'off' }));
 	// Every answer takes 100 ms, so the killed process holds claims (sent or queued) when it dies.
 	const hook = await track(startReceiver(() => ({ status: 200, delayMs: 100 })));
@@ -121,13 +127,18 @@ async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, time
 test('when a hanging receiver holds every slot, then claims that waited longer than a timeout are handed back and each is sent once', async () => {
 	// 2 slots and a 300 ms timeout: claims queued behind the hanging sends go stale, are released
 	// (their attempt not counted) and claimed again; none may be sent twice or lose its count.
-	const server = await track(startTestServer({ ...env, WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_SCHEDULE: '1h' }));
+	const server = await track(
+		startTestServer({ ...env, WEBHOOK_CONCURRENCY: '2', WEBHOOK_SUBSCRIPTION_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_SCHEDULE: '1h' }),
+	);
 	const hanging = await track(startReceiver(() => 'hang'));
 	const { campaignId, link } = await campaignWithLink(server);
 	await server.api('POST', '/api/v1/webhooks', { url: hanging.url, events: ['click'], campaignId });
 	await storeEvents(server, Array.from({ length: 40 }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `hang${i}` })));
 	await until(() => Promise.resolve(hanging.received.length), (n) => n === 40, 30_000);
-	await new Promise((r) => setTimeout(r, 1_000));
+	// Every attempt timed out and was recorded (next one in an hour): nothing is left to send.
+	const recorded = `SELECT count(*)::int AS n FROM webhook_deliveries WHERE last_error IS NOT NULL AND locked_until IS NULL`;
+	await until(async () => (await server.sql<{ n: number }>(recorded))[0].n, (n) => n === 40, 30_000);
+	await server.webhookDispatcher!.whenIdle();
 	const counts = [...countById(hanging).values()];
 	expect(counts).toHaveLength(40);
 	expect(counts.every((n) => n === 1)).toBe(true);
