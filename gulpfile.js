@@ -11,7 +11,10 @@ function icons() {
 	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', allowEmpty: true, encoding: false }).pipe(dest('dist'));
 }
 
+// A fresh server/dist each build: a module that became a folder (webhooks/dispatcher.ts →
+// webhooks/dispatcher/index.ts) would otherwise be shadowed by its stale compiled file.
 function serverTypescript(done) {
+	require('node:fs').rmSync(path.join('server', 'dist'), { recursive: true, force: true });
 	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join('server', 'tsconfig.json')], { stdio: 'inherit' });
 	done();
 }

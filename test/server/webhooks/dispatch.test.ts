@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { waitFor } from '../../support/wait';
 import { campaignWithLink, storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
@@ -27,24 +28,19 @@ async function receiver(...args: Parameters<typeof startReceiver>) {
 	return r;
 }
 
-async function subscribe(url: string, events = ['click', 'view', 'conversion', 'delivered', 'failed'], campaignId?: string) {
+async function subscribe(
+	url: string,
+	events = ['click', 'view', 'conversion', 'delivered', 'failed'],
+	campaignId?: string,
+) {
 	const res = await server.api('POST', '/api/v1/webhooks', { url, events, campaignId });
 	expect(res.status).toBe(201);
 	return res.body as { id: string; secret: string };
 }
 
 async function deliveries(subscriptionId: string) {
-	return (await server.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries`)).body.deliveries as any[];
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (ok(value)) return value;
-		if (Date.now() > end) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
+	return (await server.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries`)).body
+		.deliveries as any[];
 }
 
 test('when a click is stored, then the receiver gets it signed per Standard Webhooks with the event payload', async () => {
@@ -54,14 +50,27 @@ test('when a click is stored, then the receiver gets it signed per Standard Webh
 	const occurredAt = new Date('2026-11-20T10:11:12.000Z');
 	await storeEvents(server, [
 		{
-			type: 'click', campaignId, code: link.code, recipient: link.recipient, variant: link.variant, url: link.url,
-			clickId: 'Ck0123456789abcdefghij', deviceType: 'mobile', os: 'iOS', browser: 'Mobile Safari', country: 'DE', occurredAt,
+			type: 'click',
+			campaignId,
+			code: link.code,
+			recipient: link.recipient,
+			variant: link.variant,
+			url: link.url,
+			clickId: 'Ck0123456789abcdefghij',
+			deviceType: 'mobile',
+			os: 'iOS',
+			browser: 'Mobile Safari',
+			country: 'DE',
+			occurredAt,
 		},
 	]);
 	const [request] = await hook.waitFor(1);
 
 	// An independent implementation of the scheme (the standardwebhooks package) accepts it.
-	const verified = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>) as any;
+	const verified = new Webhook(sub.secret).verify(
+		request.body,
+		request.headers as Record<string, string>,
+	) as any;
 	expect(request.headers['content-type']).toBe('application/json');
 	expect(verified).toEqual({
 		id: expect.stringMatching(/^\d+$/),
@@ -78,21 +87,53 @@ test('when a click is stored, then the receiver gets it signed per Standard Webh
 		country: 'DE',
 	});
 	// Signed with another secret, the same request is rejected by that implementation.
-	expect(() => new Webhook('whsec_' + Buffer.alloc(32, 7).toString('base64')).verify(request.body, request.headers as Record<string, string>)).toThrow();
+	expect(() =>
+		new Webhook('whsec_' + Buffer.alloc(32, 7).toString('base64')).verify(
+			request.body,
+			request.headers as Record<string, string>,
+		),
+	).toThrow();
 
-	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	const [delivery] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 	expect(request.headers['webhook-id']).toBe(delivery.id);
-	expect(delivery).toMatchObject({ eventType: 'click', attempts: 1, lastStatus: 200, lastError: null, nextAttemptAt: null });
-	expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(30);
+	expect(delivery).toMatchObject({
+		eventType: 'click',
+		attempts: 1,
+		lastStatus: 200,
+		lastError: null,
+		nextAttemptAt: null,
+	});
+	expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(
+		30,
+	);
 });
 
 test('when a conversion is stored, then the payload carries the conversion and fields from the link', async () => {
 	const hook = await receiver();
-	const { campaignId, link } = await campaignWithLink(server, '+4915199999999', 'https://shop.example/buy');
+	const { campaignId, link } = await campaignWithLink(
+		server,
+		'+4915199999999',
+		'https://shop.example/buy',
+	);
 	const sub = await subscribe(hook.url, ['conversion'], campaignId);
-	await storeEvents(server, [{ type: 'conversion', campaignId, code: link.code, conversionName: 'purchase', conversionValue: 19.9, conversionCurrency: 'EUR' }]);
+	await storeEvents(server, [
+		{
+			type: 'conversion',
+			campaignId,
+			code: link.code,
+			conversionName: 'purchase',
+			conversionValue: 19.9,
+			conversionCurrency: 'EUR',
+		},
+	]);
 	const [request] = await hook.waitFor(1);
-	const body = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>) as any;
+	const body = new Webhook(sub.secret).verify(
+		request.body,
+		request.headers as Record<string, string>,
+	) as any;
 	expect(body).toMatchObject({
 		type: 'conversion',
 		recipient: '+4915199999999',
@@ -116,7 +157,10 @@ test('when events of other types or campaigns are stored, then a subscription re
 	await hook.waitFor(1);
 	// Deliveries are written with their events, so this list is complete; once it is settled and
 	// the dispatcher holds nothing, no further request can reach the receiver.
-	const settled = await until(() => deliveries(sub.id), (d) => d.every((x) => x.status === 'delivered'));
+	const settled = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d.every((x) => x.status === 'delivered'),
+		what: 'every delivery to be delivered',
+	});
 	expect(settled).toHaveLength(1);
 	await server.webhookDispatcher!.whenIdle();
 	expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(['view']);
@@ -131,7 +175,10 @@ test('when the receiver answers 500 and then 200, then the same webhook-id is se
 	expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
 	expect(second.at - first.at).toBeGreaterThanOrEqual(70); // 100 ms ± 20 % jitter
 	new Webhook(sub.secret).verify(second.body, second.headers as Record<string, string>);
-	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	const [delivery] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 	expect(delivery).toMatchObject({ attempts: 2, lastStatus: 200 });
 });
 
@@ -140,13 +187,22 @@ test('when the receiver keeps failing, then the delivery is marked failed after 
 	const { campaignId, link } = await campaignWithLink(server);
 	const sub = await subscribe(hook.url, ['click'], campaignId);
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'failed');
+	const [delivery] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'failed',
+		what: 'the delivery to be marked failed',
+	});
 	expect(delivery).toMatchObject({ attempts: 3, lastStatus: 503, nextAttemptAt: null });
 	expect(delivery.lastError).toMatch(/HTTP 503.*gave up after 3 attempts/);
 	await server.webhookDispatcher!.whenIdle(); // failed is final: nothing more is claimed for it
 	expect(hook.received).toHaveLength(3);
-	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=failed`)).body.deliveries).toHaveLength(1);
-	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=delivered`)).body.deliveries).toHaveLength(0);
+	expect(
+		(await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=failed`)).body
+			.deliveries,
+	).toHaveLength(1);
+	expect(
+		(await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=delivered`)).body
+			.deliveries,
+	).toHaveLength(0);
 });
 
 test('when a failed delivery is retried by hand, then it is sent once more and delivered', async () => {
@@ -154,15 +210,26 @@ test('when a failed delivery is retried by hand, then it is sent once more and d
 	const { campaignId, link } = await campaignWithLink(server);
 	const sub = await subscribe(hook.url, ['click'], campaignId);
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [failed] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'failed');
+	const [failed] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'failed',
+		what: 'the delivery to be marked failed',
+	});
 	hook.behave(() => ({ status: 204 }));
-	const retry = await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/${failed.id}/retry`);
+	const retry = await server.api(
+		'POST',
+		`/api/v1/webhooks/${sub.id}/deliveries/${failed.id}/retry`,
+	);
 	expect(retry.status).toBe(202);
 	expect(retry.body).toMatchObject({ id: failed.id, status: 'pending' });
-	const [delivered] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	const [delivered] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 	expect(delivered).toMatchObject({ attempts: 4, lastStatus: 204 });
 	expect(hook.received[hook.received.length - 1].headers['webhook-id']).toBe(failed.id);
-	expect((await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/msg_unknown/retry`)).status).toBe(404);
+	expect(
+		(await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/msg_unknown/retry`)).status,
+	).toBe(404);
 });
 
 test('when the receiver is down, then attempts fail with a connection error and it is delivered once it is back', async () => {
@@ -172,16 +239,25 @@ test('when the receiver is down, then attempts fail with a connection error and 
 	const { campaignId, link } = await campaignWithLink(server);
 	const sub = await subscribe(`http://127.0.0.1:${port}/hook`, ['click'], campaignId);
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [pending] = await until(() => deliveries(sub.id), (d) => d[0]?.attempts >= 1 && d[0]?.lastError !== null);
+	const [pending] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.attempts >= 1 && d[0]?.lastError !== null,
+		what: 'a failed first attempt to be recorded',
+	});
 	expect(pending.lastError).toMatch(/connection refused/);
 	expect(pending.lastStatus).toBeNull();
-	const [failed] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'failed');
+	const [failed] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'failed',
+		what: 'the delivery to be marked failed',
+	});
 	expect(failed.attempts).toBe(3);
 
 	const back = await receiver(() => ({ status: 200 }), port);
 	await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/${failed.id}/retry`);
 	await back.waitFor(1);
-	await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 });
 
 test('when the receiver hangs, then the attempt times out and is retried', async () => {
@@ -191,20 +267,31 @@ test('when the receiver hangs, then the attempt times out and is retried', async
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
 	const [first, second] = await hook.waitFor(2);
 	expect(second.at - first.at).toBeGreaterThanOrEqual(400); // the timeout, then the backoff
-	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	const [delivery] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 	expect(delivery.attempts).toBe(2);
 });
 
 test('when the receiver answers 429 with Retry-After, then the next attempt waits that long instead of the backoff', async () => {
-	const hook = await receiver((n) => (n === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+	const hook = await receiver((n) =>
+		n === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+	);
 	const { campaignId, link } = await campaignWithLink(server);
 	const sub = await subscribe(hook.url, ['click'], campaignId);
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [pending] = await until(() => deliveries(sub.id), (d) => d[0]?.lastStatus === 429);
+	const [pending] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.lastStatus === 429,
+		what: 'the 429 answer to be recorded',
+	});
 	expect(pending.status).toBe('pending');
 	const [first, second] = await hook.waitFor(2);
 	expect(second.at - first.at).toBeGreaterThanOrEqual(950);
-	await until(() => deliveries(sub.id), (d) => d[0]?.status === 'delivered');
+	await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'delivered',
+		what: 'the delivery to be delivered',
+	});
 });
 
 test('when the receiver answers 410 Gone, then the subscription is disabled and nothing more is sent to it', async () => {
@@ -213,9 +300,15 @@ test('when the receiver answers 410 Gone, then the subscription is disabled and 
 	const sub = await subscribe(hook.url, ['click', 'view'], campaignId);
 	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
 	await hook.waitFor(1);
-	const disabled = await until(() => server.api('GET', `/api/v1/webhooks/${sub.id}`), (r) => r.body.active === false);
+	const disabled = await waitFor(() => server.api('GET', `/api/v1/webhooks/${sub.id}`), {
+		until: (r) => r.body.active === false,
+		what: 'the subscription to be disabled',
+	});
 	expect(disabled.body.disabledReason).toMatch(/410/);
-	const [delivery] = await until(() => deliveries(sub.id), (d) => d[0]?.status === 'failed');
+	const [delivery] = await waitFor(() => deliveries(sub.id), {
+		until: (d) => d[0]?.status === 'failed',
+		what: 'the delivery to be marked failed',
+	});
 	expect(delivery).toMatchObject({ attempts: 1, lastStatus: 410 });
 
 	await storeEvents(server, [{ type: 'view', campaignId, code: link.code }]);
@@ -223,7 +316,10 @@ test('when the receiver answers 410 Gone, then the subscription is disabled and 
 	expect(await deliveries(sub.id)).toHaveLength(1);
 	await server.webhookDispatcher!.whenIdle();
 	expect(hook.received).toHaveLength(1);
-	const retry = await server.api('POST', `/api/v1/webhooks/${sub.id}/deliveries/${delivery.id}/retry`);
+	const retry = await server.api(
+		'POST',
+		`/api/v1/webhooks/${sub.id}/deliveries/${delivery.id}/retry`,
+	);
 	expect(retry.status).toBe(409);
 	expect(retry.body.error.code).toBe('webhook_disabled');
 });
@@ -232,17 +328,27 @@ test('when many deliveries are listed, then they page newest first with a cursor
 	const hook = await receiver();
 	const { campaignId, link } = await campaignWithLink(server);
 	const sub = await subscribe(hook.url, ['view'], campaignId);
-	for (let i = 0; i < 5; i++) await storeEvents(server, [{ type: 'view', campaignId, code: link.code }]);
+	for (let i = 0; i < 5; i++)
+		await storeEvents(server, [{ type: 'view', campaignId, code: link.code }]);
 	await hook.waitFor(5);
 	const first = (await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=3`)).body;
 	expect(first.deliveries).toHaveLength(3);
-	const second = (await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=3&cursor=${first.nextCursor}`)).body;
+	const second = (
+		await server.api(
+			'GET',
+			`/api/v1/webhooks/${sub.id}/deliveries?limit=3&cursor=${first.nextCursor}`,
+		)
+	).body;
 	expect(second.deliveries).toHaveLength(2);
 	expect(second.nextCursor).toBeNull();
 	const ids = [...first.deliveries, ...second.deliveries].map((d: any) => d.id);
 	expect(new Set(ids).size).toBe(5);
 	const eventIds = [...first.deliveries, ...second.deliveries].map((d: any) => Number(d.eventId));
 	expect(eventIds).toEqual([...eventIds].sort((a, b) => b - a));
-	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=0`)).status).toBe(400);
-	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=lost`)).status).toBe(400);
+	expect((await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=0`)).status).toBe(
+		400,
+	);
+	expect(
+		(await server.api('GET', `/api/v1/webhooks/${sub.id}/deliveries?status=lost`)).status,
+	).toBe(400);
 });

@@ -1,9 +1,14 @@
 import { campaignWithLink, storeEvents } from '../../support/events';
+import { waitFor } from '../../support/wait';
 import { startTestServer, type TestServer } from '../../support/server';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
 
 // The safety-net poll is a minute here: every prompt delivery below proves the NOTIFY wake-up.
-const env = { WEBHOOK_RETRY_SCHEDULE: '100ms,100ms', WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_POLL_MS: '60000' };
+const env = {
+	WEBHOOK_RETRY_SCHEDULE: '100ms,100ms',
+	WEBHOOK_TIMEOUT_MS: '2000',
+	WEBHOOK_POLL_MS: '60000',
+};
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
@@ -17,7 +22,11 @@ async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promi
 }
 
 async function deliveredCount(server: TestServer): Promise<number> {
-	return (await server.sql<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n;
+	return (
+		await server.sql<{ n: number }>(
+			`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`,
+		)
+	)[0].n;
 }
 
 function countById(receiver: Receiver): Map<string, number> {
@@ -40,11 +49,18 @@ test('when two servers dispatch from one database, then each event is delivered 
 	const total = 400;
 	for (let i = 0; i < total; i += 20) {
 		const server: TestServer = (i / 20) % 2 === 0 ? a : b;
-		await storeEvents(server, Array.from({ length: 20 }, () => ({ type: 'view' as const, campaignId, code: link.code })));
+		await storeEvents(
+			server,
+			Array.from({ length: 20 }, () => ({ type: 'view' as const, campaignId, code: link.code })),
+		);
 	}
 	await hook.waitFor(total);
 	// Every result recorded (nothing left to send again), then no id may have arrived twice.
-	await until(() => deliveredCount(a), (n) => n === total, 30_000);
+	await waitFor(() => deliveredCount(a), {
+		until: (n) => n === total,
+		what: 'every delivery to be delivered',
+		timeoutMs: 30_000,
+	});
 	await Promise.all([a, b].map((server) => server.webhookDispatcher!.whenIdle()));
 	const counts = countById(hook);
 	expect(counts.size).toBe(total);
@@ -59,7 +75,15 @@ test('when the server restarts in the middle of a backlog, then every delivery a
 	const { campaignId, link } = await campaignWithLink(first);
 	await first.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
 	const total = 300;
-	await storeEvents(first, Array.from({ length: total }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `restart${i}` })));
+	await storeEvents(
+		first,
+		Array.from({ length: total }, (_, i) => ({
+			type: 'click' as const,
+			campaignId,
+			code: link.code,
+			clickId: `restart${i}`,
+		})),
+	);
 	await hook.waitFor(20);
 	await first.close();
 	const sentBeforeRestart = hook.received.length;
@@ -67,7 +91,11 @@ test('when the server restarts in the middle of a backlog, then every delivery a
 
 	const second = await track(startTestServer({ ...slow, DATABASE_URL: first.databaseUrl }));
 	await hook.waitFor(total);
-	await until(() => deliveredCount(second), (n) => n === total, 30_000);
+	await waitFor(() => deliveredCount(second), {
+		until: (n) => n === total,
+		what: 'every delivery to be delivered',
+		timeoutMs: 30_000,
+	});
 	await second.webhookDispatcher!.whenIdle();
 	expect(countById(hook).size).toBe(total);
 	// A graceful stop finishes what it has in flight and records it: nothing is sent twice either.
@@ -84,7 +112,11 @@ test('when the dispatcher is switched off, then that process sends nothing and a
 	expect(hook.received).toHaveLength(0);
 	const other = await track(startTestServer({ ...env, DATABASE_URL: quiet.databaseUrl }));
 	await hook.waitFor(1);
-	await until(() => deliveredCount(quiet), (n) => n === 1, 30_000);
+	await waitFor(() => deliveredCount(quiet), {
+		until: (n) => n === 1,
+		what: "the quiet webhook's delivery to be delivered",
+		timeoutMs: 30_000,
+	});
 	await other.webhookDispatcher!.whenIdle();
 	// One attempt in all: the one of the process that dispatches.
 	expect(hook.received).toHaveLength(1);
@@ -94,54 +126,93 @@ test('when the dispatcher is switched off, then that process sends nothing and a
 test('when a server is killed in the middle of a backlog, then another one sends what it had claimed once the lease ends', async () => {
 	const { spawnServer } = await import('../../support/spawn-server');
 	// A short lease: the killed process's claims are free again after 3 s.
-	const fast = { ...env, WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_CONCURRENCY: '4', WEBHOOK_LEASE_MS: '3000' };
+	const fast = {
+		...env,
+		WEBHOOK_TIMEOUT_MS: '500',
+		WEBHOOK_CONCURRENCY: '4',
+		WEBHOOK_LEASE_MS: '3000',
+	};
 	const quiet = await track(startTestServer({ ...fast, WEBHOOK_DISPATCHER: 'off' }));
 	// Every answer takes 100 ms, so the killed process holds claims (sent or queued) when it dies.
 	const hook = await track(startReceiver(() => ({ status: 200, delayMs: 100 })));
 	const { campaignId, link } = await campaignWithLink(quiet);
 	await quiet.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
 	const total = 200;
-	const child = await spawnServer({ ...fast, DATABASE_URL: quiet.databaseUrl, API_KEY: quiet.apiKey, WEBHOOK_CONCURRENCY: '2', LOG_LEVEL: 'warn' });
-	await storeEvents(quiet, Array.from({ length: total }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `killed${i}` })));
+	const child = await spawnServer({
+		...fast,
+		DATABASE_URL: quiet.databaseUrl,
+		API_KEY: quiet.apiKey,
+		WEBHOOK_CONCURRENCY: '2',
+		LOG_LEVEL: 'warn',
+	});
+	await storeEvents(
+		quiet,
+		Array.from({ length: total }, (_, i) => ({
+			type: 'click' as const,
+			campaignId,
+			code: link.code,
+			clickId: `killed${i}`,
+		})),
+	);
 	await hook.waitFor(5);
 	await child.stop('SIGKILL');
-	const [{ claimed }] = await quiet.sql<{ claimed: number }>(`SELECT count(*)::int AS claimed FROM webhook_deliveries WHERE locked_until > now()`);
+	const [{ claimed }] = await quiet.sql<{ claimed: number }>(
+		`SELECT count(*)::int AS claimed FROM webhook_deliveries WHERE locked_until > now()`,
+	);
 
 	await track(startTestServer({ ...fast, DATABASE_URL: quiet.databaseUrl }));
 	// What the killed process had in flight may arrive twice (at least once); nothing is missing.
-	await until(() => deliveredCount(quiet), (n) => n === total, 30_000);
+	await waitFor(() => deliveredCount(quiet), {
+		until: (n) => n === total,
+		what: 'every delivery to be delivered',
+		timeoutMs: 30_000,
+	});
 	expect(countById(hook).size).toBe(total);
 	expect(claimed).toBeGreaterThan(0); // the kill really left claims behind
 });
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (ok(value)) return value;
-		if (Date.now() > end) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
 
 test('when a hanging receiver holds every slot, then claims that waited longer than a timeout are handed back and each is sent once', async () => {
 	// 2 slots and a 300 ms timeout: claims queued behind the hanging sends go stale, are released
 	// (their attempt not counted) and claimed again; none may be sent twice or lose its count.
 	const server = await track(
-		startTestServer({ ...env, WEBHOOK_CONCURRENCY: '2', WEBHOOK_SUBSCRIPTION_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_SCHEDULE: '1h' }),
+		startTestServer({
+			...env,
+			WEBHOOK_CONCURRENCY: '2',
+			WEBHOOK_SUBSCRIPTION_CONCURRENCY: '2',
+			WEBHOOK_TIMEOUT_MS: '300',
+			WEBHOOK_RETRY_SCHEDULE: '1h',
+		}),
 	);
 	const hanging = await track(startReceiver(() => 'hang'));
 	const { campaignId, link } = await campaignWithLink(server);
 	await server.api('POST', '/api/v1/webhooks', { url: hanging.url, events: ['click'], campaignId });
-	await storeEvents(server, Array.from({ length: 40 }, (_, i) => ({ type: 'click' as const, campaignId, code: link.code, clickId: `hang${i}` })));
-	await until(() => Promise.resolve(hanging.received.length), (n) => n === 40, 30_000);
+	await storeEvents(
+		server,
+		Array.from({ length: 40 }, (_, i) => ({
+			type: 'click' as const,
+			campaignId,
+			code: link.code,
+			clickId: `hang${i}`,
+		})),
+	);
+	await waitFor(() => Promise.resolve(hanging.received.length), {
+		until: (n) => n === 40,
+		what: 'all 40 to arrive',
+		timeoutMs: 30_000,
+	});
 	// Every attempt timed out and was recorded (next one in an hour): nothing is left to send.
 	const recorded = `SELECT count(*)::int AS n FROM webhook_deliveries WHERE last_error IS NOT NULL AND locked_until IS NULL`;
-	await until(async () => (await server.sql<{ n: number }>(recorded))[0].n, (n) => n === 40, 30_000);
+	await waitFor(async () => (await server.sql<{ n: number }>(recorded))[0].n, {
+		until: (n) => n === 40,
+		what: 'all 40 results to be recorded',
+		timeoutMs: 30_000,
+	});
 	await server.webhookDispatcher!.whenIdle();
 	const counts = [...countById(hanging).values()];
 	expect(counts).toHaveLength(40);
 	expect(counts.every((n) => n === 1)).toBe(true);
-	const rows = await server.sql<{ attempts: number; status: string }>(`SELECT attempts, status FROM webhook_deliveries`);
+	const rows = await server.sql<{ attempts: number; status: string }>(
+		`SELECT attempts, status FROM webhook_deliveries`,
+	);
 	expect(rows.every((r) => r.attempts === 1 && r.status === 'pending')).toBe(true);
 });
