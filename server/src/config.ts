@@ -4,7 +4,7 @@ import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from './shared/client-address';
 import { commaList } from './shared/comma-list';
 import { callingCodeOf } from './shared/phone';
-import { readOrCreateSecret } from './shared/secret-file';
+import { InsecureSecretFile, readOrCreateSecret } from './shared/secret-file';
 
 /** Everything the server reads from its environment. This file is the only reader of process.env. */
 export interface Config {
@@ -18,6 +18,8 @@ export interface Config {
 	apiKeys: string[];
 	/** 'env': the operator's secret from API_KEY; 'file': generated on first start into dataDir/api-key. */
 	apiKeySource: 'env' | 'file';
+	/** Whether this start generated the key file: the only start that shows the key. */
+	apiKeyCreated: boolean;
 	/** Absent: the URL the server listens on (fine locally; set it for anything public). */
 	publicBaseUrl?: string;
 	fallbackUrl?: string;
@@ -180,6 +182,16 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
 	return subnets;
 }
 
+/** A secret file of the data folder (shared/secret-file.ts); one open to other users stops the boot. */
+function secretFile(dataDir: string, name: string, create: () => string) {
+	try {
+		return readOrCreateSecret(dataDir, name, create);
+	} catch (err) {
+		if (err instanceof InsecureSecretFile) throw new ConfigError(err.message);
+		throw err;
+	}
+}
+
 function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	const cookieDomain = env.COOKIE_DOMAIN?.trim().replace(/^\./, '') || undefined;
 	if (cookieDomain && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(cookieDomain)) {
@@ -189,7 +201,7 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	if (countryHeader && !/^[a-z0-9-]+$/.test(countryHeader)) {
 		throw new ConfigError(`COUNTRY_HEADER must be a header name such as cf-ipcountry, got "${env.COUNTRY_HEADER}"`);
 	}
-	const ipHashSalt = env.IP_HASH_SALT || readOrCreateSecret(dataDir, 'ip-hash-salt', () => randomBytes(32).toString('base64url'));
+	const ipHashSalt = env.IP_HASH_SALT || secretFile(dataDir, 'ip-hash-salt', () => randomBytes(32).toString('base64url')).value;
 	if (ipHashSalt.length < 16) throw new ConfigError('IP_HASH_SALT must be at least 16 characters');
 	const doNotTrack = (env.DO_NOT_TRACK || 'ignore') as RedirectConfig['doNotTrack'];
 	if (!['ignore', 'anonymous', 'skip'].includes(doNotTrack)) {
@@ -222,12 +234,15 @@ export function loadConfig(env: Env = process.env): Config {
 
 	let apiKeys = commaList(env.API_KEY);
 	let apiKeySource: Config['apiKeySource'] = 'env';
+	let apiKeyCreated = false;
 	if (apiKeys.some((key) => key.length < 16)) {
 		throw new ConfigError('API_KEY must be at least 16 characters (comma-separate several keys to rotate)');
 	}
 	if (apiKeys.length === 0) {
-		apiKeys = [readOrCreateSecret(dataDir, 'api-key', () => 'sk_' + randomBytes(24).toString('base64url'))];
+		const generated = secretFile(dataDir, 'api-key', () => 'sk_' + randomBytes(24).toString('base64url'));
+		apiKeys = [generated.value];
 		apiKeySource = 'file';
+		apiKeyCreated = generated.created;
 	}
 
 	const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL')?.replace(/\/+$/, '');
@@ -256,6 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
 		dataDir,
 		apiKeys,
 		apiKeySource,
+		apiKeyCreated,
 		publicBaseUrl,
 		fallbackUrl: httpUrl(env, 'FALLBACK_URL'),
 		codeLength: integer(env, 'CODE_LENGTH', 8, 3, 32),
