@@ -47,7 +47,14 @@ function applyGenericAuth(credentials: ICredentialDataDecryptedObject, options: 
 
 export async function startN8nHost(
 	nodeType: INodeType,
-	opts: { serverUrl: string; apiKey: string; parameters: IDataObject; webhookId?: string },
+	opts: {
+		serverUrl: string;
+		apiKey: string;
+		parameters: IDataObject;
+		webhookId?: string;
+		/** The workflow's static data as n8n loads it from its database (e.g. after a restart). */
+		staticData?: IDataObject;
+	},
 ): Promise<N8nHost> {
 	const calls: IWebhookResponseData[] = [];
 	const app = express();
@@ -80,7 +87,7 @@ export async function startN8nHost(
 		connections: {},
 		active: true,
 		nodeTypes: nodeTypes as never,
-		staticData: {},
+		staticData: opts.staticData ?? {},
 		settings: {},
 	});
 	const credentials = { baseUrl: opts.serverUrl, apiKey: opts.apiKey };
