@@ -139,9 +139,8 @@ export class SmsTrackingTrigger implements INodeType {
 			});
 			return { noWebhookResponse: true };
 		}
-		// A retry of a delivery this workflow already took (our answer was lost, or n8n restarted
-		// since): acknowledge, do not run again.
-		if (!rememberId(stored.subscriptionId ?? 'unknown', verification.id, stored)) {
+		// A retry of a delivery this workflow already took (our answer was lost): acknowledge, do not run again.
+		if (!rememberId(stored.subscriptionId ?? 'unknown', verification.id)) {
 			return { webhookResponse: { received: true, duplicate: true } };
 		}
 		const body = this.getBodyData() as IDataObject;

@@ -2,10 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks } from '../shared/tracking-api';
 import type { Http } from '../shared/transport';
-import { forgetScope, type RecentIdsState } from './recentIds';
+import { forgetScope } from './recentIds';
 
 /** What the node keeps in the workflow's static data about its subscription on the server. */
-export interface SubscriptionState extends RecentIdsState {
+export interface SubscriptionState {
 	subscriptionId?: string;
 	secret?: string;
 }
@@ -46,10 +46,7 @@ export async function create(
 	stored: SubscriptionState,
 	want: WantedSubscription,
 ): Promise<boolean> {
-	if (stored.subscriptionId) {
-		await deleteWebhook(http, stored.subscriptionId);
-		forgetScope(stored.subscriptionId, stored);
-	}
+	if (stored.subscriptionId) await deleteWebhook(http, stored.subscriptionId);
 	for (const leftover of await listWebhooks(http, want.url)) await deleteWebhook(http, leftover.id);
 
 	const body: IDataObject = { url: want.url, events: want.events };
@@ -74,7 +71,7 @@ export async function unsubscribe(http: Http, stored: SubscriptionState): Promis
 		} catch {
 			return false;
 		}
-		forgetScope(stored.subscriptionId, stored);
+		forgetScope(stored.subscriptionId);
 	}
 	delete stored.subscriptionId;
 	delete stored.secret;

@@ -47,14 +47,7 @@ function applyGenericAuth(credentials: ICredentialDataDecryptedObject, options: 
 
 export async function startN8nHost(
 	nodeType: INodeType,
-	opts: {
-		serverUrl: string;
-		apiKey: string;
-		parameters: IDataObject;
-		webhookId?: string;
-		/** The workflow's static data as n8n loads it from its database (e.g. after a restart). */
-		staticData?: IDataObject;
-	},
+	opts: { serverUrl: string; apiKey: string; parameters: IDataObject; webhookId?: string },
 ): Promise<N8nHost> {
 	const calls: IWebhookResponseData[] = [];
 	const app = express();
@@ -87,7 +80,7 @@ export async function startN8nHost(
 		connections: {},
 		active: true,
 		nodeTypes: nodeTypes as never,
-		staticData: opts.staticData ?? {},
+		staticData: {},
 		settings: {},
 	});
 	const credentials = { baseUrl: opts.serverUrl, apiKey: opts.apiKey };
