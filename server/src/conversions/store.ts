@@ -40,7 +40,7 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
  * its click (or, for a server-side call without a click, within the campaign's recipient), so
  * whoever holds one click id cannot use up the keys of other people's orders; without a key, the
  * same name reported for the same click (a reloaded thank-you page); otherwise every report is a
- * conversion of its own. Migration 008 gave stored conversions these keys.
+ * conversion of its own. Migration 009 gave stored conversions these keys.
  */
 export function conversionEventKey(attribution: Attribution, details: ConversionDetails, clickGiven: boolean): string {
 	const byClick = clickGiven && attribution.clickId !== null;

@@ -119,7 +119,7 @@ describe('idempotency keys belong to their click', () => {
 		expect(await conversionsOf(server, link.campaignId)).toHaveLength(2);
 	});
 
-	test('when a conversion was stored with a campaign-wide key before the upgrade, then migration 008 keeps its repeat a duplicate', async () => {
+	test('when a conversion was stored with a campaign-wide key before the upgrade, then migration 009 keeps its repeat a duplicate', async () => {
 		const click = await seedClick(server);
 		const oldKey =
 			'cv_k_' + createHash('sha256').update(`${click.campaignId}\nORDER-OLD`).digest('base64url');
@@ -140,7 +140,7 @@ describe('idempotency keys belong to their click', () => {
 		]);
 		// The migration's statements, run again on this row (they are written to be re-runnable).
 		const migration = readFileSync(
-			path.join(__dirname, '../../../server/migrations/008_conversion_keys_per_click.sql'),
+			path.join(__dirname, '../../../server/migrations/009_conversion_keys_per_click.sql'),
 			'utf8',
 		);
 		await server.sql(migration.split('-- Down Migration')[0]);
