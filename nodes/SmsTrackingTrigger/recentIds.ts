@@ -2,6 +2,12 @@
  * A bounded memory of the webhook-ids already accepted, per subscription: a delivery retried
  * because our answer was lost is recognised and not run twice. Oldest ids are forgotten first.
  * It lives in module scope, so it lasts as long as the n8n process.
+ *
+ * Not in the workflow's static data, although that would outlive a restart: checked in a real
+ * n8n 2.41.1, static data that webhook() changes is not saved when the call starts an execution
+ * (n8n builds the execution's Workflow from the same static data object, which resets its change
+ * flag before the save that follows the webhook call). A redelivery after an n8n restart
+ * therefore runs the workflow again.
  */
 export const maxRememberedIds = 10_000;
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
+import type { TrustProxy } from './shared/client-address';
 import { commaList } from './shared/comma-list';
 import { callingCodeOf } from './shared/phone';
-import { readOrCreateSecret } from './shared/secret-file';
+import { InsecureSecretFile, readOrCreateSecret } from './shared/secret-file';
 
 /** Everything the server reads from its environment. This file is the only reader of process.env. */
 export interface Config {
@@ -16,6 +18,8 @@ export interface Config {
 	apiKeys: string[];
 	/** 'env': the operator's secret from API_KEY; 'file': generated on first start into dataDir/api-key. */
 	apiKeySource: 'env' | 'file';
+	/** Whether this start generated the key file: the only start that shows the key. */
+	apiKeyCreated: boolean;
 	/** Absent: the URL the server listens on (fine locally; set it for anything public). */
 	publicBaseUrl?: string;
 	fallbackUrl?: string;
@@ -26,7 +30,8 @@ export interface Config {
 	defaultCallingCode?: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	shutdownTimeoutMs: number;
-	trustProxy: string | boolean;
+	/** Proxies whose X-Forwarded-For is believed: none, a hop count, or their subnets. */
+	trustProxy: TrustProxy;
 	/** Whether this process sends webhook deliveries (several processes may; each claims its own). */
 	webhookDispatcher: boolean;
 	/** Most webhook requests in flight at once per process. */
@@ -49,6 +54,10 @@ export interface Config {
 	allowedOrigins: string[];
 	/** Most public conversion requests (t.js beacons and pixels) per minute from one IP address. */
 	collectRateLimit: number;
+	/** Most conversions one click may have; more reports for it are refused. */
+	conversionsPerClick: number;
+	/** Largest conversion value accepted (in any currency); a larger one is refused. */
+	conversionValueMax: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -152,6 +161,41 @@ function origins(env: Env, name: string): string[] {
 		});
 }
 
+/**
+ * TRUST_PROXY: a number of proxy hops, or the proxies' addresses and subnets (CIDRs, or the
+ * shorthands loopback, linklocal, uniquelocal). Not `true`: trusting every hop lets any client
+ * choose its address by sending X-Forwarded-For (rate limits bypassed, hashes forged).
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+	const value = (raw ?? '').trim();
+	if (value === '' || value === 'false' || value === '0') return false;
+	if (value === 'true') {
+		throw new ConfigError('TRUST_PROXY=true is not accepted: it lets any client choose its address; give the number of proxies in front of the server (e.g. 1) or their subnets (e.g. 10.0.0.0/8)');
+	}
+	if (/^\d+$/.test(value)) {
+		const hops = Number(value);
+		if (hops > 10) throw new ConfigError(`TRUST_PROXY must be at most 10 proxy hops, got ${hops}`);
+		return hops;
+	}
+	const subnets = commaList(value);
+	try {
+		proxyAddr.compile(subnets);
+	} catch {
+		throw new ConfigError(`TRUST_PROXY must be a number of proxy hops or a comma-separated list of proxy addresses or subnets (CIDRs such as 10.0.0.0/8, or loopback, linklocal, uniquelocal), got "${value}"`);
+	}
+	return subnets;
+}
+
+/** A secret file of the data folder (shared/secret-file.ts); one open to other users stops the boot. */
+function secretFile(dataDir: string, name: string, create: () => string) {
+	try {
+		return readOrCreateSecret(dataDir, name, create);
+	} catch (err) {
+		if (err instanceof InsecureSecretFile) throw new ConfigError(err.message);
+		throw err;
+	}
+}
+
 function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	const cookieDomain = env.COOKIE_DOMAIN?.trim().replace(/^\./, '') || undefined;
 	if (cookieDomain && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(cookieDomain)) {
@@ -161,7 +205,7 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 	if (countryHeader && !/^[a-z0-9-]+$/.test(countryHeader)) {
 		throw new ConfigError(`COUNTRY_HEADER must be a header name such as cf-ipcountry, got "${env.COUNTRY_HEADER}"`);
 	}
-	const ipHashSalt = env.IP_HASH_SALT || readOrCreateSecret(dataDir, 'ip-hash-salt', () => randomBytes(32).toString('base64url'));
+	const ipHashSalt = env.IP_HASH_SALT || secretFile(dataDir, 'ip-hash-salt', () => randomBytes(32).toString('base64url')).value;
 	if (ipHashSalt.length < 16) throw new ConfigError('IP_HASH_SALT must be at least 16 characters');
 	const doNotTrack = (env.DO_NOT_TRACK || 'ignore') as RedirectConfig['doNotTrack'];
 	if (!['ignore', 'anonymous', 'skip'].includes(doNotTrack)) {
@@ -194,12 +238,15 @@ export function loadConfig(env: Env = process.env): Config {
 
 	let apiKeys = commaList(env.API_KEY);
 	let apiKeySource: Config['apiKeySource'] = 'env';
+	let apiKeyCreated = false;
 	if (apiKeys.some((key) => key.length < 16)) {
 		throw new ConfigError('API_KEY must be at least 16 characters (comma-separate several keys to rotate)');
 	}
 	if (apiKeys.length === 0) {
-		apiKeys = [readOrCreateSecret(dataDir, 'api-key', () => 'sk_' + randomBytes(24).toString('base64url'))];
+		const generated = secretFile(dataDir, 'api-key', () => 'sk_' + randomBytes(24).toString('base64url'));
+		apiKeys = [generated.value];
 		apiKeySource = 'file';
+		apiKeyCreated = generated.created;
 	}
 
 	const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL')?.replace(/\/+$/, '');
@@ -212,8 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
 	if (defaultCountry && !callingCode) {
 		throw new ConfigError(`DEFAULT_CALLING_CODE must be a country calling code such as 49 or 1, or an ISO country code such as DE, got "${defaultCountry}"`);
 	}
-	const trustProxyRaw = env.TRUST_PROXY ?? '';
-	const trustProxy = trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw;
+	const trustProxy = parseTrustProxy(env.TRUST_PROXY);
 
 	const twilioAuthTokens = commaList(env.TWILIO_AUTH_TOKEN);
 	const sevenWebhookToken = env.SEVEN_WEBHOOK_TOKEN?.trim() || undefined;
@@ -231,6 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
 		dataDir,
 		apiKeys,
 		apiKeySource,
+		apiKeyCreated,
 		publicBaseUrl,
 		fallbackUrl: httpUrl(env, 'FALLBACK_URL'),
 		codeLength: integer(env, 'CODE_LENGTH', 8, 3, 32),
@@ -251,6 +298,9 @@ export function loadConfig(env: Env = process.env): Config {
 		sevenWebhookToken,
 		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
 		collectRateLimit: integer(env, 'COLLECT_RATE_LIMIT', 60, 1, 1_000_000),
+		conversionsPerClick: integer(env, 'CONVERSIONS_PER_CLICK', 10, 1, 1_000_000),
+		// numeric(18,4) leaves 14 digits before the point.
+		conversionValueMax: integer(env, 'CONVERSION_VALUE_MAX', 1_000_000, 1, 99_999_999_999_999),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

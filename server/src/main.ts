@@ -9,10 +9,12 @@ function banner(config: AppConfig, url: string): string {
 		`  Short links:   ${config.publicBaseUrl}/<code>`,
 		`  Database:      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`,
 	];
-	// A key from the environment is the operator's secret and is never printed; the key this
-	// server generated for a local start is shown so the newcomer can paste it into n8n.
-	if (config.apiKeySource === 'file') lines.push(`  API key:       ${config.apiKeys[0]}   (stored in ${config.dataDir}/api-key)`);
-	else lines.push('  API key:       from API_KEY');
+	// A key from the environment is the operator's secret and is never printed. The key this
+	// server generates for a local start is shown once, on the start that created it, so the
+	// newcomer can paste it into n8n; later starts only say where it is (logs keep no secret).
+	if (config.apiKeySource === 'env') lines.push('  API key:       from API_KEY');
+	else if (config.apiKeyCreated) lines.push(`  API key:       ${config.apiKeys[0]}   (shown this once; stored in ${config.dataDir}/api-key)`);
+	else lines.push(`  API key:       in ${config.dataDir}/api-key (generated on the first start)`);
 	lines.push('  In n8n: create an "SMS Tracking API" credential with this URL and API key.', '');
 	return lines.join('\n') + '\n';
 }

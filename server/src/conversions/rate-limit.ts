@@ -1,50 +1,57 @@
 import { randomBytes } from 'node:crypto';
+import { rateLimitKey } from '../shared/client-address';
 import { createIpHasher } from '../shared/ip-hash';
+import { Lru } from '../shared/lru';
 
 export interface RateLimiter {
-	/** Whether one more request from this client fits in the current window. */
+	/** Whether one more request from this client fits in its current window. */
 	take(ip: string): boolean;
-	/** Seconds until the current window ends. */
-	retryAfterSeconds(): number;
+	/** Seconds until this client's current window ends. */
+	retryAfterSeconds(ip: string): number;
+}
+
+interface Window {
+	start: number;
+	used: number;
 }
 
 /**
- * Fixed-window counter per client, in process. Clients are keyed by a keyed hash of the IP (the
- * key lives only in memory), so raw addresses are never kept. Memory is bounded: past maxClients
- * distinct clients in one window, newcomers share one overflow counter with a larger budget, so a
- * flood from many addresses is limited as a whole instead of growing the map.
+ * Fixed-window counter per client, in process. A client is an IPv4 address or an IPv6 /64
+ * (rateLimitKey), kept as a keyed hash (the key lives only in memory), so raw addresses are never
+ * kept. Memory is bounded: past maxClients clients the least recently seen one is forgotten. A
+ * flood from many addresses thus only forgets the quietest clients' counts (they start afresh);
+ * it never makes real visitors share a budget with it.
  */
-export function createRateLimiter(limit: number, windowMs = 60_000, maxClients = 50_000, now: () => number = Date.now): RateLimiter {
+export function createRateLimiter(
+	limit: number,
+	windowMs = 60_000,
+	maxClients = 50_000,
+	now: () => number = Date.now,
+): RateLimiter {
 	const hashIp = createIpHasher(randomBytes(32));
-	let windowStart = now();
-	let counts = new Map<string, number>();
-	const overflowKey = '\u0000overflow';
+	const windows = new Lru<string, Window>(maxClients);
 
-	const roll = () => {
+	const windowOf = (ip: string): Window => {
+		const key = hashIp(rateLimitKey(ip));
 		const time = now();
-		if (time - windowStart >= windowMs) {
-			windowStart = time - ((time - windowStart) % windowMs);
-			counts = new Map();
+		let window = windows.get(key);
+		if (!window || time - window.start >= windowMs) {
+			window = { start: time, used: 0 };
+			windows.set(key, window);
 		}
+		return window;
 	};
 
 	return {
 		take(ip) {
-			roll();
-			let key = hashIp(ip);
-			let budget = limit;
-			if (!counts.has(key) && counts.size >= maxClients) {
-				key = overflowKey;
-				budget = limit * 10;
-			}
-			const used = counts.get(key) ?? 0;
-			if (used >= budget) return false;
-			counts.set(key, used + 1);
+			const window = windowOf(ip);
+			if (window.used >= limit) return false;
+			window.used++;
 			return true;
 		},
-		retryAfterSeconds() {
-			roll();
-			return Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000));
+		retryAfterSeconds(ip) {
+			const window = windowOf(ip);
+			return Math.max(1, Math.ceil((window.start + windowMs - now()) / 1000));
 		},
 	};
 }

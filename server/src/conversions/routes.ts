@@ -8,11 +8,11 @@ import { attributeByClick, attributeByRecipient } from './attribution';
 import type { TrackingScript } from './script';
 import { recordConversion } from './store';
 import { trackingCode } from './tracking-code';
-import { parseClickId, parseCurrency, parseDetails, parseName, parseValue } from './validate';
+import { checkValueLimit, parseClickId, parseCurrency, parseDetails, parseName, parseValue } from './validate';
 
 export interface ConversionApiDeps {
 	db: Database;
-	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'redirect'>;
+	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'redirect' | 'conversionsPerClick' | 'conversionValueMax'>;
 	script: TrackingScript;
 }
 
@@ -26,6 +26,7 @@ export function conversionApiRoutes({ db, config, script }: ConversionApiDeps): 
 		const body = asObject(req.body);
 		onlyKnownFields(body, ['clickId', 'campaignId', 'recipient', 'name', 'value', 'currency', 'idempotencyKey']);
 		const details = parseDetails(body);
+		checkValueLimit(details, config.conversionValueMax);
 		let attribution;
 		if (given(body.clickId)) {
 			if (given(body.campaignId) || given(body.recipient)) throw badRequest('Give either clickId, or campaignId and recipient, not both');
@@ -36,7 +37,7 @@ export function conversionApiRoutes({ db, config, script }: ConversionApiDeps): 
 			const recipient = normalisePhone(body.recipient, config.defaultCallingCode);
 			attribution = await attributeByRecipient(db, campaignId, recipient);
 		}
-		const { conversion, duplicate } = await recordConversion(db, attribution, details, given(body.clickId));
+		const { conversion, duplicate } = await recordConversion(db, attribution, details, given(body.clickId), config.conversionsPerClick);
 		res.status(duplicate ? 200 : 201).json({ ...conversion, duplicate });
 	});
 

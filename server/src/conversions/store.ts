@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from '../db';
+import type { Database, Queryable } from '../db';
+import { HttpError } from '../http/errors';
 import { insertEvents } from '../events/store';
 import { toClickPlace, type Attribution, type ClickPlace, type ClickPlaceRow } from './attribution';
 import type { ConversionDetails } from './validate';
@@ -36,58 +37,82 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
 
 /**
  * The event key decides what counts as the same conversion: the caller's idempotency key within
- * the campaign; without one, the same name reported for the same click (a reloaded thank-you page);
- * otherwise every report is a conversion of its own.
+ * its click (or, for a server-side call without a click, within the campaign's recipient), so
+ * whoever holds one click id cannot use up the keys of other people's orders; without a key, the
+ * same name reported for the same click (a reloaded thank-you page); otherwise every report is a
+ * conversion of its own. Migration 009 gave stored conversions these keys.
  */
 export function conversionEventKey(attribution: Attribution, details: ConversionDetails, clickGiven: boolean): string {
-	if (details.idempotencyKey !== null) return 'cv_k_' + digest(attribution.campaignId, details.idempotencyKey);
-	if (clickGiven && attribution.clickId) return 'cv_c_' + digest(attribution.clickId, details.name);
+	const byClick = clickGiven && attribution.clickId !== null;
+	if (details.idempotencyKey !== null) {
+		return byClick
+			? 'cv_k_' + digest('click', attribution.clickId as string, details.idempotencyKey)
+			: 'cv_k_' + digest('recipient', attribution.campaignId, attribution.recipient, details.idempotencyKey);
+	}
+	if (byClick) return 'cv_c_' + digest(attribution.clickId as string, details.name);
 	return 'cv_r_' + randomBytes(16).toString('base64url');
 }
 
+export const conversionLimitReached = (perClick: number) =>
+	new HttpError(409, 'conversion_limit_reached', `This click already has ${perClick} conversions, the most one click may have (CONVERSIONS_PER_CLICK)`);
+
 /**
  * Stores a conversion event (and, in the same statement, its webhook deliveries). A repeat of a
- * stored conversion stores nothing and returns the stored one with duplicate: true.
+ * stored conversion stores nothing and returns the stored one with duplicate: true. A conversion
+ * reported for a click that already has `perClick` conversions is refused (conversionLimitReached);
+ * the click's row is locked meanwhile, so concurrent reports cannot pass the limit together.
  */
 export async function recordConversion(
-	db: Queryable,
+	db: Database,
 	attribution: Attribution,
 	details: ConversionDetails,
 	clickGiven: boolean,
+	perClick: number,
 ): Promise<{ conversion: Conversion; duplicate: boolean }> {
 	const eventKey = conversionEventKey(attribution, details, clickGiven);
-	const { inserted } = await insertEvents(db, [
-		{
-			eventKey,
-			type: 'conversion',
-			occurredAt: new Date(),
-			campaignId: attribution.campaignId,
-			code: attribution.code,
-			recipient: attribution.recipient,
-			variant: attribution.variant,
-			url: attribution.url,
-			clickId: attribution.clickId,
-			conversionName: details.name,
-			conversionValue: details.value,
-			// A value without a currency is in the campaign's currency.
-			conversionCurrency: details.currency ?? (details.value !== null ? attribution.campaignCurrency : null),
-			idempotencyKey: details.idempotencyKey,
-		},
-	]);
-	const stored = await findConversion(db, eventKey, attribution.campaignId, details.idempotencyKey);
-	if (!stored) throw new Error('conversion neither inserted nor found');
-	return { conversion: stored, duplicate: inserted.length === 0 };
+	const clickId = clickGiven ? attribution.clickId : null;
+	return db.withTransaction(async (tx) => {
+		if (clickId !== null) {
+			await tx.query(`SELECT 1 FROM events WHERE type = 'click' AND click_id = $1 FOR UPDATE`, [clickId]);
+			const repeat = await findConversion(tx, eventKey);
+			if (repeat) return { conversion: repeat, duplicate: true };
+			const { rows } = await tx.query<{ n: number }>(
+				`SELECT count(*)::int AS n FROM events WHERE type = 'conversion' AND click_id = $1`,
+				[clickId],
+			);
+			if (rows[0].n >= perClick) throw conversionLimitReached(perClick);
+		}
+		const { inserted } = await insertEvents(tx, [
+			{
+				eventKey,
+				type: 'conversion',
+				occurredAt: new Date(),
+				campaignId: attribution.campaignId,
+				code: attribution.code,
+				recipient: attribution.recipient,
+				variant: attribution.variant,
+				url: attribution.url,
+				clickId: attribution.clickId,
+				conversionName: details.name,
+				conversionValue: details.value,
+				// A value without a currency is in the campaign's currency.
+				conversionCurrency: details.currency ?? (details.value !== null ? attribution.campaignCurrency : null),
+				idempotencyKey: details.idempotencyKey,
+			},
+		]);
+		const stored = await findConversion(tx, eventKey);
+		if (!stored) throw new Error('conversion neither inserted nor found');
+		return { conversion: stored, duplicate: inserted.length === 0 };
+	});
 }
 
-async function findConversion(db: Queryable, eventKey: string, campaignId: string, idempotencyKey: string | null): Promise<Conversion | undefined> {
+async function findConversion(db: Queryable, eventKey: string): Promise<Conversion | undefined> {
 	const { rows } = await db.query<ConversionRow>(
 		`SELECT id::text, campaign_id, recipient, code, url, variant, click_id, conversion_name,
 		        conversion_value::text, conversion_currency, idempotency_key, occurred_at
 		 FROM events
-		 WHERE type = 'conversion'
-		   AND (event_key = $1 OR ($3::text IS NOT NULL AND campaign_id = $2 AND idempotency_key = $3))
-		 ORDER BY id LIMIT 1`,
-		[eventKey, campaignId, idempotencyKey],
+		 WHERE type = 'conversion' AND event_key = $1`,
+		[eventKey],
 	);
 	return rows[0] ? toConversion(rows[0]) : undefined;
 }

@@ -69,3 +69,11 @@ export function parseDetails(obj: Json): ConversionDetails {
 		idempotencyKey: parseIdempotencyKey(obj.idempotencyKey),
 	};
 }
+
+export const valueOverLimit = (max: number) =>
+	badRequest(`value must be at most ${max} (CONVERSION_VALUE_MAX)`, 'value_over_limit');
+
+/** Refuses a value above the configured cap (CONVERSION_VALUE_MAX), whatever its currency. */
+export function checkValueLimit(details: ConversionDetails, max: number): void {
+	if (details.value !== null && Number(details.value) > max) throw valueOverLimit(max);
+}

@@ -48,7 +48,7 @@ const columns = [
 
 /**
  * Stores events and, in the same statement (so the same transaction), one webhook delivery per
- * matching active subscription: the outbox (webhooks/outbox.ts). Events whose key, click id or idempotency key is
+ * matching active subscription: the outbox (webhooks/outbox.ts). Events whose key or click id is
  * already stored are skipped; the result lists only the events that were new.
  */
 export async function insertEvents(db: Queryable, events: NewEvent[]): Promise<{ inserted: InsertedEvent[]; deliveries: number }> {

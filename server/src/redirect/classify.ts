@@ -1,6 +1,6 @@
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
-import { Lru } from './lru';
+import { Lru } from '../shared/lru';
 import { previewFetcher } from './preview-fetchers';
 
 export type HitType = 'click' | 'view' | 'bot';

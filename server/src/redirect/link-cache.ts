@@ -1,6 +1,6 @@
 import type { Utm } from '../campaigns/types';
 import type { Queryable } from '../db';
-import { Lru } from './lru';
+import { Lru } from '../shared/lru';
 import { appendParams, utmParams } from './target-url';
 
 /** What the redirect needs to answer a code, read once and then served from memory. */

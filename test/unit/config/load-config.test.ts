@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../server/src/config';
 
 const base = { API_KEY: 'k'.repeat(20), DATA_DIR: '/tmp/sms-config-test' };
@@ -35,4 +38,27 @@ test.each([
 
 test('when PUBLIC_BASE_URL has a trailing slash, then short links do not get a double slash', () => {
 	expect(loadConfig({ ...base, PUBLIC_BASE_URL: 'https://go.shop.example/' }).publicBaseUrl).toBe('https://go.shop.example');
+});
+
+describe('the generated API key and salt', () => {
+	const fresh = () => mkdtempSync(path.join(tmpdir(), 'sms-config-keys-'));
+
+	test('when no API_KEY is set, then the first start generates the key and says so; later starts reuse it without creating', () => {
+		const dataDir = fresh();
+		const first = loadConfig({ DATA_DIR: dataDir });
+		expect(first).toMatchObject({ apiKeySource: 'file', apiKeyCreated: true });
+		const second = loadConfig({ DATA_DIR: dataDir });
+		expect(second).toMatchObject({ apiKeySource: 'file', apiKeyCreated: false, apiKeys: first.apiKeys });
+		expect(loadConfig({ ...base }).apiKeyCreated).toBe(false);
+	});
+
+	test('when the key or salt file is readable by others, then boot fails naming the file and the fix', () => {
+		for (const name of ['api-key', 'ip-hash-salt']) {
+			const dataDir = fresh();
+			loadConfig({ DATA_DIR: dataDir });
+			chmodSync(path.join(dataDir, name), 0o644);
+			expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(ConfigError);
+			expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(`chmod 600 ${path.join(dataDir, name)}`);
+		}
+	});
 });

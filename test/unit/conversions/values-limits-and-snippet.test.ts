@@ -65,18 +65,37 @@ describe('rate limiter', () => {
 		expect([limiter.take('1.2.3.4'), limiter.take('1.2.3.4'), limiter.take('1.2.3.4')]).toEqual([true, true, false]);
 		expect(limiter.take('5.6.7.8')).toBe(true);
 		now += 30_000;
-		expect(limiter.retryAfterSeconds()).toBe(30);
+		expect(limiter.retryAfterSeconds('1.2.3.4')).toBe(30);
 		expect(limiter.take('1.2.3.4')).toBe(false);
 		now += 30_000;
 		expect(limiter.take('1.2.3.4')).toBe(true);
 	});
 
-	test('when more distinct clients arrive than the map holds, then newcomers share one overflow budget', () => {
+	test('when more distinct clients arrive than the limiter holds, then the least recently seen is forgotten and the active ones keep their own budgets', () => {
 		const limiter = createRateLimiter(1, 60_000, 3, () => 0);
-		for (const ip of ['a', 'b', 'c']) expect(limiter.take(ip)).toBe(true);
-		// 10 × the per-client limit for all newcomers together
-		const overflow = Array.from({ length: 12 }, (_, i) => limiter.take(`new-${i}`));
-		expect(overflow.filter(Boolean)).toHaveLength(10);
+		for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) expect(limiter.take(ip)).toBe(true);
+		expect(limiter.take('10.0.0.3')).toBe(false);
+		// A flood from fresh addresses: each gets its own budget of 1, none is locked out by the others.
+		const flood = Array.from({ length: 12 }, (_, i) => limiter.take(`10.1.0.${i}`));
+		expect(flood.every(Boolean)).toBe(true);
+		// The flood's addresses are still counted while they are among the most recent.
+		expect(limiter.take('10.1.0.11')).toBe(false);
+		// A visitor pushed out by the flood starts afresh instead of sharing an overflow bucket.
+		expect(limiter.take('10.0.0.1')).toBe(true);
+	});
+
+	test('when requests come from many addresses of one IPv6 /64, then they share one budget; another /64 has its own', () => {
+		const limiter = createRateLimiter(2, 60_000, 100, () => 0);
+		expect(limiter.take('2001:db8:1:2::1')).toBe(true);
+		expect(limiter.take('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(true);
+		expect(limiter.take('2001:0db8:0001:0002:abcd::9')).toBe(false);
+		expect(limiter.take('2001:db8:1:3::1')).toBe(true);
+	});
+
+	test('when an IPv4 client arrives as an IPv4-mapped IPv6 address, then it shares the budget of its IPv4 address', () => {
+		const limiter = createRateLimiter(1, 60_000, 100, () => 0);
+		expect(limiter.take('::ffff:192.0.2.7')).toBe(true);
+		expect(limiter.take('192.0.2.7')).toBe(false);
 	});
 });
 
