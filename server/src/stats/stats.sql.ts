@@ -46,7 +46,7 @@ currencies AS (
  * A time range: the slotted rollups (migration 007) for the 15-minute slots the range covers
  * whole, [$8, $9), plus the campaign's events in at most two partial slots at its ends, [$2, $3)
  * and [$6, $7) (empty when the range falls on slot boundaries). Both parts produce the same
- * cells — one per recipient and URL with its counts — so the figures below never know where a
+ * cells — per recipient and URL (and slot) with their counts — so the figures below never know where a
  * cell came from. Unique clickers, viewers and converters stay exact: a cell carries its
  * recipient, so "clicked in the range" is "has a cell in the range with clicks > 0", counted once
  * per recipient after grouping, never estimated. Bots are never counted.
@@ -60,7 +60,7 @@ partial AS MATERIALIZED (
     AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
       OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))
 ),
-cells AS (
+cells AS MATERIALIZED (
   SELECT recipient, url, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
   FROM stats_recipient_slots
   WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
@@ -77,19 +77,13 @@ cells AS (
   FROM partial e
   GROUP BY 1, 2
 ),
-recipient_urls AS MATERIALIZED (
-  SELECT recipient, url, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
-         sum(conversions) AS conversions, sum(revenue) AS revenue,
-         sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed,
-         min(first_click_at) AS first_click
-  FROM cells
-  GROUP BY recipient, url
-),
+-- one pass of grouping per recipient (the cells of one recipient in different slots and URLs)
 per_event_recipient AS (
   SELECT recipient, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
          sum(conversions) AS conversions, sum(revenue) AS revenue,
-         bool_or(delivered) AS delivered, bool_or(failed) AS failed, min(first_click) AS first_click
-  FROM recipient_urls WHERE recipient <> ''
+         sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed,
+         min(first_click_at) AS first_click
+  FROM cells WHERE recipient <> ''
   GROUP BY recipient
 ),
 -- what messages and links say about each recipient: the synchronous part of the rollups (kept by
@@ -118,9 +112,13 @@ recipients AS (
   FULL JOIN per_event_recipient e USING (recipient)
 ),
 link_rows AS (
-  SELECT url, sum(clicks) AS clicks, count(*) FILTER (WHERE clicks > 0 AND recipient <> '') AS "uniqueClickers",
-         sum(views) AS views, sum(conversions) AS conversions
-  FROM recipient_urls WHERE url <> ''
+  SELECT url, sum(clicks) AS clicks, 0 AS "uniqueClickers", sum(views) AS views, sum(conversions) AS conversions
+  FROM cells WHERE url <> ''
+  GROUP BY url
+  UNION ALL
+  -- a recipient clicked a URL in the range when one of their cells of that URL has clicks
+  SELECT url, 0, count(*), 0, 0
+  FROM (SELECT DISTINCT url, recipient FROM cells WHERE url <> '' AND recipient <> '' AND clicks > 0) c
   GROUP BY url
   UNION ALL
   SELECT url, 0, 0, 0, 0 FROM stats_urls WHERE campaign_id = $1
