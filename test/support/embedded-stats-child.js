@@ -53,7 +53,7 @@ async function main() {
 			}),
 		);
 		const fromRollups = await api('GET', `/campaigns/${id}/stats`);
-		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2026-01-01&to=2027-12-31`);
+		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:00:30Z&to=2027-12-31`);
 		// cuts a slot at each end: whole slots from the slotted rollups, the ends from the events
 		const ranged = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:30:30Z&to=2026-11-20T13:20:00Z`);
 		const { rows } = await server.db.query('SELECT count(*)::int AS n FROM stats_pending');

@@ -1,6 +1,7 @@
 import type { EventType, NewEvent } from '../../../server/src/events/types';
 import { storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
+import { waitFor } from '../../support/wait';
 
 /**
  * Ranged stats come from 15-minute rollups plus at most two partial slots read from the events.
@@ -121,6 +122,18 @@ beforeAll(async () => {
 				})),
 		);
 	}
+	// a request folds what is queued but skips a batch the server's background folder is folding at
+	// that moment (docs/stats.md#how-it-stays-fast): the property starts once nothing is queued
+	await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+	await waitFor(
+		async () =>
+			(
+				await server.sql('SELECT count(*)::int AS n FROM stats_pending WHERE campaign_id = $1', [
+					campaignId,
+				])
+			)[0].n,
+		{ what: 'the seeded events to be folded', until: (n) => n === 0 },
+	);
 });
 afterAll(() => server.close());
 
@@ -326,21 +339,14 @@ test.each([
 		'invalid_time_zone',
 	],
 ])(
-	'when a range is asked with %s, then the answer is a 400 and nothing is written',
+	'when a range is asked with %s, then the answer is a 400 given before the database is touched',
 	async (_n, query, code) => {
-		// a campaign of its own with an event not yet folded: a valid request would fold it
-		const other = (await server.api('POST', '/api/v1/campaigns', { name: 'bad ranges' })).body.id;
-		await storeEvents(server, [{ type: 'click', campaignId: other, occurredAt: new Date(start) }]);
-		const pending = async () =>
-			(
-				await server.sql('SELECT count(*)::int AS n FROM stats_pending WHERE campaign_id = $1', [
-					other,
-				])
-			)[0].n;
-		expect(await pending()).toBe(1);
-		const res = await server.api('GET', `/api/v1/campaigns/${other}/stats?${query}`);
+		const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?${query}`);
 		expect(res.status).toBe(400);
 		expect(res.body.error.code).toBe(code);
-		expect(await pending()).toBe(1);
+		// refused before the campaign is even looked up (a 404 otherwise), so before any fold writes
+		const unknown = await server.api('GET', `/api/v1/campaigns/cmp_doesnotexist/stats?${query}`);
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.error.code).toBe(code);
 	},
 );
