@@ -1,16 +1,25 @@
 // Stats on a campaign with 1,000,000 events (100,000 recipients, two variants and a hold-out,
 // three links, views, bots, conversions, delivery reports), beside another campaign's 200,000
-// events, against the bare baseline of counting the same campaign's events in SQL, in the same run.
-// Target (docs/operations.md#benchmarks): stats ≤ 300 ms.
+// events, against the bare baseline of counting the same events in SQL, in the same run: the whole
+// campaign and date ranges (from the 15-minute rollups plus at most two partial slots).
+// Target (docs/operations.md#benchmarks): stats for any range ≤ 300 ms.
 const { Client } = require('pg');
-const { scratchDatabase, startServer, api, median, apiKey, size } = require('./support');
+const { scratchDatabase, startServer, api, median, apiKey, size, copyFrom } = require('./support');
 
 const events = size(1_000_000, 20_000);
 const recipients = size(100_000, 2_000);
 const runs = Number(process.env.BENCH_RUNS || size(7, 1));
 const chunk = 100_000;
+const fortnightSeconds = 14 * 24 * 3600;
+
+const seedPhases = { links: 0, messages: 0, events: 0 };
 
 async function seed(client, campaignId, count, prefix) {
+	let started = Date.now();
+	const phase = (name) => {
+		seedPhases[name] += Date.now() - started;
+		started = Date.now();
+	};
 	await client.query(
 		`INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant)
 		 SELECT $2 || r || '_' || l, $1, '+49151' || lpad(r::text, 7, '0'), 'https://shop.example/p' || l, l,
@@ -18,6 +27,7 @@ async function seed(client, campaignId, count, prefix) {
 		 FROM generate_series(0, $3 - 1) r, generate_series(0, 2) l`,
 		[campaignId, prefix, recipients],
 	);
+	phase('links');
 	await client.query(
 		`INSERT INTO messages (campaign_id, recipient, variant, provider, provider_message_id, segments, status, sent_at)
 		 SELECT $1, '+49151' || lpad(r::text, 7, '0'),
@@ -28,29 +38,59 @@ async function seed(client, campaignId, count, prefix) {
 		 FROM generate_series(0, $3 - 1) r`,
 		[campaignId, prefix, recipients],
 	);
-	// in batches of 100,000, as the redirect's group commits write them (the rollup triggers run per batch)
+	phase('messages');
+	// COPY in batches of 100,000, as the redirect's group commits write them (the rollup triggers
+	// run per statement): the rows are made here, so the database only stores them
+	const pick = (xs, g) => xs[g % xs.length];
+	const base = Date.parse('2026-11-02T08:00:00Z');
 	for (let from = 1; from <= count; from += chunk) {
-		await client.query(
-			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code,
-		   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency)
-		 SELECT $2 || g,
-		        CASE WHEN g % 20 = 0 THEN 'view' WHEN g % 50 = 1 THEN 'bot' WHEN g % 25 = 2 THEN 'conversion'
-		             WHEN g % 10 = 3 THEN 'delivered' ELSE 'click' END,
-		        timestamptz '2026-11-02 08:00Z' + (g % 1209600) * interval '1 second',
-		        $1, '+49151' || lpad((g % $4)::text, 7, '0'),
-		        CASE WHEN (g % $4) % 10 < 2 THEN 'holdout' WHEN (g % $4) % 2 = 0 THEN 'A' ELSE 'B' END,
-		        'https://shop.example/p' || (g % 3), $2 || (g % $4) || '_' || (g % 3),
-		        (ARRAY['mobile', 'mobile', 'mobile', 'desktop', 'tablet'])[1 + g % 5],
-		        (ARRAY['iOS', 'Android', 'Android', 'Windows', 'macOS', 'Linux'])[1 + g % 6],
-		        (ARRAY['Mobile Safari', 'Chrome', 'Chrome', 'Firefox', 'Samsung Internet', 'Edge', 'Safari'])[1 + g % 7],
-		        (ARRAY['DE', 'AT', 'CH', 'FR', 'NL', 'US', 'GB', 'IT'])[1 + g % 8],
-		        CASE WHEN g % 25 = 2 THEN 'purchase' END,
-		        CASE WHEN g % 25 = 2 THEN (g % 9000) / 100.0 END,
-		        CASE WHEN g % 25 = 2 THEN (CASE WHEN g % 11 = 0 THEN 'USD' ELSE 'EUR' END) END
-		 FROM generate_series($3::int, $5::int) g`,
-			[campaignId, prefix, from, recipients, Math.min(from + chunk - 1, count)],
+		const lines = [];
+		for (let g = from; g <= Math.min(from + chunk - 1, count); g++) {
+			const r = g % recipients;
+			const variant = r % 10 < 2 ? 'holdout' : r % 2 === 0 ? 'A' : 'B';
+			const type =
+				g % 20 === 0
+					? 'view'
+					: g % 50 === 1
+						? 'bot'
+						: g % 25 === 2
+							? 'conversion'
+							: g % 10 === 3
+								? 'delivered'
+								: 'click';
+			const conversion = g % 25 === 2;
+			lines.push(
+				[
+					prefix + g,
+					type,
+					// spread evenly over the fortnight, whatever the count
+					new Date(base + Math.floor(((g - 1) * fortnightSeconds) / count) * 1000).toISOString(),
+					campaignId,
+					'+49151' + String(r).padStart(7, '0'),
+					variant,
+					'https://shop.example/p' + (g % 3),
+					prefix + r + '_' + (g % 3),
+					pick(['mobile', 'mobile', 'mobile', 'desktop', 'tablet'], g),
+					pick(['iOS', 'Android', 'Android', 'Windows', 'macOS', 'Linux'], g),
+					pick(
+						['Mobile Safari', 'Chrome', 'Chrome', 'Firefox', 'Samsung Internet', 'Edge', 'Safari'],
+						g,
+					),
+					pick(['DE', 'AT', 'CH', 'FR', 'NL', 'US', 'GB', 'IT'], g),
+					conversion ? 'purchase' : '\\N',
+					conversion ? ((g % 9000) / 100).toFixed(2) : '\\N',
+					conversion ? (g % 11 === 0 ? 'USD' : 'EUR') : '\\N',
+				].join('\t'),
+			);
+		}
+		await copyFrom(
+			client,
+			`COPY events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code,
+			   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency) FROM STDIN`,
+			lines.join('\n') + '\n',
 		);
 	}
+	phase('events');
 }
 
 async function time(fn) {
@@ -84,9 +124,15 @@ async function main() {
 		});
 		// what the server's background folder does while the events arrive
 		const [foldMs] = await time(async () => {
-			while ((await client.query('SELECT stats_fold(50000) AS n')).rows[0].n > 0);
+			// until the queue is empty: a batch the server's own folder holds is skipped, not done
+			const pending = async () =>
+				(await client.query('SELECT EXISTS (SELECT FROM stats_pending) AS any')).rows[0].any;
+			while (
+				(await client.query('SELECT stats_fold(50000) AS n')).rows[0].n > 0 ||
+				(await pending())
+			);
 			await client.query(
-				'VACUUM ANALYZE stats_recipients, stats_urls, stats_dimensions, stats_slots, stats_currencies',
+				'VACUUM ANALYZE stats_recipients, stats_urls, stats_dimensions, stats_slots, stats_currencies, stats_recipient_slots, stats_dimension_slots, stats_currency_slots',
 			);
 		});
 
@@ -103,12 +149,29 @@ async function main() {
 			for (let i = 0; i < runs; i++) times.push((await time(fn))[0]);
 			return median(times);
 		};
-		const baseline = await measure(() =>
-			client.query("SELECT count(*) FROM events WHERE campaign_id = $1 AND type <> 'bot'", [
-				campaign.id,
-			]),
-		);
-		const stats = await measure(() => get(statsPath));
+		// each figure against counting the same events: the whole campaign, then ranges on slot
+		// boundaries (1, 7 and all 14 days) and one that cuts a slot at each end
+		const ranges = [
+			['whole campaign (no range)', null, null],
+			['1 day', '2026-11-05T00:00:00Z', '2026-11-06T00:00:00Z'],
+			['7 days', '2026-11-03T00:00:00Z', '2026-11-10T00:00:00Z'],
+			['14 days (all)', '2026-11-02T08:00:00Z', '2026-11-16T08:00:00Z'],
+			['custom 09:07:13 → 17:52:41', '2026-11-04T09:07:13Z', '2026-11-09T17:52:41Z'],
+		];
+		const rangeFigures = [];
+		for (const [name, from, to] of ranges) {
+			const count = await measure(() =>
+				client.query(
+					`SELECT count(*) FROM events WHERE campaign_id = $1 AND type <> 'bot'
+					 AND occurred_at >= coalesce($2::timestamptz, '-infinity') AND occurred_at < coalesce($3::timestamptz, 'infinity')`,
+					[campaign.id, from, to],
+				),
+			);
+			const path = from ? `${statsPath}&from=${from}&to=${to}` : statsPath;
+			const answer = await measure(() => get(path));
+			rangeFigures.push([name, answer, count]);
+		}
+		const baseline = rangeFigures[0][2];
 		const page = await measure(() =>
 			get(`/api/v1/campaigns/${campaign.id}/recipients?clicked=true&limit=100`),
 		);
@@ -118,30 +181,23 @@ async function main() {
 		const winner = await measure(() =>
 			api(`${server.url}/api/v1/campaigns/${campaign.id}/winner`, 'POST', { metric: 'ctr' }),
 		);
-		// last: they read the events and evict the rollups from the cache
-		const oneDay = await measure(() =>
-			get(`${statsPath}&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z`),
-		);
-		const fromEvents = await measure(() => get(`${statsPath}&from=2000-01-01&to=2100-01-01`));
 		const sample = await get(statsPath);
 		if (sample.totals.clicks + sample.totals.views + sample.totals.conversions < events * 0.8)
 			throw new Error('stats did not see the events');
 
 		console.log(
-			`stats: campaign with ${events.toLocaleString('en')} events, ${recipients.toLocaleString('en')} recipients (seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+			`stats: campaign with ${events.toLocaleString('en')} events, ${recipients.toLocaleString('en')} recipients (seeded in ${(seedMs / 1000).toFixed(1)} s: links ${(seedPhases.links / 1000).toFixed(1)} s, messages ${(seedPhases.messages / 1000).toFixed(1)} s, events ${(seedPhases.events / 1000).toFixed(1)} s)`,
 		);
 		console.log(
 			`  folding ${(events * 1.2).toLocaleString('en')} events into the rollups: ${(foldMs / 1000).toFixed(1)} s → ${Math.round((events * 1.2) / (foldMs / 1000))} events/s`,
 		);
-		console.log(`  baseline SELECT count(*) of its events: median ${baseline.toFixed(1)} ms`);
+		for (const [name, answer, count] of rangeFigures) {
+			console.log(
+				`  GET …/stats ${name.padEnd(28)} median ${answer.toFixed(1).padStart(7)} ms, count(*) of its events ${count.toFixed(1).padStart(6)} ms → ratio ${(answer / count).toFixed(2)} (target ≤ 300 ms)`,
+			);
+		}
 		console.log(
-			`  GET …/stats (whole campaign, rollups):   median ${stats.toFixed(1)} ms → ratio ${(stats / baseline).toFixed(2)} × the count (target ≤ 300 ms)`,
-		);
-		console.log(
-			`  GET …/stats for one day of the 14:      median ${oneDay.toFixed(1)} ms → ratio ${(oneDay / baseline).toFixed(2)}`,
-		);
-		console.log(
-			`  GET …/stats?from=&to= over all 14 days:  median ${fromEvents.toFixed(1)} ms → ratio ${(fromEvents / baseline).toFixed(2)}`,
+			`  baseline for the rest: SELECT count(*) of the campaign's events: median ${baseline.toFixed(1)} ms`,
 		);
 		console.log(
 			`  GET …/recipients?clicked=true&limit=100: median ${page.toFixed(1)} ms → ratio ${(page / baseline).toFixed(2)}`,

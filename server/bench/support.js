@@ -62,6 +62,29 @@ async function api(url, method, body) {
 	return res.json();
 }
 
+/**
+ * `COPY … FROM STDIN` with node-postgres and no extra package: a submittable query (pg calls its
+ * handlers) that sends `text` (rows in COPY's text format) once the server asks for the data.
+ * One statement per call, so statement-level triggers run once per call, as for a group commit.
+ */
+function copyFrom(client, statement, text) {
+	return new Promise((resolve, reject) => {
+		client.query({
+			submit(connection) {
+				connection.query(statement);
+			},
+			handleCopyInResponse(connection) {
+				connection.sendCopyFromChunk(Buffer.from(text));
+				connection.endCopyFrom();
+			},
+			handleCommandComplete() {},
+			// pg forgets the query on an error (no readyForQuery reaches it)
+			handleError: reject,
+			handleReadyForQuery: resolve,
+		});
+	});
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-module.exports = { quick, size, scratchDatabase, startServer, api, median, apiKey };
+module.exports = { quick, size, scratchDatabase, startServer, api, median, apiKey, copyFrom };

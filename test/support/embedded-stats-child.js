@@ -53,9 +53,11 @@ async function main() {
 			}),
 		);
 		const fromRollups = await api('GET', `/campaigns/${id}/stats`);
-		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2000-01-01&to=2100-01-01`);
+		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:00:30Z&to=2027-12-31`);
+		// cuts a slot at each end: whole slots from the slotted rollups, the ends from the events
+		const ranged = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:30:30Z&to=2026-11-20T13:20:00Z`);
 		const { rows } = await server.db.query('SELECT count(*)::int AS n FROM stats_pending');
-		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, pending: rows[0].n }) + '\n');
+		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, ranged, pending: rows[0].n }) + '\n');
 	} finally {
 		await server.close();
 	}

@@ -4,7 +4,8 @@ import { holdoutVariant } from '../campaigns/types';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
 import { foldCampaign } from './rollup-folder';
-import { statsFromEventsSql, statsFromRollupsSql } from './stats.sql';
+import { planRange, slotMs } from './range-slots';
+import { statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
 	key: string;
@@ -65,24 +66,47 @@ function variantOrder(campaign: Campaign): (a: string, b: string) => number {
 	return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
 }
 
+/**
+ * Whether [from, to) holds every event of the campaign (every slot of the range rollups): then the
+ * range's answer is the whole campaign's, read from the per-recipient rollups.
+ */
+async function coversWholeCampaign(db: Database, campaignId: string, query: StatsQuery) {
+	const { rows } = await db.query<{ first: Date | null; last: Date | null }>(
+		'SELECT min(slot) AS first, max(slot) AS last FROM stats_recipient_slots WHERE campaign_id = $1',
+		[campaignId],
+	);
+	const { first, last } = rows[0];
+	if (!first || !last) return true;
+	return (
+		(!query.from || query.from <= first) &&
+		(!query.to || query.to.getTime() >= last.getTime() + slotMs)
+	);
+}
+
 export async function campaignStats(
 	db: Database,
 	campaign: Campaign,
 	query: StatsQuery,
 ): Promise<CampaignStats> {
-	const fromRollups = !query.from && !query.to;
 	// Events not yet folded by the background folder are folded now: the answer is exact.
-	if (fromRollups) await foldCampaign(db, campaign.id);
+	await foldCampaign(db, campaign.id);
+	const whole = (!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query));
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
-		const sql = fromRollups ? statsFromRollupsSql : statsFromEventsSql;
-		const { rows } = await tx.query<{ result: StatsResult }>(sql, [
-			campaign.id,
-			query.from,
-			query.to,
-			query.timeZone,
-			campaign.currency,
-		]);
+		const plan = planRange(query.from, query.to);
+		const { rows } = await tx.query<{ result: StatsResult }>(
+			whole ? statsFromRollupsSql : statsForRangeSql,
+			whole
+				? [campaign.id, null, null, query.timeZone, campaign.currency]
+				: [
+						campaign.id,
+						...plan.partials[0],
+						query.timeZone,
+						campaign.currency,
+						...plan.partials[1],
+						...plan.slots,
+					],
+		);
 		return rows[0].result;
 	});
 

@@ -32,12 +32,21 @@ function optionalInstant(query: Query, key: string): Date | null {
 	return date;
 }
 
+const twoYearsAfter = (date: Date) => {
+	const later = new Date(date);
+	later.setUTCFullYear(later.getUTCFullYear() + 2);
+	return later.getTime();
+};
+
 /** from/to/timeZone of GET …/stats. */
 export function parseStatsQuery(query: Query): StatsQuery {
 	onlyKnownParams(query, ['from', 'to', 'timeZone']);
 	const from = optionalInstant(query, 'from');
 	const to = optionalInstant(query, 'to');
 	if (from && to && from >= to) throw badRequest('from must be before to');
+	if (from && to && to.getTime() > twoYearsAfter(from)) {
+		throw badRequest('a range from … to may span at most 2 years', 'range_too_long');
+	}
 	return { from, to, timeZone: parseTimeZone(query.timeZone) };
 }
 

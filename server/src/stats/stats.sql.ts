@@ -2,8 +2,8 @@
  * The campaign evaluation, one statement either way. Both sources produce the same relations
  * (recipients, link_rows, dims, hourly, currencies); the shared tail turns them into the answer.
  *
- * $1 campaign id, $2 from (timestamptz or null), $3 to (exclusive, or null), $4 IANA time zone,
- * $5 the campaign's currency (or null). ($2 and $3 are used by the events source only.)
+ * $1 campaign id, $4 IANA time zone, $5 the campaign's currency (or null); the range source's
+ * own parameters are described with it ($2 and $3 are null for the whole campaign).
  *
  * Hours are local hours of $4; the timeline is rolled up at the end to hours, days or weeks
  * depending on the span it covers (at most a few hundred points), gaps filled with zeros, and the
@@ -23,7 +23,7 @@ recipients AS (
          (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
          segments, sent_at, views, clicks, conversions, revenue, first_click_at AS first_click
   FROM stats_recipients
-  -- the rollups hold the whole campaign: a time range is answered from the events
+  -- the rollups hold the whole campaign: a time range is answered by the range source
   WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
 ),
 link_rows AS (
@@ -43,55 +43,47 @@ currencies AS (
 )`;
 
 /**
- * A time range: one pass over the campaign's events in the range (index on campaign and time),
- * aggregated by several GROUPING SETS at once: (recipient, url) for everything per recipient and
- * per link, the click breakdowns, the local hours and the conversion currencies. Bots are excluded
- * in the scan and never counted.
+ * A time range: the slotted rollups (migration 007) for the 15-minute slots the range covers
+ * whole, [$8, $9), plus the campaign's events in at most two partial slots at its ends, [$2, $3)
+ * and [$6, $7) (empty when the range falls on slot boundaries). Both parts produce the same
+ * cells — per recipient and URL (and slot) with their counts — so the figures below never know where a
+ * cell came from. Unique clickers, viewers and converters stay exact: a cell carries its
+ * recipient, so "clicked in the range" is "has a cell in the range with clicks > 0", counted once
+ * per recipient after grouping, never estimated. Bots are never counted.
  */
-const eventsSource = `
-grouped AS MATERIALIZED (
-  SELECT
-    CASE
-      WHEN GROUPING(e.recipient) = 0 THEN 'recipient_url'
-      WHEN GROUPING(e.device_type) = 0 THEN 'deviceType'
-      WHEN GROUPING(e.os) = 0 THEN 'os'
-      WHEN GROUPING(e.browser) = 0 THEN 'browser'
-      WHEN GROUPING(e.country) = 0 THEN 'country'
-      WHEN GROUPING(date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)) = 0 THEN 'timeline'
-      ELSE 'currency'
-    END AS dim,
-    e.recipient,
-    e.url,
-    coalesce(e.device_type, e.os, e.browser, e.country::text, e.conversion_currency::text) AS key,
-    date_trunc('hour', e.occurred_at AT TIME ZONE $4::text) AS bucket,
-    max(e.variant) AS variant,
-    count(*) FILTER (WHERE e.type = 'click') AS clicks,
-    count(*) FILTER (WHERE e.type = 'view') AS views,
-    count(*) FILTER (WHERE e.type = 'conversion') AS conversions,
-    coalesce(sum(e.conversion_value) FILTER (
-      WHERE e.type = 'conversion' AND (e.conversion_currency IS NULL OR e.conversion_currency = $5::text)), 0) AS revenue,
-    coalesce(sum(e.conversion_value) FILTER (WHERE e.type = 'conversion'), 0) AS any_revenue,
-    bool_or(e.type = 'delivered') AS delivered,
-    bool_or(e.type = 'failed') AS failed,
-    min(e.occurred_at) FILTER (WHERE e.type = 'click') AS first_click
-  FROM events e
+const rangeSource = `
+partial AS MATERIALIZED (
+  SELECT e.* FROM events e
   WHERE e.campaign_id = $1
-    -- every type but 'bot', spelled out so the (campaign, type, time) index serves a time range
+    -- every type but 'bot', spelled out so the (campaign, type, time) index serves the ranges
     AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
-    AND ($2::timestamptz IS NULL OR e.occurred_at >= $2)
-    AND ($3::timestamptz IS NULL OR e.occurred_at < $3)
-  GROUP BY GROUPING SETS (
-    (e.recipient, e.url),
-    (e.device_type), (e.os), (e.browser), (e.country),
-    (date_trunc('hour', e.occurred_at AT TIME ZONE $4::text)),
-    (e.conversion_currency)
-  )
+    AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
+      OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))
 ),
+cells AS MATERIALIZED (
+  SELECT recipient, url, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
+  FROM stats_recipient_slots
+  WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+  UNION ALL
+  SELECT coalesce(e.recipient, ''), coalesce(e.url, ''), max(e.variant),
+         count(*) FILTER (WHERE e.type = 'view'),
+         count(*) FILTER (WHERE e.type = 'click'),
+         count(*) FILTER (WHERE e.type = 'conversion'),
+         coalesce(sum(e.conversion_value) FILTER (
+           WHERE e.type = 'conversion' AND (e.conversion_currency IS NULL OR e.conversion_currency = $5::text)), 0),
+         count(*) FILTER (WHERE e.type = 'delivered'),
+         count(*) FILTER (WHERE e.type = 'failed'),
+         min(e.occurred_at) FILTER (WHERE e.type = 'click')
+  FROM partial e
+  GROUP BY 1, 2
+),
+-- one pass of grouping per recipient (the cells of one recipient in different slots and URLs)
 per_event_recipient AS (
   SELECT recipient, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
          sum(conversions) AS conversions, sum(revenue) AS revenue,
-         bool_or(delivered) AS delivered, bool_or(failed) AS failed, min(first_click) AS first_click
-  FROM grouped WHERE dim = 'recipient_url' AND recipient IS NOT NULL
+         sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed,
+         min(first_click_at) AS first_click
+  FROM cells WHERE recipient <> ''
   GROUP BY recipient
 ),
 -- what messages and links say about each recipient: the synchronous part of the rollups (kept by
@@ -120,21 +112,49 @@ recipients AS (
   FULL JOIN per_event_recipient e USING (recipient)
 ),
 link_rows AS (
-  SELECT url, sum(clicks) AS clicks, count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
-         sum(views) AS views, sum(conversions) AS conversions
-  FROM grouped WHERE dim = 'recipient_url' AND url IS NOT NULL
+  SELECT url, sum(clicks) AS clicks, 0 AS "uniqueClickers", sum(views) AS views, sum(conversions) AS conversions
+  FROM cells WHERE url <> ''
+  GROUP BY url
+  UNION ALL
+  -- a recipient clicked a URL in the range when one of their cells of that URL has clicks
+  SELECT url, 0, count(*), 0, 0
+  FROM (SELECT DISTINCT url, recipient FROM cells WHERE url <> '' AND recipient <> '' AND clicks > 0) c
   GROUP BY url
   UNION ALL
   SELECT url, 0, 0, 0, 0 FROM stats_urls WHERE campaign_id = $1
 ),
 dims AS (
-  SELECT dim, key, clicks FROM grouped WHERE dim IN ('deviceType', 'os', 'browser', 'country')
+  SELECT dim, key, sum(clicks) AS clicks FROM (
+    SELECT dimension AS dim, key, clicks FROM stats_dimension_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT d.dim, coalesce(d.key, ''), 1 FROM partial e
+    CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text)) AS d(dim, key)
+    WHERE e.type = 'click'
+  ) d
+  GROUP BY dim, key
 ),
 hourly AS (
-  SELECT bucket, clicks, views, conversions FROM grouped WHERE dim = 'timeline'
+  SELECT date_trunc('hour', t AT TIME ZONE $4::text) AS bucket,
+         sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
+  FROM (
+    SELECT slot AS t, clicks, views, conversions FROM stats_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT occurred_at, (type = 'click')::int, (type = 'view')::int, (type = 'conversion')::int FROM partial
+    WHERE type IN ('click', 'view', 'conversion')
+  ) h
+  GROUP BY 1
 ),
 currencies AS (
-  SELECT key AS currency, conversions, any_revenue AS revenue FROM grouped WHERE dim = 'currency' AND key IS NOT NULL
+  SELECT currency, sum(conversions) AS conversions, sum(revenue) AS revenue FROM (
+    SELECT currency, conversions, revenue FROM stats_currency_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT coalesce(conversion_currency::text, ''), 1, coalesce(conversion_value, 0) FROM partial
+    WHERE type = 'conversion'
+  ) c
+  GROUP BY currency
 )`;
 
 const tail = `
@@ -200,4 +220,4 @@ SELECT json_build_object(
 ) AS result`;
 
 export const statsFromRollupsSql = `WITH ${rollupSource},\n${tail}`;
-export const statsFromEventsSql = `WITH ${eventsSource},\n${tail}`;
+export const statsForRangeSql = `WITH ${rangeSource},\n${tail}`;

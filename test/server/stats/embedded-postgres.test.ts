@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events', async () => {
 	const child = path.resolve(__dirname, '../../support/embedded-stats-child.js');
 	const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
-	const { fromRollups, fromEvents, pending } = JSON.parse(stdout);
+	const { fromRollups, fromEvents, ranged, pending } = JSON.parse(stdout);
 	expect(fromRollups.totals).toMatchObject({
 		recipients: 40,
 		clicks: 20,
@@ -16,5 +16,7 @@ test('when the server runs on embedded PostgreSQL, then stats from the rollups e
 		uniqueClickers: 20,
 	});
 	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
+	// events 5 to 28 (every 7 minutes from 10:00) fall in 10:30:30–13:20
+	expect(ranged.totals).toMatchObject({ clicks: 12, views: 6, uniqueClickers: 12 });
 	expect(pending).toBe(0);
 });
