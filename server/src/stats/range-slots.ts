@@ -1,4 +1,4 @@
-/** The slots of the range rollups (migration 007): 15 minutes, aligned on the Unix epoch. */
+/** The slots of the range rollups (migration 010): 15 minutes, aligned on the Unix epoch. */
 export const slotMs = 15 * 60_000;
 
 /** An instant as PostgreSQL reads it; open ends are its infinities. */

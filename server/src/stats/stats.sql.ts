@@ -43,7 +43,7 @@ currencies AS (
 )`;
 
 /**
- * A time range: the slotted rollups (migration 007) for the 15-minute slots the range covers
+ * A time range: the slotted rollups (migration 010) for the 15-minute slots the range covers
  * whole, [$8, $9), plus the campaign's events in at most two partial slots at its ends, [$2, $3)
  * and [$6, $7) (empty when the range falls on slot boundaries). Both parts produce the same
  * cells — per recipient and URL (and slot) with their counts — so the figures below never know where a

@@ -29,7 +29,7 @@ export interface ClaimRequest {
 
 /**
  * Claims up to `limit` due deliveries, at most `rooms[subscription]` (else `defaultRoom`) of each
- * subscription (claim_webhook_deliveries_per_subscription in migration 007: SKIP LOCKED, a lease,
+ * subscription (claim_webhook_deliveries_per_subscription in migration 008: SKIP LOCKED, a lease,
  * the attempt counter as fencing token), then reads what their payloads need.
  * Two statements on purpose: the claim function is volatile, so it sees deliveries committed after
  * the statement that calls it began; a join in that same statement would not see their events
