@@ -26,6 +26,18 @@ export async function foldEvents(
 
 /** Folds everything queued for one campaign, so that its rollups include every stored event. */
 export async function foldCampaign(db: Queryable, campaignId: string): Promise<void> {
+	await foldAllQueued(db, campaignId);
+	// The fold skips (SKIP LOCKED) what a concurrent fold holds, and that fold may not have
+	// committed yet: wait for it (its rows are gone once it commits). What is still queued then
+	// arrived since, or was handed back by a fold that rolled back: fold that too.
+	const { rows } = await db.query<{ n: number }>(
+		'SELECT count(*)::int AS n FROM (SELECT 1 FROM stats_pending WHERE campaign_id = $1 FOR UPDATE) held',
+		[campaignId],
+	);
+	if (rows[0].n > 0) await foldAllQueued(db, campaignId);
+}
+
+async function foldAllQueued(db: Queryable, campaignId: string): Promise<void> {
 	while ((await foldEvents(db, campaignId, maxFoldPerRequest)) === maxFoldPerRequest) {
 		// a large backlog: keep folding in bounded steps
 	}
