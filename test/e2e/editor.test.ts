@@ -117,7 +117,7 @@ describe("workflows built in n8n's editor", () => {
 		]);
 		await editor.selectCredential(SEVEN, credentials.smsTrackingSevenApi);
 
-		await editor.fill('campaignId', campaignId);
+		await editor.pickFromList('campaignId', 'Built in the editor');
 		await editor.fill('recipient', recipient);
 		await editor.fill('text', 'Our sale is on: https://shop.example.com/sale');
 		await editor.fill('from', 'MyShop');
@@ -130,7 +130,7 @@ describe("workflows built in n8n's editor", () => {
 		expect((await editor.credentialSlots()).map((slot) => slot.label)).toEqual([API]);
 		await editor.selectCredential(API, credentials.smsTrackingApi);
 		await editor.choose('attributeBy', 'Campaign and Recipient');
-		await editor.fill('conversionCampaignId', campaignId);
+		await editor.pickFromList('conversionCampaignId', 'Built in the editor');
 		await editor.fill('conversionRecipient', recipient);
 		await editor.fill('conversionName', 'purchase');
 		await editor.addField('Value', 'value', '49.9');
@@ -147,14 +147,14 @@ describe("workflows built in n8n's editor", () => {
 			baseUrl: tracking.url,
 			apiKey: tracking.apiKey,
 		});
-		await editor.fill('campaignId', campaignId);
+		await editor.pickFromList('campaignId', 'Built in the editor');
 		await editor.screenshot('04-get-stats');
 
 		await editor.save();
 		const id = await editor.workflowId();
 		const nodes = await savedWorkflow(
 			id,
-			(saved) => saved[STATS]?.parameters.campaignId === campaignId,
+			(saved) => picked(saved[STATS]?.parameters.campaignId) === campaignId,
 		);
 		// n8n leaves parameters at their default (Resource Message, Operation Send, Provider seven.io) out.
 		expect({
@@ -166,7 +166,7 @@ describe("workflows built in n8n's editor", () => {
 			resource: 'message',
 			operation: 'send',
 			provider: 'seven',
-			campaignId,
+			campaignId: fromList(campaignId),
 			recipient,
 			text: 'Our sale is on: https://shop.example.com/sale',
 			from: 'MyShop',
@@ -175,17 +175,18 @@ describe("workflows built in n8n's editor", () => {
 			smsTrackingApi: { id: credentials.smsTrackingApi.id },
 			smsTrackingSevenApi: { id: credentials.smsTrackingSevenApi.id },
 		});
-		expect(nodes[TRACK].parameters).toMatchObject({
+		// Version 2 attributes by campaign and recipient by default, so n8n may leave it out.
+		expect({ attributeBy: 'recipient', ...nodes[TRACK].parameters }).toMatchObject({
 			resource: 'conversion',
 			attributeBy: 'recipient',
-			conversionCampaignId: campaignId,
+			conversionCampaignId: fromList(campaignId),
 			conversionRecipient: recipient,
 			conversionFields: { value: 49.9, currency: 'EUR' },
 		});
 		expect(nodes[STATS].parameters).toMatchObject({
 			resource: 'campaign',
 			operation: 'getStats',
-			campaignId,
+			campaignId: fromList(campaignId),
 		});
 		expect(nodes[TRACK].credentials).toEqual({ smsTrackingApi: credentials.smsTrackingApi });
 		expect(nodes[STATS].credentials).toEqual({
@@ -209,9 +210,10 @@ describe("workflows built in n8n's editor", () => {
 		});
 		expect(shortLinksIn(texts[0].text, tracking.url)).toHaveLength(1);
 		expect(nodeOutput(execution, TRACK)).toHaveLength(1);
-		const [stats] = nodeOutput(execution, STATS);
-		expect(stats.totals).toMatchObject({ sent: 1, conversions: 1 });
-		expect(Number(stats.totals.revenue)).toBe(49.9);
+		// A node added now is version 2: Get Stats simplifies, the campaign's totals come first.
+		const [totals] = nodeOutput(execution, STATS);
+		expect(totals).toMatchObject({ campaignId, variant: null, sent: 1, conversions: 1 });
+		expect(Number(totals.revenue)).toBe(49.9);
 	});
 
 	test('when a builder adds the SMS Tracking Trigger from the picker and picks its credential, then the activated workflow runs on a click', async () => {
@@ -225,13 +227,13 @@ describe("workflows built in n8n's editor", () => {
 		await editor.addFirstStep('SMS Tracking', 'SMS Tracking', 'On click');
 		expect((await editor.credentialSlots()).map((slot) => slot.label)).toEqual([API]);
 		await editor.selectCredential(API, credentials.smsTrackingApi);
-		await editor.fill('campaignId', campaignId);
+		await editor.pickFromList('campaignId', 'Trigger built in the editor');
 		await editor.screenshot('06-trigger');
 		await editor.save();
 		const id = await editor.workflowId();
 		const nodes = await savedWorkflow(
 			id,
-			(saved) => saved['SMS Tracking Trigger']?.parameters.campaignId === campaignId,
+			(saved) => picked(saved['SMS Tracking Trigger']?.parameters.campaignId) === campaignId,
 		);
 		const trigger = nodes['SMS Tracking Trigger'];
 		expect(trigger.parameters.events ?? ['click']).toEqual(['click']);
@@ -290,3 +292,15 @@ describe("workflows built in n8n's editor", () => {
 		await editor.closeNdv();
 	});
 });
+
+/** The id a campaign parameter holds: a resource locator's value, or a plain id saved before. */
+function picked(parameter: unknown): unknown {
+	return parameter && typeof parameter === 'object'
+		? (parameter as { value?: unknown }).value
+		: parameter;
+}
+
+/** A campaign picked in the resource locator's list. */
+function fromList(campaignId: string) {
+	return expect.objectContaining({ __rl: true, mode: 'list', value: campaignId });
+}

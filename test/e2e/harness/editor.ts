@@ -111,6 +111,21 @@ export class Editor {
 	async value(parameter: string): Promise<string> {
 		const input = this.ndv.getByTestId(`parameter-input-${parameter}`);
 		await input.waitFor();
+		// A resource locator: its mode selector comes first; the value is in its own input or, for an
+		// expression, in the inline expression editor.
+		const expression = input.getByTestId('inline-expression-editor-input');
+		if ((await input.getByTestId('rlc-input-container').count()) && (await expression.count()))
+			return (await expression.first().innerText()).trim();
+		const locator = input.getByTestId('rlc-input');
+		if (await locator.count())
+			return await locator
+				.first()
+				.evaluate((element) =>
+					(element instanceof HTMLInputElement
+						? element.value
+						: (element.querySelector('input')?.value ?? element.textContent ?? '')
+					).trim(),
+				);
 		const field = input.locator('input:visible, textarea:visible').first();
 		if (await field.count()) return await field.inputValue();
 		return (await input.getByTestId('inline-expression-editor-input').innerText()).trim();
@@ -138,6 +153,30 @@ export class Editor {
 			.first();
 		await field.fill(text);
 		await field.press('Tab');
+	}
+
+	/**
+	 * Picks an item of a resource locator's list (its default mode, From List): opens the list,
+	 * searches for the item's name and clicks it.
+	 */
+	async pickFromList(parameter: string, name: string): Promise<void> {
+		const input = this.ndv.getByTestId(`parameter-input-${parameter}`);
+		await input.getByTestId('rlc-input').click();
+		const search = this.page.getByTestId('rlc-search').filter({ visible: true }).first();
+		await search.waitFor();
+		const box = (await search.locator('input').count()) ? search.locator('input').first() : search;
+		await box.fill(name);
+		await this.page
+			.getByTestId('rlc-item')
+			.filter({ visible: true, hasText: exactly(name) })
+			.first()
+			.click();
+		await waitFor(
+			`${parameter} to show ${name}`,
+			async () => (await this.value(parameter)) === name,
+			10_000,
+			100,
+		);
 	}
 
 	/** Adds a field of the panel's (only) collection, e.g. "Value" of Additional Fields, and fills it. */
