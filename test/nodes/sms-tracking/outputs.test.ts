@@ -1,31 +1,18 @@
-import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { SmsTracking } from '../../../nodes/SmsTracking/SmsTracking.node';
-import { runNode } from '../../support/n8n';
+import { runNode, smsTrackingWorkflow } from '../../support/n8n';
 import { abSendParameters, sendParameters, useServerAndSeven } from '../../support/node-workflows';
 
 const nodeType = new SmsTracking();
 
 /** The outputs n8n gives a node saved with these parameters (defaults filled in as on load). */
 function outputsOf(parameters: INodeParameters): string[] {
-	const saved: INode = {
+	const { workflow } = smsTrackingWorkflow('outputs', {
 		id: 'outputs',
-		name: 'SMS Tracking',
-		type: 'n8n-nodes-sms-tracking.smsTracking',
 		typeVersion: 2,
-		position: [0, 0],
 		parameters,
-	};
-	const workflow = new Workflow({
-		nodes: [saved],
-		connections: {},
-		active: false,
-		nodeTypes: {
-			getByName: () => nodeType,
-			getByNameAndVersion: () => nodeType,
-			getKnownTypes: () => ({}),
-		} as never,
 	});
-	const node = workflow.getNode(saved.name)!;
+	const node = workflow.getNode('SMS Tracking')!;
 	return NodeHelpers.getNodeOutputs(workflow, node, nodeType.description).map((o) =>
 		typeof o === 'string' ? o : (o.displayName ?? o.type),
 	);
