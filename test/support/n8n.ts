@@ -46,6 +46,28 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 } as unknown as INodeTypes;
 
+/** A workflow of one SMS Tracking node with these fields, as n8n holds a saved one. */
+export function smsTrackingWorkflow(
+	workflowId: string,
+	fields: Pick<INode, 'id' | 'typeVersion' | 'parameters'> & Partial<INode>,
+): { node: INode; workflow: Workflow } {
+	const node: INode = {
+		name: 'SMS Tracking',
+		type: 'n8n-nodes-sms-tracking.smsTracking',
+		position: [0, 0],
+		...fields,
+	};
+	const workflow = new Workflow({
+		id: workflowId,
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	return { node, workflow };
+}
+
 function resolve(
 	value: unknown,
 	credentials: ICredentialDataDecryptedObject,
@@ -144,25 +166,14 @@ export async function runNode({
 	continueOnFail,
 	typeVersion = 1,
 }: RunNodeOptions): Promise<NodeRun> {
-	const node: INode = {
+	const { node, workflow } = smsTrackingWorkflow('test', {
 		id: 'a6b1f2c4-0000-4000-8000-000000000001',
-		name: 'SMS Tracking',
-		type: 'n8n-nodes-sms-tracking.smsTracking',
 		typeVersion,
-		position: [0, 0],
 		parameters,
 		credentials: Object.fromEntries(
 			Object.keys(credentials).map((type) => [type, { id: type, name: type }]),
 		),
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-	const workflow = new Workflow({
-		id: 'test',
-		nodes: [node],
-		connections: {},
-		nodeTypes,
-		active: false,
-		settings: {},
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', '1', {
 		id: 'test',
@@ -220,21 +231,11 @@ export async function testCredential(
 	data: ICredentialDataDecryptedObject,
 ): Promise<{ status: number; body: unknown }> {
 	const credentialType = credentialTypes[type];
-	const node: INode = {
+	const { node, workflow } = smsTrackingWorkflow('cred', {
 		id: 'c',
 		name: 'Credential test',
-		type: 'n8n-nodes-sms-tracking.smsTracking',
 		typeVersion: 1,
-		position: [0, 0],
 		parameters: {},
-	};
-	const workflow = new Workflow({
-		id: 'cred',
-		nodes: [node],
-		connections: {},
-		nodeTypes,
-		active: false,
-		settings: {},
 	});
 	const spec = credentialType.test!.request;
 	const base = String(resolve(spec.baseURL ?? '', data, workflow, node));
@@ -278,24 +279,13 @@ export async function runListSearch(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const nodeType = nodeTypeList['n8n-nodes-sms-tracking.smsTracking'];
-	const node: INode = {
+	const { node, workflow } = smsTrackingWorkflow('list-search', {
 		id: 'a6b1f2c4-0000-4000-8000-000000000002',
-		name: 'SMS Tracking',
-		type: 'n8n-nodes-sms-tracking.smsTracking',
 		typeVersion: 1,
-		position: [0, 0],
 		parameters: { resource: 'campaign', operation: 'get' },
 		credentials: Object.fromEntries(
 			Object.keys(credentials).map((type) => [type, { id: type, name: type }]),
 		),
-	};
-	const workflow = new Workflow({
-		id: 'list-search',
-		nodes: [node],
-		connections: {},
-		nodeTypes,
-		active: false,
-		settings: {},
 	});
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(credentials),

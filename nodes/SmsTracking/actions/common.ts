@@ -53,3 +53,22 @@ export function perItem(
 		return [output];
 	};
 }
+
+/**
+ * Default Country, the option Send, Shorten and Conversion → Track read to complete national phone
+ * numbers; `what` names the numbers it completes in the description.
+ */
+export function defaultCountryField(
+	what: string,
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
+		displayName: 'Default Country',
+		name: 'defaultCallingCode',
+		type: 'string',
+		default: '',
+		placeholder: 'DE or 49',
+		description: `Country for ${what} written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567`,
+		...(displayOptions ? { displayOptions } : {}),
+	};
+}

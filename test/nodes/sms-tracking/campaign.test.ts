@@ -1,21 +1,9 @@
-import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
 import { runNode } from '../../support/n8n';
-import { startTestServer, type TestServer } from '../../support/server';
+import { abSendParameters, phoneItems, useServerAndSeven } from '../../support/node-workflows';
 import { chromeOnAndroid, hit } from '../../support/short-links';
 
-let server: TestServer;
-let seven: FakeSeven;
-beforeAll(async () => {
-	[server, seven] = await Promise.all([startTestServer(), startFakeSeven()]);
-});
-afterAll(async () => {
-	await Promise.all([server.close(), seven.close()]);
-});
+const env = useServerAndSeven();
 
-const credentials = () => ({
-	smsTrackingApi: { baseUrl: server.url, apiKey: server.apiKey },
-	smsTrackingSevenApi: { apiKey: seven.apiKey, baseUrl: seven.url },
-});
 const campaignOp = (
 	operation: string,
 	parameters: Record<string, unknown>,
@@ -25,7 +13,7 @@ const campaignOp = (
 	runNode({
 		parameters: { resource: 'campaign', operation, ...parameters },
 		items,
-		credentials: credentials(),
+		credentials: env.credentials(),
 		continueOnFail,
 	});
 const phones = (n: number, offset = 0) =>
@@ -34,11 +22,11 @@ const phones = (n: number, offset = 0) =>
 /** Recipients open their short link in a phone's browser: the redirect records each click. */
 async function click(campaignId: string, recipients: string[]) {
 	for (const recipient of recipients) {
-		const [link] = await server.sql(
+		const [link] = await env.server.sql(
 			'SELECT code, destination FROM links WHERE campaign_id = $1 AND recipient = $2',
 			[campaignId, recipient],
 		);
-		const res = await hit(`${server.url}/${link.code}`, { userAgent: chromeOnAndroid });
+		const res = await hit(`${env.server.url}/${link.code}`, { userAgent: chromeOnAndroid });
 		expect(res.location).toBe(link.destination);
 	}
 }
@@ -70,23 +58,13 @@ test('when an A/B send gets more clicks on B, then Get Stats shows it, Get Recip
 	const id = (await campaignOp('create', { name: 'ab' })).outputs[0][0].json.id as string;
 	const recipients = phones(400);
 	const send = await runNode({
-		parameters: {
-			resource: 'message',
-			operation: 'send',
-			campaignId: id,
-			recipient: '={{ $json.phone }}',
-			provider: 'seven',
-			abTest: true,
-			variants: {
-				variant: [
-					{ name: 'A', text: 'A https://shop.example/', weight: 1 },
-					{ name: 'B', text: 'B https://shop.example/', weight: 1 },
-				],
-			},
-			holdoutPercent: 10,
-		},
-		items: recipients.map((phone) => ({ phone })),
-		credentials: credentials(),
+		parameters: abSendParameters(
+			id,
+			{ A: 'A https://shop.example/', B: 'B https://shop.example/' },
+			{ holdoutPercent: 10 },
+		),
+		items: phoneItems(recipients),
+		credentials: env.credentials(),
 	});
 	expect(send.error).toBeUndefined();
 	const byVariant = (v: string) =>
@@ -141,7 +119,7 @@ test('when an A/B send gets more clicks on B, then Get Stats shows it, Get Recip
 test('when all recipients are asked for, then the node follows the cursor across pages', async () => {
 	const id = (await campaignOp('create', { name: 'pages' })).outputs[0][0].json.id as string;
 	const list = phones(1005, 5000);
-	await server.api('POST', `/api/v1/campaigns/${id}/messages`, {
+	await env.server.api('POST', `/api/v1/campaigns/${id}/messages`, {
 		messages: list.map((recipient, i) => ({
 			recipient,
 			provider: 'seven',

@@ -1,24 +1,10 @@
-import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
 import { runNode } from '../../support/n8n';
-import { startTestServer, type TestServer } from '../../support/server';
+import { sendParameters, useServerAndSeven } from '../../support/node-workflows';
 
-let server: TestServer;
-let seven: FakeSeven;
-beforeAll(async () => {
-	[server, seven] = await Promise.all([startTestServer(), startFakeSeven()]);
-});
-afterAll(async () => {
-	await Promise.all([server.close(), seven.close()]);
-});
-
-const campaign = async () =>
-	(await server.api('POST', '/api/v1/campaigns', { name: 'errors' })).body.id as string;
-const credentials = () => ({
-	smsTrackingApi: { baseUrl: server.url, apiKey: server.apiKey },
-	smsTrackingSevenApi: { apiKey: seven.apiKey, baseUrl: seven.url },
-});
+const env = useServerAndSeven();
+const campaign = () => env.campaign('errors');
 const run = (parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) =>
-	runNode({ parameters, items, credentials: credentials(), continueOnFail: true });
+	runNode({ parameters, items, credentials: env.credentials(), continueOnFail: true });
 
 describe('under Continue On Fail, error items keep the input fields beside error', () => {
 	test('when Shorten gets a bad recipient, then its error item carries the input fields', async () => {
@@ -53,16 +39,9 @@ describe('under Continue On Fail, error items keep the input fields beside error
 	test('when the provider refuses a message, then its failed item carries the input fields and the send details', async () => {
 		const id = await campaign();
 		const refused = '+4915131000002';
-		seven.failFor.set(refused, '202');
+		env.seven.failFor.set(refused, '202');
 		const result = await run(
-			{
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				text: 'Hi https://shop.example/',
-				provider: 'seven',
-			},
+			sendParameters(id, { text: 'Hi https://shop.example/', provider: 'seven' }),
 			[
 				{ phone: refused, firstName: 'Cem' },
 				{ phone: '+4915131000003', firstName: 'Dana' },

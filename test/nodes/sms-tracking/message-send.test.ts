@@ -1,8 +1,16 @@
+import type { INodeParameters } from 'n8n-workflow';
 import { holdoutVariant } from '../../../nodes/shared/variants';
 import { assignVariant } from '../../../server/src/campaigns/assign-variant';
 import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
 import { startFakeTwilio, type FakeTwilio } from '../../support/fake-twilio';
 import { runNode } from '../../support/n8n';
+import {
+	abSendParameters,
+	newCampaign,
+	phoneItems,
+	sendParameters,
+	trackingCredentials,
+} from '../../support/node-workflows';
 import { startTestServer, type TestServer } from '../../support/server';
 
 let server: TestServer;
@@ -23,10 +31,9 @@ afterEach(() => {
 	expect(twilio.violations).toEqual([]);
 });
 
-const campaign = async () =>
-	(await server.api('POST', '/api/v1/campaigns', { name: 'send' })).body.id as string;
+const campaign = () => newCampaign(server, 'send');
 const credentials = (extra: Record<string, Record<string, unknown>> = {}) => ({
-	smsTrackingApi: { baseUrl: server.url, apiKey: server.apiKey },
+	...trackingCredentials(server),
 	smsTrackingSevenApi: { apiKey: seven.apiKey, baseUrl: seven.url },
 	smsTrackingTwilioApi: {
 		authType: 'authToken',
@@ -44,16 +51,42 @@ const messages = (id: string) =>
 const phones = (n: number, offset = 0) =>
 	Array.from({ length: n }, (_, i) => `+49151${String(20_000_000 + offset + i)}`);
 
+/** Message → Send of the text "Hi" to one number (one empty item) in a new campaign. */
+const sendHi = async (
+	recipient: string,
+	parameters: INodeParameters,
+	runCredentials = credentials(),
+) =>
+	runNode({
+		parameters: sendParameters(await campaign(), { recipient, text: 'Hi', ...parameters }),
+		items: [{}],
+		credentials: runCredentials,
+	});
+
+/** Message → Send through seven.io to these numbers in a new campaign, seven.io refusing `refused` (code 202). */
+async function sendRefusing(
+	recipients: string[],
+	refused: string,
+	parameters: INodeParameters,
+	continueOnFail = false,
+) {
+	const id = await campaign();
+	seven.failFor.set(refused, '202');
+	const run = await runNode({
+		parameters: sendParameters(id, { provider: 'seven', ...parameters }),
+		items: phoneItems(recipients),
+		credentials: credentials(),
+		continueOnFail,
+	});
+	return { id, run };
+}
+
 describe('Send through seven.io', () => {
 	test('when three recipients are sent, then seven.io gets three texts with different short links and the server records the sends', async () => {
 		const id = await campaign();
 		const recipients = phones(3);
 		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
+			parameters: sendParameters(id, {
 				text: '=Hi {{ $json.name }}, 20 % off today: https://shop.example/sale',
 				provider: 'seven',
 				from: 'MyShop',
@@ -62,7 +95,7 @@ describe('Send through seven.io', () => {
 					foreignId: '={{ "order-" + $json.name }}',
 					delay: '2030-01-02T03:04:05Z',
 				},
-			},
+			}),
 			items: recipients.map((phone, i) => ({ phone, name: `n${i}` })),
 			credentials: credentials(),
 		});
@@ -108,15 +141,11 @@ describe('Send through seven.io', () => {
 
 	test('when an execution is re-run, then no duplicate links are created', async () => {
 		const id = await campaign();
-		const parameters = {
-			resource: 'message',
-			operation: 'send',
-			campaignId: id,
-			recipient: '={{ $json.phone }}',
+		const parameters = sendParameters(id, {
 			text: 'https://shop.example/a https://shop.example/b',
 			provider: 'seven',
-		};
-		const items = phones(2, 100).map((phone) => ({ phone }));
+		});
+		const items = phoneItems(phones(2, 100));
 		const first = await runNode({ parameters, items, credentials: credentials() });
 		const second = await runNode({ parameters, items, credentials: credentials() });
 		expect(second.outputs[0].map((o) => o.json.text)).toEqual(
@@ -130,21 +159,10 @@ describe('Send through seven.io', () => {
 	});
 
 	test("when seven.io rejects one recipient, then the node fails with seven.io's reason and the item index, and the earlier send is still recorded", async () => {
-		const id = await campaign();
 		const [good, bad] = phones(2, 200);
-		seven.failFor.set(bad, '202');
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				text: 'Hi https://shop.example/',
-				provider: 'seven',
-				sendOptions: { concurrency: 1 },
-			},
-			items: [{ phone: good }, { phone: bad }],
-			credentials: credentials(),
+		const { id, run } = await sendRefusing([good, bad], bad, {
+			text: 'Hi https://shop.example/',
+			sendOptions: { concurrency: 1 },
 		});
 		expect(run.error?.name).toBe('NodeApiError');
 		expect(run.error?.message).toBe(
@@ -159,21 +177,10 @@ describe('Send through seven.io', () => {
 	});
 
 	test('when the first message is rejected, then no further message is sent', async () => {
-		const id = await campaign();
 		const [bad, b, c] = phones(3, 250);
-		seven.failFor.set(bad, '202');
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				text: 'Hi',
-				provider: 'seven',
-				sendOptions: { concurrency: 1 },
-			},
-			items: [{ phone: bad }, { phone: b }, { phone: c }],
-			credentials: credentials(),
+		const { id, run } = await sendRefusing([bad, b, c], bad, {
+			text: 'Hi',
+			sendOptions: { concurrency: 1 },
 		});
 		expect(run.error?.context?.itemIndex).toBe(0);
 		expect(seven.received.filter((r) => r.to === b || r.to === c)).toEqual([]);
@@ -183,22 +190,13 @@ describe('Send through seven.io', () => {
 	});
 
 	test('when Continue On Fail is on, then a rejected message becomes an error item, the others are sent, and the failure is recorded', async () => {
-		const id = await campaign();
 		const [a, bad, c] = phones(3, 300);
-		seven.failFor.set(bad, '202');
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				text: 'Hi https://shop.example/',
-				provider: 'seven',
-			},
-			items: [{ phone: a }, { phone: bad }, { phone: c }],
-			credentials: credentials(),
-			continueOnFail: true,
-		});
+		const { id, run } = await sendRefusing(
+			[a, bad, c],
+			bad,
+			{ text: 'Hi https://shop.example/' },
+			true,
+		);
 		expect(run.error).toBeUndefined();
 		const out = run.outputs[0];
 		expect(out.map((o) => [o.pairedItem, o.json.status])).toEqual([
@@ -215,19 +213,11 @@ describe('Send through seven.io', () => {
 	});
 
 	test('when the seven.io API key is wrong, then the node fails with the authentication reason', async () => {
-		const id = await campaign();
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '+4915129999999',
-				text: 'Hi',
-				provider: 'seven',
-			},
-			items: [{}],
-			credentials: credentials({ smsTrackingSevenApi: { apiKey: 'wrong', baseUrl: seven.url } }),
-		});
+		const run = await sendHi(
+			'+4915129999999',
+			{ provider: 'seven' },
+			credentials({ smsTrackingSevenApi: { apiKey: 'wrong', baseUrl: seven.url } }),
+		);
 		expect(run.error?.name).toBe('NodeApiError');
 		expect(run.error?.message).toBe(
 			'seven.io did not send the SMS (code 900): authentication failed: check the API key',
@@ -241,17 +231,13 @@ describe('Send through Twilio', () => {
 		const recipients = phones(2, 400);
 		const service = 'MG' + 'a'.repeat(32);
 		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
+			parameters: sendParameters(id, {
 				text: 'Sale: https://shop.example/sale',
 				provider: 'twilio',
 				messagingServiceSid: service,
 				sendOptions: { deliveryReports: true, deliveryReportBaseUrl: 'https://go.example/' },
-			},
-			items: recipients.map((phone) => ({ phone })),
+			}),
+			items: phoneItems(recipients),
 			credentials: credentials(),
 		});
 		expect(run.error).toBeUndefined();
@@ -273,20 +259,11 @@ describe('Send through Twilio', () => {
 	});
 
 	test('when the credential uses an API key, then Basic auth carries the key SID and secret', async () => {
-		const id = await campaign();
 		const [phone] = phones(1, 500);
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: phone,
-				text: 'Hi',
-				provider: 'twilio',
-				from: '+15005550006',
-			},
-			items: [{}],
-			credentials: credentials({
+		const run = await sendHi(
+			phone,
+			{ provider: 'twilio', from: '+15005550006' },
+			credentials({
 				smsTrackingTwilioApi: {
 					authType: 'apiKey',
 					accountSid: twilio.accountSid,
@@ -295,7 +272,7 @@ describe('Send through Twilio', () => {
 					baseUrl: twilio.url,
 				},
 			}),
-		});
+		);
 		expect(run.error).toBeUndefined();
 		expect(twilio.received.find((r) => r.To === phone)).toMatchObject({
 			authUser: twilio.apiKeySid,
@@ -305,22 +282,9 @@ describe('Send through Twilio', () => {
 	});
 
 	test("when Twilio rejects the number, then the node fails with Twilio's message", async () => {
-		const id = await campaign();
 		const [phone] = phones(1, 600);
 		twilio.invalidNumbers.add(phone);
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: phone,
-				text: 'Hi',
-				provider: 'twilio',
-				from: '+15005550006',
-			},
-			items: [{}],
-			credentials: credentials(),
-		});
+		const run = await sendHi(phone, { provider: 'twilio', from: '+15005550006' });
 		expect(run.error?.name).toBe('NodeApiError');
 		expect(run.error?.message).toBe(
 			`The 'To' number ${phone} is not a valid phone number. (code 21211)`,
@@ -329,19 +293,7 @@ describe('Send through Twilio', () => {
 	});
 
 	test('when neither a sender nor a messaging service is set, then it is an operation error before anything is sent', async () => {
-		const id = await campaign();
-		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '+4915129999998',
-				text: 'Hi',
-				provider: 'twilio',
-			},
-			items: [{}],
-			credentials: credentials(),
-		});
+		const run = await sendHi('+4915129999998', { provider: 'twilio' });
 		expect(run.error?.name).toBe('NodeOperationError');
 		expect(run.error?.message).toBe('Twilio needs a sender or a messaging service SID');
 		expect(twilio.received.filter((r) => r.To === '+4915129999998')).toEqual([]);
@@ -353,22 +305,15 @@ describe('A/B test', () => {
 		const id = await campaign();
 		const recipients = phones(60, 1000);
 		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				provider: 'seven',
-				abTest: true,
-				variants: {
-					variant: [
-						{ name: 'A', text: 'Text A https://shop.example/a', weight: 1 },
-						{ name: 'B', text: '=Text B for {{ $json.phone }} https://shop.example/b', weight: 1 },
-					],
+			parameters: abSendParameters(
+				id,
+				{
+					A: 'Text A https://shop.example/a',
+					B: '=Text B for {{ $json.phone }} https://shop.example/b',
 				},
-				holdoutPercent: 20,
-			},
-			items: recipients.map((phone) => ({ phone })),
+				{ holdoutPercent: 20 },
+			),
+			items: phoneItems(recipients),
 			credentials: credentials(),
 		});
 		expect(run.error).toBeUndefined();
@@ -414,24 +359,20 @@ describe('A/B test', () => {
 
 	test("when a running test gets a different split, then the node fails with the server's reason and sends nothing", async () => {
 		const id = await campaign();
-		const base = {
-			resource: 'message',
-			operation: 'send',
-			campaignId: id,
-			recipient: '={{ $json.phone }}',
+		const base = sendParameters(id, {
 			provider: 'seven',
 			abTest: true,
-		};
+		});
 		const variant = (name: string) => ({ name, text: `${name} https://shop.example/`, weight: 1 });
 		await runNode({
 			parameters: { ...base, variants: { variant: [variant('A'), variant('B')] } },
-			items: phones(5, 2000).map((phone) => ({ phone })),
+			items: phoneItems(phones(5, 2000)),
 			credentials: credentials(),
 		});
 		const before = seven.received.length;
 		const run = await runNode({
 			parameters: { ...base, variants: { variant: [variant('A'), variant('C')] } },
-			items: phones(5, 2100).map((phone) => ({ phone })),
+			items: phoneItems(phones(5, 2100)),
 			credentials: credentials(),
 		});
 		expect(run.error?.message).toMatch(
@@ -449,16 +390,12 @@ describe('large sends', () => {
 			const id = await campaign();
 			const recipients = phones(1200, 10_000);
 			const run = await runNode({
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					campaignId: id,
-					recipient: '={{ $json.phone }}',
+				parameters: sendParameters(id, {
 					text: 'Hi https://shop.example/',
 					provider: 'seven',
 					sendOptions: { concurrency: 20 },
-				},
-				items: recipients.map((phone) => ({ phone })),
+				}),
+				items: phoneItems(recipients),
 				credentials: credentials({ smsTrackingApi: { baseUrl: proxy.url, apiKey: server.apiKey } }),
 			});
 			expect(run.error).toBeUndefined();

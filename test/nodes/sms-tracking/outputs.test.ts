@@ -1,32 +1,18 @@
-import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { SmsTracking } from '../../../nodes/SmsTracking/SmsTracking.node';
-import { startFakeSeven, type FakeSeven } from '../../support/fake-seven';
-import { runNode } from '../../support/n8n';
-import { startTestServer, type TestServer } from '../../support/server';
+import { runNode, smsTrackingWorkflow } from '../../support/n8n';
+import { abSendParameters, sendParameters, useServerAndSeven } from '../../support/node-workflows';
 
 const nodeType = new SmsTracking();
 
 /** The outputs n8n gives a node saved with these parameters (defaults filled in as on load). */
 function outputsOf(parameters: INodeParameters): string[] {
-	const saved: INode = {
+	const { workflow } = smsTrackingWorkflow('outputs', {
 		id: 'outputs',
-		name: 'SMS Tracking',
-		type: 'n8n-nodes-sms-tracking.smsTracking',
 		typeVersion: 2,
-		position: [0, 0],
 		parameters,
-	};
-	const workflow = new Workflow({
-		nodes: [saved],
-		connections: {},
-		active: false,
-		nodeTypes: {
-			getByName: () => nodeType,
-			getByNameAndVersion: () => nodeType,
-			getKnownTypes: () => ({}),
-		} as never,
 	});
-	const node = workflow.getNode(saved.name)!;
+	const node = workflow.getNode('SMS Tracking')!;
 	return NodeHelpers.getNodeOutputs(workflow, node, nodeType.description).map((o) =>
 		typeof o === 'string' ? o : (o.displayName ?? o.type),
 	);
@@ -52,34 +38,18 @@ describe("the node's outputs in the editor", () => {
 });
 
 describe('Send through n8n-core', () => {
-	let server: TestServer;
-	let seven: FakeSeven;
-	beforeAll(async () => {
-		[server, seven] = await Promise.all([startTestServer(), startFakeSeven()]);
-	});
-	afterAll(async () => {
-		await Promise.all([server.close(), seven.close()]);
-	});
-
-	const campaign = async () =>
-		(await server.api('POST', '/api/v1/campaigns', { name: 'outputs' })).body.id as string;
-	const credentials = () => ({
-		smsTrackingApi: { baseUrl: server.url, apiKey: server.apiKey },
-		smsTrackingSevenApi: { apiKey: seven.apiKey, baseUrl: seven.url },
-	});
+	const env = useServerAndSeven();
+	const campaign = () => env.campaign('outputs');
 
 	test('when Send runs without an A/B test, then it returns one output', async () => {
 		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: await campaign(),
+			parameters: sendParameters(await campaign(), {
 				recipient: '+4915130000001',
 				text: 'Hi https://shop.example/',
 				provider: 'seven',
-			},
+			}),
 			items: [{}],
-			credentials: credentials(),
+			credentials: env.credentials(),
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.outputs).toHaveLength(1);
@@ -94,23 +64,13 @@ describe('Send through n8n-core', () => {
 			crmId: i,
 		}));
 		const run = await runNode({
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				campaignId: id,
-				recipient: '={{ $json.phone }}',
-				provider: 'seven',
-				abTest: true,
-				variants: {
-					variant: [
-						{ name: 'A', text: 'A https://shop.example/a', weight: 1 },
-						{ name: 'B', text: 'B https://shop.example/b', weight: 1 },
-					],
-				},
-				holdoutPercent: 50,
-			},
+			parameters: abSendParameters(
+				id,
+				{ A: 'A https://shop.example/a', B: 'B https://shop.example/b' },
+				{ holdoutPercent: 50 },
+			),
 			items,
-			credentials: credentials(),
+			credentials: env.credentials(),
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.outputs).toHaveLength(2);

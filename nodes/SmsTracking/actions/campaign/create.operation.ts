@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { createCampaign } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { campaignSettingsFields } from './settings.fields';
 
 const show = { resource: ['campaign'], operation: ['create'] };
 
@@ -49,62 +50,12 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Conversion Tracking',
-				name: 'conversionTracking',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether clicks carry a click ID (sms_cid) to the landing page so conversions can be attributed',
-			},
-			{
-				displayName: 'Cost per Segment',
-				name: 'costPerSegment',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 4 },
-				default: 0,
-				description: 'What one SMS segment costs, for cost and ROI in the stats (needs a currency)',
-			},
-			{
-				displayName: 'Currency',
-				name: 'currency',
-				type: 'string',
-				default: '',
-				placeholder: 'EUR',
-				description: 'ISO 4217 code of the cost and revenue',
-			},
-			{
-				displayName: 'Fallback URL',
-				name: 'fallbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://shop.example',
-				description: 'Where expired or unknown short links of this campaign go',
-			},
-			{
-				displayName: 'UTM Campaign',
-				name: 'utmCampaign',
-				type: 'string',
-				default: '',
-				description: 'Adds utm_campaign to every destination',
-			},
-			{
-				displayName: 'UTM Medium',
-				name: 'utmMedium',
-				type: 'string',
-				default: '',
-				placeholder: 'sms',
-				description: 'Adds utm_medium to every destination',
-			},
-			{
-				displayName: 'UTM Source',
-				name: 'utmSource',
-				type: 'string',
-				default: '',
-				description: 'Adds utm_source to every destination',
-			},
-		],
+		options: campaignSettingsFields({
+			currency: 'ISO 4217 code of the cost and revenue',
+			fallbackUrl: 'Where expired or unknown short links of this campaign go',
+			utm: (parameter) => `Adds ${parameter} to every destination`,
+			utmMediumPlaceholder: 'sms',
+		}),
 	},
 ];
 

@@ -2,73 +2,47 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { listCampaigns } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { collectPages, listFields } from './list';
 
 const show = { resource: ['campaign'], operation: ['getAll'] };
 /** The server's largest page. */
 const maxPage = 500;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = listFields(show, [
 	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
+		displayName: 'Created After',
+		name: 'createdFrom',
+		type: 'dateTime',
+		default: '',
+		description: 'Only campaigns created at or after this time',
 	},
 	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
+		displayName: 'Created Before',
+		name: 'createdTo',
+		type: 'dateTime',
+		default: '',
+		description: 'Only campaigns created at or before this time',
 	},
 	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
+		displayName: 'Name Contains',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'friday',
+		description: 'Only campaigns whose name contains this text, in any case',
+	},
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		default: 'active',
 		options: [
-			{
-				displayName: 'Created After',
-				name: 'createdFrom',
-				type: 'dateTime',
-				default: '',
-				description: 'Only campaigns created at or after this time',
-			},
-			{
-				displayName: 'Created Before',
-				name: 'createdTo',
-				type: 'dateTime',
-				default: '',
-				description: 'Only campaigns created at or before this time',
-			},
-			{
-				displayName: 'Name Contains',
-				name: 'search',
-				type: 'string',
-				default: '',
-				placeholder: 'friday',
-				description: 'Only campaigns whose name contains this text, in any case',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'active',
-				options: [
-					{ name: 'Active', value: 'active', description: 'Campaigns not archived' },
-					{ name: 'Archived', value: 'archived', description: 'Only archived campaigns' },
-					{ name: 'All', value: 'all', description: 'Active and archived campaigns' },
-				],
-			},
+			{ name: 'Active', value: 'active', description: 'Campaigns not archived' },
+			{ name: 'Archived', value: 'archived', description: 'Only archived campaigns' },
+			{ name: 'All', value: 'all', description: 'Active and archived campaigns' },
 		],
 	},
-];
+]);
 
 /** n8n's dateTime parameter as the ISO 8601 instant the server reads. */
 function instant(value: unknown): string | undefined {
@@ -89,16 +63,8 @@ export const execute = perItem(async (ctx, i, http) => {
 		createdFrom: instant(filters.createdFrom),
 		createdTo: instant(filters.createdTo),
 	};
-	const campaigns: IDataObject[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await listCampaigns(
-			http,
-			{ ...query, limit: Math.min(maxPage, limit - campaigns.length), cursor },
-			i,
-		);
-		campaigns.push(...page.campaigns);
-		cursor = page.nextCursor ?? undefined;
-	} while (cursor && campaigns.length < limit);
-	return campaigns;
+	return await collectPages(limit, maxPage, async (pageLimit, cursor) => {
+		const page = await listCampaigns(http, { ...query, limit: pageLimit, cursor }, i);
+		return { rows: page.campaigns, nextCursor: page.nextCursor };
+	});
 });

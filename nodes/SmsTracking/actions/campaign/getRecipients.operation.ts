@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getRecipientsPage, type RecipientsPage } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { collectPages, listFields } from './list';
 import { requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['campaign'], operation: ['getRecipients'] };
@@ -10,64 +11,37 @@ const yesNo = (what: string) => [
 	{ name: 'No', value: 'false', description: `Only recipients who never ${what}` },
 ];
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = listFields(show, [
 	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
+		displayName: 'Clicked',
+		name: 'clicked',
+		type: 'options',
+		options: yesNo('clicked'),
+		default: '',
 	},
 	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
+		displayName: 'Converted',
+		name: 'converted',
+		type: 'options',
+		options: yesNo('converted'),
+		default: '',
 	},
 	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Clicked',
-				name: 'clicked',
-				type: 'options',
-				options: yesNo('clicked'),
-				default: '',
-			},
-			{
-				displayName: 'Converted',
-				name: 'converted',
-				type: 'options',
-				options: yesNo('converted'),
-				default: '',
-			},
-			{
-				displayName: 'Variant',
-				name: 'variant',
-				type: 'string',
-				default: '',
-				placeholder: 'A',
-				description: 'Only this A/B variant ("holdout" lists the hold-out)',
-			},
-			{
-				displayName: 'Viewed',
-				name: 'viewed',
-				type: 'options',
-				options: yesNo('viewed (link preview)'),
-				default: '',
-			},
-		],
+		displayName: 'Variant',
+		name: 'variant',
+		type: 'string',
+		default: '',
+		placeholder: 'A',
+		description: 'Only this A/B variant ("holdout" lists the hold-out)',
 	},
-];
+	{
+		displayName: 'Viewed',
+		name: 'viewed',
+		type: 'options',
+		options: yesNo('viewed (link preview)'),
+		default: '',
+	},
+]);
 
 /** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */
 export const execute = perItem(async (ctx, i, http) => {
@@ -78,18 +52,13 @@ export const execute = perItem(async (ctx, i, http) => {
 	const qs: IDataObject = {};
 	for (const key of ['clicked', 'viewed', 'converted', 'variant'])
 		if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
-	const recipients: IDataObject[] = [];
-	let cursor: string | null = null;
-	do {
-		const page = Math.min(1000, limit - recipients.length);
-		const response: RecipientsPage = await getRecipientsPage(
+	return await collectPages(limit, 1000, async (pageLimit, cursor) => {
+		const page: RecipientsPage = await getRecipientsPage(
 			http,
 			campaignId,
-			{ ...qs, limit: page, ...(cursor ? { cursor } : {}) },
+			{ ...qs, limit: pageLimit, ...(cursor ? { cursor } : {}) },
 			i,
 		);
-		recipients.push(...response.recipients.slice(0, limit - recipients.length));
-		cursor = response.nextCursor;
-	} while (cursor && recipients.length < limit);
-	return recipients;
+		return { rows: page.recipients, nextCursor: page.nextCursor };
+	});
 });

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requiredCampaignId } from '../../../shared/campaign-locator';
 import { getCampaign, updateCampaign } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { campaignSettingsFields } from './settings.fields';
 
 const show = { resource: ['campaign'], operation: ['update'] };
 
@@ -16,69 +17,21 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Conversion Tracking',
-				name: 'conversionTracking',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether clicks carry a click ID (sms_cid) to the landing page so conversions can be attributed',
-			},
-			{
-				displayName: 'Cost per Segment',
-				name: 'costPerSegment',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 4 },
-				default: 0,
-				description: 'What one SMS segment costs, for cost and ROI in the stats (needs a currency)',
-			},
-			{
-				displayName: 'Currency',
-				name: 'currency',
-				type: 'string',
-				default: '',
-				placeholder: 'EUR',
-				description: 'ISO 4217 code of the cost and revenue; empty clears it',
-			},
-			{
-				displayName: 'Fallback URL',
-				name: 'fallbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://shop.example',
-				description:
-					"Where expired or unknown short links of this campaign go; empty clears it (then the server's fallback)",
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: 'A new name for the campaign',
-			},
-			{
-				displayName: 'UTM Campaign',
-				name: 'utmCampaign',
-				type: 'string',
-				default: '',
-				description: 'Sets utm_campaign on every destination; empty removes it',
-			},
-			{
-				displayName: 'UTM Medium',
-				name: 'utmMedium',
-				type: 'string',
-				default: '',
-				description: 'Sets utm_medium on every destination; empty removes it',
-			},
-			{
-				displayName: 'UTM Source',
-				name: 'utmSource',
-				type: 'string',
-				default: '',
-				description: 'Sets utm_source on every destination; empty removes it',
-			},
-		],
+		options: campaignSettingsFields({
+			currency: 'ISO 4217 code of the cost and revenue; empty clears it',
+			fallbackUrl:
+				"Where expired or unknown short links of this campaign go; empty clears it (then the server's fallback)",
+			utm: (parameter) => `Sets ${parameter} on every destination; empty removes it`,
+			extra: [
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'A new name for the campaign',
+				},
+			],
+		}),
 	},
 ];
 

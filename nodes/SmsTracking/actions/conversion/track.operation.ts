@@ -2,7 +2,7 @@ import type { DisplayCondition, IDataObject, INodeProperties } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 import { normalisePhone } from '../../../shared/phone';
 import { trackConversion } from '../../../shared/tracking-api';
-import { perItem } from '../common';
+import { defaultCountryField, perItem } from '../common';
 import { campaignLocator, requiredCampaignId } from '../../../shared/campaign-locator';
 
 const show = { resource: ['conversion'], operation: ['track'] };
@@ -85,16 +85,7 @@ export const description: INodeProperties[] = [
 				placeholder: 'EUR',
 				description: 'ISO 4217 code of the value',
 			},
-			{
-				displayName: 'Default Country',
-				name: 'defaultCallingCode',
-				type: 'string',
-				default: '',
-				placeholder: 'DE or 49',
-				description:
-					'Country for recipients written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
-				displayOptions: { show: { '/attributeBy': ['recipient'] } },
-			},
+			defaultCountryField('recipients', { show: { '/attributeBy': ['recipient'] } }),
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',

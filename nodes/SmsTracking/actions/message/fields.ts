@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { campaignIdField } from '../common';
+import { campaignIdField, defaultCountryField } from '../common';
 
 const both = { resource: ['message'], operation: ['shorten', 'send'] };
 
@@ -65,15 +65,7 @@ export const messageFields: INodeProperties[] = [
 				description:
 					'Whether to request each distinct destination once (10 s timeout) before shortening: a broken or slow landing page wastes a campaign',
 			},
-			{
-				displayName: 'Default Country',
-				name: 'defaultCallingCode',
-				type: 'string',
-				default: '',
-				placeholder: 'DE or 49',
-				description:
-					'Country for numbers written without one, as an ISO code (DE) or a calling code (49): 0151 1234567 becomes +491511234567',
-			},
+			defaultCountryField('numbers'),
 			{
 				displayName: 'Leave a Link Untracked if It Would Add a Segment',
 				name: 'keepOriginalIfLonger',
