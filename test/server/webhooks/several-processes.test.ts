@@ -1,3 +1,4 @@
+import { closeAfterAll } from '../../support/close-after-all';
 import { campaignWithLink, storeEvents } from '../../support/events';
 import { waitFor } from '../../support/wait';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -10,16 +11,7 @@ const env = {
 	WEBHOOK_POLL_MS: '60000',
 };
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterAll(async () => {
-	for (const x of open.reverse()) await x.close();
-});
-
-async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
-	const value = await x;
-	open.push(value);
-	return value;
-}
+const track = closeAfterAll();
 
 async function deliveredCount(server: TestServer): Promise<number> {
 	return (

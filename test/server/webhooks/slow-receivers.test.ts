@@ -1,17 +1,9 @@
+import { closeAfterAll } from '../../support/close-after-all';
 import { campaignWithLink, storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterAll(async () => {
-	for (const x of open.reverse()) await x.close();
-});
-
-async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
-	const value = await x;
-	open.push(value);
-	return value;
-}
+const track = closeAfterAll();
 
 /** Polls `probe` until `ok` holds (rejects after timeoutMs with the last value). */
 async function waitFor<T>(
