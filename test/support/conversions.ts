@@ -35,22 +35,18 @@ export async function campaignWithLink(
  * insertEvents the redirect uses, so conversion tests do not depend on the redirect's timing.
  */
 export async function seedClick(server: TestServer, options: { recipient?: string; url?: string; currency?: string; variants?: unknown } = {}): Promise<SeededClick> {
-	const link = await campaignWithLink(server, options);
+	return storeClick(server, await campaignWithLink(server, options));
+}
+
+/**
+ * Another click with a new click id on a link already there (e.g. a visitor of a forwarded SMS),
+ * stored as the redirect records it.
+ */
+export async function storeClick(server: TestServer, link: Omit<SeededClick, 'clickId'>): Promise<SeededClick> {
 	const clickId = randomBytes(15).toString('base64url').replace(/[-_]/g, 'x');
-	await insertEvents(server.db, [
-		{
-			eventKey: `test-click-${clickId}`,
-			type: 'click',
-			occurredAt: new Date(),
-			campaignId: link.campaignId,
-			code: link.code,
-			recipient: link.recipient,
-			variant: link.variant,
-			url: link.url,
-			clickId,
-		},
-	]);
-	return { campaignId: link.campaignId, recipient: link.recipient, code: link.code, url: link.url, variant: link.variant, clickId };
+	const click: SeededClick = { campaignId: link.campaignId, recipient: link.recipient, code: link.code, url: link.url, variant: link.variant, clickId };
+	await insertEvents(server.db, [{ eventKey: `test-click-${clickId}`, type: 'click', occurredAt: new Date(), ...click }]);
+	return click;
 }
 
 export async function conversionsOf(server: TestServer, campaignId: string): Promise<any[]> {

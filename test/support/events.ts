@@ -21,3 +21,13 @@ export async function storeEvents(server: TestServer, events: Array<Partial<NewE
 		})),
 	);
 }
+
+/** `n` clicks on one link, each with its own click id: `${tag}0`, `${tag}1`, … */
+export function clicks(on: { campaignId: string; code: string }, n: number, tag: string) {
+	return Array.from({ length: n }, (_, i) => ({
+		type: 'click' as const,
+		campaignId: on.campaignId,
+		code: on.code,
+		clickId: `${tag}${i}`,
+	}));
+}

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startJsonServer } from './fake-json-server';
 
 /**
  * A local stand-in for seven.io's SMS gateway that checks requests the way its public API
@@ -43,26 +42,16 @@ const allowed = [
 	'performance_tracking',
 ];
 
-async function readBody(req: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Promise<FakeSeven> {
 	const received: SevenSms[] = [];
 	const violations: string[] = [];
 	const failFor = new Map<string, string>();
-	const server: Server = createServer(async (req, res) => {
-		const body = await readBody(req);
-		const json = (status: number, value: unknown) =>
-			res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+	const server = await startJsonServer(({ req, path, body, json }) => {
 		const violation = (message: string) => {
 			violations.push(message);
 			json(400, { violation: message });
 		};
 		if (req.headers['x-api-key'] !== apiKey) return json(200, 900);
-		const path = (req.url ?? '').split('?')[0];
 		if (req.method === 'GET' && path === '/api/balance')
 			return json(200, { amount: 12.34, currency: 'EUR' });
 		if (req.method !== 'POST' || path !== '/api/sms')
@@ -141,13 +130,12 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 			],
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		url: server.url,
 		apiKey,
 		received,
 		violations,
 		failFor,
-		close: () => new Promise((resolve) => server.close(() => resolve())),
+		close: server.close,
 	};
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startJsonServer } from './fake-json-server';
 
 /**
  * A local stand-in for Twilio's REST API that checks requests as its public docs describe them:
@@ -50,12 +49,6 @@ const error = (code: number, message: string, status: number) => ({
 	status,
 });
 
-async function readBody(req: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startFakeTwilio(): Promise<FakeTwilio> {
 	const accountSid = 'AC' + randomBytes(16).toString('hex');
 	const authToken = randomBytes(16).toString('hex');
@@ -64,10 +57,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 	const received: TwilioSms[] = [];
 	const violations: string[] = [];
 	const invalidNumbers = new Set<string>();
-	const server: Server = createServer(async (req, res) => {
-		const body = await readBody(req);
-		const json = (status: number, value: unknown) =>
-			res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+	const server = await startJsonServer(({ req, path, body, json }) => {
 		const violation = (message: string) => {
 			violations.push(message);
 			json(400, error(20001, `test server: ${message}`, 400));
@@ -80,7 +70,6 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 			(user === accountSid && password === authToken) ||
 			(user === apiKeySid && password === apiKeySecret);
 		if (!authorised) return json(401, error(20003, 'Authenticate', 401));
-		const path = (req.url ?? '').split('?')[0];
 		if (req.method === 'GET' && path === `/2010-04-01/Accounts/${accountSid}.json`)
 			return json(200, { sid: accountSid, status: 'active' });
 		const messages = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
@@ -128,9 +117,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 			uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		url: server.url,
 		accountSid,
 		authToken,
 		apiKeySid,
@@ -138,6 +126,6 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 		received,
 		violations,
 		invalidNumbers,
-		close: () => new Promise((resolve) => server.close(() => resolve())),
+		close: server.close,
 	};
 }

@@ -21,6 +21,22 @@ describe('PUT /campaigns/:id/variants', () => {
 		holdout: 0.1,
 	};
 
+	/** A campaign with `split` set and one message already reported sent with variant A. */
+	async function splitCampaignWithSentMessage(messageIdPrefix: string): Promise<string> {
+		const id = await campaign();
+		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
+		await report(id, [
+			{
+				recipient: '+4915100000001',
+				variant: 'A',
+				status: 'sent',
+				provider: 'seven',
+				providerMessageId: `${messageIdPrefix}-${id}`,
+			},
+		]);
+		return id;
+	}
+
 	test('when a campaign without variants gets a split, then links are assigned by it', async () => {
 		const id = await campaign();
 		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
@@ -35,33 +51,13 @@ describe('PUT /campaigns/:id/variants', () => {
 	});
 
 	test('when the same split is set again after sending, then it is accepted unchanged', async () => {
-		const id = await campaign();
-		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
-		await report(id, [
-			{
-				recipient: '+4915100000001',
-				variant: 'A',
-				status: 'sent',
-				provider: 'seven',
-				providerMessageId: `same-${id}`,
-			},
-		]);
+		const id = await splitCampaignWithSentMessage('same');
 		expect((await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split)).status).toBe(200);
 		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body).toMatchObject(split);
 	});
 
 	test('when a different split is set after messages carry a variant, then it is a 409 and the split stays', async () => {
-		const id = await campaign();
-		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
-		await report(id, [
-			{
-				recipient: '+4915100000001',
-				variant: 'A',
-				status: 'sent',
-				provider: 'seven',
-				providerMessageId: `used-${id}`,
-			},
-		]);
+		const id = await splitCampaignWithSentMessage('used');
 		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, {
 			variants: [
 				{ name: 'A', weight: 1 },

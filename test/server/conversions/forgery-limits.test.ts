@@ -1,13 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { insertEvents } from '../../../server/src/events/store';
-import {
-	campaignWithLink,
-	conversionsOf,
-	seedClick,
-	type SeededClick,
-} from '../../support/conversions';
+import { campaignWithLink, conversionsOf, seedClick, storeClick } from '../../support/conversions';
 import { startTestServer, type TestServer } from '../../support/server';
 
 const landing = 'https://shop.example';
@@ -33,29 +28,10 @@ const beacon = async (body: unknown) => {
 	return { status: res.status, body: await res.json() };
 };
 
-/** Another visitor's click on the same link (e.g. a forwarded SMS), as the redirect records it. */
-async function anotherClick(click: SeededClick): Promise<SeededClick> {
-	const clickId = randomBytes(15).toString('base64url').replace(/[-_]/g, 'x');
-	await insertEvents(server.db, [
-		{
-			eventKey: `test-click-${clickId}`,
-			type: 'click',
-			occurredAt: new Date(),
-			campaignId: click.campaignId,
-			code: click.code,
-			recipient: click.recipient,
-			variant: click.variant,
-			url: click.url,
-			clickId,
-		},
-	]);
-	return { ...click, clickId };
-}
-
 describe('idempotency keys belong to their click', () => {
 	test('when someone with another click id reports an order key first, then the real order on its own click is still stored', async () => {
 		const real = await seedClick(server);
-		const forger = await anotherClick(real);
+		const forger = await storeClick(server, real);
 		expect(
 			(
 				await beacon({
@@ -128,12 +104,7 @@ describe('idempotency keys belong to their click', () => {
 				eventKey: oldKey,
 				type: 'conversion',
 				occurredAt: new Date(),
-				campaignId: click.campaignId,
-				code: click.code,
-				recipient: click.recipient,
-				variant: click.variant,
-				url: click.url,
-				clickId: click.clickId,
+				...click,
 				conversionName: 'purchase',
 				idempotencyKey: 'ORDER-OLD',
 			},

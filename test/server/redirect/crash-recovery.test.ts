@@ -29,6 +29,17 @@ const recipients = Array.from({ length: 10 }, (_, i) => ({
 	urls: ['https://shop.example/sale'],
 }));
 
+/** A spawned server with a campaign for `recipients`, and the short links' URLs on it. */
+async function spawnWithCampaign(databaseUrl: string, dataDir: string) {
+	const server = await spawn(databaseUrl, dataDir);
+	const { campaignId, codes } = await createCampaignWithLinks(
+		api(server.url),
+		{ conversionTracking: true },
+		recipients,
+	);
+	return { server, campaignId, urls: codes.map((c) => `${server.url}/${c}`) };
+}
+
 /** Clicks under load and sends `signal` to the server once `killAfter` redirects were answered. */
 async function loadAndKill(
 	server: SpawnedServer,
@@ -71,17 +82,8 @@ async function storedClickIds(databaseUrl: string, campaignId: string): Promise<
 test('when the server is SIGKILLed mid-load, then after a restart every answered redirect has exactly one event', async () => {
 	const databaseUrl = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-'));
-	const first = await spawn(databaseUrl, dataDir);
-	const { campaignId, codes } = await createCampaignWithLinks(
-		api(first.url),
-		{ conversionTracking: true },
-		recipients,
-	);
-	const result = await loadAndKill(
-		first,
-		codes.map((c) => `${first.url}/${c}`),
-		300,
-	);
+	const { server: first, campaignId, urls } = await spawnWithCampaign(databaseUrl, dataDir);
+	const result = await loadAndKill(first, urls, 300);
 	expect(result.answered.length).toBeGreaterThanOrEqual(300);
 
 	const second = await spawn(databaseUrl, dataDir);
@@ -100,13 +102,7 @@ test('when the server is SIGKILLed while PostgreSQL is down, then the spool is r
 	const pg = await startOwnPostgres();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-spool-'));
 	try {
-		const first = await spawn(pg.url, dataDir);
-		const { campaignId, codes } = await createCampaignWithLinks(
-			api(first.url),
-			{ conversionTracking: true },
-			recipients,
-		);
-		const urls = codes.map((c) => `${first.url}/${c}`);
+		const { server: first, campaignId, urls } = await spawnWithCampaign(pg.url, dataDir);
 		const warm = await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
 		await pg.stop();
 		const result = await loadAndKill(first, urls, 200);
@@ -132,18 +128,8 @@ test('when the server is SIGKILLed while PostgreSQL is down, then the spool is r
 test('when the server gets SIGTERM mid-load, then it drains: every answered redirect is stored before it exits', async () => {
 	const databaseUrl = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-term-'));
-	const server = await spawn(databaseUrl, dataDir);
-	const { campaignId, codes } = await createCampaignWithLinks(
-		api(server.url),
-		{ conversionTracking: true },
-		recipients,
-	);
-	const result = await loadAndKill(
-		server,
-		codes.map((c) => `${server.url}/${c}`),
-		200,
-		'SIGTERM',
-	);
+	const { server, campaignId, urls } = await spawnWithCampaign(databaseUrl, dataDir);
+	const result = await loadAndKill(server, urls, 200, 'SIGTERM');
 	const stored = new Set(await storedClickIds(databaseUrl, campaignId));
 	expect(result.answered.length).toBeGreaterThanOrEqual(200);
 	expect(result.answered.filter((id) => !stored.has(id))).toEqual([]);

@@ -154,24 +154,15 @@ describe('cookie, privacy and proxy settings', () => {
 			'SELECT type, click_id, user_agent, ip_hash, country, device_type FROM events WHERE campaign_id = $1',
 			[campaignId],
 		);
-		expect(rows).toEqual([
-			{
-				type: 'click',
-				click_id: null,
-				user_agent: null,
-				ip_hash: null,
-				country: null,
-				device_type: 'mobile',
-			},
-			{
-				type: 'click',
-				click_id: null,
-				user_agent: null,
-				ip_hash: null,
-				country: null,
-				device_type: 'mobile',
-			},
-		]);
+		const anonymousClick = {
+			type: 'click',
+			click_id: null,
+			user_agent: null,
+			ip_hash: null,
+			country: null,
+			device_type: 'mobile',
+		};
+		expect(rows).toEqual([anonymousClick, anonymousClick]);
 	});
 
 	test('when DO_NOT_TRACK=skip and the browser sends DNT, then it is redirected and nothing is stored', async () => {

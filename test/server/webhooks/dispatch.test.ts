@@ -43,6 +43,24 @@ async function deliveries(subscriptionId: string) {
 		.deliveries as any[];
 }
 
+/** Waits until the subscription's newest delivery is marked failed, and returns it. */
+async function failedDelivery(subscriptionId: string) {
+	const [failed] = await waitFor(() => deliveries(subscriptionId), {
+		until: (d) => d[0]?.status === 'failed',
+		what: 'the delivery to be marked failed',
+	});
+	return failed;
+}
+
+/** One stored click for a new subscription whose receiver always answers `status`. */
+async function clickForReceiverAnswering(status: number) {
+	const hook = await receiver(() => ({ status }));
+	const { campaignId, link } = await campaignWithLink(server);
+	const sub = await subscribe(hook.url, ['click'], campaignId);
+	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
+	return { hook, sub };
+}
+
 test('when a click is stored, then the receiver gets it signed per Standard Webhooks with the event payload', async () => {
 	const hook = await receiver();
 	const { campaignId, link } = await campaignWithLink(server);
@@ -183,14 +201,8 @@ test('when the receiver answers 500 and then 200, then the same webhook-id is se
 });
 
 test('when the receiver keeps failing, then the delivery is marked failed after the last attempt and stays listed', async () => {
-	const hook = await receiver(() => ({ status: 503 }));
-	const { campaignId, link } = await campaignWithLink(server);
-	const sub = await subscribe(hook.url, ['click'], campaignId);
-	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [delivery] = await waitFor(() => deliveries(sub.id), {
-		until: (d) => d[0]?.status === 'failed',
-		what: 'the delivery to be marked failed',
-	});
+	const { hook, sub } = await clickForReceiverAnswering(503);
+	const delivery = await failedDelivery(sub.id);
 	expect(delivery).toMatchObject({ attempts: 3, lastStatus: 503, nextAttemptAt: null });
 	expect(delivery.lastError).toMatch(/HTTP 503.*gave up after 3 attempts/);
 	await server.webhookDispatcher!.whenIdle(); // failed is final: nothing more is claimed for it
@@ -206,14 +218,8 @@ test('when the receiver keeps failing, then the delivery is marked failed after 
 });
 
 test('when a failed delivery is retried by hand, then it is sent once more and delivered', async () => {
-	const hook = await receiver(() => ({ status: 500 }));
-	const { campaignId, link } = await campaignWithLink(server);
-	const sub = await subscribe(hook.url, ['click'], campaignId);
-	await storeEvents(server, [{ type: 'click', campaignId, code: link.code }]);
-	const [failed] = await waitFor(() => deliveries(sub.id), {
-		until: (d) => d[0]?.status === 'failed',
-		what: 'the delivery to be marked failed',
-	});
+	const { hook, sub } = await clickForReceiverAnswering(500);
+	const failed = await failedDelivery(sub.id);
 	hook.behave(() => ({ status: 204 }));
 	const retry = await server.api(
 		'POST',
@@ -245,10 +251,7 @@ test('when the receiver is down, then attempts fail with a connection error and 
 	});
 	expect(pending.lastError).toMatch(/connection refused/);
 	expect(pending.lastStatus).toBeNull();
-	const [failed] = await waitFor(() => deliveries(sub.id), {
-		until: (d) => d[0]?.status === 'failed',
-		what: 'the delivery to be marked failed',
-	});
+	const failed = await failedDelivery(sub.id);
 	expect(failed.attempts).toBe(3);
 
 	const back = await receiver(() => ({ status: 200 }), port);
@@ -305,10 +308,7 @@ test('when the receiver answers 410 Gone, then the subscription is disabled and 
 		what: 'the subscription to be disabled',
 	});
 	expect(disabled.body.disabledReason).toMatch(/410/);
-	const [delivery] = await waitFor(() => deliveries(sub.id), {
-		until: (d) => d[0]?.status === 'failed',
-		what: 'the delivery to be marked failed',
-	});
+	const delivery = await failedDelivery(sub.id);
 	expect(delivery).toMatchObject({ attempts: 1, lastStatus: 410 });
 
 	await storeEvents(server, [{ type: 'view', campaignId, code: link.code }]);

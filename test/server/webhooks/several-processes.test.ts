@@ -1,4 +1,5 @@
-import { campaignWithLink, storeEvents } from '../../support/events';
+import { closeAfterAll } from '../../support/close-after-all';
+import { campaignWithLink, clicks, storeEvents } from '../../support/events';
 import { waitFor } from '../../support/wait';
 import { startTestServer, type TestServer } from '../../support/server';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
@@ -10,16 +11,7 @@ const env = {
 	WEBHOOK_POLL_MS: '60000',
 };
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterAll(async () => {
-	for (const x of open.reverse()) await x.close();
-});
-
-async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
-	const value = await x;
-	open.push(value);
-	return value;
-}
+const track = closeAfterAll();
 
 async function deliveredCount(server: TestServer): Promise<number> {
 	return (
@@ -75,15 +67,7 @@ test('when the server restarts in the middle of a backlog, then every delivery a
 	const { campaignId, link } = await campaignWithLink(first);
 	await first.api('POST', '/api/v1/webhooks', { url: hook.url, events: ['click'], campaignId });
 	const total = 300;
-	await storeEvents(
-		first,
-		Array.from({ length: total }, (_, i) => ({
-			type: 'click' as const,
-			campaignId,
-			code: link.code,
-			clickId: `restart${i}`,
-		})),
-	);
+	await storeEvents(first, clicks({ campaignId, code: link.code }, total, 'restart'));
 	await hook.waitFor(20);
 	await first.close();
 	const sentBeforeRestart = hook.received.length;
@@ -145,15 +129,7 @@ test('when a server is killed in the middle of a backlog, then another one sends
 		WEBHOOK_CONCURRENCY: '2',
 		LOG_LEVEL: 'warn',
 	});
-	await storeEvents(
-		quiet,
-		Array.from({ length: total }, (_, i) => ({
-			type: 'click' as const,
-			campaignId,
-			code: link.code,
-			clickId: `killed${i}`,
-		})),
-	);
+	await storeEvents(quiet, clicks({ campaignId, code: link.code }, total, 'killed'));
 	await hook.waitFor(5);
 	await child.stop('SIGKILL');
 	const [{ claimed }] = await quiet.sql<{ claimed: number }>(
@@ -186,15 +162,7 @@ test('when a hanging receiver holds every slot, then claims that waited longer t
 	const hanging = await track(startReceiver(() => 'hang'));
 	const { campaignId, link } = await campaignWithLink(server);
 	await server.api('POST', '/api/v1/webhooks', { url: hanging.url, events: ['click'], campaignId });
-	await storeEvents(
-		server,
-		Array.from({ length: 40 }, (_, i) => ({
-			type: 'click' as const,
-			campaignId,
-			code: link.code,
-			clickId: `hang${i}`,
-		})),
-	);
+	await storeEvents(server, clicks({ campaignId, code: link.code }, 40, 'hang'));
 	await waitFor(() => Promise.resolve(hanging.received.length), {
 		until: (n) => n === 40,
 		what: 'all 40 to arrive',

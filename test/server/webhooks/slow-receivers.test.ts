@@ -1,33 +1,10 @@
-import { campaignWithLink, storeEvents } from '../../support/events';
+import { closeAfterAll } from '../../support/close-after-all';
+import { campaignWithLink, clicks, storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
+import { waitFor } from '../../support/wait';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
 
-const open: Array<{ close(): Promise<void> }> = [];
-afterAll(async () => {
-	for (const x of open.reverse()) await x.close();
-});
-
-async function track<T extends { close(): Promise<void> }>(x: Promise<T>): Promise<T> {
-	const value = await x;
-	open.push(value);
-	return value;
-}
-
-/** Polls `probe` until `ok` holds (rejects after timeoutMs with the last value). */
-async function waitFor<T>(
-	probe: () => Promise<T>,
-	ok: (value: T) => boolean,
-	timeoutMs = 30_000,
-): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (ok(value)) return value;
-		if (Date.now() > end)
-			throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
+const track = closeAfterAll();
 
 async function subscribe(server: TestServer, receiver: Receiver) {
 	const { campaignId, link } = await campaignWithLink(server);
@@ -37,15 +14,6 @@ async function subscribe(server: TestServer, receiver: Receiver) {
 		campaignId,
 	});
 	return { subscriptionId: res.body.id as string, campaignId, code: link.code };
-}
-
-function clicks(sub: { campaignId: string; code: string }, n: number, tag: string) {
-	return Array.from({ length: n }, (_, i) => ({
-		type: 'click' as const,
-		campaignId: sub.campaignId,
-		code: sub.code,
-		clickId: `${tag}${i}`,
-	}));
 }
 
 test('when the receiver takes 30 s to answer and the lease is 3 s, then each delivery is sent once: its claim is renewed while the request is in flight', async () => {
@@ -69,7 +37,12 @@ test('when the receiver takes 30 s to answer and the lease is 3 s, then each del
 		delivered: (await server.sql<{ n: number }>(delivered))[0].n,
 		sent: slow.received.length,
 	});
-	await waitFor(progress, ({ delivered, sent }) => delivered === 3 || sent > 3, 60_000);
+	await waitFor(progress, {
+		until: ({ delivered, sent }) => delivered === 3 || sent > 3,
+		what: 'all three delivered, or one sent twice',
+		timeoutMs: 60_000,
+		intervalMs: 100,
+	});
 	await server.webhookDispatcher!.whenIdle();
 	const ids = slow.received.map((r) => r.headers['webhook-id']);
 	expect(ids).toHaveLength(3);
@@ -101,11 +74,16 @@ test('when one receiver hangs, then another subscription of the same process kee
 	const byStatus = `SELECT subscription_id, status, count(*)::int AS n FROM webhook_deliveries GROUP BY 1, 2 ORDER BY 1, 2`;
 	await waitFor(
 		() => server.sql<{ subscription_id: string; status: string; n: number }>(byStatus),
-		(rows) =>
-			rows.some(
-				(r) =>
-					r.subscription_id === flowing.subscriptionId && r.status === 'delivered' && r.n === 10,
-			),
+		{
+			until: (rows) =>
+				rows.some(
+					(r) =>
+						r.subscription_id === flowing.subscriptionId && r.status === 'delivered' && r.n === 10,
+				),
+			what: "the flowing subscription's 10 deliveries to be delivered",
+			timeoutMs: 30_000,
+			intervalMs: 100,
+		},
 	);
 	// All this while the hanging receiver's first requests are still open, and no more were sent to it.
 	expect(hanging.received).toHaveLength(2);
