@@ -5,8 +5,7 @@ import proxyAddr from 'proxy-addr';
 /** TRUST_PROXY resolved: no proxy, a number of proxy hops, or the proxies' subnets (CIDRs). */
 export type TrustProxy = false | number | string[];
 
-function compileTrust(value: TrustProxy): (addr: string, i: number) => boolean {
-	if (value === false) return () => false;
+function compileTrust(value: number | string[]): (addr: string, i: number) => boolean {
 	if (typeof value === 'number') return (_addr, i) => i < value;
 	return proxyAddr.compile(value);
 }
@@ -19,6 +18,9 @@ function compileTrust(value: TrustProxy): (addr: string, i: number) => boolean {
  * '' when there is none (a socket already closed).
  */
 export function createClientAddress(trustProxy: TrustProxy): (req: IncomingMessage) => string {
+	// No proxy trusted (the default): the socket's peer, without parsing X-Forwarded-For on the
+	// redirect's hot path; a socket's address is always an IP.
+	if (trustProxy === false) return (req) => req.socket.remoteAddress ?? '';
 	const trust = compileTrust(trustProxy);
 	return (req) => {
 		if (!req.socket.remoteAddress) return '';
