@@ -87,4 +87,4 @@ function copyFrom(client, statement, text) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-module.exports = { quick, size, scratchDatabase, startServer, api, median, apiKey, copyFrom };
+module.exports = { size, scratchDatabase, startServer, api, median, apiKey, copyFrom };
