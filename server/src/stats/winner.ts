@@ -19,7 +19,9 @@ export interface WinnerDecision {
 	metric: WinnerMetric;
 	confidence: number;
 	winner: string | null;
+	/** null when the best rate is shared: then `tied` names the variants that share it. */
 	leader: string | null;
+	tied: string[];
 	runnerUp: string | null;
 	pValue: number | null;
 	significant: boolean;
@@ -31,9 +33,10 @@ export interface WinnerDecision {
 }
 
 /**
- * Pure decision: the leader is the variant with the highest rate (ties go to the larger sample,
- * then the first defined); it is compared with the runner-up by a pooled two-proportion z-test.
- * The leader becomes the winner only when p < 1 − confidence AND both have the minimum sample.
+ * Pure decision: the leader is the variant with the highest rate; it is compared with the
+ * runner-up by a pooled two-proportion z-test and becomes the winner only when p < 1 − confidence
+ * AND both have the minimum sample. When the best rate is shared there is no leader: the decision
+ * names the tied variants, so nobody reads an equal result as "A leads".
  */
 export function decideWinner(
 	variants: VariantRate[],
@@ -52,6 +55,10 @@ export function decideWinner(
 				)
 			: null;
 	const pValue = test?.pValue ?? null;
+	const tied =
+		leader && runnerUp && leader.rate === runnerUp.rate
+			? ranked.filter((v) => v.rate === leader.rate).map((v) => v.variant)
+			: [];
 	const significant =
 		pValue !== null && leader.rate! > runnerUp.rate! && pValue < 1 - request.confidence;
 	const minSampleReached =
@@ -62,7 +69,8 @@ export function decideWinner(
 		metric: request.metric,
 		confidence: request.confidence,
 		winner: significant && minSampleReached ? leader.variant : null,
-		leader: leader?.variant ?? null,
+		leader: tied.length ? null : (leader?.variant ?? null),
+		tied,
 		runnerUp: runnerUp?.variant ?? null,
 		pValue,
 		significant,

@@ -106,3 +106,33 @@ test('when the leader is significantly ahead but the sample is small, then there
 		15,
 	);
 });
+
+test('when the best rate is shared, then the decision is a tie with no leader and no winner', () => {
+	const decision = decideWinner(
+		[
+			{ variant: 'A', recipients: 400, successes: 40, rate: 0.1 },
+			{ variant: 'B', recipients: 200, successes: 20, rate: 0.1 },
+			{ variant: 'C', recipients: 300, successes: 15, rate: 0.05 },
+		],
+		{ metric: 'ctr', minSamplePerVariant: 100, confidence: 0.95 },
+	);
+	expect(decision).toMatchObject({
+		leader: null,
+		tied: ['A', 'B'],
+		winner: null,
+		significant: false,
+		requiredSamplePerVariant: null,
+	});
+	expect(decision.pValue).toBeCloseTo(1, 12);
+});
+
+test('when one variant is ahead, then nothing is tied', () => {
+	const decision = decideWinner(
+		[
+			{ variant: 'A', recipients: 100, successes: 10, rate: 0.1 },
+			{ variant: 'B', recipients: 100, successes: 11, rate: 0.11 },
+		],
+		{ metric: 'ctr', minSamplePerVariant: 100, confidence: 0.95 },
+	);
+	expect(decision).toMatchObject({ leader: 'B', tied: [] });
+});

@@ -23,7 +23,9 @@ function renderKpis(stats) {
 	const c = stats.currency;
 	$('kpis').replaceChildren(
 		kpi('recipients', 'Recipients', t.recipients, fmt.count(t.recipients)),
-		kpi('sent', 'Sent', t.sent, fmt.count(t.sent), `${fmt.count(t.segments)} segments`),
+		sendsReported(t)
+			? kpi('sent', 'Sent', t.sent, fmt.count(t.sent), `${fmt.count(t.segments)} segments`)
+			: kpi('sent', 'Sent', '', '—', 'sends not reported'),
 		kpi(
 			'delivered',
 			'Delivered',
@@ -46,7 +48,13 @@ function renderKpis(stats) {
 			fmt.count(t.clicks),
 			`${fmt.count(t.uniqueClickers)} unique clickers`,
 		),
-		kpi('ctr', 'Click rate', t.ctr, fmt.rate(t.ctr), 'unique clickers / sent'),
+		kpi(
+			'ctr',
+			'Click rate',
+			t.ctr,
+			fmt.rate(t.ctr),
+			sendsReported(t) ? 'unique clickers / sent' : 'unique clickers / recipients',
+		),
 		kpi(
 			'conversions',
 			'Conversions',
@@ -92,10 +100,21 @@ function renderKpis(stats) {
 	);
 }
 
+/**
+ * Sends are known only when the workflow sent through the node (or reported them); otherwise the
+ * tiles say so and the funnel starts from the recipients, saying that too, so the two never
+ * disagree on what "sent" is.
+ */
+const sendsReported = (t) => t.sent > 0 || t.recipients === 0;
+
 function renderFunnel(t) {
-	const base = t.sent || t.recipients;
+	const reported = sendsReported(t);
+	const base = reported ? t.sent : t.recipients;
+	const of = reported ? 'of sent' : 'of recipients';
 	const steps = [
-		['sent', 'Sent', t.sent || t.recipients],
+		reported
+			? ['sent', 'Sent', t.sent]
+			: ['recipients', 'Recipients (sends not reported)', t.recipients],
 		['delivered', 'Delivered', t.delivered],
 		['viewed', 'Viewed (link preview)', t.uniqueViewers],
 		['clicked', 'Clicked', t.uniqueClickers],
@@ -114,7 +133,7 @@ function renderFunnel(t) {
 				el('span', { class: 'step', text: label }),
 				el('span', { class: 'count', text: fmt.count(value) }),
 				el('div', { class: 'track' }, fill),
-				el('span', { class: 'share', text: base ? `${fmt.rate(share)} of sent` : '—' }),
+				el('span', { class: 'share', text: base ? `${fmt.rate(share)} ${of}` : '—' }),
 			);
 		}),
 	);
@@ -141,9 +160,11 @@ function renderVariantsTable(stats, decision) {
 					? el('span', { class: 'badge', text: 'Winner' })
 					: decision?.leader === v.variant
 						? el('span', { class: 'badge lead', text: 'Leading' })
-						: null,
+						: decision?.tied?.includes(v.variant)
+							? el('span', { class: 'badge lead', text: 'Tied' })
+							: null,
 			),
-			el('td', { class: 'num', text: fmt.count(v.sent) }),
+			el('td', { class: 'num', text: sendsReported(stats.totals) ? fmt.count(v.sent) : '—' }),
 			el('td', { class: 'num', text: fmt.count(v.uniqueClickers) }),
 			el('td', { class: 'num', 'data-value': v.ctr ?? '', text: fmt.rate(v.ctr) }),
 			el('td', {
@@ -162,12 +183,18 @@ function renderVerdict(decision) {
 	const box = $('verdict');
 	const metricName = decision.metric === 'ctr' ? 'click rate' : 'conversion rate';
 	const confidence = `${Math.round(decision.confidence * 100)} %`;
-	box.className = `verdict ${decision.winner ? 'win' : decision.leader ? 'pending' : ''}`;
+	const tied = decision.tied ?? [];
+	box.className = `verdict ${decision.winner ? 'win' : decision.leader || tied.length ? 'pending' : ''}`;
 	let headline;
 	let detail;
 	if (decision.winner) {
 		headline = `${decision.winner} wins on ${metricName}`;
 		detail = `Significant at ${confidence} against ${decision.runnerUp} (p = ${fmt.pValue(decision.pValue)}).${decision.recorded ? ' Recorded.' : ''} Send it to the hold-out.`;
+	} else if (tied.length) {
+		headline = `${tied.join(' and ')} are tied on ${metricName} — not decided yet`;
+		detail = decision.minSampleReached
+			? 'Equal rates: no variant is ahead. Keep the test running or end it as a tie.'
+			: `Equal rates so far; minimum sample ${fmt.count(decision.minSamplePerVariant)} per variant not reached.`;
 	} else if (decision.leader && decision.runnerUp) {
 		headline = `${decision.leader} leads on ${metricName} — not decided yet`;
 		const reasons = [];

@@ -33,19 +33,24 @@ function draw(canvasId, config) {
 const grid = { color: 'rgba(102, 112, 138, 0.12)' };
 
 export function timelineChart(labels, timeline) {
-	const series = (key, label) => ({
-		label,
-		data: timeline.map((t) => t[key]),
-		borderColor: colors[key],
-		backgroundColor: `${colors[key]}22`,
-		fill: key === 'clicks',
-		tension: 0.3,
-		cubicInterpolationMode: 'monotone',
-		pointRadius: timeline.length > 40 ? 0 : 3,
-		borderWidth: 2,
-	});
+	// One bucket makes no line, only dots sitting on the axis: show it as bars instead.
+	const single = timeline.length === 1;
+	const series = (key, label) =>
+		single
+			? { label, data: timeline.map((t) => t[key]), backgroundColor: colors[key], borderRadius: 6 }
+			: {
+					label,
+					data: timeline.map((t) => t[key]),
+					borderColor: colors[key],
+					backgroundColor: `${colors[key]}22`,
+					fill: key === 'clicks',
+					tension: 0.3,
+					cubicInterpolationMode: 'monotone',
+					pointRadius: timeline.length > 40 ? 0 : 3,
+					borderWidth: 2,
+				};
 	draw('timeline-chart', {
-		type: 'line',
+		type: single ? 'bar' : 'line',
 		data: {
 			labels,
 			datasets: [
