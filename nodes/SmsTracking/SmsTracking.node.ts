@@ -10,6 +10,7 @@ import { trackingCredential } from '../shared/tracking-api';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as conversion from './actions/conversion/Conversion.resource';
 import * as message from './actions/message/Message.resource';
+import * as optOut from './actions/optOut/OptOut.resource';
 import { router } from './actions/router';
 
 export class SmsTracking implements INodeType {
@@ -76,12 +77,18 @@ export class SmsTracking implements INodeType {
 						value: 'conversion',
 						description: 'Record conversions server to server',
 					},
+					{
+						name: 'Opt-Out',
+						value: 'optOut',
+						description: 'The phone numbers that must not be sent SMS (Send leaves them out)',
+					},
 				],
 				default: 'message',
 			},
 			...message.description,
 			...campaign.description,
 			...conversion.description,
+			...optOut.description,
 		],
 	};
 

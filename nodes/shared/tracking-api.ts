@@ -249,3 +249,54 @@ export async function deleteWebhook(http: Http, id: string): Promise<void> {
 	if (res.statusCode !== 204 && res.statusCode !== 404)
 		throw unexpected(http, res, `The tracking server refused to delete webhook ${id}`);
 }
+
+/** Phone numbers per opt-out add or check call (the server's limit). */
+export const maxPhonesPerCall = 10_000;
+
+export const addOptOuts = async (
+	http: Http,
+	phones: string[],
+	reason: string | undefined,
+	itemIndex: number,
+) =>
+	await call<{ added: string[]; alreadyListed: number }>(
+		http,
+		{ method: 'POST', path: '/opt-outs', body: { phones, ...(reason ? { reason } : {}) } },
+		itemIndex,
+	);
+
+/** Which of these numbers are on the opt-out list. */
+export const optedOutAmong = async (http: Http, phones: string[], itemIndex: number) =>
+	(
+		await call<{ optedOut: string[] }>(
+			http,
+			{ method: 'POST', path: '/opt-outs/check', body: { phones } },
+			itemIndex,
+		)
+	).optedOut;
+
+/** Takes a number off the list; false when it was not on it. */
+export async function removeOptOut(http: Http, phone: string, itemIndex: number): Promise<boolean> {
+	try {
+		await call(
+			http,
+			{ method: 'DELETE', path: `/opt-outs/${encodeURIComponent(phone)}` },
+			itemIndex,
+		);
+		return true;
+	} catch (error) {
+		if (error instanceof NodeApiError && error.httpCode === '404') return false;
+		throw error;
+	}
+}
+
+export const listOptOuts = async (
+	http: Http,
+	qs: { limit: number; cursor?: string },
+	itemIndex: number,
+) =>
+	await call<{ optOuts: IDataObject[]; nextCursor: string | null }>(
+		http,
+		{ method: 'GET', path: '/opt-outs', qs: JSON.parse(JSON.stringify(qs)) as IDataObject },
+		itemIndex,
+	);

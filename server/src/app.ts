@@ -17,6 +17,8 @@ import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
+import { inboundSmsRoutes } from './opt-outs/inbound-routes';
+import { optOutRoutes } from './opt-outs/routes';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -42,6 +44,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
+	api.use(optOutRoutes(db, config));
 	return api;
 }
 
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
 		pixel: conversions.pixel,
 		api: apiRoutes(deps, script),
 		deliveryReports: deliveryReportRoutes(db, config),
+		inboundSms: inboundSmsRoutes(db, config, log),
 	};
 
 	app.use(requestLog(log));

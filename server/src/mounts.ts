@@ -12,6 +12,7 @@ export const mounts = {
 	pixel: '/c.gif',
 	api: '/api/v1',
 	deliveryReports: '/delivery-reports',
+	inboundSms: '/inbound-sms',
 } as const;
 
 export type MountName = keyof typeof mounts;

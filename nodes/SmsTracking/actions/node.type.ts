@@ -20,6 +20,7 @@ export type SmsTrackingMap = {
 		| 'getRecipients'
 		| 'pickWinner';
 	conversion: 'track';
+	optOut: 'add' | 'getAll' | 'remove';
 };
 
 export type SmsTrackingType = AllEntities<SmsTrackingMap>;

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as campaign from './campaign/Campaign.resource';
 import * as conversion from './conversion/Conversion.resource';
 import * as message from './message/Message.resource';
+import * as optOut from './optOut/OptOut.resource';
 import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 
 /** Resource → operation → its module; the type makes every operation of SmsTrackingMap present. */
@@ -23,6 +24,7 @@ export const operations: {
 		pickWinner: campaign.pickWinner,
 	},
 	conversion: { track: conversion.track },
+	optOut: { add: optOut.add, getAll: optOut.getAll, remove: optOut.remove },
 };
 
 function find({ resource, operation }: SmsTrackingType): Operation | undefined {

@@ -1,11 +1,11 @@
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { HttpError } from '../http/errors';
 import { sameSecret } from '../shared/constant-time';
 import { parseSevenReport, sevenOutcome } from './seven';
 import { recordDeliveryReport } from './store';
-import { isValidTwilioSignature, twilioOutcome } from './twilio';
+import { candidateUrls, isValidTwilioSignature, twilioOutcome } from './twilio';
 
 type ReportConfig = Pick<
 	AppConfig,
@@ -18,16 +18,6 @@ const disabled = (provider: string, variable: string) =>
 		'delivery_reports_disabled',
 		`${provider} delivery reports are off: set ${variable} on the server`,
 	);
-
-/** The URLs Twilio may have signed: the public base URL's, and the one this request arrived at. */
-function candidateUrls(req: Request, publicBaseUrl: string): string[] {
-	return [
-		...new Set([
-			`${publicBaseUrl}${req.originalUrl}`,
-			`${req.protocol}://${req.get('host')}${req.originalUrl}`,
-		]),
-	];
-}
 
 /**
  * Delivery-report callbacks under /delivery-reports (no API key: providers call them). Twilio's are verified by their

@@ -25,8 +25,23 @@ export function isValidTwilioSignature(
 	urls: string[],
 	params: Record<string, string>,
 ): boolean {
-	const expected = tokens.flatMap((token) => urls.map((url) => twilioSignature(token, url, params)));
+	const expected = tokens.flatMap((token) =>
+		urls.map((url) => twilioSignature(token, url, params)),
+	);
 	return createSecretMatcher(expected)(signature);
+}
+
+/** The URLs Twilio may have signed: the public base URL's, and the one this request arrived at. */
+export function candidateUrls(
+	req: { originalUrl: string; protocol: string; get(header: string): string | undefined },
+	publicBaseUrl: string,
+): string[] {
+	return [
+		...new Set([
+			`${publicBaseUrl}${req.originalUrl}`,
+			`${req.protocol}://${req.get('host')}${req.originalUrl}`,
+		]),
+	];
 }
 
 /** Twilio's MessageStatus values that end a message's journey. */

@@ -7,6 +7,7 @@ import { parseAbTest, variantText } from '../../helpers/ab';
 import { chunk, mapWithConcurrency } from '../../helpers/concurrency';
 import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helpers/deliver';
 import { errorItem } from '../../helpers/error-item';
+import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import type { SendSettings } from '../../helpers/providers/send';
 import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
@@ -68,7 +69,12 @@ export async function execute(
 		for (const campaignId of new Set([...campaignIds, ...outcomes.map((o) => o.campaignId)]))
 			await setVariants(http, campaignId, ab, 0);
 	};
-	const ready = await prepareMessages(http, items.length, read, fail, applyAbTest);
+	const prepared = await prepareMessages(http, items.length, read, fail, applyAbTest);
+	const { sendable: ready, optedOut } = await leaveOutOptedOut(
+		http,
+		prepared,
+		items.map((item) => item.json),
+	);
 
 	// Send in slices and report each slice as soon as it is done, so a long run that breaks off
 	// (a failure, n8n stopping) leaves every sent message recorded on the server.
@@ -100,7 +106,11 @@ export async function execute(
 
 	const byItem = (a: INodeExecutionData, b: INodeExecutionData) =>
 		(a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	const main = [...outcomes.filter((o) => !o.held).map((o) => o.output), ...errors].sort(byItem);
+	const main = [
+		...outcomes.filter((o) => !o.held).map((o) => o.output),
+		...optedOut,
+		...errors,
+	].sort(byItem);
 	const held = outcomes
 		.filter((o) => o.held)
 		.map((o) => o.output)
