@@ -18,8 +18,8 @@
  * statement the events insert composes. The ORDER BY takes index entries in one order in every
  * transaction (no deadlock between two batches holding each other's recipients) and lets the
  * earliest event of a batch win. The conflict target names the partial index alone: deliveries
- * without a key skip the conflict check entirely (measured: the unfiltered path then costs about what it did
- * before filters), and any other unique violation still fails loudly instead of vanishing.
+ * without a key skip the conflict check entirely (measured: the unfiltered path then costs about
+ * what it did before filters), and any other unique violation still fails loudly.
  */
 export const outboxInsertSql = (newEvents: string) => `
   INSERT INTO webhook_deliveries (id, subscription_id, event_id, first_key)
