@@ -10,7 +10,9 @@ export function campaignUpdateScenario(env: () => Environment): void {
 		test('when Update turns conversion tracking on, then the next click carries a click id and a conversion on it is counted', async () => {
 			const { n8n, tracking, credentials } = env();
 			const recipient = '+4915112344001';
-			const { campaignId, links } = await campaignWithLinks(tracking, 'Tracking later', [recipient]);
+			const { campaignId, links } = await campaignWithLinks(tracking, 'Tracking later', [
+				recipient,
+			]);
 
 			// Off: the redirect adds no click id (and the link is now in the redirect's cache).
 			const before = await visit(links[recipient], userAgents.iPhoneSafari);
@@ -20,7 +22,14 @@ export function campaignUpdateScenario(env: () => Environment): void {
 			const id = await n8n.createWorkflow({
 				name: 'Turn conversion tracking on',
 				nodes: [
-					{ id: 'c1f2a3b4-0000-4000-8000-000000000201', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'c1f2a3b4-0000-4000-8000-000000000201',
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
 					{
 						id: 'c1f2a3b4-0000-4000-8000-000000000202',
 						name: 'Update campaign',
@@ -42,7 +51,9 @@ export function campaignUpdateScenario(env: () => Environment): void {
 			const [execution] = await n8n.waitForExecutions(id, 1);
 			expect(execution.data?.resultData.error).toBeUndefined();
 			expect(execution.status).toBe('success');
-			expect(nodeOutput(execution, 'Update campaign')).toEqual([expect.objectContaining({ id: campaignId, conversionTracking: true })]);
+			expect(nodeOutput(execution, 'Update campaign')).toEqual([
+				expect.objectContaining({ id: campaignId, conversionTracking: true }),
+			]);
 
 			const after = await visit(links[recipient], userAgents.iPhoneSafari);
 			expect(after.status).toBe(302);
@@ -51,10 +62,14 @@ export function campaignUpdateScenario(env: () => Environment): void {
 
 			const posted = await tracking.api('POST', '/api/v1/conversions', { clickId, name: 'signup' });
 			expect([200, 201, 202]).toContain(posted.status);
-			const stats = await waitFor('the conversion in the stats', async () => {
-				const res = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
-				return res.status === 200 && res.body.totals.conversions === 1 ? res.body : undefined;
-			}, 15_000);
+			const stats = await waitFor(
+				'the conversion in the stats',
+				async () => {
+					const res = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+					return res.status === 200 && res.body.totals.conversions === 1 ? res.body : undefined;
+				},
+				15_000,
+			);
 			expect(stats.totals).toMatchObject({ clicks: 2, conversions: 1 });
 		});
 	});

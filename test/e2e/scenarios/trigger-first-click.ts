@@ -13,7 +13,10 @@ export function triggerFirstClickScenario(env: () => Environment): void {
 		test('when a recipient clicks twice and another once, then the workflow runs once per recipient', async () => {
 			const { n8n, tracking, credentials } = env();
 			const [ada, bob] = ['+4915112343001', '+4915112343002'];
-			const { campaignId, links } = await campaignWithLinks(tracking, 'First click only', [ada, bob]);
+			const { campaignId, links } = await campaignWithLinks(tracking, 'First click only', [
+				ada,
+				bob,
+			]);
 			const id = await n8n.createWorkflow({
 				name: 'First click only',
 				nodes: [
@@ -35,12 +38,20 @@ export function triggerFirstClickScenario(env: () => Environment): void {
 				connections: {},
 			});
 			await n8n.activate(id);
-			const [subscription] = await waitFor('the filtered subscription', async () => {
-				const found = await subscriptionsTo(tracking, n8n.url);
-				return found.length === 1 ? found : undefined;
-			}, 15_000);
+			const [subscription] = await waitFor(
+				'the filtered subscription',
+				async () => {
+					const found = await subscriptionsTo(tracking, n8n.url);
+					return found.length === 1 ? found : undefined;
+				},
+				15_000,
+			);
 			const remote = (await tracking.api('GET', `/api/v1/webhooks/${subscription.id}`)).body;
-			expect(remote).toMatchObject({ campaignId, events: ['click'], filters: expect.objectContaining({ firstPerRecipient: true }) });
+			expect(remote).toMatchObject({
+				campaignId,
+				events: ['click'],
+				filters: expect.objectContaining({ firstPerRecipient: true }),
+			});
 
 			expect((await visit(links[ada], userAgents.androidChrome)).status).toBe(302);
 			expect((await visit(links[ada], userAgents.iPhoneSafari)).status).toBe(302);
@@ -49,15 +60,23 @@ export function triggerFirstClickScenario(env: () => Environment): void {
 			const executions = await n8n.waitForExecutions(id, 2);
 			// All three clicks are stored, and deliveries are written with their events: once the
 			// stats count three clicks, the delivery list is final.
-			await waitFor('three clicks in the stats', async () => {
-				const res = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
-				return res.status === 200 && res.body.totals.clicks === 3 ? true : undefined;
-			}, 15_000);
-			const deliveries = await waitFor('both deliveries delivered', async () => {
-				const res = await tracking.api('GET', `/api/v1/webhooks/${subscription.id}/deliveries`);
-				const list = res.body.deliveries as Array<{ status: string }>;
-				return list.every((d) => d.status === 'delivered') ? list : undefined;
-			}, 15_000);
+			await waitFor(
+				'three clicks in the stats',
+				async () => {
+					const res = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+					return res.status === 200 && res.body.totals.clicks === 3 ? true : undefined;
+				},
+				15_000,
+			);
+			const deliveries = await waitFor(
+				'both deliveries delivered',
+				async () => {
+					const res = await tracking.api('GET', `/api/v1/webhooks/${subscription.id}/deliveries`);
+					const list = res.body.deliveries as Array<{ status: string }>;
+					return list.every((d) => d.status === 'delivered') ? list : undefined;
+				},
+				15_000,
+			);
 			expect(deliveries).toHaveLength(2);
 			const all = await n8n.executions(id);
 			expect(all).toHaveLength(2);
@@ -65,7 +84,11 @@ export function triggerFirstClickScenario(env: () => Environment): void {
 			expect(recipients).toEqual([ada, bob]);
 
 			await n8n.deactivate(id);
-			await waitFor('the subscription removed', async () => (await subscriptionsTo(tracking, n8n.url)).length === 0, 15_000);
+			await waitFor(
+				'the subscription removed',
+				async () => (await subscriptionsTo(tracking, n8n.url)).length === 0,
+				15_000,
+			);
 		});
 	});
 }
