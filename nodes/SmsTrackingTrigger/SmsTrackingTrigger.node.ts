@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { campaignLocator, filteredCampaignId, searchCampaigns } from '../shared/campaign-locator';
 import { trackingCredential } from '../shared/tracking-api';
 import { httpOf } from '../shared/transport';
+import { filterOptions, wantedFilters } from './filters';
 import { rememberId } from './recentIds';
 import {
 	checkExists,
@@ -28,7 +29,12 @@ function wanted(ctx: IHookFunctions): WantedSubscription {
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n has no webhook URL for this trigger');
 	if (events.length === 0)
 		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen for');
-	return { url, events: [...events].sort(), campaignId: campaignId || null };
+	return {
+		url,
+		events: [...events].sort(),
+		campaignId: campaignId || null,
+		filters: wantedFilters(ctx),
+	};
 }
 
 const state = (ctx: IHookFunctions | IWebhookFunctions) =>
@@ -61,7 +67,7 @@ export class SmsTrackingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"The tracking server must be able to reach this trigger's webhook URL. When n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach.",
+					"The tracking server must be able to reach this trigger's webhook URL. When n8n runs behind a proxy or in a container, set n8n's WEBHOOK_URL to an address the tracking server can reach. Likewise the credential's server URL is seen from n8n: in a container, http://127.0.0.1:8080 is the container itself, not the tracking server.",
 				name: 'webhookNotice',
 				type: 'notice',
 				default: '',
@@ -100,6 +106,7 @@ export class SmsTrackingTrigger implements INodeType {
 			campaignLocator({
 				description: 'Only events of this campaign; leave empty for every campaign',
 			}),
+			filterOptions,
 		],
 	};
 

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks } from '../shared/tracking-api';
 import type { Http } from '../shared/transport';
+import { filtersBody, sameFilters, type SubscriptionFilters } from './filters';
 import { forgetScope } from './recentIds';
 
 /** What the node keeps in the workflow's static data about its subscription on the server. */
@@ -16,6 +17,7 @@ export interface WantedSubscription {
 	/** Sorted. */
 	events: string[];
 	campaignId: string | null;
+	filters: SubscriptionFilters;
 }
 
 /** True when the subscription in static data still exists on the server exactly as configured. */
@@ -32,7 +34,8 @@ export async function checkExists(
 		have.active &&
 		have.url === wanted.url &&
 		(have.campaignId ?? null) === wanted.campaignId &&
-		[...have.events].sort().join(',') === wanted.events.join(',')
+		[...have.events].sort().join(',') === wanted.events.join(',') &&
+		sameFilters(have.filters, wanted.filters)
 	);
 }
 
@@ -51,6 +54,8 @@ export async function create(
 
 	const body: IDataObject = { url: want.url, events: want.events };
 	if (want.campaignId) body.campaignId = want.campaignId;
+	const filters = filtersBody(want.filters);
+	if (Object.keys(filters).length > 0) body.filters = filters;
 	const created = await createWebhook(http, body);
 	if (!created?.id || !created?.secret) {
 		throw new NodeOperationError(

@@ -195,6 +195,12 @@ export interface RemoteSubscription {
 	url: string;
 	events: string[];
 	campaignId: string | null;
+	filters?: {
+		firstPerRecipient: boolean;
+		urlContains: string | null;
+		variant: string | null;
+		conversionName: string | null;
+	};
 	active: boolean;
 }
 

@@ -2,11 +2,13 @@ import { startEnvironment, type Environment } from './harness/environment';
 import { abTestScenario } from './scenarios/ab-test';
 import { burstScenario } from './scenarios/burst';
 import { campaignScenario } from './scenarios/campaign';
+import { campaignUpdateScenario } from './scenarios/campaign-update';
 import { clickFollowUpScenario } from './scenarios/click-follow-up';
 import { conversionScenario } from './scenarios/conversion';
 import { harnessScenario } from './scenarios/harness';
 import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
 import { restartScenario } from './scenarios/restart';
+import { triggerFirstClickScenario } from './scenarios/trigger-first-click';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
 // (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
@@ -30,5 +32,7 @@ clickFollowUpScenario(env);
 conversionScenario(env);
 abTestScenario(env);
 remindNonClickersScenario(env);
+triggerFirstClickScenario(env);
+campaignUpdateScenario(env);
 burstScenario(env);
 restartScenario(env);

@@ -18,7 +18,7 @@ WITH inserted AS (
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
     $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id
+  RETURNING id, event_key, type, campaign_id, recipient, variant, url, conversion_name
 ), outbox AS (${outboxInsertSql('inserted')}
 )
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries FROM inserted`;

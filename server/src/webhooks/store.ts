@@ -4,7 +4,7 @@ import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
 import { newId } from '../shared/ids';
 import { generateSecret } from './signature';
-import type { NewSubscription } from './validate';
+import type { NewSubscription, SubscriptionFilters } from './validate';
 
 /** What the API shows of a subscription; the secret only once, when it is created. */
 export interface Subscription {
@@ -12,6 +12,7 @@ export interface Subscription {
 	url: string;
 	events: string[];
 	campaignId: string | null;
+	filters: SubscriptionFilters;
 	active: boolean;
 	disabledAt: string | null;
 	disabledReason: string | null;
@@ -23,12 +24,17 @@ interface SubscriptionRow {
 	url: string;
 	events: string[];
 	campaign_id: string | null;
+	first_per_recipient: boolean;
+	url_contains: string | null;
+	variant: string | null;
+	conversion_name: string | null;
 	disabled_at: Date | null;
 	disabled_reason: string | null;
 	created_at: Date;
 }
 
-const columns = 'id, url, events, campaign_id, disabled_at, disabled_reason, created_at';
+const columns =
+	'id, url, events, campaign_id, first_per_recipient, url_contains, variant, conversion_name, disabled_at, disabled_reason, created_at';
 
 function toSubscription(row: SubscriptionRow): Subscription {
 	return {
@@ -36,6 +42,12 @@ function toSubscription(row: SubscriptionRow): Subscription {
 		url: row.url,
 		events: row.events,
 		campaignId: row.campaign_id,
+		filters: {
+			firstPerRecipient: row.first_per_recipient,
+			urlContains: row.url_contains,
+			variant: row.variant,
+			conversionName: row.conversion_name,
+		},
 		active: row.disabled_at === null,
 		disabledAt: row.disabled_at?.toISOString() ?? null,
 		disabledReason: row.disabled_reason,
@@ -47,12 +59,22 @@ export async function createSubscription(db: Queryable, input: NewSubscription):
 	const secret = generateSecret();
 	try {
 		const { rows } = await db.query<SubscriptionRow>(
-			`INSERT INTO webhook_subscriptions (id, url, events, campaign_id, secret)
-			 VALUES ($1, $2, $3, $4, $5) RETURNING ${columns}`,
-			[newId('whk'), input.url, input.events, input.campaignId ?? null, secret],
+			`INSERT INTO webhook_subscriptions (id, url, events, campaign_id, secret, first_per_recipient, url_contains, variant, conversion_name)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+			[
+				newId('whk'),
+				input.url,
+				input.events,
+				input.campaignId ?? null,
+				secret,
+				input.filters.firstPerRecipient,
+				input.filters.urlContains,
+				input.filters.variant,
+				input.filters.conversionName,
+			],
 		);
-		const { id, url, events, campaignId, createdAt, ...rest } = toSubscription(rows[0]);
-		return { id, url, events, campaignId, secret, createdAt, ...rest };
+		const { id, url, events, campaignId, filters, createdAt, ...rest } = toSubscription(rows[0]);
+		return { id, url, events, campaignId, filters, secret, createdAt, ...rest };
 	} catch (err) {
 		if (isPgError(err, pgErrors.foreignKeyViolation)) {
 			throw campaignNotFound(String(input.campaignId));

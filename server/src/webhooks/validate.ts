@@ -1,20 +1,53 @@
 import { subscribableEventTypes } from '../events/types';
 import { badRequest } from '../http/errors';
-import { asObject, onlyKnownFields, optionalString, requiredArray } from '../http/validate';
+import { asObject, onlyKnownFields, optionalBoolean, optionalString, requiredArray } from '../http/validate';
 import { parseDestination } from '../shared/urls';
 
 export type SubscribableEvent = (typeof subscribableEventTypes)[number];
+
+/**
+ * Which events of the subscribed types are delivered (docs/webhooks.md#filters). A filter applies
+ * only to the event types that carry its field: `urlContains` to clicks, views and conversions,
+ * `conversionName` to conversions; `variant` and `firstPerRecipient` to every type.
+ */
+export interface SubscriptionFilters {
+	/** Only a recipient's first matching event of each type in each campaign. */
+	firstPerRecipient: boolean;
+	/** Case-insensitive substring of the link's destination URL. */
+	urlContains: string | null;
+	variant: string | null;
+	conversionName: string | null;
+	// Waves: a `wave` filter is one more nullable column, one more key here and one more
+	// condition in outbox.ts, once events carry their wave.
+}
+
+export const noFilters: SubscriptionFilters = { firstPerRecipient: false, urlContains: null, variant: null, conversionName: null };
 
 export interface NewSubscription {
 	url: string;
 	events: SubscribableEvent[];
 	campaignId?: string;
+	filters: SubscriptionFilters;
 }
 
-/** `{url, events, campaignId?}`: an absolute http(s) URL and a non-empty set of known event types. */
+const filterFields = ['firstPerRecipient', 'urlContains', 'variant', 'conversionName'] as const;
+
+function parseFilters(value: unknown): SubscriptionFilters {
+	if (value === undefined || value === null) return noFilters;
+	const obj = asObject(value, 'filters');
+	onlyKnownFields(obj, filterFields, 'filters');
+	return {
+		firstPerRecipient: optionalBoolean(obj, 'firstPerRecipient', 'filters.firstPerRecipient') ?? false,
+		urlContains: optionalString(obj, 'urlContains', 2048, 'filters.urlContains') ?? null,
+		variant: optionalString(obj, 'variant', 100, 'filters.variant') ?? null,
+		conversionName: optionalString(obj, 'conversionName', 100, 'filters.conversionName') ?? null,
+	};
+}
+
+/** `{url, events, campaignId?, filters?}`: an absolute http(s) URL and a non-empty set of known event types. */
 export function parseNewSubscription(body: unknown): NewSubscription {
 	const obj = asObject(body);
-	onlyKnownFields(obj, ['url', 'events', 'campaignId']);
+	onlyKnownFields(obj, ['url', 'events', 'campaignId', 'filters']);
 	const url = parseDestination(obj.url, 'url');
 	const events = requiredArray(obj, 'events', { min: 1, max: subscribableEventTypes.length * 2 });
 	const chosen = new Set<SubscribableEvent>();
@@ -25,6 +58,7 @@ export function parseNewSubscription(body: unknown): NewSubscription {
 		chosen.add(event as SubscribableEvent);
 	});
 	const campaignId = optionalString(obj, 'campaignId', 100);
+	const filters = parseFilters(obj.filters);
 	// Keep the order of the known list so equal sets compare equal.
-	return { url, events: subscribableEventTypes.filter((e) => chosen.has(e)), campaignId };
+	return { url, events: subscribableEventTypes.filter((e) => chosen.has(e)), campaignId, filters };
 }
