@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { baseUrlOf, type Http, type RequestSpec } from './transport';
 
@@ -292,7 +292,8 @@ export async function removeOptOut(http: Http, phone: string, itemIndex: number)
 		return true;
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') return false;
-		throw error;
+		// A NodeApiError built from a NodeApiError is that same error (n8n-workflow hands it back).
+		throw new NodeApiError(http.node, error as JsonObject, { itemIndex });
 	}
 }
 
