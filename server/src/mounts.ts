@@ -12,6 +12,7 @@ export const mounts = {
 	pixel: '/c.gif',
 	api: '/api/v1',
 	deliveryReports: '/delivery-reports',
+	metrics: '/metrics',
 } as const;
 
 export type MountName = keyof typeof mounts;

@@ -1,0 +1,196 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+	deliveryResults,
+	redirectOutcomes,
+	type DeliveryResult,
+	type RedirectOutcome,
+} from './outcomes';
+import type { DatabaseGauges, JournalStatus, NamedPool } from './sources';
+
+export interface Metrics {
+	/** Called by the redirect once per hit, with how it ended and how long it took. */
+	redirectOutcome(outcome: RedirectOutcome, seconds?: number): void;
+	/** Called by the webhook dispatcher once per attempt, with its result and duration. */
+	deliveryAttempt(result: DeliveryResult, seconds: number): void;
+	/** Reports a connection pool's occupancy under `pool="<name>"`. */
+	watchPool(pool: NamedPool): void;
+	/** Reports the redirect journal's backlog, lag, loader counts and unrecorded clicks. */
+	watchJournal(journal: JournalStatus): void;
+	/** The whole exposition, Prometheus text format. */
+	render(): Promise<string>;
+	readonly contentType: string;
+}
+
+const prefix = 'sms_tracking_';
+const redirectBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const dispatchBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** A counter whose total another module keeps: read at scrape time. */
+function readCounter(register: Registry, name: string, help: string, read: () => number) {
+	return new Counter({
+		name: prefix + name,
+		help,
+		registers: [register],
+		collect() {
+			this.reset();
+			this.inc(Math.max(0, read()));
+		},
+	});
+}
+
+function readGauge(register: Registry, name: string, help: string, read: () => number) {
+	return new Gauge({
+		name: prefix + name,
+		help,
+		registers: [register],
+		collect() {
+			this.set(read());
+		},
+	});
+}
+
+/**
+ * One registry per server (tests run several in one process): the redirect's and the dispatcher's
+ * counters, gauges read from the database at scrape time (`database`), the pools and the journal
+ * once they are watched, and Node's process metrics. Every label takes its values from a fixed
+ * list (outcomes.ts) or from a name the code gives (a pool), never from data.
+ */
+export function createMetrics(database: () => Promise<DatabaseGauges | undefined>): Metrics {
+	const register = new Registry();
+	collectDefaultMetrics({ register });
+
+	const redirects = new Counter({
+		name: prefix + 'redirects_total',
+		help: 'Hits on short links by outcome: click, view (link preview), bot, unknown code, expired code, capped (recording cap reached), untracked (Do Not Track), unavailable (503)',
+		labelNames: ['outcome'],
+		registers: [register],
+	});
+	const redirectDuration = new Histogram({
+		name: prefix + 'redirect_duration_seconds',
+		help: 'Time from a short-link request to its answer',
+		buckets: redirectBuckets,
+		registers: [register],
+	});
+	// Children bound once: the redirect path then skips label hashing.
+	const byOutcome = new Map(
+		redirectOutcomes.map((outcome) => [outcome, redirects.labels(outcome)]),
+	);
+
+	const deliveries = new Counter({
+		name: prefix + 'webhook_deliveries_total',
+		help: 'Webhook attempts by result: delivered (2xx), retry (failed, another attempt is scheduled), failed (given up)',
+		labelNames: ['result'],
+		registers: [register],
+	});
+	const dispatchDuration = new Histogram({
+		name: prefix + 'webhook_dispatch_duration_seconds',
+		help: 'Duration of one webhook attempt, from sending the request to its answer or error',
+		buckets: dispatchBuckets,
+		registers: [register],
+	});
+	const byResult = new Map(deliveryResults.map((result) => [result, deliveries.labels(result)]));
+
+	let unrecorded: () => number = () => 0;
+	readCounter(
+		register,
+		'events_unrecorded_total',
+		'Clicks answered with a redirect whose event could not be kept (journal and database both failing)',
+		() => unrecorded(),
+	);
+
+	let sample: Promise<DatabaseGauges | undefined> | undefined;
+	// The three database gauges share one sample per scrape; without one (database unreachable)
+	// they keep their last values.
+	const fromDatabase = (pick: (gauges: DatabaseGauges) => number) =>
+		async function (this: Gauge) {
+			sample ??= database().finally(() => setImmediate(() => (sample = undefined)));
+			const gauges = await sample;
+			if (gauges) this.set(pick(gauges));
+		};
+	new Gauge({
+		name: prefix + 'webhook_outbox_pending',
+		help: 'Webhook deliveries waiting to be sent or retried',
+		registers: [register],
+		collect: fromDatabase((g) => g.outboxPending),
+	});
+	new Gauge({
+		name: prefix + 'webhook_outbox_failed',
+		help: 'Webhook deliveries given up on (retry them through the API)',
+		registers: [register],
+		collect: fromDatabase((g) => g.outboxFailed),
+	});
+	new Gauge({
+		name: prefix + 'stats_fold_lag_seconds',
+		help: 'Age of the oldest stored event not yet folded into the stats rollups (0: none waits)',
+		registers: [register],
+		collect: fromDatabase((g) => g.foldLagSeconds),
+	});
+
+	const pools: NamedPool[] = [];
+	const perPool = (name: string, help: string, read: (pool: NamedPool) => number) =>
+		new Gauge({
+			name: prefix + name,
+			help,
+			labelNames: ['pool'],
+			registers: [register],
+			collect() {
+				for (const pool of pools) this.labels(pool.name).set(read(pool));
+			},
+		});
+	perPool(
+		'db_pool_in_use',
+		'Connections of the pool checked out by a query or transaction',
+		(p) => {
+			const s = p.stats();
+			return s.total - s.idle;
+		},
+	);
+	perPool(
+		'db_pool_waiting',
+		'Queries waiting for a free connection of the pool',
+		(p) => p.stats().waiting,
+	);
+
+	return {
+		redirectOutcome(outcome, seconds) {
+			byOutcome.get(outcome)?.inc();
+			if (seconds !== undefined) redirectDuration.observe(seconds);
+		},
+		deliveryAttempt(result, seconds) {
+			byResult.get(result)?.inc();
+			dispatchDuration.observe(seconds);
+		},
+		watchPool(pool) {
+			pools.push(pool);
+		},
+		watchJournal(journal) {
+			unrecorded = () => journal.clicksUnrecordedTotal();
+			readGauge(
+				register,
+				'journal_pending_bytes',
+				'Journal bytes not yet loaded into PostgreSQL',
+				() => journal.bytesPending(),
+			);
+			readGauge(
+				register,
+				'journal_lag_seconds',
+				'Age of the oldest journal entry not yet loaded into PostgreSQL',
+				() => journal.lagSeconds(),
+			);
+			readCounter(
+				register,
+				'journal_rows_loaded_total',
+				'Rows the journal loader stored in PostgreSQL (rate() gives rows per second)',
+				() => journal.rowsLoadedTotal(),
+			);
+			readCounter(
+				register,
+				'journal_rows_rejected_total',
+				'Journal rows the loader could never store',
+				() => journal.rowsRejectedTotal(),
+			);
+		},
+		render: () => register.metrics(),
+		contentType: register.contentType,
+	};
+}
