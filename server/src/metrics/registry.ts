@@ -71,7 +71,7 @@ export function createMetrics(database: () => Promise<DatabaseGauges | undefined
 		buckets: redirectBuckets,
 		registers: [register],
 	});
-	// Children bound once: the redirect path then skips label hashing.
+	// Children bound once (the redirect path then skips label hashing), each at 0 from the start.
 	const byOutcome = new Map(
 		redirectOutcomes.map((outcome) => [outcome, redirects.labels(outcome)]),
 	);
@@ -89,6 +89,7 @@ export function createMetrics(database: () => Promise<DatabaseGauges | undefined
 		registers: [register],
 	});
 	const byResult = new Map(deliveryResults.map((result) => [result, deliveries.labels(result)]));
+	for (const child of [...byOutcome.values(), ...byResult.values()]) child.inc(0);
 
 	let unrecorded: () => number = () => 0;
 	readCounter(
