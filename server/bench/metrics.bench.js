@@ -1,7 +1,8 @@
 // /metrics with 1,000,000 events stored (and one webhook delivery each: most delivered, 2 % failed,
 // 1 % pending), against the bare baseline of GET /healthz on the same server in the same run.
-// The database gauges (outbox pending and failed, stats fold lag) are read at scrape time, so the
-// scrape's cost is theirs. Target (docs/operations.md#benchmarks): /metrics answers in < 50 ms.
+// The database gauges (outbox pending and failed, stats fold lag) are read at scrape time (a scrape
+// waits 25 ms at most for them, then answers with the previous reading), so the bench also times
+// their queries alone. Target (docs/operations.md#benchmarks): /metrics answers in < 50 ms.
 // Prints each gauge query's plan: they must read indexes, never the whole table.
 const { Client } = require('pg');
 const { scratchDatabase, startServer, median, size } = require('./support');
@@ -45,6 +46,18 @@ async function timed(url, headers) {
 	return { ms: Number(process.hrtime.bigint() - started) / 1e6, text };
 }
 
+// The queries of webhooks/outbox-backlog.ts and stats/fold-lag.ts.
+const plans = [
+	[
+		'outbox',
+		`SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'), (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed')`,
+	],
+	[
+		'fold lag',
+		`SELECT now() - e.recorded_at FROM events e WHERE e.id = (SELECT min(event_id) FROM stats_pending)`,
+	],
+];
+
 const p95 = (xs) =>
 	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
@@ -53,19 +66,21 @@ async function main() {
 	let server;
 	const client = new Client({ connectionString: db.url });
 	try {
-		// The server migrates the scratch database; the rollup folder then works through the backlog
-		// while the scrapes run, as on a server that just received a burst.
-		server = await startServer({
-			DATABASE_URL: db.url,
-			METRICS_TOKEN: token,
-			WEBHOOK_DISPATCHER: 'off',
-		});
+		// The server migrates the scratch database, then stops while the rows go in (and VACUUM sets
+		// the visibility map, as autovacuum does on a settled table). Started again, its rollup folder
+		// works through the 1,000,000 queued events while the scrapes run, as after a burst.
+		await (await startServer({ DATABASE_URL: db.url })).stop();
 		await client.connect();
 		const seedStarted = Date.now();
 		await seed(client);
 		console.log(
 			`seeded ${events.toLocaleString('en')} events and deliveries in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
 		);
+		server = await startServer({
+			DATABASE_URL: db.url,
+			METRICS_TOKEN: token,
+			WEBHOOK_DISPATCHER: 'off',
+		});
 
 		for (const [name, sql] of [
 			[
@@ -84,6 +99,13 @@ async function main() {
 			const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
 			if (/Seq Scan on (webhook_deliveries|events)/.test(plan))
 				throw new Error(`the ${name} query reads a whole table`);
+		}
+
+		const reading = [];
+		for (let i = 0; i < scrapes; i++) {
+			const started = process.hrtime.bigint();
+			for (const [, sql] of plans) await client.query(sql);
+			reading.push(Number(process.hrtime.bigint() - started) / 1e6);
 		}
 
 		const auth = { authorization: `Bearer ${token}` };

@@ -200,7 +200,13 @@ describe('webhook deliveries', () => {
 		const attempts = (m: Exposition) =>
 			m.value('sms_tracking_webhook_dispatch_duration_seconds_count')!;
 		expect(attempts(after) - attempts(before)).toBe(3);
-		expect(after.value('sms_tracking_webhook_outbox_failed')).toBe(1);
-		expect(after.value('sms_tracking_webhook_outbox_pending')).toBe(0);
+		// The database gauges may lag a scrape behind (one reading per second at most).
+		const outbox = await waitFor(() => scrape(server), {
+			what: 'the outbox gauges to show one failed delivery and none pending',
+			until: (m) =>
+				m.value('sms_tracking_webhook_outbox_failed') === 1 &&
+				m.value('sms_tracking_webhook_outbox_pending') === 0,
+		});
+		expect(outbox.value('sms_tracking_webhook_outbox_failed')).toBe(1);
 	});
 });
