@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { parseExposition, type Exposition } from '../../support/prometheus';
 import { request, startTestServer, type TestServer } from '../../support/server';
@@ -208,5 +210,68 @@ describe('webhook deliveries', () => {
 				m.value('sms_tracking_webhook_outbox_pending') === 0,
 		});
 		expect(outbox.value('sms_tracking_webhook_outbox_failed')).toBe(1);
+	});
+});
+
+describe('the journal', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startTestServer({ WEBHOOK_DISPATCHER: 'off' });
+	});
+	afterAll(() => server.close());
+
+	test('when a journal is watched, then its backlog, lag, loader counts and unrecorded clicks are reported from its getters', async () => {
+		expect((await scrape(server)).types.has('sms_tracking_journal_lag_seconds')).toBe(false);
+		expect((await scrape(server)).value('sms_tracking_events_unrecorded_total')).toBe(0);
+		const journal = { bytes: 4096, lag: 1.5, loaded: 1000, rejected: 2, unrecorded: 3 };
+		server.metrics.watchJournal({
+			bytesPending: () => journal.bytes,
+			lagSeconds: () => journal.lag,
+			rowsLoadedTotal: () => journal.loaded,
+			rowsRejectedTotal: () => journal.rejected,
+			clicksUnrecordedTotal: () => journal.unrecorded,
+		});
+		const read = (m: Exposition) =>
+			[
+				'sms_tracking_journal_pending_bytes',
+				'sms_tracking_journal_lag_seconds',
+				'sms_tracking_journal_rows_loaded_total',
+				'sms_tracking_journal_rows_rejected_total',
+				'sms_tracking_events_unrecorded_total',
+			].map((name) => m.value(name));
+		expect(read(await scrape(server))).toEqual([4096, 1.5, 1000, 2, 3]);
+		Object.assign(journal, { bytes: 0, lag: 0, loaded: 5000 });
+		expect(read(await scrape(server))).toEqual([0, 0, 5000, 2, 3]);
+	});
+});
+
+describe('the docs', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startTestServer({ WEBHOOK_DISPATCHER: 'off' });
+		const zero = () => 0;
+		server.metrics.watchJournal({
+			bytesPending: zero,
+			lagSeconds: zero,
+			rowsLoadedTotal: zero,
+			rowsRejectedTotal: zero,
+			clicksUnrecordedTotal: zero,
+		});
+	});
+	afterAll(() => server.close());
+
+	test('when the series are listed in docs/operations.md, then the list is exactly what /metrics serves', async () => {
+		const docs = readFileSync(path.resolve(__dirname, '../../../docs/operations.md'), 'utf8');
+		const section = docs.slice(
+			docs.indexOf('<a id="metrics"></a>'),
+			docs.indexOf('<a id="benchmarks"></a>'),
+		);
+		const documented = [...section.matchAll(/^\| `(sms_tracking_[a-z_]+)` \| (\w+) \|/gm)].map(
+			([, name, type]) => [name, type],
+		);
+		const served = [...(await scrape(server)).types].filter(([name]) =>
+			name.startsWith('sms_tracking_'),
+		);
+		expect(documented.sort()).toEqual(served.sort());
 	});
 });
