@@ -88,6 +88,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			const listener = await startMetricsListener(metrics, { host: config.host, port: config.metricsPort, token: config.metricsToken, log });
 			closers.push(() => listener.close());
 			metricsPort = listener.port;
+			log.info('metrics listening', { port: metricsPort });
 		}
 		// Events a crash or an outage left in the spool go in before the first request is served.
 		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));

@@ -25,6 +25,21 @@ const prefix = 'sms_tracking_';
 const redirectBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const dispatchBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's process metrics (CPU, memory, event loop, GC, handles), once per process: they
+ * describe the process, and each collection adds observers that are never removed, so servers
+ * started in one process (the tests) share them.
+ */
+function processMetrics(): Registry {
+	if (!processRegistry) {
+		processRegistry = new Registry();
+		collectDefaultMetrics({ register: processRegistry });
+	}
+	return processRegistry;
+}
+
 /** A counter whose total another module keeps: read at scrape time. */
 function readCounter(register: Registry, name: string, help: string, read: () => number) {
 	return new Counter({
@@ -57,7 +72,6 @@ function readGauge(register: Registry, name: string, help: string, read: () => n
  */
 export function createMetrics(database: () => Promise<DatabaseGauges | undefined>): Metrics {
 	const register = new Registry();
-	collectDefaultMetrics({ register });
 
 	const redirects = new Counter({
 		name: prefix + 'redirects_total',
@@ -191,7 +205,7 @@ export function createMetrics(database: () => Promise<DatabaseGauges | undefined
 				() => journal.rowsRejectedTotal(),
 			);
 		},
-		render: () => register.metrics(),
+		render: async () => (await processMetrics().metrics()) + (await register.metrics()),
 		contentType: register.contentType,
 	};
 }
