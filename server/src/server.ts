@@ -69,12 +69,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		const redirect = (started.redirect = createRedirect({
-			config: effective,
-			db,
-			log,
-			redirectOutcome: metrics.redirectOutcome,
-		}));
+		const redirect = (started.redirect = createRedirect({ config: effective, db, log, redirectOutcome: metrics.redirectOutcome }));
 		const app = createApp({
 			config: effective,
 			db,
