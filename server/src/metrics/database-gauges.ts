@@ -43,6 +43,7 @@ export function createDatabaseGauges(
 				outboxPending: outbox.pending,
 				outboxFailed: outbox.failed,
 				foldLagSeconds: foldLag,
+				readAt: Date.now(),
 			};
 		} catch (err) {
 			if (Date.now() - lastWarnedAt > 60_000) {

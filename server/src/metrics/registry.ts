@@ -140,6 +140,12 @@ export function createMetrics(database: () => Promise<DatabaseGauges | undefined
 		registers: [register],
 		collect: fromDatabase((g) => g.foldLagSeconds),
 	});
+	new Gauge({
+		name: prefix + 'database_gauges_age_seconds',
+		help: 'Age of the reading behind the outbox and fold-lag gauges: grows while the database does not answer',
+		registers: [register],
+		collect: fromDatabase((g) => (Date.now() - g.readAt) / 1000),
+	});
 
 	const pools: NamedPool[] = [];
 	const perPool = (name: string, help: string, read: (pool: NamedPool) => number) =>

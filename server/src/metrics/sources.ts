@@ -40,4 +40,6 @@ export interface DatabaseGauges {
 	outboxFailed: number;
 	/** Seconds since the oldest event still waiting to be folded into the stats rollups was stored. */
 	foldLagSeconds: number;
+	/** When these were read (ms since the epoch): a scrape may answer with an older reading. */
+	readAt: number;
 }

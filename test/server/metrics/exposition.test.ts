@@ -39,6 +39,7 @@ describe('the exposition', () => {
 			sms_tracking_webhook_outbox_pending: 'gauge',
 			sms_tracking_webhook_outbox_failed: 'gauge',
 			sms_tracking_stats_fold_lag_seconds: 'gauge',
+			sms_tracking_database_gauges_age_seconds: 'gauge',
 			sms_tracking_db_pool_in_use: 'gauge',
 			sms_tracking_db_pool_waiting: 'gauge',
 		});
