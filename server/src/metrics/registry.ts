@@ -1,10 +1,13 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { registerDatabaseSeries } from './database-series';
 import {
 	deliveryResults,
 	redirectOutcomes,
 	type DeliveryResult,
 	type RedirectOutcome,
 } from './outcomes';
+import { processMetrics } from './process-metrics';
+import { prefix, readCounter, readGauge } from './series';
 import type { DatabaseGauges, JournalStatus, NamedPool } from './sources';
 
 export interface Metrics {
@@ -14,60 +17,20 @@ export interface Metrics {
 	deliveryAttempt(result: DeliveryResult, seconds: number): void;
 	/** Reports a connection pool's occupancy under `pool="<name>"`. */
 	watchPool(pool: NamedPool): void;
-	/** Reports the redirect journal's backlog, lag, loader counts and unrecorded clicks. */
+	/** Reports the redirect journal's backlog, lag, loader counts and unrecorded clicks (call once). */
 	watchJournal(journal: JournalStatus): void;
 	/** The whole exposition, Prometheus text format. */
 	render(): Promise<string>;
 	readonly contentType: string;
 }
 
-const prefix = 'sms_tracking_';
 const redirectBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const dispatchBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-let processRegistry: Registry | undefined;
-
-/**
- * prom-client's process metrics (CPU, memory, event loop, GC, handles), once per process: they
- * describe the process, and each collection adds observers that are never removed, so servers
- * started in one process (the tests) share them.
- */
-function processMetrics(): Registry {
-	if (!processRegistry) {
-		processRegistry = new Registry();
-		collectDefaultMetrics({ register: processRegistry });
-	}
-	return processRegistry;
-}
-
-/** A counter whose total another module keeps: read at scrape time. */
-function readCounter(register: Registry, name: string, help: string, read: () => number) {
-	return new Counter({
-		name: prefix + name,
-		help,
-		registers: [register],
-		collect() {
-			this.reset();
-			this.inc(Math.max(0, read()));
-		},
-	});
-}
-
-function readGauge(register: Registry, name: string, help: string, read: () => number) {
-	return new Gauge({
-		name: prefix + name,
-		help,
-		registers: [register],
-		collect() {
-			this.set(read());
-		},
-	});
-}
-
 /**
  * One registry per server (tests run several in one process): the redirect's and the dispatcher's
- * counters, gauges read from the database at scrape time (`database`), the pools and the journal
- * once they are watched, and Node's process metrics. Every label takes its values from a fixed
+ * counters, gauges read from the database at scrape time (`database`, see database-series.ts),
+ * the pools and the journal once they are watched, and the process metrics. Every label takes its values from a fixed
  * list (outcomes.ts) or from a name the code gives (a pool), never from data.
  */
 export function createMetrics(database: () => Promise<DatabaseGauges | undefined>): Metrics {
@@ -113,64 +76,8 @@ export function createMetrics(database: () => Promise<DatabaseGauges | undefined
 		() => unrecorded(),
 	);
 
-	let sample: Promise<DatabaseGauges | undefined> | undefined;
-	// The three database gauges share one sample per scrape; without one (database unreachable)
-	// they keep their last values.
-	const fromDatabase = (pick: (gauges: DatabaseGauges) => number) =>
-		async function (this: Gauge) {
-			sample ??= database().finally(() => setImmediate(() => (sample = undefined)));
-			const gauges = await sample;
-			if (gauges) this.set(pick(gauges));
-		};
-	new Gauge({
-		name: prefix + 'webhook_outbox_pending',
-		help: 'Webhook deliveries waiting to be sent or retried',
-		registers: [register],
-		collect: fromDatabase((g) => g.outboxPending),
-	});
-	new Gauge({
-		name: prefix + 'webhook_outbox_failed',
-		help: 'Webhook deliveries given up on (retry them through the API)',
-		registers: [register],
-		collect: fromDatabase((g) => g.outboxFailed),
-	});
-	new Gauge({
-		name: prefix + 'stats_fold_lag_seconds',
-		help: 'Age of the oldest stored event not yet folded into the stats rollups (0: none waits)',
-		registers: [register],
-		collect: fromDatabase((g) => g.foldLagSeconds),
-	});
-	new Gauge({
-		name: prefix + 'database_gauges_age_seconds',
-		help: 'Age of the reading behind the outbox and fold-lag gauges: grows while the database does not answer',
-		registers: [register],
-		collect: fromDatabase((g) => (Date.now() - g.readAt) / 1000),
-	});
-
 	const pools: NamedPool[] = [];
-	const perPool = (name: string, help: string, read: (pool: NamedPool) => number) =>
-		new Gauge({
-			name: prefix + name,
-			help,
-			labelNames: ['pool'],
-			registers: [register],
-			collect() {
-				for (const pool of pools) this.labels(pool.name).set(read(pool));
-			},
-		});
-	perPool(
-		'db_pool_in_use',
-		'Connections of the pool checked out by a query or transaction',
-		(p) => {
-			const s = p.stats();
-			return s.total - s.idle;
-		},
-	);
-	perPool(
-		'db_pool_waiting',
-		'Queries waiting for a free connection of the pool',
-		(p) => p.stats().waiting,
-	);
+	registerDatabaseSeries(register, database, pools);
 
 	return {
 		redirectOutcome(outcome, seconds) {
