@@ -9,6 +9,7 @@ const { scratchDatabase, startServer, median, size } = require('./support');
 
 const events = size(1_000_000, 20_000);
 const scrapes = size(50, 5);
+const plansMatter = size(true, false);
 const token = 'bench-metrics-token-0123456789';
 
 async function seed(client) {
@@ -97,8 +98,11 @@ async function main() {
 			);
 			console.log(`plan of the ${name} query:\n  ${rows.map((r) => r['QUERY PLAN']).join('\n  ')}`);
 			const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-			if (/Seq Scan on (webhook_deliveries|events)/.test(plan))
-				throw new Error(`the ${name} query reads a whole table`);
+			if (/Seq Scan on (webhook_deliveries|events)/.test(plan)) {
+				// At the quick size a whole-table read may be the planner's right choice.
+				if (plansMatter) throw new Error(`the ${name} query reads a whole table`);
+				console.log(`  (the ${name} query reads a whole table: fine at this size only)`);
+			}
 		}
 
 		const reading = [];
