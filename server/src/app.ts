@@ -15,6 +15,7 @@ import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
+import { metricsRoutes, type Metrics } from './metrics';
 import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
 import { inboundSmsRoutes } from './opt-outs/inbound-routes';
@@ -29,6 +30,8 @@ export interface AppDeps {
 	nextCode: CodeGenerator;
 	/** Called when campaigns' links may redirect differently (the redirect's cache forgets them). */
 	linksChanged?: () => void;
+	/** Served at /metrics unless METRICS_PORT gives it a listener of its own. */
+	metrics?: Metrics;
 }
 
 /** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
@@ -69,6 +72,10 @@ export function createApp(deps: AppDeps): Express {
 		api: apiRoutes(deps, script),
 		deliveryReports: deliveryReportRoutes(db, config),
 		inboundSms: inboundSmsRoutes(db, config, log),
+		metrics:
+			deps.metrics && config.metricsPort === undefined
+				? metricsRoutes(deps.metrics, config.metricsToken)
+				: express.Router(),
 	};
 
 	app.use(requestLog(log));

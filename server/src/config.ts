@@ -58,6 +58,10 @@ export interface Config {
 	conversionsPerClick: number;
 	/** Largest conversion value accepted (in any currency); a larger one is refused. */
 	conversionValueMax: number;
+	/** Bearer token GET /metrics requires; absent: none (protect it by METRICS_PORT or the network). */
+	metricsToken?: string;
+	/** Serve /metrics on this port of HOST instead of the main port (0: any free port); absent: main port. */
+	metricsPort?: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -269,6 +273,15 @@ export function loadConfig(env: Env = process.env): Config {
 
 	const webhookConcurrency = integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000);
 
+	const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+	if (metricsToken && !/^\S{16,200}$/.test(metricsToken)) {
+		throw new ConfigError('METRICS_TOKEN must be 16 to 200 characters without spaces');
+	}
+	const metricsPort = env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
+	if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+		throw new ConfigError(`METRICS_PORT must differ from PORT (${port}): leave it unset to serve /metrics on the main port`);
+	}
+
 	return {
 		port,
 		host,
@@ -301,6 +314,8 @@ export function loadConfig(env: Env = process.env): Config {
 		conversionsPerClick: integer(env, 'CONVERSIONS_PER_CLICK', 10, 1, 1_000_000),
 		// numeric(18,4) leaves 14 digits before the point.
 		conversionValueMax: integer(env, 'CONVERSION_VALUE_MAX', 1_000_000, 1, 99_999_999_999_999),
+		metricsToken,
+		metricsPort,
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -13,6 +13,7 @@ export const mounts = {
 	api: '/api/v1',
 	deliveryReports: '/delivery-reports',
 	inboundSms: '/inbound-sms',
+	metrics: '/metrics',
 } as const;
 
 export type MountName = keyof typeof mounts;

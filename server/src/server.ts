@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { createDatabaseGauges, createMetrics, startMetricsListener, type Metrics } from './metrics';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
@@ -21,6 +22,9 @@ export interface RunningServer {
 	redirect: Redirect;
 	/** This process's webhook dispatcher; absent with WEBHOOK_DISPATCHER=off. */
 	webhookDispatcher?: Dispatcher;
+	metrics: Metrics;
+	/** The port serving /metrics when METRICS_PORT gives it a listener of its own. */
+	metricsPort?: number;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -46,6 +50,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
 		closers.push(startRollupFolder(db, log));
+		const metrics = createMetrics(createDatabaseGauges(db, log));
+		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close());
@@ -63,14 +69,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		const redirect = (started.redirect = createRedirect({ config: effective, db, log, redirectOutcome: metrics.redirectOutcome }));
 		const app = createApp({
 			config: effective,
 			db,
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
 			linksChanged: () => redirect.links.clear(),
+			metrics,
 		});
+		let metricsPort: number | undefined;
+		if (config.metricsPort !== undefined) {
+			const listener = await startMetricsListener(metrics, { host: config.host, port: config.metricsPort, token: config.metricsToken, log });
+			closers.push(() => listener.close());
+			metricsPort = listener.port;
+			log.info('metrics listening', { port: metricsPort });
+		}
 		// Events a crash or an outage left in the spool go in before the first request is served.
 		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
 		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
@@ -86,11 +100,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 					retrySchedule: config.webhookRetrySchedule,
 					pollMs: config.webhookPollMs,
 					publicBaseUrl: effective.publicBaseUrl,
+					observe: metrics.deliveryAttempt,
 				})
 			: undefined;
 		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, redirect, webhookDispatcher, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, webhookDispatcher, metrics, metricsPort, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;

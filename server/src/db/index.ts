@@ -15,6 +15,8 @@ export interface Database extends Queryable {
 	/** A dedicated connection for LISTEN or advisory locks; release it when done. */
 	connect(): Promise<PoolClient>;
 	ping(): Promise<boolean>;
+	/** The pool's connections (open, idle) and the queries waiting for one. */
+	poolStats(): { total: number; idle: number; waiting: number };
 	close(): Promise<void>;
 	readonly connectionString: string;
 }
@@ -93,6 +95,7 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				return false;
 			}
 		},
+		poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
 		close: () => pool.end(),
 	};
 }

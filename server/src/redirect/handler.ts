@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RedirectConfig } from '../config';
 import type { NewEvent } from '../events/types';
 import type { Logger } from '../log';
+import type { RedirectOutcome } from '../metrics/outcomes';
 import { createIpHasher } from '../shared/ip-hash';
 import { newClickId } from '../shared/ids';
 import type { Classification } from './classify';
@@ -18,6 +19,8 @@ export interface RedirectHandlerDeps {
 	classify: (method: string, userAgent: string | undefined) => Classification;
 	clientAddress: (req: IncomingMessage) => string;
 	log: Logger;
+	/** Told how each hit ended and how long it took (the metrics' redirect counter and histogram). */
+	redirectOutcome?: (outcome: RedirectOutcome, seconds: number) => void;
 }
 
 const maxStoredUserAgent = 512;
@@ -32,6 +35,7 @@ export function createRedirectHandler(
 	deps: RedirectHandlerDeps,
 ): (req: IncomingMessage, res: ServerResponse, code: string) => void {
 	const { config, links, recorder, classify, clientAddress, log } = deps;
+	const redirectOutcome = deps.redirectOutcome ?? (() => undefined);
 	const hashIp = createIpHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
 	const cookieAttributes =
@@ -44,15 +48,17 @@ export function createRedirectHandler(
 		res: ServerResponse,
 		code: string,
 		started: number,
-		type: string,
+		type: RedirectOutcome,
 	) => {
+		const ms = performance.now() - started;
+		redirectOutcome(type, ms / 1000);
 		log.info('redirect', {
 			reqId: `r${(++requestCounter).toString(36)}`,
 			method: req.method,
 			path: `/${code}`,
 			status: res.statusCode,
 			type,
-			ms: Math.round((performance.now() - started) * 100) / 100,
+			ms: Math.round(ms * 100) / 100,
 		});
 	};
 
@@ -147,6 +153,7 @@ export function createRedirectHandler(
 		const started = performance.now();
 		handle(req, res, code, started).catch((err) => {
 			log.error('redirect failed', { err });
+			redirectOutcome('unavailable', (performance.now() - started) / 1000);
 			if (!res.headersSent) sendUnavailable(res, req.method);
 			else res.end();
 		});

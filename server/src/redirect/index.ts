@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
+import type { RedirectOutcome } from '../metrics/outcomes';
 import { createClientAddress } from '../shared/client-address';
 import { createClassifier } from './classify';
 import { createEventRecorder, type EventRecorder } from './event-recorder';
@@ -22,7 +23,12 @@ export interface Redirect {
 }
 
 /** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
-export function createRedirect(deps: { config: AppConfig; db: Database; log: Logger }): Redirect {
+export function createRedirect(deps: {
+	config: AppConfig;
+	db: Database;
+	log: Logger;
+	redirectOutcome?: (outcome: RedirectOutcome, seconds: number) => void;
+}): Redirect {
 	const { config, db, log } = deps;
 	const spool = new Spool(path.join(config.dataDir, 'spool'));
 	const recorder = createEventRecorder({
@@ -49,6 +55,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		classify: createClassifier(),
 		clientAddress: createClientAddress(config.trustProxy),
 		log,
+		redirectOutcome: deps.redirectOutcome,
 	});
 	return {
 		handle(req, res) {

@@ -1,5 +1,6 @@
 import type { Database } from '../../db';
 import type { Logger } from '../../log';
+import type { DeliveryResult } from '../../metrics/outcomes';
 import type { DeliveryRow } from '../payload';
 import { claimDue, msUntilNextDue, releaseClaims } from '../queue';
 import { createSender } from '../sender';
@@ -28,6 +29,8 @@ export interface DispatcherOptions {
 	retrySchedule: number[];
 	pollMs: number;
 	publicBaseUrl: string;
+	/** Told each attempt's result and duration (the metrics' deliveries counter and histogram). */
+	observe?: (result: DeliveryResult, seconds: number) => void;
 }
 
 export interface Dispatcher {
@@ -56,7 +59,7 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 	const signal = createWakeSignal(isRunning);
 	const writer = createResultWriter(db, log, isRunning, (ids) => queue.settle(ids));
 
-	const attempt = createAttempt(send, limits, writer, options.retrySchedule);
+	const attempt = createAttempt(send, limits, writer, options.retrySchedule, options.observe);
 	const release = (rows: DeliveryRow[]) => releaseUnsent(db, log, rows);
 	const keeper = startLeaseKeeper(db, log, options.leaseMs, () => queue.held());
 	const queue = new ClaimQueue({
@@ -102,14 +105,18 @@ function createAttempt(
 	limits: SubscriptionLimits,
 	writer: ResultWriter,
 	retrySchedule: number[],
+	observe: DispatcherOptions['observe'] = () => undefined,
 ) {
 	return async (claim: HeldClaim) => {
 		const subscriptionId = claim.row.subscription_id;
-		const started = Date.now();
+		const started = performance.now();
 		const result = await send(claim.row, claim.inFlight!.signal);
-		limits.observe(subscriptionId, Date.now() - started, healthyAnswer(result));
+		const ms = performance.now() - started;
+		limits.observe(subscriptionId, ms, healthyAnswer(result));
 		const gone = 'status' in result && result.status === 410;
-		writer.record(outcome(claim.row, result, retrySchedule), gone ? subscriptionId : undefined);
+		const decided = outcome(claim.row, result, retrySchedule);
+		observe(decided.status === 'pending' ? 'retry' : decided.status, ms / 1000);
+		writer.record(decided, gone ? subscriptionId : undefined);
 	};
 }
 
