@@ -119,7 +119,7 @@ export const pickWinner = async (
 export async function setVariants(
 	http: Http,
 	campaignId: string,
-	setup: { variants: Array<{ name: string; weight: number }>; holdout: number },
+	setup: { variants: Array<{ name: string; weight: number; text?: string }>; holdout: number },
 	itemIndex: number,
 ): Promise<void> {
 	await call(

@@ -124,7 +124,17 @@ export async function listCampaigns(db: Queryable, query: CampaignQuery): Promis
 	return rows.map(toCampaign);
 }
 
-const sameSetup = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Whether two splits are the same: names and weights in order (texts are not part of a split). */
+const sameSplit = (a: Variant[] | null, b: Variant[] | null | undefined) =>
+	JSON.stringify(a?.map(({ name, weight }) => ({ name, weight })) ?? null) ===
+	JSON.stringify(b?.map(({ name, weight }) => ({ name, weight })) ?? null);
+
+/** The new variants, keeping a text already stored where the new ones bring none. */
+const withTexts = (next: Variant[], current: Variant[] | null): Variant[] =>
+	next.map((v) => {
+		const text = v.text ?? current?.find((c) => c.name === v.name)?.text;
+		return text === undefined ? v : { ...v, text };
+	});
 
 /**
  * Sets a campaign's A/B split (the Send operation's variants). Setting the same split again
@@ -136,11 +146,14 @@ export async function setVariants(db: Database, id: string, variants: Variant[],
 		const { rows } = await tx.query<CampaignRow>(`SELECT ${columns} FROM campaigns WHERE id = $1 FOR UPDATE`, [id]);
 		if (!rows[0]) throw campaignNotFound(id);
 		const current = toCampaign(rows[0]);
-		if (sameSetup(current.variants, variants) && current.holdout === holdout) return current;
-		await refuseSplitChangeOnceSent(tx, current);
+		const next = withTexts(variants, current.variants);
+		const same = sameSplit(current.variants, variants) && current.holdout === holdout;
+		if (same && JSON.stringify(next) === JSON.stringify(current.variants)) return current;
+		// New texts for the same split are taken at any time (a later run may word them anew).
+		if (!same) await refuseSplitChangeOnceSent(tx, current);
 		const { rows: updated } = await tx.query<CampaignRow>(
 			`UPDATE campaigns SET variants = $2, holdout = $3 WHERE id = $1 RETURNING ${columns}`,
-			[current.id, JSON.stringify(variants), holdout],
+			[current.id, JSON.stringify(next), holdout],
 		);
 		return toCampaign(updated[0]);
 	});
@@ -182,7 +195,7 @@ export async function updateCampaign(db: Database, id: string, changes: Campaign
 		if (!rows[0]) throw campaignNotFound(id);
 		const current = toCampaign(rows[0]);
 		const { variants, ...settings } = changes;
-		if (variants && !(sameSetup(current.variants, variants) && current.holdout === changes.holdout)) {
+		if (variants && !(sameSplit(current.variants, variants) && current.holdout === changes.holdout)) {
 			await refuseSplitChangeOnceSent(tx, current);
 		}
 		const cost = changes.costPerSegment !== undefined ? changes.costPerSegment : current.costPerSegment;
@@ -200,7 +213,7 @@ export async function updateCampaign(db: Database, id: string, changes: Campaign
 			if (value === undefined) continue;
 			set(changeColumns[key as keyof typeof changeColumns], key === 'utm' && value !== null ? JSON.stringify(value) : value);
 		}
-		if (variants) set('variants', JSON.stringify(variants));
+		if (variants) set('variants', JSON.stringify(withTexts(variants, current.variants)));
 		const { rows: updated } = await tx.query<CampaignRow>(
 			`UPDATE campaigns SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`,
 			values,

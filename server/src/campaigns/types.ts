@@ -68,6 +68,11 @@ export interface Utm {
 export interface Variant {
 	name: string;
 	weight: number;
+	/**
+	 * What the variant sends, as the Send node last set it (its template when the text is an n8n
+	 * expression), so a winner can be sent without typing it again. Not part of the split.
+	 */
+	text?: string;
 }
 
 /** The name recipients held back from an A/B test carry in place of a variant. */

@@ -40,6 +40,14 @@ function parseUtm(value: unknown): Utm | undefined {
 	return Object.keys(utm).length ? utm : undefined;
 }
 
+/** A variant's text: any string up to 1,600 characters (ten concatenated SMS segments). */
+function optionalText(value: unknown, field: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw badRequest(`${field} must be a string`);
+	if (value.length > 1600) throw badRequest(`${field} must be at most 1600 characters`);
+	return value;
+}
+
 export function parseVariants(value: unknown): Variant[] | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (!Array.isArray(value) || value.length < 2 || value.length > maxVariants) {
@@ -48,7 +56,7 @@ export function parseVariants(value: unknown): Variant[] | undefined {
 	const seen = new Set<string>();
 	return value.map((item, i) => {
 		const obj = asObject(item, `variants[${i}]`);
-		onlyKnownFields(obj, ['name', 'weight'], `variants[${i}]`);
+		onlyKnownFields(obj, ['name', 'weight', 'text'], `variants[${i}]`);
 		const name = requiredString(obj, 'name', 32, `variants[${i}].name`);
 		if (!/^[A-Za-z0-9_-]+$/.test(name) || name === holdoutVariant) {
 			throw badRequest(`variants[${i}].name must be letters, digits, - or _ and not "${holdoutVariant}"`);
@@ -56,7 +64,8 @@ export function parseVariants(value: unknown): Variant[] | undefined {
 		if (seen.has(name)) throw badRequest(`variants[${i}].name "${name}" is used twice`);
 		seen.add(name);
 		const weight = optionalNumber(obj, 'weight', { min: 0.0001, max: 1_000_000 }, `variants[${i}].weight`) ?? 1;
-		return { name, weight };
+		const text = optionalText(obj.text, `variants[${i}].text`);
+		return text === undefined ? { name, weight } : { name, weight, text };
 	});
 }
 

@@ -19,6 +19,8 @@ export interface WinnerDecision {
 	metric: WinnerMetric;
 	confidence: number;
 	winner: string | null;
+	/** The winner's text as the Send node stored it with the variants; null without a winner or a text. */
+	winnerText: string | null;
 	/** null when the best rate is shared: then `tied` names the variants that share it. */
 	leader: string | null;
 	tied: string[];
@@ -41,7 +43,7 @@ export interface WinnerDecision {
 export function decideWinner(
 	variants: VariantRate[],
 	request: Omit<WinnerRequest, 'record'>,
-): Omit<WinnerDecision, 'recorded'> {
+): Omit<WinnerDecision, 'recorded' | 'winnerText'> {
 	const ranked = variants
 		.map((v, index) => ({ ...v, index }))
 		.filter((v) => v.rate !== null)
@@ -104,10 +106,11 @@ export async function chooseWinner(
 			};
 		});
 	const decision = decideWinner(variants, request);
+	const winnerText = campaign.variants?.find((v) => v.name === decision.winner)?.text ?? null;
 	let recorded = false;
 	if (request.record && decision.winner) {
 		await recordWinner(db, campaign.id, decision.winner);
 		recorded = true;
 	}
-	return { ...decision, recorded };
+	return { ...decision, winnerText, recorded };
 }

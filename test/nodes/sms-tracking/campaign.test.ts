@@ -60,7 +60,7 @@ test('when an A/B send gets more clicks on B, then Get Stats shows it, Get Recip
 	const send = await runNode({
 		parameters: abSendParameters(
 			id,
-			{ A: 'A https://shop.example/', B: 'B https://shop.example/' },
+			{ A: 'A https://shop.example/', B: '=B {{ $json.phone.slice(-2) }} https://shop.example/' },
 			{ holdoutPercent: 10 },
 		),
 		items: phoneItems(recipients),
@@ -112,6 +112,8 @@ test('when an A/B send gets more clicks on B, then Get Stats shows it, Get Recip
 		significant: true,
 		minSampleReached: true,
 		recorded: true,
+		// the winning text as written in Send (an expression as its template), not typed again
+		winnerText: 'B {{ $json.phone.slice(-2) }} https://shop.example/',
 	});
 	expect(winner.pValue as number).toBeLessThan(0.05);
 });

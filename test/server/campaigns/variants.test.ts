@@ -56,6 +56,39 @@ describe('PUT /campaigns/:id/variants', () => {
 		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body).toMatchObject(split);
 	});
 
+	test("when the same split comes with the variants' texts after sending, then the texts are stored and the split is not reshuffled", async () => {
+		const id = await splitCampaignWithSentMessage('texts');
+		const withTexts = {
+			...split,
+			variants: [
+				{ name: 'A', weight: 1, text: 'Hi {{ $json.name }}, 20 % off: https://shop.example/a' },
+				{ name: 'B', weight: 2, text: 'Last day: https://shop.example/b' },
+			],
+		};
+		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, withTexts);
+		expect(res.status).toBe(200);
+		expect(res.body.variants).toEqual(withTexts.variants);
+		// a later send without texts keeps them
+		await server.api('PUT', `/api/v1/campaigns/${id}/variants`, split);
+		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body.variants).toEqual(
+			withTexts.variants,
+		);
+	});
+
+	test.each([
+		['not a string', 42, 'variants[0].text must be a string'],
+		['too long', 'x'.repeat(1601), 'variants[0].text must be at most 1600 characters'],
+	])('when a variant text is %s, then 400 and nothing changes', async (_case, text, message) => {
+		const id = await campaign();
+		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, {
+			...split,
+			variants: [{ name: 'A', weight: 1, text }, split.variants[1]],
+		});
+		expect(res.status).toBe(400);
+		expect(res.body.error.message).toBe(message);
+		expect((await server.api('GET', `/api/v1/campaigns/${id}`)).body.variants).toBeNull();
+	});
+
 	test('when a different split is set after messages carry a variant, then it is a 409 and the split stays', async () => {
 		const id = await splitCampaignWithSentMessage('used');
 		const res = await server.api('PUT', `/api/v1/campaigns/${id}/variants`, {

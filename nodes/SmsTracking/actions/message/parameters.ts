@@ -44,3 +44,18 @@ export function readVariantEntries(ctx: IExecuteFunctions, itemIndex: number): V
 			| undefined) ?? []
 	);
 }
+
+/**
+ * The variants' texts as the builder wrote them (item 0, expressions not resolved), stored with the
+ * split so Pick Winner can return the winning text. An expression is kept as its template without
+ * the leading "=" (e.g. "Hi {{ $json.name }}"); a later node can resolve it per recipient.
+ */
+export function readVariantTemplates(ctx: IExecuteFunctions): Map<string, string> {
+	const raw = ctx.getNodeParameter('variants', 0, {}, { rawExpressions: true }) as IDataObject;
+	const entries = (raw.variant as VariantEntry[] | undefined) ?? [];
+	return new Map(
+		entries
+			.filter((e) => typeof e.text === 'string' && typeof e.name === 'string')
+			.map((e) => [String(e.name).trim(), String(e.text).replace(/^=/, '').slice(0, 1600)]),
+	);
+}

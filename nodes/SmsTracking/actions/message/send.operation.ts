@@ -10,7 +10,12 @@ import { errorItem } from '../../helpers/error-item';
 import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import type { SendSettings } from '../../helpers/providers/send';
-import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
+import {
+	readSendSettings,
+	readShortenSettings,
+	readVariantEntries,
+	readVariantTemplates,
+} from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
 
 export { sendFields as description } from './send.fields';
@@ -66,8 +71,15 @@ export async function execute(
 	};
 	const applyAbTest = async (campaignIds: string[]) => {
 		if (!ab) return;
+		const templates = readVariantTemplates(this);
+		const split = {
+			holdout: ab.holdout,
+			variants: ab.variants.map((v) =>
+				templates.has(v.name) ? { ...v, text: templates.get(v.name) } : v,
+			),
+		};
 		for (const campaignId of new Set([...campaignIds, ...outcomes.map((o) => o.campaignId)]))
-			await setVariants(http, campaignId, ab, 0);
+			await setVariants(http, campaignId, split, 0);
 	};
 	const prepared = await prepareMessages(http, items.length, read, fail, applyAbTest);
 	const { sendable: ready, optedOut } = await leaveOutOptedOut(
