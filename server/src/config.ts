@@ -73,8 +73,13 @@ export interface RedirectConfig {
 	cookieDomain?: string;
 	/** Request header a trusted proxy fills with the visitor's ISO country, e.g. cf-ipcountry. */
 	countryHeader?: string;
-	/** Secret salt of the IP hash; the same on every instance so hashes compare across them. */
-	ipHashSalt: string;
+	/**
+	 * Secret salt of the IP hash; the same on every instance so hashes compare across them. A
+	 * function when it rotates (server.ts hands the rotating salt kept in the database).
+	 */
+	ipHashSalt: string | (() => string);
+	/** Days a salt is used before the next one (0: never rotated). */
+	ipHashSaltRotationDays: number;
 	/** Store the raw IP beside its hash (off by default). */
 	storeRawIp: boolean;
 	/** DNT: 1 / Sec-GPC: 1 handling: ignore them, record the hit without personal data, or record nothing. */
@@ -220,6 +225,7 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 		cookieDomain,
 		countryHeader,
 		ipHashSalt,
+		ipHashSaltRotationDays: integer(env, 'IP_HASH_SALT_ROTATION_DAYS', 30, 0, 3650),
 		storeRawIp: flag(env, 'STORE_RAW_IP', false),
 		doNotTrack,
 		linkCacheSize: integer(env, 'LINK_CACHE_SIZE', 100_000, 0, 10_000_000),

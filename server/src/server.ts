@@ -9,6 +9,7 @@ import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { createDatabaseGauges, createMetrics, startMetricsListener, type Metrics } from './metrics';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
+import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 
@@ -68,7 +69,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
+		let ipHashSalt = config.redirect.ipHashSalt;
+		if (config.redirect.ipHashSaltRotationDays > 0) {
+			const keeper = createSaltKeeper(db, {
+				rotationDays: config.redirect.ipHashSaltRotationDays,
+				fallbackSalt: String(config.redirect.ipHashSalt),
+				log,
+			});
+			await keeper.start();
+			closers.push(async () => keeper.stop());
+			ipHashSalt = keeper.current;
+		}
+		const effective: AppConfig = {
+			...config,
+			publicBaseUrl: config.publicBaseUrl ?? url,
+			redirect: { ...config.redirect, ipHashSalt },
+		};
 		const redirect = (started.redirect = createRedirect({ config: effective, db, log, redirectOutcome: metrics.redirectOutcome }));
 		const app = createApp({
 			config: effective,

@@ -3,7 +3,7 @@ import type { RedirectConfig } from '../config';
 import type { NewEvent } from '../events/types';
 import type { Logger } from '../log';
 import type { RedirectOutcome } from '../metrics/outcomes';
-import { createIpHasher } from '../shared/ip-hash';
+import { createNetworkHasher } from '../shared/ip-hash';
 import { newClickId } from '../shared/ids';
 import type { Classification } from './classify';
 import { countryFrom, optsOut } from './client';
@@ -36,7 +36,7 @@ export function createRedirectHandler(
 ): (req: IncomingMessage, res: ServerResponse, code: string) => void {
 	const { config, links, recorder, classify, clientAddress, log } = deps;
 	const redirectOutcome = deps.redirectOutcome ?? (() => undefined);
-	const hashIp = createIpHasher(config.ipHashSalt);
+	const hashIp = createNetworkHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
 	const cookieAttributes =
 		`; Max-Age=${config.clickCookieDays * 86_400}; Path=/; SameSite=Lax; HttpOnly` +

@@ -26,7 +26,7 @@ test('when nothing about the redirect is set, then the documented defaults apply
 	expect(config.redirect.ipHashSalt).toBe(
 		readFileSync(path.join(env.DATA_DIR, 'ip-hash-salt'), 'utf8').trim(),
 	);
-	expect(config.redirect.ipHashSalt.length).toBeGreaterThanOrEqual(32);
+	expect(String(config.redirect.ipHashSalt).length).toBeGreaterThanOrEqual(32);
 	expect(loadConfig(env).redirect.ipHashSalt).toBe(config.redirect.ipHashSalt);
 });
 

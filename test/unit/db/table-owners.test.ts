@@ -13,6 +13,7 @@ const owners: Record<string, RegExp> = {
 	delivery_reports_pending: /^delivery-reports\/store\.ts$/,
 	events: /^events\/store\.ts$/,
 	opt_outs: /^opt-outs\/store\.ts$/,
+	ip_hash_salts: /^privacy\/ip-hash-salts\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,
