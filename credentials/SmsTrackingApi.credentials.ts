@@ -56,8 +56,8 @@ export class SmsTrackingApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/api/v1/campaigns',
-			qs: { limit: 1 },
+			// Any valid key may read this, whatever its scopes (a webhooks-only key for the trigger too).
+			url: '/api/v1/keys/self',
 		},
 	};
 }

@@ -9,14 +9,17 @@ import { dashboardRoutes } from './dashboard/routes';
 import { deliveryReportRoutes } from './delivery-reports/routes';
 import { eventRoutes } from './events/routes';
 import { livenessRoutes, readinessRoutes } from './health/routes';
-import { requireApiKey } from './http/auth';
+import { authenticate } from './http/auth';
+import { createAuthThrottle } from './http/auth-throttle';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
+import { keyRoutes } from './keys/routes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
+import { createClientAddress } from './shared/client-address';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -29,11 +32,15 @@ export interface AppDeps {
 	linksChanged?: () => void;
 }
 
-/** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
-function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
+/**
+ * Everything under /api/v1: API key first, then JSON bodies, then the resources; each route's
+ * first handler is the scope it needs (http/auth.ts requireScope).
+ */
+export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const { config, db } = deps;
 	const api = express.Router();
-	api.use(requireApiKey(config.apiKeys));
+	const clientAddress = createClientAddress(config.trustProxy);
+	api.use(authenticate({ apiKeys: config.apiKeys, db, throttle: createAuthThrottle(), clientAddress }));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
@@ -42,6 +49,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
+	api.use(keyRoutes(db));
 	return api;
 }
 
