@@ -62,8 +62,6 @@ export function dashboardRoutes(): Router {
 		res.setHeader('Cache-Control', 'public, max-age=3600');
 		res.sendFile(chartJs, (err) => err && next(err));
 	});
-	router.use(
-		express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }),
-	);
+	router.use(express.static(dir, { index: 'index.html', maxAge: '5m', fallthrough: true, redirect: false }));
 	return router;
 }
