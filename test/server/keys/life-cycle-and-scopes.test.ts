@@ -136,6 +136,24 @@ describe('scope matrix', () => {
 		expect(refused.body.error.message).toContain('"write"');
 	});
 
+	test('when the dashboard is used with a read key, then every request it makes is served', async () => {
+		// The requests of server/public/dashboard/js (sign-in, list, campaign page, A/B verdict).
+		const dashboard: Array<[string, string, unknown?]> = [
+			['GET', '/api/v1/campaigns?limit=1'],
+			['GET', '/api/v1/campaigns?limit=24'],
+			['GET', `/api/v1/campaigns/${campaignId}`],
+			['GET', `/api/v1/campaigns/${campaignId}/stats?timeZone=Europe%2FBerlin`],
+			['POST', `/api/v1/campaigns/${campaignId}/winner`, { metric: 'ctr' }],
+		];
+		for (const [method, path, body] of dashboard) {
+			expect([method, path, (await as(a, keys.read, method, path, body)).status]).toEqual([
+				method,
+				path,
+				200,
+			]);
+		}
+	});
+
 	test('when a key holds several scopes, then it may use each of their routes', async () => {
 		const both = (await newKey(['read', 'write'])).key;
 		expect((await as(a, both, 'POST', '/api/v1/campaigns', { name: 'both' })).status).toBe(201);
