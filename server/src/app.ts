@@ -20,6 +20,7 @@ import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
 import { createClientAddress } from './shared/client-address';
+import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -30,6 +31,8 @@ export interface AppDeps {
 	nextCode: CodeGenerator;
 	/** Called when campaigns' links may redirect differently (the redirect's cache forgets them). */
 	linksChanged?: () => void;
+	/** Where webhooks may be sent (server.ts knows the ports in use; else built from config). */
+	outboundGuard?: OutboundGuard;
 }
 
 /**
@@ -48,7 +51,10 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
-	api.use(webhookRoutes(db));
+	const guard =
+		deps.outboundGuard ??
+		createOutboundGuard({ allowLocal: config.webhookAllowLocal, allowedNetworks: config.webhookAllowedNetworks, ownHost: config.host, ownPorts: [config.port] });
+	api.use(webhookRoutes(db, guard));
 	api.use(keyRoutes(db));
 	return api;
 }

@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
+import { serverResolve } from './shared/guarded-lookup';
+import { createOutboundGuard } from './shared/outbound-address';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
@@ -36,10 +38,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
 	try {
 		let connectionString = config.databaseUrl;
+		const ownPorts: number[] = [];
 		if (!connectionString) {
 			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
 			closers.push(() => embedded.stop());
 			connectionString = embedded.connectionString;
+			ownPorts.push(Number(new URL(embedded.connectionString).port));
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
@@ -63,12 +67,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
+		const outbound = {
+			guard: createOutboundGuard({
+				allowLocal: config.webhookAllowLocal,
+				allowedNetworks: config.webhookAllowedNetworks,
+				ownHost: config.host,
+				ownPorts: [port, ...ownPorts],
+			}),
+			resolve: config.webhookDnsServers.length ? serverResolve(config.webhookDnsServers) : undefined,
+		};
 		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
 		const app = createApp({
 			config: effective,
 			db,
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
+			outboundGuard: outbound.guard,
 			linksChanged: () => redirect.links.clear(),
 		});
 		// Events a crash or an outage left in the spool go in before the first request is served.
@@ -86,6 +100,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 					retrySchedule: config.webhookRetrySchedule,
 					pollMs: config.webhookPollMs,
 					publicBaseUrl: effective.publicBaseUrl,
+					outbound,
 				})
 			: undefined;
 		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
+import type { OutboundGuard } from '../shared/outbound-address';
 import { parsePageLimit } from '../shared/pagination';
 import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from './store';
@@ -15,11 +16,15 @@ function queryString(value: unknown, name: string): string | undefined {
 	return value;
 }
 
-export function webhookRoutes(db: Database): Router {
+export function webhookRoutes(db: Database, guard: OutboundGuard): Router {
 	const router = Router();
 
 	router.post('/webhooks', requireScope('webhooks'), async (req, res) => {
-		res.status(201).json(await createSubscription(db, parseNewSubscription(req.body)));
+		const input = parseNewSubscription(req.body);
+		// A host name is checked when each delivery connects; an address can be refused now.
+		const refused = guard.literalRefusal(new URL(input.url));
+		if (refused) throw badRequest(`url is not allowed for webhooks: ${refused}`, 'blocked_address');
+		res.status(201).json(await createSubscription(db, input));
 	});
 
 	router.get('/webhooks', requireScope('webhooks'), async (req, res) => {

@@ -32,8 +32,8 @@ export function createSignedRequests(
 				'webhook-signature': sign(keyOf(row.secret), row.id, timestamp, body.toString()),
 			};
 			return await sender.send(new URL(row.target_url), headers, body, signal);
-		} catch (err) {
-			return { error: `could not send: ${(err as Error).message}` };
+		} catch {
+			return { error: 'connect_error: the request could not be sent' };
 		}
 	};
 }
