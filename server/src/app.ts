@@ -54,7 +54,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const guard =
 		deps.outboundGuard ??
 		createOutboundGuard({ allowLocal: config.webhookAllowLocal, allowedNetworks: config.webhookAllowedNetworks, ownHost: config.host, ownPorts: [config.port] });
-	api.use(webhookRoutes(db, guard));
+	api.use(webhookRoutes(db, guard, { defaultMs: config.webhookSecretOverlapMs, maxMs: config.webhookSecretOverlapMaxMs }));
 	api.use(keyRoutes(db));
 	return api;
 }

@@ -5,8 +5,8 @@ import { badRequest } from '../http/errors';
 import type { OutboundGuard } from '../shared/outbound-address';
 import { parsePageLimit } from '../shared/pagination';
 import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
-import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from './store';
-import { parseNewSubscription } from './validate';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret } from './store';
+import { parseNewSubscription, parseRotation } from './validate';
 
 const deliveryStatuses: Delivery['status'][] = ['pending', 'delivered', 'failed'];
 
@@ -16,7 +16,7 @@ function queryString(value: unknown, name: string): string | undefined {
 	return value;
 }
 
-export function webhookRoutes(db: Database, guard: OutboundGuard): Router {
+export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { defaultMs: number; maxMs: number }): Router {
 	const router = Router();
 
 	router.post('/webhooks', requireScope('webhooks'), async (req, res) => {
@@ -35,6 +35,10 @@ export function webhookRoutes(db: Database, guard: OutboundGuard): Router {
 
 	router.get('/webhooks/:id', requireScope('webhooks'), async (req, res) => {
 		res.json(await getSubscription(db, req.params.id));
+	});
+
+	router.post('/webhooks/:id/rotate-secret', requireScope('webhooks'), async (req, res) => {
+		res.json(await rotateSecret(db, req.params.id, parseRotation(req.body, overlap)));
 	});
 
 	router.delete('/webhooks/:id', requireScope('webhooks'), async (req, res) => {
