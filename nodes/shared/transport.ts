@@ -163,7 +163,7 @@ export async function checkUrl(
 		try {
 			target = new URL(current);
 		} catch {
-			return { ok: false, problem: 'redirected to an address that is not a URL' };
+			return { ok: false, problem: 'is not a URL' };
 		}
 		const refused = destinationRefusal(target, allowLocal);
 		if (refused) return { ok: false, problem: `was not requested: ${refused}` };
@@ -192,7 +192,11 @@ export async function checkUrl(
 		const status = Number(response.statusCode);
 		const location = response.headers?.location;
 		if (status >= 300 && status < 400 && typeof location === 'string') {
-			current = new URL(location, target).toString();
+			try {
+				current = new URL(location, target).toString();
+			} catch {
+				return { ok: false, status, problem: 'redirected to an address that is not a URL' };
+			}
 			continue;
 		}
 		return status >= 200 && status < 300

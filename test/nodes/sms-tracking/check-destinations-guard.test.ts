@@ -19,6 +19,7 @@ beforeAll(async () => {
 		else if (req.url === '/to-unspecified')
 			res.writeHead(302, { location: `http://0.0.0.0:${port}/ok` }).end();
 		else if (req.url === '/hop') res.writeHead(301, { location: '/to-unspecified' }).end();
+		else if (req.url === '/bad-location') res.writeHead(302, { location: 'http://[::1' }).end();
 		else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
 		else if (req.url === '/endless') {
 			// A page whose body never ends: a check that read it would wait for its time limit.
@@ -73,6 +74,14 @@ test('when redirects go on and on, then the check stops after a few hops', async
 	const [warnings] = await check(['/loop']);
 	expect(warnings).toEqual([`The destination ${base}/loop redirected more than 5 times`]);
 	expect(hits.filter((h) => h === '/loop')).toHaveLength(6);
+});
+
+test('when a redirect names no valid URL, then the item is warned and nothing else is requested', async () => {
+	const [warnings] = await check(['/bad-location']);
+	expect(warnings).toEqual([
+		`The destination ${base}/bad-location redirected to an address that is not a URL`,
+	]);
+	expect(hits).toEqual(['/bad-location']);
 });
 
 test('when a page answers 200 with a body that never ends, then the check is done at the status without reading the body', async () => {
