@@ -39,7 +39,8 @@ export class SmsTrackingApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The API key of the tracking server (API_KEY, or the key it printed at first start)',
+			description:
+				'The API key of the tracking server (API_KEY, the key it printed at first start, or a key from /api/v1/keys with the scopes the workflow needs)',
 			required: true,
 		},
 	];
