@@ -39,7 +39,8 @@ export class SmsTrackingApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The API key of the tracking server (API_KEY, or the key it printed at first start)',
+			description:
+				'The API key of the tracking server (API_KEY, the key it printed at first start, or a key from /api/v1/keys with the scopes the workflow needs)',
 			required: true,
 		},
 	];
@@ -56,8 +57,8 @@ export class SmsTrackingApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/api/v1/campaigns',
-			qs: { limit: 1 },
+			// Any valid key may read this, whatever its scopes (a webhooks-only key for the trigger too).
+			url: '/api/v1/keys/self',
 		},
 	};
 }

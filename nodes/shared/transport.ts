@@ -11,6 +11,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+import { destinationRefusal, hostRange } from './destination-guard';
 
 export type RequestContext =
 	| IExecuteFunctions
@@ -139,33 +140,70 @@ export interface UrlCheck {
 	problem?: string;
 }
 
+/** Most redirects a destination check follows, each hop checked like the first. */
+const maxRedirects = 5;
+
 /**
- * Checks that a landing page answers (2xx after redirects) within the timeout, without
- * credentials: used once per distinct destination before a campaign goes out.
+ * Checks that a landing page answers (2xx after redirects) within the time limit, without
+ * credentials: used once per distinct destination before a campaign goes out. Every hop, the
+ * first and each redirect (followed here, not by the HTTP client), must pass the destination
+ * guard (destination-guard.ts) before it is requested; the whole check, all hops together, ends
+ * at the time limit; the body is never read: its stream is closed once the status is known.
  */
 export async function checkUrl(
 	ctx: RequestContext,
 	url: string,
+	allowLocal: boolean,
 	timeoutMs = 10_000,
 ): Promise<UrlCheck> {
-	try {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
-			json: false,
-			encoding: 'text',
-		})) as { statusCode: number };
+	const deadline = Date.now() + timeoutMs;
+	let current = url;
+	for (let hop = 0; hop <= maxRedirects; hop++) {
+		let target: URL;
+		try {
+			target = new URL(current);
+		} catch {
+			return { ok: false, problem: 'is not a URL' };
+		}
+		const refused = destinationRefusal(target, allowLocal);
+		if (refused) return { ok: false, problem: `was not requested: ${refused}` };
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) return { ok: false, problem: `did not answer within ${timeoutMs} ms` };
+		let response: { statusCode: number; headers: Record<string, unknown>; body?: unknown };
+		try {
+			response = (await ctx.helpers.httpRequest({
+				method: 'GET',
+				url: target.toString(),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: remaining,
+				json: false,
+				encoding: 'stream',
+			})) as typeof response;
+		} catch (error) {
+			const err = error as { code?: string; message?: string };
+			return {
+				ok: false,
+				problem: `did not answer (${err.code ?? err.message ?? 'network error'})`,
+			};
+		}
+		(response.body as { destroy?: () => void } | undefined)?.destroy?.();
 		const status = Number(response.statusCode);
+		const location = response.headers?.location;
+		if (status >= 300 && status < 400 && typeof location === 'string') {
+			try {
+				current = new URL(location, target).toString();
+			} catch {
+				return { ok: false, status, problem: 'redirected to an address that is not a URL' };
+			}
+			continue;
+		}
 		return status >= 200 && status < 300
 			? { ok: true, status }
 			: { ok: false, status, problem: `answered HTTP ${status}` };
-	} catch (error) {
-		const err = error as { code?: string; message?: string };
-		return { ok: false, problem: `did not answer (${err.code ?? err.message ?? 'network error'})` };
 	}
+	return { ok: false, problem: `redirected more than ${maxRedirects} times` };
 }
 
 /**
@@ -180,7 +218,8 @@ export interface Http {
 		itemIndex?: number,
 	): Promise<T>;
 	credentials(credentialType: string): Promise<ICredentialDataDecryptedObject>;
-	checkUrl(url: string): Promise<UrlCheck>;
+	/** allowLocal: loopback and private destinations may be requested (see destination-guard.ts). */
+	checkUrl(url: string, allowLocal: boolean): Promise<UrlCheck>;
 }
 
 export function httpOf(ctx: RequestContext): Http {
@@ -189,6 +228,15 @@ export function httpOf(ctx: RequestContext): Http {
 		request: async <T>(credentialType: string, spec: RequestSpec, itemIndex?: number) =>
 			await request<T>(ctx, credentialType, spec, itemIndex),
 		credentials: async (credentialType) => await ctx.getCredentials(credentialType),
-		checkUrl: async (url) => await checkUrl(ctx, url),
+		checkUrl: async (url, allowLocal) => await checkUrl(ctx, url, allowLocal),
 	};
+}
+
+/** Whether the tracking server is reached on a loopback or private address (a local install). */
+export function isLocalServer(credentials: ICredentialDataDecryptedObject): boolean {
+	try {
+		return hostRange(new URL(baseUrlOf(credentials)).hostname) === 'local';
+	} catch {
+		return false;
+	}
 }

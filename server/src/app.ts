@@ -9,10 +9,12 @@ import { dashboardRoutes } from './dashboard/routes';
 import { deliveryReportRoutes } from './delivery-reports/routes';
 import { eventRoutes } from './events/routes';
 import { livenessRoutes, readinessRoutes } from './health/routes';
-import { requireApiKey } from './http/auth';
+import { authenticate } from './http/auth';
+import { createAuthThrottle } from './http/auth-throttle';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
+import { keyRoutes } from './keys/routes';
 import { linkRoutes } from './links/routes';
 import { messageRoutes } from './messages/routes';
 import { metricsRoutes, type Metrics } from './metrics';
@@ -20,6 +22,8 @@ import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
 import { inboundSmsRoutes } from './opt-outs/inbound-routes';
 import { optOutRoutes } from './opt-outs/routes';
+import { createClientAddress } from './shared/client-address';
+import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -32,13 +36,19 @@ export interface AppDeps {
 	linksChanged?: () => void;
 	/** Served at /metrics unless METRICS_PORT gives it a listener of its own. */
 	metrics?: Metrics;
+	/** Where webhooks may be sent (server.ts knows the ports in use; else built from config). */
+	outboundGuard?: OutboundGuard;
 }
 
-/** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
-function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
+/**
+ * Everything under /api/v1: API key first, then JSON bodies, then the resources; each route's
+ * first handler is the scope it needs (http/auth.ts requireScope).
+ */
+export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const { config, db } = deps;
 	const api = express.Router();
-	api.use(requireApiKey(config.apiKeys));
+	const clientAddress = createClientAddress(config.trustProxy);
+	api.use(authenticate({ apiKeys: config.apiKeys, db, throttle: createAuthThrottle(), clientAddress }));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
@@ -46,7 +56,11 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
-	api.use(webhookRoutes(db));
+	const guard =
+		deps.outboundGuard ??
+		createOutboundGuard({ allowLocal: config.webhookAllowLocal, allowedNetworks: config.webhookAllowedNetworks, ownHost: config.host, ownPorts: [config.port] });
+	api.use(webhookRoutes(db, guard, { defaultMs: config.webhookSecretOverlapMs, maxMs: config.webhookSecretOverlapMaxMs }));
+	api.use(keyRoutes(db));
 	api.use(optOutRoutes(db, config));
 	return api;
 }

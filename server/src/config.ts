@@ -3,6 +3,7 @@ import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from './shared/client-address';
 import { commaList } from './shared/comma-list';
+import { canonicalAddress, isLoopbackHost, parseNetwork } from './shared/outbound-address';
 import { callingCodeOf } from './shared/phone';
 import { InsecureSecretFile, readOrCreateSecret } from './shared/secret-file';
 
@@ -44,6 +45,15 @@ export interface Config {
 	webhookTimeoutMs: number;
 	/** Delays before the 2nd, 3rd, … attempt (ms); the delivery fails after the last one. */
 	webhookRetrySchedule: number[];
+	/** Loopback and private networks may receive webhooks without being listed (a local install: HOST is loopback and WEBHOOK_ALLOWED_NETWORKS unset). */
+	webhookAllowLocal: boolean;
+	/** Networks (CIDRs, addresses) and host names webhooks may reach beyond public addresses. */
+	webhookAllowedNetworks: string[];
+	/** DNS servers (ip or ip:port) that resolve webhook hosts; empty: the system's resolver. */
+	webhookDnsServers: string[];
+	/** Default and longest overlap after a webhook secret rotation, during which both secrets sign. */
+	webhookSecretOverlapMs: number;
+	webhookSecretOverlapMaxMs: number;
 	/** Safety-net poll for due deliveries; new work wakes the dispatcher at once via LISTEN/NOTIFY. */
 	webhookPollMs: number;
 	/** Twilio auth tokens that sign status callbacks (several: one per account or during rotation); empty: endpoint off. */
@@ -195,6 +205,34 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
 	return subnets;
 }
 
+/**
+ * WEBHOOK_ALLOWED_NETWORKS: CIDRs, addresses and host names beyond public addresses that webhooks
+ * may reach; `none` for nothing. Unset: loopback and private ranges when the server itself listens
+ * on loopback (a local install, where n8n runs beside it), nothing otherwise.
+ */
+function allowedNetworks(env: Env, host: string): { allowLocal: boolean; networks: string[] } {
+	const raw = env.WEBHOOK_ALLOWED_NETWORKS?.trim();
+	if (!raw) return { allowLocal: isLoopbackHost(host), networks: [] };
+	if (raw.toLowerCase() === 'none') return { allowLocal: false, networks: [] };
+	const networks = commaList(raw);
+	for (const entry of networks) {
+		if (parseNetwork(entry) === undefined) {
+			throw new ConfigError(`WEBHOOK_ALLOWED_NETWORKS must list CIDRs (10.0.0.0/8), addresses or host names, or be none; got "${entry}"`);
+		}
+	}
+	return { allowLocal: false, networks };
+}
+
+function dnsServers(env: Env): string[] {
+	const servers = commaList(env.WEBHOOK_DNS_SERVERS);
+	for (const server of servers) {
+		const match = /^(?:\[([^\]]+)\]|([^:]+|[^\[\]]*:[^\[\]]*:[^\[\]]*))(?::(\d+))?$/.exec(server);
+		const address = match && canonicalAddress(match[1] ?? match[2]);
+		if (!address) throw new ConfigError(`WEBHOOK_DNS_SERVERS must list DNS server addresses such as 10.0.0.2 or 10.0.0.2:53, got "${server}"`);
+	}
+	return servers;
+}
+
 /** A secret file of the data folder (shared/secret-file.ts); one open to other users stops the boot. */
 function secretFile(dataDir: string, name: string, create: () => string) {
 	try {
@@ -278,6 +316,10 @@ export function loadConfig(env: Env = process.env): Config {
 	}
 
 	const webhookConcurrency = integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000);
+	const webhookNetworks = allowedNetworks(env, host);
+	const overlapMaxMs = integer(env, 'WEBHOOK_SECRET_OVERLAP_MAX_HOURS', 168, 0, 8760) * 3_600_000;
+	const overlapMs = integer(env, 'WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 8760) * 3_600_000;
+	if (overlapMs > overlapMaxMs) throw new ConfigError('WEBHOOK_SECRET_OVERLAP_HOURS must not exceed WEBHOOK_SECRET_OVERLAP_MAX_HOURS');
 
 	const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
 	if (metricsToken && !/^\S{16,200}$/.test(metricsToken)) {
@@ -313,6 +355,11 @@ export function loadConfig(env: Env = process.env): Config {
 		webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
 		webhookRetrySchedule: parseDurations('WEBHOOK_RETRY_SCHEDULE', env.WEBHOOK_RETRY_SCHEDULE || defaultWebhookRetrySchedule),
 		webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 1_000, 10, 60_000),
+		webhookAllowLocal: webhookNetworks.allowLocal,
+		webhookAllowedNetworks: webhookNetworks.networks,
+		webhookDnsServers: dnsServers(env),
+		webhookSecretOverlapMs: overlapMs,
+		webhookSecretOverlapMaxMs: overlapMaxMs,
 		twilioAuthTokens,
 		sevenWebhookToken,
 		allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),

@@ -8,6 +8,8 @@ import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { createDatabaseGauges, createMetrics, startMetricsListener, type Metrics } from './metrics';
+import { serverResolve } from './shared/guarded-lookup';
+import { createOutboundGuard } from './shared/outbound-address';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
@@ -41,10 +43,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
 	try {
 		let connectionString = config.databaseUrl;
+		const ownPorts: number[] = [];
 		if (!connectionString) {
 			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
 			closers.push(() => embedded.stop());
 			connectionString = embedded.connectionString;
+			ownPorts.push(Number(new URL(embedded.connectionString).port));
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
@@ -85,12 +89,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			publicBaseUrl: config.publicBaseUrl ?? url,
 			redirect: { ...config.redirect, ipHashSalt },
 		};
+		const outbound = {
+			guard: createOutboundGuard({
+				allowLocal: config.webhookAllowLocal,
+				allowedNetworks: config.webhookAllowedNetworks,
+				ownHost: config.host,
+				ownPorts: [port, ...ownPorts],
+			}),
+			resolve: config.webhookDnsServers.length ? serverResolve(config.webhookDnsServers) : undefined,
+		};
 		const redirect = (started.redirect = createRedirect({ config: effective, db, log, redirectOutcome: metrics.redirectOutcome }));
 		const app = createApp({
 			config: effective,
 			db,
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
+			outboundGuard: outbound.guard,
 			linksChanged: () => redirect.links.clear(),
 			metrics,
 		});
@@ -117,6 +131,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 					pollMs: config.webhookPollMs,
 					publicBaseUrl: effective.publicBaseUrl,
 					observe: metrics.deliveryAttempt,
+					outbound,
 				})
 			: undefined;
 		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());

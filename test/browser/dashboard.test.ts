@@ -167,6 +167,23 @@ test('when a user signs in and opens a campaign, then the dashboard shows the nu
 	await context.close();
 });
 
+test('when a user signs in with a read key, then the campaign page with its A/B verdict works, and a key without read is told which scope it lacks', async () => {
+	const key = async (scopes: string[]) =>
+		(await server.api('POST', '/api/v1/keys', { name: `dashboard ${scopes}`, scopes })).body
+			.key as string;
+	const { context, page, problems } = await openDashboard({ width: 1280, height: 900 });
+	await signIn(page, await key(['webhooks']));
+	await page.locator('#login-error', { hasText: /"read" scope/ }).waitFor({ timeout: 10_000 });
+
+	await signIn(page, await key(['read']));
+	await page.click(`[data-campaign="${campaignId}"]`);
+	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
+	await page.locator('#variants-card strong[data-winner]').waitFor();
+	expect(await text(page, '#campaign-name')).toBe('Black Friday');
+	expect(problems.filter((p) => !/403/.test(p))).toEqual([]);
+	await context.close();
+});
+
 test('when the dashboard is opened on a phone, then it fits the screen without sideways scrolling', async () => {
 	const { context, page, problems } = await openDashboard({ width: 390, height: 844 });
 	await signIn(page, server.apiKey);

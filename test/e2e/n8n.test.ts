@@ -9,6 +9,7 @@ import { harnessScenario } from './scenarios/harness';
 import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
 import { restartScenario } from './scenarios/restart';
 import { triggerFirstClickScenario } from './scenarios/trigger-first-click';
+import { scopedKeyScenario } from './scenarios/scoped-key';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
 // (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
@@ -29,6 +30,7 @@ afterAll(async () => {
 harnessScenario(env);
 campaignScenario(env);
 clickFollowUpScenario(env);
+scopedKeyScenario(env);
 conversionScenario(env);
 abTestScenario(env);
 remindNonClickersScenario(env);

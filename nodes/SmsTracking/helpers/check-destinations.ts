@@ -1,5 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { Http, UrlCheck } from '../../shared/transport';
+import { trackingCredential } from '../../shared/tracking-api';
+import { isLocalServer, type Http, type UrlCheck } from '../../shared/transport';
 import { mapWithConcurrency } from './concurrency';
 import type { Draft } from './prepare';
 
@@ -8,7 +9,8 @@ export type CheckMode = 'off' | 'warn' | 'fail';
 /**
  * Requests every distinct destination of the drafts once (a broken or slow landing page wastes a
  * campaign). Returns, per item index, a warning ('warn') or an error ('fail'), by each draft's setting, for the items whose
- * links lead to a page that did not answer with 2xx.
+ * links lead to a page that did not answer with 2xx. Loopback and private destinations are
+ * requested only when the tracking server is on such an address too (a local install).
  */
 export async function checkDestinations(
 	http: Http,
@@ -19,7 +21,11 @@ export async function checkDestinations(
 	const checked = drafts.filter((d) => d.settings.checkDestinations !== 'off');
 	const urls = [...new Set(checked.flatMap((d) => d.links.map((l) => l.url)))];
 	const results = new Map<string, UrlCheck>();
-	await mapWithConcurrency(urls, 5, async (url) => results.set(url, await http.checkUrl(url)));
+	if (urls.length === 0) return { warnings, failures };
+	const allowLocal = isLocalServer(await http.credentials(trackingCredential));
+	await mapWithConcurrency(urls, 5, async (url) =>
+		results.set(url, await http.checkUrl(url, allowLocal)),
+	);
 	for (const d of checked) {
 		const problems = [...new Set(d.links.map((l) => l.url))]
 			.filter((url) => !results.get(url)?.ok)

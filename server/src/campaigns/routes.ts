@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../db';
+import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
 import {
 	createOrFindCampaign,
@@ -19,24 +20,24 @@ import { parseCampaignChanges, parseCampaignQuery, parseNewCampaign, parseVarian
 export function campaignRoutes(db: Database, linksChanged: () => void = () => undefined): Router {
 	const router = Router();
 
-	router.post('/campaigns', async (req, res) => {
+	router.post('/campaigns', requireScope('write'), async (req, res) => {
 		const { ifNameExists, ...input } = parseNewCampaign(req.body);
 		const { campaign, created } = await createOrFindCampaign(db, input, ifNameExists);
 		res.status(created ? 201 : 200).json(campaign);
 	});
 
-	router.get('/campaigns', async (req, res) => {
+	router.get('/campaigns', requireScope('read'), async (req, res) => {
 		const query = parseCampaignQuery(req.query as Record<string, unknown>);
 		const campaigns = await listCampaigns(db, query);
 		const last = campaigns.length === query.limit ? campaigns[campaigns.length - 1] : undefined;
 		res.json({ campaigns, nextCursor: last ? last.id : null });
 	});
 
-	router.get('/campaigns/:id', async (req, res) => {
+	router.get('/campaigns/:id', requireScope('read'), async (req, res) => {
 		res.json(await getCampaign(db, req.params.id));
 	});
 
-	router.patch('/campaigns/:id', async (req, res) => {
+	router.patch('/campaigns/:id', requireScope('write'), async (req, res) => {
 		const campaign = await updateCampaign(db, req.params.id, parseCampaignChanges(req.body));
 		linksChanged();
 		res.json(campaign);
@@ -46,7 +47,7 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 		['archive', true],
 		['unarchive', false],
 	] as const) {
-		router.post(`/campaigns/:id/${action}`, async (req, res) => {
+		router.post(`/campaigns/:id/${action}`, requireScope('write'), async (req, res) => {
 			if (req.body !== undefined && Object.keys(req.body as object).length) {
 				throw badRequest(`POST /campaigns/:id/${action} takes no body`);
 			}
@@ -55,7 +56,7 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 	}
 
 	// Deleting takes every link, event and stat of the campaign: the caller says so explicitly.
-	router.delete('/campaigns/:id', async (req, res) => {
+	router.delete('/campaigns/:id', requireScope('write'), async (req, res) => {
 		if (req.query.confirm !== 'true') {
 			throw badRequest(
 				'Deleting a campaign deletes its links, messages, events and stats; add ?confirm=true to do so',
@@ -67,7 +68,7 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 		res.json({ deleted: true, ...deleted });
 	});
 
-	router.put('/campaigns/:id/variants', async (req, res) => {
+	router.put('/campaigns/:id/variants', requireScope('write'), async (req, res) => {
 		const { variants, holdout } = parseVariantSplit(req.body);
 		res.json(await setVariants(db, req.params.id, variants, holdout));
 	});

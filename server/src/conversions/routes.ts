@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
+import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, requiredString } from '../http/validate';
 import { normalisePhone } from '../shared/phone';
@@ -22,7 +23,7 @@ const given = (value: unknown) => value !== undefined && value !== null;
 export function conversionApiRoutes({ db, config, script }: ConversionApiDeps): Router {
 	const router = Router();
 
-	router.post('/conversions', async (req, res) => {
+	router.post('/conversions', requireScope('write'), async (req, res) => {
 		const body = asObject(req.body);
 		onlyKnownFields(body, ['clickId', 'campaignId', 'recipient', 'name', 'value', 'currency', 'idempotencyKey']);
 		const details = parseDetails(body);
@@ -41,7 +42,7 @@ export function conversionApiRoutes({ db, config, script }: ConversionApiDeps): 
 		res.status(duplicate ? 200 : 201).json({ ...conversion, duplicate });
 	});
 
-	router.get('/tracking-code', (req, res) => {
+	router.get('/tracking-code', requireScope('read'), (req, res) => {
 		const example = {
 			name: req.query.name === undefined ? 'purchase' : parseName(req.query.name),
 			value: req.query.value === undefined ? '49.9' : (parseValue(req.query.value) ?? '0'),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../db';
+import { requireScope } from '../http/auth';
 import { getCampaign } from '../campaigns/store';
 import { badRequest } from '../http/errors';
 import { commaList } from '../shared/comma-list';
@@ -32,7 +33,7 @@ function parseCursor(value: unknown): string | undefined {
 /** GET /campaigns/:id/events?type=click,view&limit=100&cursor=… — the raw events, oldest first. */
 export function eventRoutes(db: Database): Router {
 	const router = Router();
-	router.get('/campaigns/:id/events', async (req, res) => {
+	router.get('/campaigns/:id/events', requireScope('read'), async (req, res) => {
 		const types = parseTypes(req.query.type);
 		const limit = parsePageLimit(req.query.limit, { fallback: 100, max: 1000 });
 		const after = parseCursor(req.query.cursor);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
+import { requireScope } from '../http/auth';
 import { assignVariant } from '../campaigns/assign-variant';
 import { getCampaign } from '../campaigns/store';
 import { holdoutVariant } from '../campaigns/types';
@@ -20,7 +21,7 @@ export interface LinkRoutesDeps {
 export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 	const router = Router();
 
-	router.post('/campaigns/:id/links', async (req, res) => {
+	router.post('/campaigns/:id/links', requireScope('write'), async (req, res) => {
 		const body = asObject(req.body);
 		onlyKnownFields(body, ['recipients', 'expiresAt']);
 		const recipients = requiredArray(body, 'recipients', { min: 1 });

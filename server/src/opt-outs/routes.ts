@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../db';
+import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalString, requiredArray } from '../http/validate';
 import { parsePageLimit } from '../shared/pagination';
@@ -31,7 +32,7 @@ function parseCursor(value: unknown): { at: string; phone: string } | undefined 
 export function optOutRoutes(db: Database, config: { defaultCallingCode?: string }): Router {
 	const router = Router();
 
-	router.post('/opt-outs', async (req, res) => {
+	router.post('/opt-outs', requireScope('write'), async (req, res) => {
 		const body = asObject(req.body);
 		onlyKnownFields(body, ['phones', 'reason']);
 		const phones = parsePhones(body, config.defaultCallingCode);
@@ -43,24 +44,24 @@ export function optOutRoutes(db: Database, config: { defaultCallingCode?: string
 		});
 	});
 
-	router.post('/opt-outs/check', async (req, res) => {
+	router.post('/opt-outs/check', requireScope('write'), async (req, res) => {
 		const body = asObject(req.body);
 		onlyKnownFields(body, ['phones']);
 		res.json({ optedOut: await optedOutAmong(db, parsePhones(body, config.defaultCallingCode)) });
 	});
 
-	router.get('/opt-outs', async (req, res) => {
+	router.get('/opt-outs', requireScope('read'), async (req, res) => {
 		const limit = parsePageLimit(req.query.limit, { fallback: 100, max: 1000 });
 		res.json(await listOptOuts(db, { limit, cursor: parseCursor(req.query.cursor) }));
 	});
 
-	router.get('/opt-outs/:phone', async (req, res) => {
+	router.get('/opt-outs/:phone', requireScope('read'), async (req, res) => {
 		res.json(
 			await getOptOut(db, normalisePhone(req.params.phone, config.defaultCallingCode, 'phone')),
 		);
 	});
 
-	router.delete('/opt-outs/:phone', async (req, res) => {
+	router.delete('/opt-outs/:phone', requireScope('write'), async (req, res) => {
 		const phone = normalisePhone(req.params.phone, config.defaultCallingCode, 'phone');
 		if (!(await removeOptOut(db, phone))) await getOptOut(db, phone); // 404 naming the number
 		res.status(204).end();

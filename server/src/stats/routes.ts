@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../db';
+import { assertScope, requireScope } from '../http/auth';
 import { getCampaign } from '../campaigns/store';
 import { campaignStats } from './campaign-stats';
 import { parseRecipientsQuery, parseStatsQuery, parseWinnerRequest } from './params';
@@ -10,20 +11,22 @@ import { chooseWinner } from './winner';
 export function statsRoutes(db: Database): Router {
 	const router = Router();
 
-	router.get('/campaigns/:id/stats', async (req, res) => {
+	router.get('/campaigns/:id/stats', requireScope('read'), async (req, res) => {
 		const query = parseStatsQuery(req.query);
 		const campaign = await getCampaign(db, req.params.id);
 		res.json(await campaignStats(db, campaign, query));
 	});
 
-	router.get('/campaigns/:id/recipients', async (req, res) => {
+	router.get('/campaigns/:id/recipients', requireScope('read'), async (req, res) => {
 		const query = parseRecipientsQuery(req.query);
 		const campaign = await getCampaign(db, req.params.id);
 		res.json(await listRecipients(db, campaign, query));
 	});
 
-	router.post('/campaigns/:id/winner', async (req, res) => {
+	// Deciding only reads; recording the winner on the campaign (record: true) changes it.
+	router.post('/campaigns/:id/winner', requireScope('read'), async (req, res) => {
 		const request = parseWinnerRequest(req.body);
+		if (request.record) assertScope(res, 'write');
 		const campaign = await getCampaign(db, req.params.id);
 		res.json(await chooseWinner(db, campaign, request));
 	});

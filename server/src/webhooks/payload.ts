@@ -7,6 +7,8 @@ export interface DeliveryRow extends Omit<EventRow, 'id'> {
 	subscription_id: string;
 	target_url: string;
 	secret: string;
+	/** The secret before a rotation, while its overlap lasts: it signs too. */
+	previous_secret: string | null;
 	event_id: string;
 	campaign_id: string;
 }

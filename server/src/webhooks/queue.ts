@@ -8,6 +8,7 @@ import type { DeliveryRow } from './payload';
  */
 const payloadSql = `
 SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
+  CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { guardedLookup, type Resolve } from '../shared/guarded-lookup';
+import type { OutboundGuard } from '../shared/outbound-address';
 
 export type SendResult = { status: number; retryAfter?: string } | { error: string };
 
@@ -8,8 +10,12 @@ export type SendResult = { status: number; retryAfter?: string } | { error: stri
  * concurrency). The whole exchange is bounded by timeoutMs; redirects are not followed (a 3xx is
  * a failed attempt, as Standard Webhooks recommends). The answer's body is read and discarded.
  * An aborted `signal` ends the attempt at once (the dispatcher could no longer keep its lease).
+ * Every connection passes the outbound guard when it is made (shared/guarded-lookup.ts): a
+ * refused address is never connected to. Failures are reported by class only (blocked_address,
+ * dns_error, connect_error, timeout), never by the socket's own error: told apart, refused and
+ * reset connections would map a network's ports.
  */
-export function createSender(concurrency: number, timeoutMs: number) {
+export function createSender(concurrency: number, timeoutMs: number, outbound: { guard: OutboundGuard; resolve?: Resolve }) {
 	const options = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'lifo' as const };
 	const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
 
@@ -29,20 +35,25 @@ export function createSender(concurrency: number, timeoutMs: number) {
 				current?.destroy();
 			};
 			const abort = () => giveUp('abandoned: the claim on this delivery could not be renewed');
-			const timer = setTimeout(() => giveUp(`no answer within ${timeoutMs} ms`), timeoutMs);
+			const timer = setTimeout(() => giveUp(`timeout: no answer within ${timeoutMs} ms`), timeoutMs);
 			signal?.addEventListener('abort', abort);
 			const transport = target.protocol === 'https:' ? https : http;
+			const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+			const literal = outbound.guard.literalRefusal(target);
+			if (literal) return done({ error: blocked });
+			const lookup = guardedLookup(outbound.guard, port, outbound.resolve);
 			const attempt = (retried: boolean) => {
 				const req = transport.request(
 					target,
 					{
 						method: 'POST',
 						agent: agents[target.protocol as 'http:' | 'https:'],
+						lookup,
 						headers: { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
 					},
 					(res) => {
 						const retryAfter = res.headers['retry-after'];
-						res.on('error', () => done({ error: 'connection lost while reading the answer' }));
+						res.on('error', () => done({ error: 'connect_error: the connection was lost while reading the answer' }));
 						res.on('end', () => done({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined }));
 						res.resume();
 					},
@@ -74,19 +85,20 @@ export function createSender(concurrency: number, timeoutMs: number) {
 	};
 }
 
-/** A short reason without the URL (which may carry a token in its query string). */
+const blocked = 'blocked_address: the address is not allowed for webhooks (see WEBHOOK_ALLOWED_NETWORKS)';
+
+/** The class of a failed attempt and a fixed text: nothing of the URL, the address or the socket's error. */
 function describe(err: NodeJS.ErrnoException): string {
 	switch (err.code) {
-		case 'ECONNREFUSED':
-			return 'connection refused';
-		case 'ECONNRESET':
-			return 'connection reset';
+		case 'EBLOCKED':
+			return blocked;
 		case 'ENOTFOUND':
 		case 'EAI_AGAIN':
-			return 'host not found';
+		case 'ENODATA':
+			return 'dns_error: the host name did not resolve';
 		case 'ETIMEDOUT':
-			return 'connection timed out';
+			return 'timeout: the connection timed out';
 		default:
-			return err.code ? `request failed (${err.code})` : 'request failed';
+			return 'connect_error: the connection failed';
 	}
 }

@@ -99,6 +99,29 @@ export async function getSubscription(db: Queryable, id: string): Promise<Subscr
 	return toSubscription(rows[0]);
 }
 
+/**
+ * Gives the subscription a new secret. For `overlapMs` the previous secret keeps signing beside
+ * it (deliveries carry both signatures), so the receiver can switch at any time within; a second
+ * rotation within the overlap ends the oldest secret at once.
+ */
+export async function rotateSecret(
+	db: Queryable,
+	id: string,
+	overlapMs: number,
+): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+	const secret = generateSecret();
+	const { rows } = await db.query<{ id: string; previous_secret_until: Date | null }>(
+		`UPDATE webhook_subscriptions
+		 SET previous_secret = CASE WHEN $3::float8 > 0 THEN secret END,
+		     previous_secret_until = CASE WHEN $3::float8 > 0 THEN now() + $3::float8 * interval '1 millisecond' END,
+		     secret = $2
+		 WHERE id = $1 RETURNING id, previous_secret_until`,
+		[id, secret, overlapMs],
+	);
+	if (!rows[0]) throw subscriptionNotFound(id);
+	return { id: rows[0].id, secret, previousSecretExpiresAt: rows[0].previous_secret_until?.toISOString() ?? null };
+}
+
 /** Removes the subscription and, with it, its deliveries (pending ones are never sent). */
 export async function deleteSubscription(db: Queryable, id: string): Promise<void> {
 	const { rowCount } = await db.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id]);

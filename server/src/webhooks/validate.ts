@@ -1,6 +1,6 @@
 import { subscribableEventTypes } from '../events/types';
 import { badRequest } from '../http/errors';
-import { asObject, onlyKnownFields, optionalBoolean, optionalString, requiredArray } from '../http/validate';
+import { asObject, onlyKnownFields, optionalBoolean, optionalNumber, optionalString, requiredArray } from '../http/validate';
 import { parseDestination } from '../shared/urls';
 
 export type SubscribableEvent = (typeof subscribableEventTypes)[number];
@@ -61,4 +61,13 @@ export function parseNewSubscription(body: unknown): NewSubscription {
 	const filters = parseFilters(obj.filters);
 	// Keep the order of the known list so equal sets compare equal.
 	return { url, events: subscribableEventTypes.filter((e) => chosen.has(e)), campaignId, filters };
+}
+
+/** `{overlapSeconds?}` of a secret rotation: 0 (the old secret stops at once) up to the configured maximum. */
+export function parseRotation(body: unknown, limits: { defaultMs: number; maxMs: number }): number {
+	const obj = asObject(body ?? {});
+	onlyKnownFields(obj, ['overlapSeconds']);
+	const seconds = optionalNumber(obj, 'overlapSeconds', { min: 0, max: limits.maxMs / 1000 });
+	if (seconds !== undefined && !Number.isInteger(seconds)) throw badRequest('overlapSeconds must be a whole number');
+	return seconds === undefined ? limits.defaultMs : seconds * 1000;
 }

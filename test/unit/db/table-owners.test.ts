@@ -14,6 +14,7 @@ const owners: Record<string, RegExp> = {
 	events: /^events\/store\.ts$/,
 	opt_outs: /^opt-outs\/store\.ts$/,
 	ip_hash_salts: /^privacy\/ip-hash-salts\.ts$/,
+	api_keys: /^keys\/store\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,

@@ -64,5 +64,5 @@ test.each([
 test('when the last attempt fails, then the delivery fails and says how many attempts were made', () => {
 	const result = outcome({ id: 'msg_1', attempts: 10 }, { status: 503 }, schedule);
 	expect(result).toMatchObject({ status: 'failed', lastStatus: 503, delayMs: null });
-	expect(result.lastError).toBe('the receiver answered HTTP 503; gave up after 10 attempts');
+	expect(result.lastError).toBe('http_status: the receiver answered HTTP 503; gave up after 10 attempts');
 });

@@ -1,6 +1,8 @@
 import type { Database } from '../../db';
 import type { Logger } from '../../log';
 import type { DeliveryResult } from '../../metrics/outcomes';
+import type { Resolve } from '../../shared/guarded-lookup';
+import type { OutboundGuard } from '../../shared/outbound-address';
 import type { DeliveryRow } from '../payload';
 import { claimDue, msUntilNextDue, releaseClaims } from '../queue';
 import { createSender } from '../sender';
@@ -31,6 +33,8 @@ export interface DispatcherOptions {
 	publicBaseUrl: string;
 	/** Told each attempt's result and duration (the metrics' deliveries counter and histogram). */
 	observe?: (result: DeliveryResult, seconds: number) => void;
+	/** Where deliveries may connect (shared/outbound-address.ts), and the resolver to use. */
+	outbound: { guard: OutboundGuard; resolve?: Resolve };
 }
 
 export interface Dispatcher {
@@ -50,7 +54,7 @@ export interface Dispatcher {
 export function startDispatcher(db: Database, log: Logger, options: DispatcherOptions): Dispatcher {
 	let running = true;
 	const isRunning = () => running;
-	const sender = createSender(options.concurrency, options.timeoutMs);
+	const sender = createSender(options.concurrency, options.timeoutMs, options.outbound);
 	const send = createSignedRequests(sender, options.publicBaseUrl);
 	const limits = createSubscriptionLimits({
 		max: options.subscriptionConcurrency,

@@ -21,7 +21,7 @@ export function outcome(
 	}
 	const lastStatus = 'status' in result ? result.status : null;
 	const lastError =
-		'status' in result ? `the receiver answered HTTP ${result.status}` : result.error;
+		'status' in result ? `http_status: the receiver answered HTTP ${result.status}` : result.error;
 	if (lastStatus === 410)
 		return { ...base, status: 'failed', lastStatus, lastError, delayMs: null };
 	const retryAfter = 'status' in result ? parseRetryAfter(result.retryAfter) : undefined;

@@ -29,11 +29,16 @@ export function createSignedRequests(
 				'user-agent': 'sms-tracking-webhooks/1',
 				'webhook-id': row.id,
 				'webhook-timestamp': String(timestamp),
-				'webhook-signature': sign(keyOf(row.secret), row.id, timestamp, body.toString()),
+				// During a rotation's overlap both secrets sign; Standard Webhooks receivers accept a
+				// space-separated list and check each signature they can.
+				'webhook-signature': [row.secret, row.previous_secret]
+					.filter((secret): secret is string => Boolean(secret))
+					.map((secret) => sign(keyOf(secret), row.id, timestamp, body.toString()))
+					.join(' '),
 			};
 			return await sender.send(new URL(row.target_url), headers, body, signal);
-		} catch (err) {
-			return { error: `could not send: ${(err as Error).message}` };
+		} catch {
+			return { error: 'connect_error: the request could not be sent' };
 		}
 	};
 }
