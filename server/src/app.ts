@@ -40,7 +40,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(messageRoutes(db, config));
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
-	api.use(eventRoutes(db));
+	api.use(eventRoutes(db, config));
 	api.use(webhookRoutes(db));
 	return api;
 }

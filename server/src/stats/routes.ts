@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Database } from '../db';
 import { getCampaign } from '../campaigns/store';
 import { campaignStats } from './campaign-stats';
-import { parseRecipientsQuery, parseStatsQuery, parseWinnerRequest } from './params';
+import { parseStatsQuery, parseWinnerRequest } from './params';
+import { parseRecipientsQuery } from './segment';
 import { listRecipients } from './recipients';
 import { chooseWinner } from './winner';
 

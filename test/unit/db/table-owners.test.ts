@@ -12,6 +12,7 @@ const owners: Record<string, RegExp> = {
 	messages: /^messages\/store\.ts$/,
 	delivery_reports_pending: /^delivery-reports\/store\.ts$/,
 	events: /^events\/store\.ts$/,
+	recipient_metadata: /^recipients\/metadata-store\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,
