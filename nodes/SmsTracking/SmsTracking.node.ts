@@ -9,6 +9,7 @@ import { searchCampaigns } from '../shared/campaign-locator';
 import { trackingCredential } from '../shared/tracking-api';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as conversion from './actions/conversion/Conversion.resource';
+import * as event from './actions/event/Event.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
 
@@ -76,12 +77,18 @@ export class SmsTracking implements INodeType {
 						value: 'conversion',
 						description: 'Record conversions server to server',
 					},
+					{
+						name: 'Event',
+						value: 'event',
+						description: 'List the clicks, views, conversions and delivery reports of a campaign',
+					},
 				],
 				default: 'message',
 			},
 			...message.description,
 			...campaign.description,
 			...conversion.description,
+			...event.description,
 		],
 	};
 

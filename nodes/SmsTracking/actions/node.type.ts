@@ -20,6 +20,7 @@ export type SmsTrackingMap = {
 		| 'getRecipients'
 		| 'pickWinner';
 	conversion: 'track';
+	event: 'getAll';
 };
 
 export type SmsTrackingType = AllEntities<SmsTrackingMap>;

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import * as campaign from './campaign/Campaign.resource';
 import * as conversion from './conversion/Conversion.resource';
+import * as event from './event/Event.resource';
 import * as message from './message/Message.resource';
 import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 
@@ -23,6 +24,7 @@ export const operations: {
 		pickWinner: campaign.pickWinner,
 	},
 	conversion: { track: conversion.track },
+	event: { getAll: event.getAll },
 };
 
 function find({ resource, operation }: SmsTrackingType): Operation | undefined {

@@ -27,13 +27,14 @@ export function heldOutcome(
 	campaignId: string,
 	recipient: string,
 	variant: string,
+	metadata?: IDataObject,
 ): Outcome {
 	const json: IDataObject = { ...input, campaignId, recipient, variant, status: 'holdout' };
 	return {
 		itemIndex,
 		campaignId,
 		held: true,
-		report: { recipient, variant, status: 'holdout' },
+		report: { recipient, variant, status: 'holdout', ...(metadata ? { metadata } : {}) },
 		output: { json, pairedItem: { item: itemIndex } },
 	};
 }
@@ -57,6 +58,7 @@ export async function sendOne(
 		segments: prepared.result.after.segments,
 		encoding: prepared.result.after.encoding,
 		characters: prepared.result.after.characters,
+		...(prepared.draft.metadata ? { metadata: prepared.draft.metadata } : {}),
 	};
 	try {
 		const result = await sendSms(

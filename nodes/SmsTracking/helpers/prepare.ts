@@ -26,6 +26,8 @@ export interface MessageInput {
 	settings: ShortenSettings;
 	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
 	variant?: string;
+	/** Stored with the recipient for the campaign (Recipient Metadata). */
+	metadata?: IDataObject;
 }
 
 export interface Draft {
@@ -33,6 +35,7 @@ export interface Draft {
 	recipient: string;
 	text: string;
 	variant?: string;
+	metadata?: IDataObject;
 	settings: ShortenSettings;
 	links: FoundLink[];
 }
@@ -106,6 +109,7 @@ function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
 		recipient: phone.phone,
 		text,
 		variant,
+		metadata: input.metadata,
 		settings,
 		links: findLinks(text, { bareWww: settings.bareWww }),
 	};
@@ -133,6 +137,7 @@ async function shortenAll(
 				recipient: d.recipient,
 				urls: [...new Set(d.links.map((l) => l.url))],
 				...(d.variant ? { variant: d.variant } : {}),
+				...(d.metadata ? { metadata: d.metadata } : {}),
 			})),
 			...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
 		};
