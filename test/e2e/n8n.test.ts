@@ -7,6 +7,7 @@ import { conversionScenario } from './scenarios/conversion';
 import { harnessScenario } from './scenarios/harness';
 import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
 import { restartScenario } from './scenarios/restart';
+import { segmentScenario } from './scenarios/segment';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
 // (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
@@ -30,5 +31,6 @@ clickFollowUpScenario(env);
 conversionScenario(env);
 abTestScenario(env);
 remindNonClickersScenario(env);
+segmentScenario(env);
 burstScenario(env);
 restartScenario(env);

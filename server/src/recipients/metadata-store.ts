@@ -19,6 +19,9 @@ export async function storeMetadata(
 		 ORDER BY r.recipient
 		 ON CONFLICT (campaign_id, recipient) DO UPDATE SET metadata = excluded.metadata, updated_at = now()
 		 WHERE m.metadata IS DISTINCT FROM excluded.metadata`,
-		[campaignId, JSON.stringify([...latest].map(([recipient, metadata]) => ({ recipient, metadata })))],
+		[
+			campaignId,
+			JSON.stringify([...latest].map(([recipient, metadata]) => ({ recipient, metadata }))),
+		],
 	);
 }

@@ -13,11 +13,17 @@ export function parseMetadata(
 ): RecipientMetadata | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'object' || Array.isArray(value)) {
-		throw badRequest(`${field} must be a JSON object, such as {"contactId": "c-42"}`, 'invalid_metadata');
+		throw badRequest(
+			`${field} must be a JSON object, such as {"contactId": "c-42"}`,
+			'invalid_metadata',
+		);
 	}
 	const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
 	if (bytes > maxBytes) {
-		throw badRequest(`${field} is ${bytes} bytes of JSON; at most ${maxBytes} are allowed`, 'metadata_too_large');
+		throw badRequest(
+			`${field} is ${bytes} bytes of JSON; at most ${maxBytes} are allowed`,
+			'metadata_too_large',
+		);
 	}
 	return value as RecipientMetadata;
 }

@@ -37,7 +37,10 @@ const statusSql: Record<RecipientStatus, string> = {
  * (PRIMARY KEY campaign, trait, value, recipient), its partial and expression indexes for failed
  * sends, variant and hold-out, events_campaign_type_time for clicks in the last hours.
  */
-function segmentWhere(campaignId: string, q: RecipientsQuery): { where: string; params: unknown[] } {
+function segmentWhere(
+	campaignId: string,
+	q: RecipientsQuery,
+): { where: string; params: unknown[] } {
 	const params: unknown[] = [campaignId];
 	const param = (value: unknown) => `$${params.push(value)}`;
 	const where = ['s.campaign_id = $1'];
@@ -72,7 +75,10 @@ function segmentWhere(campaignId: string, q: RecipientsQuery): { where: string; 
  * 006; the campaign's queued events are folded first) with the segment's filters applied before
  * LIMIT, then joined with their metadata. Bots never count.
  */
-export function recipientsSql(campaignId: string, q: RecipientsQuery): { text: string; params: unknown[] } {
+export function recipientsSql(
+	campaignId: string,
+	q: RecipientsQuery,
+): { text: string; params: unknown[] } {
 	const { where, params } = segmentWhere(campaignId, q);
 	const limit = `$${params.push(q.limit + 1)}`;
 	return {

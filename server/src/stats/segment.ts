@@ -7,7 +7,7 @@ import { decodeCursor, onlyKnownParams, type Query } from './params';
 export const recipientStatuses = ['sent', 'delivered', 'failed', 'holdout'] as const;
 export type RecipientStatus = (typeof recipientStatuses)[number];
 
-/** The filters and page of GET …/recipients (docs/api.md#recipients). */
+/** The filters and page of GET …/recipients (docs/api.md#segments). */
 export interface RecipientsQuery {
 	status?: RecipientStatus;
 	/** Whether hold-out recipients are listed; resolved (see parseRecipientsQuery). */
@@ -39,7 +39,11 @@ function optionalFlag(query: Query, key: string): boolean | undefined {
 	throw badRequest(`${key} must be true or false`);
 }
 
-function optionalChoice<T extends string>(query: Query, key: string, choices: readonly T[]): T | undefined {
+function optionalChoice<T extends string>(
+	query: Query,
+	key: string,
+	choices: readonly T[],
+): T | undefined {
 	const value = query[key];
 	if (value === undefined || value === '') return undefined;
 	if (typeof value !== 'string' || !(choices as readonly string[]).includes(value))
@@ -50,7 +54,8 @@ function optionalChoice<T extends string>(query: Query, key: string, choices: re
 function optionalName(query: Query, key: string, max: number): string | undefined {
 	const value = query[key];
 	if (value === undefined || value === '') return undefined;
-	if (typeof value !== 'string' || value.length > max) throw badRequest(`${key} must be a text of at most ${max} characters`);
+	if (typeof value !== 'string' || value.length > max)
+		throw badRequest(`${key} must be a text of at most ${max} characters`);
 	return value;
 }
 
@@ -58,7 +63,8 @@ function optionalHours(query: Query, key: string): number | undefined {
 	const value = query[key];
 	if (value === undefined || value === '') return undefined;
 	const hours = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-	if (!(hours >= 1 && hours <= maxHours)) throw badRequest(`${key} must be a whole number of hours from 1 to ${maxHours}`);
+	if (!(hours >= 1 && hours <= maxHours))
+		throw badRequest(`${key} must be a whole number of hours from 1 to ${maxHours}`);
 	return hours;
 }
 
@@ -86,11 +92,15 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		'cursor',
 	]);
 	const variant = query.variant;
-	if (variant !== undefined && (typeof variant !== 'string' || variant === '' || variant.length > 32)) {
+	if (
+		variant !== undefined &&
+		(typeof variant !== 'string' || variant === '' || variant.length > 32)
+	) {
 		throw badRequest('variant must be a variant name or holdout');
 	}
 	const country = optionalName(query, 'country', 2);
-	if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) throw badRequest('country must be an ISO 3166 code of two letters, such as DE');
+	if (country !== undefined && !/^[A-Za-z]{2}$/.test(country))
+		throw badRequest('country must be an ISO 3166 code of two letters, such as DE');
 	const status = optionalChoice(query, 'status', recipientStatuses);
 	const asked = optionalChoice(query, 'holdout', ['include', 'exclude'] as const);
 	const parsed = {
@@ -105,14 +115,18 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		parsed.converted === false ||
 		parsed.notClickedWithinHours !== undefined;
 	const holdoutAsked = status === 'holdout' || variant === holdoutVariant;
-	if (asked === 'exclude' && holdoutAsked) throw badRequest('holdout=exclude contradicts asking for the hold-out (status or variant holdout)');
+	if (asked === 'exclude' && holdoutAsked)
+		throw badRequest(
+			'holdout=exclude contradicts asking for the hold-out (status or variant holdout)',
+		);
 	return {
 		...parsed,
 		status,
 		holdout: asked ?? (holdoutAsked || !negative ? 'include' : 'exclude'),
 		failed: status !== undefined || !negative ? 'include' : 'exclude',
 		variant: variant as string | undefined,
-		url: query.url === undefined || query.url === '' ? undefined : parseDestination(query.url, 'url'),
+		url:
+			query.url === undefined || query.url === '' ? undefined : parseDestination(query.url, 'url'),
 		deviceType: optionalName(query, 'deviceType', 32)?.toLowerCase(),
 		os: optionalName(query, 'os', 64)?.toLowerCase(),
 		country: country?.toUpperCase(),

@@ -1,13 +1,27 @@
 import { runNode } from '../../support/n8n';
-import { abSendParameters, phoneItems, sendParameters, useServerAndSeven } from '../../support/node-workflows';
+import {
+	abSendParameters,
+	phoneItems,
+	sendParameters,
+	useServerAndSeven,
+} from '../../support/node-workflows';
 
 const env = useServerAndSeven();
 
 const stored = (campaignId: string) =>
-	env.server.sql('SELECT recipient, metadata FROM recipient_metadata WHERE campaign_id = $1 ORDER BY recipient', [campaignId]);
-const links = (campaignId: string) => env.server.sql('SELECT recipient FROM links WHERE campaign_id = $1', [campaignId]);
+	env.server.sql(
+		'SELECT recipient, metadata FROM recipient_metadata WHERE campaign_id = $1 ORDER BY recipient',
+		[campaignId],
+	);
+const links = (campaignId: string) =>
+	env.server.sql('SELECT recipient FROM links WHERE campaign_id = $1', [campaignId]);
 
-const shorten = (campaignId: string, items: Array<Record<string, unknown>>, metadata: unknown, continueOnFail = false) =>
+const shorten = (
+	campaignId: string,
+	items: Array<Record<string, unknown>>,
+	metadata: unknown,
+	continueOnFail = false,
+) =>
 	runNode({
 		parameters: {
 			resource: 'message',
@@ -52,19 +66,27 @@ test('when Send gets Recipient Metadata as JSON text, then it is stored, and a l
 			credentials: env.credentials(),
 		});
 	expect((await send('{"contactId": "c-11", "stage": "lead"}')).error).toBeUndefined();
-	expect(await stored(id)).toEqual([{ recipient: '+4915200000511', metadata: { contactId: 'c-11', stage: 'lead' } }]);
+	expect(await stored(id)).toEqual([
+		{ recipient: '+4915200000511', metadata: { contactId: 'c-11', stage: 'lead' } },
+	]);
 	expect((await send('{"contactId": "c-11", "stage": "customer"}')).error).toBeUndefined();
-	expect(await stored(id)).toEqual([{ recipient: '+4915200000511', metadata: { contactId: 'c-11', stage: 'customer' } }]);
+	expect(await stored(id)).toEqual([
+		{ recipient: '+4915200000511', metadata: { contactId: 'c-11', stage: 'customer' } },
+	]);
 });
 
 test('when an A/B send holds a recipient out, then the hold-out’s metadata is stored too (for the winner send and its webhooks)', async () => {
 	const id = await env.campaign('metadata hold-out');
 	const phones = Array.from({ length: 20 }, (_, i) => `+49152000006${String(i).padStart(2, '0')}`);
 	const run = await runNode({
-		parameters: abSendParameters(id, { A: 'A https://shop.example/a', B: 'B https://shop.example/b' }, {
-			holdoutPercent: 50,
-			options: { metadata: '={{ { phone: $json.phone } }}' },
-		}),
+		parameters: abSendParameters(
+			id,
+			{ A: 'A https://shop.example/a', B: 'B https://shop.example/b' },
+			{
+				holdoutPercent: 50,
+				options: { metadata: '={{ { phone: $json.phone } }}' },
+			},
+		),
 		items: phoneItems(phones),
 		credentials: env.credentials(),
 	});
@@ -73,33 +95,41 @@ test('when an A/B send holds a recipient out, then the hold-out’s metadata is 
 	expect(held.length).toBeGreaterThan(0);
 	const rows = await stored(id);
 	expect(rows).toHaveLength(20);
-	for (const recipient of held) expect(rows).toContainEqual({ recipient, metadata: { phone: recipient } });
+	for (const recipient of held)
+		expect(rows).toContainEqual({ recipient, metadata: { phone: recipient } });
 });
 
 test.each([
 	['an array', '[1, 2]', 'Recipient Metadata must be a JSON object'],
 	['a number', '42', 'Recipient Metadata must be a JSON object'],
 	['not JSON', '{contactId: c-1', 'Recipient Metadata is not valid JSON'],
-])('when one item’s Recipient Metadata is %s, then that item fails with a clear error and nothing is written for it', async (_what, bad, message) => {
-	const id = await env.campaign('bad metadata');
-	const run = await shorten(
-		id,
-		[
-			{ phone: '+4915200000521', metadata: '{"ok": true}' },
-			{ phone: '+4915200000522', metadata: bad },
-		],
-		'={{ $json.metadata }}',
-		true,
-	);
-	expect(run.outputs[0].map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-	expect(run.outputs[0][1].json.error).toBe(message);
-	expect(await stored(id)).toEqual([{ recipient: '+4915200000521', metadata: { ok: true } }]);
-	expect((await links(id)).map((l) => l.recipient)).toEqual(['+4915200000521']);
-});
+])(
+	'when one item’s Recipient Metadata is %s, then that item fails with a clear error and nothing is written for it',
+	async (_what, bad, message) => {
+		const id = await env.campaign('bad metadata');
+		const run = await shorten(
+			id,
+			[
+				{ phone: '+4915200000521', metadata: '{"ok": true}' },
+				{ phone: '+4915200000522', metadata: bad },
+			],
+			'={{ $json.metadata }}',
+			true,
+		);
+		expect(run.outputs[0].map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(run.outputs[0][1].json.error).toBe(message);
+		expect(await stored(id)).toEqual([{ recipient: '+4915200000521', metadata: { ok: true } }]);
+		expect((await links(id)).map((l) => l.recipient)).toEqual(['+4915200000521']);
+	},
+);
 
 test('when Recipient Metadata is not an object and Continue On Fail is off, then the node stops with the item index before any link is created', async () => {
 	const id = await env.campaign('bad metadata stops');
-	const run = await shorten(id, [{ phone: '+4915200000531' }, { phone: '+4915200000532' }], '["x"]');
+	const run = await shorten(
+		id,
+		[{ phone: '+4915200000531' }, { phone: '+4915200000532' }],
+		'["x"]',
+	);
 	expect(run.error?.message).toBe('Recipient Metadata must be a JSON object');
 	expect(run.error?.context?.itemIndex).toBe(0);
 	expect(await links(id)).toEqual([]);
@@ -108,7 +138,12 @@ test('when Recipient Metadata is not an object and Continue On Fail is off, then
 
 test('when Recipient Metadata is larger than the server allows, then the item fails with the server’s reason and nothing is written', async () => {
 	const id = await env.campaign('metadata too large');
-	const run = await shorten(id, [{ phone: '+4915200000541' }], JSON.stringify({ note: 'x'.repeat(3000) }), true);
+	const run = await shorten(
+		id,
+		[{ phone: '+4915200000541' }],
+		JSON.stringify({ note: 'x'.repeat(3000) }),
+		true,
+	);
 	expect(String(run.outputs[0][0].json.error)).toContain('metadata');
 	expect(JSON.stringify(run.outputs[0][0].json)).toContain('at most 2048');
 	expect(await links(id)).toEqual([]);

@@ -71,7 +71,12 @@ async function seed(): Promise<string> {
 		click(who.atAndroid, android, 'AT'),
 		click(who.deIos, ios, 'DE'),
 		click(who.heldDeAndroid, android, 'DE'),
-		{ type: 'conversion', campaignId: id, recipient: who.deAndroidBuyer, conversionName: 'purchase' },
+		{
+			type: 'conversion',
+			campaignId: id,
+			recipient: who.deAndroidBuyer,
+			conversionName: 'purchase',
+		},
 	]);
 	return id;
 }
@@ -91,7 +96,13 @@ test('when Get Recipients asks for Android clickers in DE who did not convert, h
 	const run = await op('campaign', 'getRecipients', {
 		campaignId: id,
 		returnAll: true,
-		filters: { os: 'Android', country: 'DE', clicked: 'true', converted: 'false', holdout: 'exclude' },
+		filters: {
+			os: 'Android',
+			country: 'DE',
+			clicked: 'true',
+			converted: 'false',
+			holdout: 'exclude',
+		},
 	});
 	expect(run.outputs[0].map((o) => o.json)).toEqual([
 		expect.objectContaining({
@@ -102,14 +113,16 @@ test('when Get Recipients asks for Android clickers in DE who did not convert, h
 			metadata: { contactId: 'c-401' },
 		}),
 	]);
-	expect(await recipients({ os: 'Android', country: 'DE', converted: 'false', holdout: 'include' })).toEqual(
-		[who.deAndroid, who.heldDeAndroid].sort(),
-	);
+	expect(
+		await recipients({ os: 'Android', country: 'DE', converted: 'false', holdout: 'include' }),
+	).toEqual([who.deAndroid, who.heldDeAndroid].sort());
 });
 
 test('when Get Recipients asks for who did not click, then the hold-out and failed sends are left out unless Status or Hold-Out asks for them', async () => {
 	expect(await recipients({ clicked: 'false' })).toEqual([who.quiet]);
-	expect(await recipients({ clicked: 'false', holdout: 'include' })).toEqual([who.held, who.quiet].sort());
+	expect(await recipients({ clicked: 'false', holdout: 'include' })).toEqual(
+		[who.held, who.quiet].sort(),
+	);
 	expect(await recipients({ clicked: 'false', status: 'failed' })).toEqual([who.failed]);
 	expect(await recipients({ status: 'holdout' })).toEqual([who.heldDeAndroid, who.held].sort());
 	// the variant field of version 1 workflows still lists the hold-out by its name
@@ -126,7 +139,12 @@ test('when Get Recipients filters by device type, link and recent clicks, then e
 });
 
 test('when Get Recipients has a country that is not one, then the item fails with the server reason', async () => {
-	const run = await op('campaign', 'getRecipients', { campaignId: id, returnAll: true, filters: { country: 'Germany' } }, true);
+	const run = await op(
+		'campaign',
+		'getRecipients',
+		{ campaignId: id, returnAll: true, filters: { country: 'Germany' } },
+		true,
+	);
 	expect(run.outputs[0][0].json.error).toContain('country must be');
 });
 
@@ -149,10 +167,21 @@ test('when Event → Get Many asks for one recipient’s clicks, then it returns
 });
 
 test('when Event → Get Many has a limit and a time range, then it returns at most that many of the events in the range', async () => {
-	const all = await op('event', 'getAll', { campaignId: id, returnAll: true, filters: { types: ['click'] } });
+	const all = await op('event', 'getAll', {
+		campaignId: id,
+		returnAll: true,
+		filters: { types: ['click'] },
+	});
 	expect(all.outputs[0]).toHaveLength(5);
-	const some = await op('event', 'getAll', { campaignId: id, returnAll: false, limit: 2, filters: { types: ['click'] } });
-	expect(some.outputs[0].map((o) => o.json.id)).toEqual(all.outputs[0].slice(0, 2).map((o) => o.json.id));
+	const some = await op('event', 'getAll', {
+		campaignId: id,
+		returnAll: false,
+		limit: 2,
+		filters: { types: ['click'] },
+	});
+	expect(some.outputs[0].map((o) => o.json.id)).toEqual(
+		all.outputs[0].slice(0, 2).map((o) => o.json.id),
+	);
 	const future = await op('event', 'getAll', {
 		campaignId: id,
 		returnAll: true,
@@ -168,6 +197,11 @@ test('when Event → Get Many has a limit and a time range, then it returns at m
 });
 
 test('when Event → Get Many names a recipient that is not a phone number, then the item fails naming the recipient as invalid', async () => {
-	const run = await op('event', 'getAll', { campaignId: id, returnAll: true, filters: { recipient: 'Ana' } }, true);
+	const run = await op(
+		'event',
+		'getAll',
+		{ campaignId: id, returnAll: true, filters: { recipient: 'Ana' } },
+		true,
+	);
 	expect(run.outputs[0][0].json.error).toContain('Invalid recipient');
 });

@@ -14,7 +14,13 @@ beforeAll(async () => {
 		{ type: 'click', campaignId, recipient: ana, occurredAt: t(0), clickId: 'filterClick0' },
 		{ type: 'view', campaignId, recipient: ben, occurredAt: t(5) },
 		{ type: 'click', campaignId, recipient: ben, occurredAt: t(10), clickId: 'filterClick1' },
-		{ type: 'conversion', campaignId, recipient: ana, occurredAt: t(20), conversionName: 'purchase' },
+		{
+			type: 'conversion',
+			campaignId,
+			recipient: ana,
+			occurredAt: t(20),
+			conversionName: 'purchase',
+		},
 		{ type: 'click', campaignId, recipient: ana, occurredAt: t(30), clickId: 'filterClick2' },
 	]);
 });
@@ -23,7 +29,10 @@ afterAll(() => server.close());
 const events = async (query: string) => {
 	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events?${query}`);
 	expect(res.status).toBe(200);
-	return res.body.events.map((e: any) => `${e.type}@${(Date.parse(e.occurredAt) - t(0).getTime()) / 60_000}:${e.recipient.slice(-1)}`);
+	return res.body.events.map(
+		(e: any) =>
+			`${e.type}@${(Date.parse(e.occurredAt) - t(0).getTime()) / 60_000}:${e.recipient.slice(-1)}`,
+	);
 };
 
 test.each([
@@ -33,9 +42,12 @@ test.each([
 	['from=2026-11-20T09:10:00Z', ['click@10:2', 'conversion@20:1', 'click@30:1']],
 	['to=2026-11-20T09:10:00Z&type=click', ['click@0:1']],
 	[`type=click&recipient=${encodeURIComponent(ana)}&from=2026-11-20T09:01:00Z`, ['click@30:1']],
-])('when events are asked with %s, then exactly those events come back, oldest first', async (query, expected) => {
-	expect(await events(query)).toEqual(expected);
-});
+])(
+	'when events are asked with %s, then exactly those events come back, oldest first',
+	async (query, expected) => {
+		expect(await events(query)).toEqual(expected);
+	},
+);
 
 test('when events of one recipient are paged, then the pages hold each of their events once', async () => {
 	const seen: string[] = [];
@@ -56,8 +68,11 @@ test.each([
 	['from=yesterday', 'from must be an ISO 8601'],
 	['from=2026-11-21&to=2026-11-20', 'from must be before to'],
 	['since=2026-11-20', 'unknown query parameter(s): since'],
-])('when events are asked with %s, then the answer is 400 naming the problem', async (query, message) => {
-	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events?${query}`);
-	expect(res.status).toBe(400);
-	expect(res.body.error.message).toContain(message);
-});
+])(
+	'when events are asked with %s, then the answer is 400 naming the problem',
+	async (query, message) => {
+		const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events?${query}`);
+		expect(res.status).toBe(400);
+		expect(res.body.error.message).toContain(message);
+	},
+);

@@ -41,11 +41,14 @@ test.each([
 	[`url=${encodeURIComponent(sale)}&clicked=true&holdout=exclude`, [p.a1, p.a2, p.b1]],
 	['clickedWithinHours=24', []],
 	['notClickedWithinHours=24', [p.a1, p.a2, p.a3, p.b1, p.b2]],
-])('when recipients are filtered by %s, then exactly that segment comes back', async (query, expected) => {
-	const res = await list(query);
-	expect(res.status).toBe(200);
-	expect(res.body.recipients.map((r: any) => r.recipient)).toEqual([...expected].sort());
-});
+])(
+	'when recipients are filtered by %s, then exactly that segment comes back',
+	async (query, expected) => {
+		const res = await list(query);
+		expect(res.status).toBe(200);
+		expect(res.body.recipients.map((r: any) => r.recipient)).toEqual([...expected].sort());
+	},
+);
 
 test('when recipients are listed, then each carries its status (hold-out, delivered, failed or sent)', async () => {
 	const res = await list('');
@@ -69,13 +72,30 @@ test('when clicks happened within the last hours, then clickedWithinHours and no
 	const links = await server.api('POST', `/api/v1/campaigns/${campaign.id}/links`, {
 		recipients: recipients.map((recipient) => ({ recipient, urls: [sale] })),
 	});
-	const code = (recipient: string) => links.body.links.find((l: any) => l.recipient === recipient).code;
+	const code = (recipient: string) =>
+		links.body.links.find((l: any) => l.recipient === recipient).code;
 	await storeEvents(server, [
-		{ type: 'click', campaignId: campaign.id, code: code(recipients[0]), recipient: recipients[0], url: sale, occurredAt: new Date(Date.now() - 10 * 60_000) },
-		{ type: 'click', campaignId: campaign.id, code: code(recipients[1]), recipient: recipients[1], url: sale, occurredAt: new Date(Date.now() - 3 * 3_600_000) },
+		{
+			type: 'click',
+			campaignId: campaign.id,
+			code: code(recipients[0]),
+			recipient: recipients[0],
+			url: sale,
+			occurredAt: new Date(Date.now() - 10 * 60_000),
+		},
+		{
+			type: 'click',
+			campaignId: campaign.id,
+			code: code(recipients[1]),
+			recipient: recipients[1],
+			url: sale,
+			occurredAt: new Date(Date.now() - 3 * 3_600_000),
+		},
 	]);
 	const of = async (query: string) =>
-		(await server.api('GET', `/api/v1/campaigns/${campaign.id}/recipients?${query}`)).body.recipients.map((r: any) => r.recipient);
+		(
+			await server.api('GET', `/api/v1/campaigns/${campaign.id}/recipients?${query}`)
+		).body.recipients.map((r: any) => r.recipient);
 	expect(await of('clickedWithinHours=1')).toEqual([recipients[0]]);
 	expect(await of('clickedWithinHours=4')).toEqual([recipients[0], recipients[1]]);
 	expect(await of('notClickedWithinHours=1')).toEqual([recipients[1], recipients[2]]);
@@ -93,8 +113,11 @@ test.each([
 	['url=javascript:alert(1)', 'url must be an absolute http'],
 	['deviceType=' + 'x'.repeat(40), 'deviceType must be a text of at most 32'],
 	['wavy=1', 'unknown query parameter(s): wavy'],
-])('when recipients are asked with %s, then the answer is 400 naming the problem', async (query, message) => {
-	const res = await list(query);
-	expect(res.status).toBe(400);
-	expect(res.body.error.message).toContain(message);
-});
+])(
+	'when recipients are asked with %s, then the answer is 400 naming the problem',
+	async (query, message) => {
+		const res = await list(query);
+		expect(res.status).toBe(400);
+		expect(res.body.error.message).toContain(message);
+	},
+);
