@@ -75,7 +75,6 @@ test('when a campaign is deleted with confirm=true, then its links, messages, ev
 		links: 1,
 		messages: 1,
 		events: 2,
-		stats_recipient_traits: 5, // click: event, url, device type, OS; view: event
 		recipient_metadata: 1,
 		webhook_subscriptions: 1,
 	});
