@@ -18,6 +18,8 @@ export interface RecipientRow {
 	revenue: number;
 	firstClickAt: string | null;
 	lastClickAt: string | null;
+	/** What Send or Shorten stored for the recipient (the latest given); null: none. */
+	metadata: Record<string, unknown> | null;
 }
 
 const variantSql = 'coalesce(s.message_variant, s.link_variant, s.event_variant)';
