@@ -136,16 +136,53 @@ test('when Recipient Metadata is not an object and Continue On Fail is off, then
 	expect(await stored(id)).toEqual([]);
 });
 
-test('when Recipient Metadata is larger than the server allows, then the item fails with the server’s reason and nothing is written', async () => {
+test('when one item’s Recipient Metadata is larger than the server allows, then only that item fails with the server’s limit, and the others of its batch get their links and metadata', async () => {
 	const id = await env.campaign('metadata too large');
 	const run = await shorten(
 		id,
-		[{ phone: '+4915200000541' }],
-		JSON.stringify({ note: 'x'.repeat(3000) }),
+		[
+			{ phone: '+4915200000541', metadata: '{"contactId": "c-41"}' },
+			{ phone: '+4915200000542', metadata: JSON.stringify({ note: 'x'.repeat(3000) }) },
+			{ phone: '+4915200000543', metadata: '{"contactId": "c-43"}' },
+		],
+		'={{ $json.metadata }}',
 		true,
 	);
-	expect(String(run.outputs[0][0].json.error)).toContain('metadata');
-	expect(JSON.stringify(run.outputs[0][0].json)).toContain('at most 2048');
-	expect(await links(id)).toEqual([]);
+	expect(run.outputs[0].map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	expect(run.outputs[0][1].json.error).toBe(
+		'Recipient Metadata is 3011 bytes of JSON; at most 2048 are allowed',
+	);
+	expect(run.outputs[0][0].json.links).toHaveLength(1);
+	expect(run.outputs[0][2].json.links).toHaveLength(1);
+	expect((await links(id)).map((l) => l.recipient).sort()).toEqual([
+		'+4915200000541',
+		'+4915200000543',
+	]);
+	expect(await stored(id)).toEqual([
+		{ recipient: '+4915200000541', metadata: { contactId: 'c-41' } },
+		{ recipient: '+4915200000543', metadata: { contactId: 'c-43' } },
+	]);
+});
+
+test('when a message without links carries metadata the server refuses, then it is still sent and recorded, without the metadata, and its item says so', async () => {
+	const id = await env.campaign('metadata without links');
+	const run = await runNode({
+		parameters: sendParameters(id, {
+			provider: 'seven',
+			text: 'Your order has shipped.',
+			options: { metadata: JSON.stringify({ note: 'x'.repeat(3000) }) },
+		}),
+		items: phoneItems(['+4915200000551']),
+		credentials: env.credentials(),
+	});
+	expect(run.error).toBeUndefined();
+	expect(run.outputs[0][0].json).toMatchObject({
+		status: 'sent',
+		metadataError:
+			'Recipient Metadata is 3011 bytes of JSON; at most 2048 are allowed; it was not stored',
+	});
+	expect(await env.server.sql('SELECT status FROM messages WHERE campaign_id = $1', [id])).toEqual([
+		{ status: 'sent' },
+	]);
 	expect(await stored(id)).toEqual([]);
 });
