@@ -9,6 +9,7 @@ import { searchCampaigns } from '../shared/campaign-locator';
 import { trackingCredential } from '../shared/tracking-api';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as conversion from './actions/conversion/Conversion.resource';
+import * as event from './actions/event/Event.resource';
 import * as message from './actions/message/Message.resource';
 import * as optOut from './actions/optOut/OptOut.resource';
 import { router } from './actions/router';
@@ -65,7 +66,6 @@ export class SmsTracking implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Message', value: 'message', description: 'Shorten links and send SMS' },
 					{
 						name: 'Campaign',
 						value: 'campaign',
@@ -78,6 +78,12 @@ export class SmsTracking implements INodeType {
 						description: 'Record conversions server to server',
 					},
 					{
+						name: 'Event',
+						value: 'event',
+						description: 'List the clicks, views, conversions and delivery reports of a campaign',
+					},
+					{ name: 'Message', value: 'message', description: 'Shorten links and send SMS' },
+					{
 						name: 'Opt-Out',
 						value: 'optOut',
 						description: 'The phone numbers that must not be sent SMS (Send leaves them out)',
@@ -89,6 +95,7 @@ export class SmsTracking implements INodeType {
 			...campaign.description,
 			...conversion.description,
 			...optOut.description,
+			...event.description,
 		],
 	};
 

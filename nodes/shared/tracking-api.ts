@@ -104,6 +104,24 @@ export const getRecipientsPage = async (
 		itemIndex,
 	);
 
+export interface EventsPage {
+	events: IDataObject[];
+	nextCursor: string | null;
+}
+
+/** GET /campaigns/:id/events: one page, oldest first (type, recipient, from, to, limit, cursor). */
+export const getEventsPage = async (
+	http: Http,
+	campaignId: string,
+	qs: IDataObject,
+	itemIndex: number,
+) =>
+	await call<EventsPage>(
+		http,
+		{ method: 'GET', path: `${campaignPath(campaignId)}/events`, qs },
+		itemIndex,
+	);
+
 export const pickWinner = async (
 	http: Http,
 	campaignId: string,
@@ -169,6 +187,8 @@ export interface MessageReport {
 	characters?: number;
 	status: 'sent' | 'failed' | 'holdout';
 	error?: string;
+	/** The recipient's metadata for the campaign (the server keeps the latest). */
+	metadata?: IDataObject;
 }
 
 /** Records sends, failures and hold-outs (idempotent per provider message id); returns the count. */

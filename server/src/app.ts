@@ -55,7 +55,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(messageRoutes(db, config));
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
-	api.use(eventRoutes(db));
+	api.use(eventRoutes(db, config));
 	const guard =
 		deps.outboundGuard ??
 		createOutboundGuard({ allowLocal: config.webhookAllowLocal, allowedNetworks: config.webhookAllowedNetworks, ownHost: config.host, ownPorts: [config.port] });

@@ -27,6 +27,8 @@ export interface Config {
 	codeLength: number;
 	bodyLimit: string;
 	maxLinksPerRequest: number;
+	/** Largest recipient metadata object (Send and Shorten) in bytes of its JSON. */
+	recipientMetadataMaxBytes: number;
 	/** Calling code used to normalise national numbers (leading 0) to E.164, e.g. "49". */
 	defaultCallingCode?: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -344,6 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
 		codeLength: integer(env, 'CODE_LENGTH', 8, 3, 32),
 		bodyLimit: env.BODY_LIMIT || '10mb',
 		maxLinksPerRequest: integer(env, 'MAX_LINKS_PER_REQUEST', 200_000, 1, 10_000_000),
+		recipientMetadataMaxBytes: integer(env, 'RECIPIENT_METADATA_MAX_BYTES', 2048, 2, 1_000_000),
 		defaultCallingCode: callingCode,
 		logLevel,
 		shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

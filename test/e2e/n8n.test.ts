@@ -10,6 +10,7 @@ import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
 import { restartScenario } from './scenarios/restart';
 import { triggerFirstClickScenario } from './scenarios/trigger-first-click';
 import { scopedKeyScenario } from './scenarios/scoped-key';
+import { segmentScenario } from './scenarios/segment';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
 // (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
@@ -36,5 +37,6 @@ abTestScenario(env);
 remindNonClickersScenario(env);
 triggerFirstClickScenario(env);
 campaignUpdateScenario(env);
+segmentScenario(env);
 burstScenario(env);
 restartScenario(env);

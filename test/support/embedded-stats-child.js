@@ -56,8 +56,12 @@ async function main() {
 		const fromEvents = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:00:30Z&to=2027-12-31`);
 		// cuts a slot at each end: whole slots from the slotted rollups, the ends from the events
 		const ranged = await api('GET', `/campaigns/${id}/stats?from=2026-11-20T10:30:30Z&to=2026-11-20T13:20:00Z`);
+		// segments: the traits trigger and the indexes of migration 012 on PGlite
+		const mobileClickers = await api('GET', `/campaigns/${id}/recipients?clicked=true&deviceType=mobile&limit=1000`);
+		const nonClickers = await api('GET', `/campaigns/${id}/recipients?clicked=false&limit=1000`);
+		const segments = { mobileClickers: mobileClickers.recipients.length, nonClickers: nonClickers.recipients.length };
 		const { rows } = await server.db.query('SELECT count(*)::int AS n FROM stats_pending');
-		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, ranged, pending: rows[0].n }) + '\n');
+		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, ranged, segments, pending: rows[0].n }) + '\n');
 	} finally {
 		await server.close();
 	}

@@ -21,6 +21,7 @@ export type SmsTrackingMap = {
 		| 'pickWinner';
 	conversion: 'track';
 	optOut: 'add' | 'getAll' | 'remove';
+	event: 'getAll';
 };
 
 export type SmsTrackingType = AllEntities<SmsTrackingMap>;

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import * as campaign from './campaign/Campaign.resource';
 import * as conversion from './conversion/Conversion.resource';
+import * as event from './event/Event.resource';
 import * as message from './message/Message.resource';
 import * as optOut from './optOut/OptOut.resource';
 import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
@@ -25,6 +26,7 @@ export const operations: {
 	},
 	conversion: { track: conversion.track },
 	optOut: { add: optOut.add, getAll: optOut.getAll, remove: optOut.remove },
+	event: { getAll: event.getAll },
 };
 
 function find({ resource, operation }: SmsTrackingType): Operation | undefined {

@@ -3,6 +3,7 @@ import { maxMessagesPerCall, recordMessages, type MessageReport } from '../../sh
 import type { Http } from '../../shared/transport';
 import { chunk } from './concurrency';
 import { errorItem } from './error-item';
+import { rejectedMetadata } from './metadata-rejection';
 import { describe, type Prepared } from './prepare';
 import { sendSms, type SendSettings } from './providers/send';
 
@@ -27,13 +28,14 @@ export function heldOutcome(
 	campaignId: string,
 	recipient: string,
 	variant: string,
+	metadata?: IDataObject,
 ): Outcome {
 	const json: IDataObject = { ...input, campaignId, recipient, variant, status: 'holdout' };
 	return {
 		itemIndex,
 		campaignId,
 		held: true,
-		report: { recipient, variant, status: 'holdout' },
+		report: { recipient, variant, status: 'holdout', ...(metadata ? { metadata } : {}) },
 		output: { json, pairedItem: { item: itemIndex } },
 	};
 }
@@ -57,6 +59,7 @@ export async function sendOne(
 		segments: prepared.result.after.segments,
 		encoding: prepared.result.after.encoding,
 		characters: prepared.result.after.characters,
+		...(prepared.draft.metadata ? { metadata: prepared.draft.metadata } : {}),
 	};
 	try {
 		const result = await sendSms(
@@ -106,16 +109,41 @@ export async function reportOutcomes(http: Http, outcomes: Outcome[]): Promise<E
 		const mine = outcomes.filter((o) => o.campaignId === campaignId);
 		try {
 			for (const batch of chunk(mine, maxMessagesPerCall))
-				await recordMessages(
-					http,
-					campaignId,
-					batch.map((o) => o.report),
-					mine[0].itemIndex,
-				);
+				await recordBatch(http, campaignId, batch);
 		} catch (error) {
 			failure ??= error as Error;
 			for (const o of mine) o.output.json.reportError = (error as Error).message;
 		}
 	}
 	return failure;
+}
+
+/**
+ * Records one batch. Metadata the server refuses (a message without links, so it was not checked
+ * when its links were made) is left out of its row, noted on its output, and the batch sent again:
+ * the message was sent, so it is still recorded.
+ */
+async function recordBatch(http: Http, campaignId: string, batch: Outcome[]): Promise<void> {
+	let failure: Error | undefined;
+	while (!failure) {
+		try {
+			await recordMessages(
+				http,
+				campaignId,
+				batch.map((o) => o.report),
+				batch[0].itemIndex,
+			);
+			return;
+		} catch (error) {
+			const rejected = rejectedMetadata(error as Error, 'messages');
+			const culprit = rejected && batch[rejected.index];
+			if (!rejected || !culprit?.report.metadata) failure = error as Error;
+			else {
+				delete culprit.report.metadata;
+				culprit.output.json.metadataError = `${rejected.reason}; it was not stored`;
+			}
+		}
+	}
+	// reportOutcomes notes it on the batch's outputs and hands it back
+	throw failure;
 }

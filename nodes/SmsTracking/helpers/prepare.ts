@@ -6,6 +6,7 @@ import { createLinks, type CreatedLink } from '../../shared/tracking-api';
 import type { Http } from '../../shared/transport';
 import { checkDestinations, type CheckMode } from './check-destinations';
 import { chunk } from './concurrency';
+import { rejectedMetadata } from './metadata-rejection';
 import { rewrite, type Rewritten, type RewriteOptions } from './rewrite';
 
 /** Recipients per POST …/links call: 10,000 items make four calls. */
@@ -26,6 +27,8 @@ export interface MessageInput {
 	settings: ShortenSettings;
 	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
 	variant?: string;
+	/** Stored with the recipient for the campaign (Recipient Metadata). */
+	metadata?: IDataObject;
 }
 
 export interface Draft {
@@ -33,6 +36,7 @@ export interface Draft {
 	recipient: string;
 	text: string;
 	variant?: string;
+	metadata?: IDataObject;
 	settings: ShortenSettings;
 	links: FoundLink[];
 }
@@ -106,6 +110,7 @@ function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
 		recipient: phone.phone,
 		text,
 		variant,
+		metadata: input.metadata,
 		settings,
 		links: findLinks(text, { bareWww: settings.bareWww }),
 	};
@@ -126,21 +131,36 @@ async function shortenAll(
 	const checks = await checkDestinations(http, drafts);
 	const failed = new Map<number, Error>(checks.failures);
 	const withLinks = drafts.filter((d) => d.links.length > 0 && !failed.has(d.itemIndex));
-	for (const batch of chunk(withLinks, linkBatchSize)) {
+	for (let batch of chunk(withLinks, linkBatchSize)) {
 		const expiresAt = batch[0].settings.expiresAt;
-		const body: IDataObject = {
-			recipients: batch.map((d) => ({
-				recipient: d.recipient,
-				urls: [...new Set(d.links.map((l) => l.url))],
-				...(d.variant ? { variant: d.variant } : {}),
-			})),
-			...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
-		};
-		try {
-			const links = await createLinks(http, campaignId, body, batch[0].itemIndex);
-			for (const link of links) created.set(key(link.recipient, link.url), link);
-		} catch (error) {
-			for (const d of batch) failed.set(d.itemIndex, error as Error);
+		while (batch.length > 0) {
+			const body: IDataObject = {
+				recipients: batch.map((d) => ({
+					recipient: d.recipient,
+					urls: [...new Set(d.links.map((l) => l.url))],
+					...(d.variant ? { variant: d.variant } : {}),
+					...(d.metadata ? { metadata: d.metadata } : {}),
+				})),
+				...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+			};
+			try {
+				const links = await createLinks(http, campaignId, body, batch[0].itemIndex);
+				for (const link of links) created.set(key(link.recipient, link.url), link);
+				break;
+			} catch (error) {
+				// Metadata the server refuses fails its own item only; the others are sent again.
+				const rejected = rejectedMetadata(error as Error, 'recipients');
+				const culprit = rejected && batch[rejected.index];
+				if (!rejected || !culprit) {
+					for (const d of batch) failed.set(d.itemIndex, error as Error);
+					break;
+				}
+				failed.set(
+					culprit.itemIndex,
+					new NodeOperationError(http.node, rejected.reason, { itemIndex: culprit.itemIndex }),
+				);
+				batch = batch.filter((d) => d !== culprit);
+			}
 		}
 	}
 	return drafts.map((d) => {

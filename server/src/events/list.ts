@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import type { EventType } from './types';
+import { eventTypes, type EventType } from './types';
 
 /** An event as the API shows it (GET /api/v1/campaigns/:id/events). */
 export interface EventView {
@@ -14,6 +14,8 @@ export interface EventView {
 	device: { type: string | null; os: string | null; browser: string | null };
 	country: string | null;
 	conversion?: { name: string | null; value: number | null; currency: string | null };
+	/** The recipient's metadata as Send or Shorten stored it for the campaign (the latest); null: none. */
+	recipientMetadata: Record<string, unknown> | null;
 }
 
 /** The events columns toEventView reads (other queries join more columns beside them). */
@@ -33,6 +35,8 @@ export interface EventRow {
 	conversion_name: string | null;
 	conversion_value: string | null;
 	conversion_currency: string | null;
+	/** Joined from recipient_metadata where the query reads it. */
+	recipient_metadata?: Record<string, unknown> | null;
 }
 
 export function toEventView(row: EventRow): EventView {
@@ -47,6 +51,7 @@ export function toEventView(row: EventRow): EventView {
 		clickId: row.click_id,
 		device: { type: row.device_type, os: row.os, browser: row.browser },
 		country: row.country,
+		recipientMetadata: row.recipient_metadata ?? null,
 	};
 	if (row.type === 'conversion') {
 		view.conversion = {
@@ -58,23 +63,49 @@ export function toEventView(row: EventRow): EventView {
 	return view;
 }
 
+export interface EventsQuery {
+	types?: EventType[];
+	recipient?: string;
+	/** occurred_at from (inclusive) … to (exclusive). */
+	from?: Date;
+	to?: Date;
+	limit: number;
+	after?: string;
+}
+
 /**
  * One page of a campaign's events in the order they were stored (by id), after the cursor (the
- * last id of the previous page). New events only ever appear after the last page.
+ * last id of the previous page). New events only ever appear after the last page. A recipient is
+ * read through events_campaign_recipient; a time range through events_campaign_type_time (every
+ * type listed when none is asked for, so the index serves the range).
  */
 export async function listEvents(
 	db: Queryable,
 	campaignId: string,
-	opts: { types?: EventType[]; limit: number; after?: string },
+	opts: EventsQuery,
 ): Promise<{ events: EventView[]; nextCursor: string | null }> {
+	const params: unknown[] = [campaignId];
+	const param = (value: unknown) => `$${params.push(value)}`;
+	const where = ['e.campaign_id = $1'];
+	const types = opts.types ?? (opts.from || opts.to ? [...eventTypes] : undefined);
+	if (types) where.push(`e.type = ANY (${param(types)}::text[])`);
+	if (opts.after !== undefined) where.push(`e.id > ${param(opts.after)}::bigint`);
+	if (opts.recipient !== undefined) where.push(`e.recipient = ${param(opts.recipient)}`);
+	if (opts.from) where.push(`e.occurred_at >= ${param(opts.from)}`);
+	if (opts.to) where.push(`e.occurred_at < ${param(opts.to)}`);
 	const { rows } = await db.query<EventRow>(
-		`SELECT events.id::text AS id, type, occurred_at, code, recipient, variant, url, click_id, device_type, os, browser,
-		        country, conversion_name, conversion_value::text, conversion_currency
-		 FROM events
-		 WHERE campaign_id = $1 AND ($2::text[] IS NULL OR type = ANY ($2)) AND ($3::bigint IS NULL OR id > $3)
-		 ORDER BY events.id
-		 LIMIT $4`,
-		[campaignId, opts.types ?? null, opts.after ?? null, opts.limit + 1],
+		`SELECT p.*, m.metadata AS recipient_metadata
+		 FROM (
+		   SELECT e.id::text AS id, e.type, e.occurred_at, e.code, e.recipient, e.variant, e.url, e.click_id, e.device_type,
+		          e.os, e.browser, e.country, e.conversion_name, e.conversion_value::text, e.conversion_currency, e.id AS n
+		   FROM events e
+		   WHERE ${where.join(' AND ')}
+		   ORDER BY e.id
+		   LIMIT ${param(opts.limit + 1)}
+		 ) p
+		 LEFT JOIN recipient_metadata m ON m.campaign_id = $1 AND m.recipient = p.recipient
+		 ORDER BY p.n`,
+		params,
 	);
 	const more = rows.length > opts.limit;
 	const page = more ? rows.slice(0, opts.limit) : rows;

@@ -5,6 +5,9 @@ import { getCampaign } from '../campaigns/store';
 import { badRequest } from '../http/errors';
 import { commaList } from '../shared/comma-list';
 import { parsePageLimit } from '../shared/pagination';
+import { normalisePhone } from '../shared/phone';
+import { onlyKnownParams, optionalInstant } from '../stats/params';
+import type { AppConfig } from '../config';
 import { listEvents } from './list';
 import { eventTypes, type EventType } from './types';
 
@@ -30,15 +33,27 @@ function parseCursor(value: unknown): string | undefined {
 	return value;
 }
 
-/** GET /campaigns/:id/events?type=click,view&limit=100&cursor=… — the raw events, oldest first. */
-export function eventRoutes(db: Database): Router {
+/**
+ * GET /campaigns/:id/events?type=click,view&recipient=…&from=…&to=…&limit=100&cursor=… — the raw
+ * events, oldest first.
+ */
+export function eventRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode'>): Router {
 	const router = Router();
 	router.get('/campaigns/:id/events', requireScope('read'), async (req, res) => {
-		const types = parseTypes(req.query.type);
-		const limit = parsePageLimit(req.query.limit, { fallback: 100, max: 1000 });
-		const after = parseCursor(req.query.cursor);
+		const query = req.query as Record<string, unknown>;
+		onlyKnownParams(query, ['type', 'recipient', 'from', 'to', 'limit', 'cursor']);
+		const types = parseTypes(query.type);
+		const limit = parsePageLimit(query.limit, { fallback: 100, max: 1000 });
+		const after = parseCursor(query.cursor);
+		const recipient =
+			query.recipient === undefined || query.recipient === ''
+				? undefined
+				: normalisePhone(query.recipient, config.defaultCallingCode, 'recipient');
+		const from = optionalInstant(query, 'from') ?? undefined;
+		const to = optionalInstant(query, 'to') ?? undefined;
+		if (from && to && from >= to) throw badRequest('from must be before to');
 		const campaign = await getCampaign(db, req.params.id);
-		res.json(await listEvents(db, campaign.id, { types, limit, after }));
+		res.json(await listEvents(db, campaign.id, { types, recipient, from, to, limit, after }));
 	});
 	return router;
 }

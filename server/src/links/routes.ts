@@ -11,10 +11,12 @@ import type { CodeGenerator } from './codes';
 import { normalisePhone } from '../shared/phone';
 import { createLinks, type LinkRequest } from './store';
 import { parseDestination } from '../shared/urls';
+import { parseMetadata, type RecipientMetadata } from '../recipients/metadata';
+import { storeMetadata } from '../recipients/metadata-store';
 
 export interface LinkRoutesDeps {
 	db: Database;
-	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'maxLinksPerRequest'>;
+	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'maxLinksPerRequest' | 'recipientMetadataMaxBytes'>;
 	nextCode: CodeGenerator;
 }
 
@@ -30,14 +32,17 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 		const variantNames = new Set([...(campaign.variants ?? []).map((v) => v.name), holdoutVariant]);
 
 		const requests: LinkRequest[] = [];
+		const metadata: Array<{ recipient: string; metadata: RecipientMetadata }> = [];
 		const seen = new Set<string>();
 		// A campaign's recipients mostly share the same few destinations: parse each once.
 		const destinations = new Map<string, string>();
 		let total = 0;
 		recipients.forEach((item, i) => {
 			const entry = asObject(item, `recipients[${i}]`);
-			onlyKnownFields(entry, ['recipient', 'urls', 'variant'], `recipients[${i}]`);
+			onlyKnownFields(entry, ['recipient', 'urls', 'variant', 'metadata'], `recipients[${i}]`);
 			const recipient = normalisePhone(entry.recipient, config.defaultCallingCode, `recipients[${i}].recipient`);
+			const given = parseMetadata(entry.metadata, config.recipientMetadataMaxBytes, `recipients[${i}].metadata`);
+			if (given) metadata.push({ recipient, metadata: given });
 			const urls = requiredArray(entry, 'urls', { min: 1, max: 50 }, `recipients[${i}].urls`);
 			let variant: string | null = null;
 			if (entry.variant !== undefined && entry.variant !== null) {
@@ -66,6 +71,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 		});
 
 		const stored = await createLinks(db, campaign.id, requests, expiresAt, nextCode);
+		await storeMetadata(db, campaign.id, metadata);
 		res.json({
 			links: requests.map((r, i) => {
 				const link = stored[i];

@@ -4,17 +4,23 @@ import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { applyPendingReports } from '../delivery-reports/store';
+import { storeMetadata } from '../recipients/metadata-store';
 import { recordMessages } from './store';
 import { parseMessages } from './validate';
 
 /** POST /campaigns/:id/messages: the node reports what it sent, what failed and who was held out. */
-export function messageRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode'>): Router {
+export function messageRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode' | 'recipientMetadataMaxBytes'>): Router {
 	const router = Router();
 	router.post('/campaigns/:id/messages', requireScope('write'), async (req, res) => {
-		const messages = parseMessages(req.body, config.defaultCallingCode);
+		const messages = parseMessages(req.body, config.defaultCallingCode, config.recipientMetadataMaxBytes);
 		const campaign = await getCampaign(db, req.params.id);
 		const recorded = await db.withTransaction(async (tx) => {
 			const count = await recordMessages(tx, campaign.id, messages);
+			await storeMetadata(
+				tx,
+				campaign.id,
+				messages.flatMap((m) => (m.metadata ? [{ recipient: m.recipient, metadata: m.metadata }] : [])),
+			);
 			// Delivery reports that arrived before their message are applied now.
 			await applyPendingReports(tx, campaign.id);
 			return count;

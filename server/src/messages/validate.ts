@@ -7,6 +7,7 @@ import {
 	requiredArray,
 } from '../http/validate';
 import { normalisePhone } from '../shared/phone';
+import { parseMetadata, type RecipientMetadata } from '../recipients/metadata';
 
 export const maxMessagesPerRequest = 10_000;
 export const messageStatuses = ['sent', 'failed', 'holdout'] as const;
@@ -21,6 +22,8 @@ export interface MessageInput {
 	characters: number | null;
 	status: (typeof messageStatuses)[number];
 	error: string | null;
+	/** Given with the message; stored per recipient, not per message. */
+	metadata?: RecipientMetadata;
 }
 
 function optionalInteger(
@@ -39,6 +42,7 @@ function optionalInteger(
 export function parseMessages(
 	body: unknown,
 	defaultCallingCode: string | undefined,
+	metadataMaxBytes: number,
 ): MessageInput[] {
 	const obj = asObject(body);
 	onlyKnownFields(obj, ['messages']);
@@ -58,6 +62,7 @@ export function parseMessages(
 				'characters',
 				'status',
 				'error',
+				'metadata',
 			],
 			field,
 		);
@@ -87,6 +92,7 @@ export function parseMessages(
 			characters: optionalInteger(entry, 'characters', 100_000, `${field}.characters`),
 			status: status as MessageInput['status'],
 			error,
+			metadata: parseMetadata(entry.metadata, metadataMaxBytes, `${field}.metadata`),
 		};
 	});
 }

@@ -1,6 +1,5 @@
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
-import { parsePageLimit } from '../shared/pagination';
 import { parseTimeZone } from './time-zone';
 
 export interface StatsQuery {
@@ -9,14 +8,14 @@ export interface StatsQuery {
 	timeZone: string;
 }
 
-type Query = Record<string, unknown>;
+export type Query = Record<string, unknown>;
 
-function onlyKnownParams(query: Query, known: readonly string[]): void {
+export function onlyKnownParams(query: Query, known: readonly string[]): void {
 	const unknown = Object.keys(query).filter((key) => !known.includes(key));
 	if (unknown.length) throw badRequest(`unknown query parameter(s): ${unknown.join(', ')}`);
 }
 
-function optionalInstant(query: Query, key: string): Date | null {
+export function optionalInstant(query: Query, key: string): Date | null {
 	const value = query[key];
 	if (value === undefined || value === '') return null;
 	if (
@@ -50,28 +49,12 @@ export function parseStatsQuery(query: Query): StatsQuery {
 	return { from, to, timeZone: parseTimeZone(query.timeZone) };
 }
 
-export interface RecipientsQuery {
-	clicked?: boolean;
-	viewed?: boolean;
-	converted?: boolean;
-	variant?: string;
-	limit: number;
-	after?: string;
-}
-
-function optionalFlag(query: Query, key: string): boolean | undefined {
-	const value = query[key];
-	if (value === undefined || value === '') return undefined;
-	if (value === 'true') return true;
-	if (value === 'false') return false;
-	throw badRequest(`${key} must be true or false`);
-}
-
 /** Cursors are opaque to callers: the last recipient of the page, base64url-encoded. */
 export const encodeCursor = (recipient: string) =>
 	Buffer.from(`r:${recipient}`, 'utf8').toString('base64url');
 
-function decodeCursor(value: unknown): string | undefined {
+/** The cursor of GET …/recipients: the recipient after which the page starts. */
+export function decodeCursor(value: unknown): string | undefined {
 	if (value === undefined || value === '') return undefined;
 	const decoded =
 		typeof value === 'string' && value.length <= 200
@@ -80,27 +63,6 @@ function decodeCursor(value: unknown): string | undefined {
 	if (!decoded.startsWith('r:') || decoded.length < 3)
 		throw badRequest('cursor is not a cursor this server returned', 'invalid_cursor');
 	return decoded.slice(2);
-}
-
-/** The filters and page of GET …/recipients. */
-export function parseRecipientsQuery(query: Query): RecipientsQuery {
-	onlyKnownParams(query, ['clicked', 'viewed', 'converted', 'variant', 'limit', 'cursor']);
-	const limit = parsePageLimit(query.limit, { fallback: 100, max: 1000 });
-	const variant = query.variant;
-	if (
-		variant !== undefined &&
-		(typeof variant !== 'string' || variant === '' || variant.length > 32)
-	) {
-		throw badRequest('variant must be a variant name or holdout');
-	}
-	return {
-		clicked: optionalFlag(query, 'clicked'),
-		viewed: optionalFlag(query, 'viewed'),
-		converted: optionalFlag(query, 'converted'),
-		variant: variant as string | undefined,
-		limit,
-		after: decodeCursor(query.cursor),
-	};
 }
 
 export type WinnerMetric = 'ctr' | 'conversionRate';

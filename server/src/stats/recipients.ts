@@ -1,11 +1,15 @@
 import type { Database } from '../db';
 import type { Campaign } from '../campaigns/types';
-import { encodeCursor, type RecipientsQuery } from './params';
+import { holdoutVariant } from '../campaigns/types';
+import { encodeCursor } from './params';
+import type { RecipientStatus, RecipientsQuery } from './segment';
 import { foldCampaign } from './rollup-folder';
 
 export interface RecipientRow {
 	recipient: string;
 	variant: string | null;
+	/** holdout, delivered, failed or sent (accepted by the provider); null: no send reported. */
+	status: RecipientStatus | null;
 	sentAt: string | null;
 	delivered: boolean;
 	views: number;
@@ -14,30 +18,92 @@ export interface RecipientRow {
 	revenue: number;
 	firstClickAt: string | null;
 	lastClickAt: string | null;
+	/** What Send or Shorten stored for the recipient (the latest given); null: none. */
+	metadata: Record<string, unknown> | null;
+}
+
+const variantSql = 'coalesce(s.message_variant, s.link_variant, s.event_variant)';
+const deliveredSql = '(s.messages_delivered > 0 OR s.delivered_events > 0)';
+// Implies the predicate of the partial index stats_recipients_failed (migration 012).
+const failedSql = `((s.messages_failed > 0 OR s.failed_events > 0) AND NOT ${deliveredSql})`;
+const statusSql: Record<RecipientStatus, string> = {
+	sent: 's.messages_charged > 0',
+	delivered: deliveredSql,
+	failed: failedSql,
+	holdout: `${variantSql} = '${holdoutVariant}'`,
+};
+
+/**
+ * The WHERE clause of a segment and its parameters ($1 is the campaign). Each filter is a range
+ * of an index (docs/stats.md#segments): the traits of migration 012 for what recipients did
+ * (PRIMARY KEY campaign, trait, value, recipient), its partial and expression indexes for failed
+ * sends, variant and hold-out, events_campaign_type_time for clicks in the last hours.
+ */
+function segmentWhere(
+	campaignId: string,
+	q: RecipientsQuery,
+): { where: string; params: unknown[] } {
+	const params: unknown[] = [campaignId];
+	const param = (value: unknown) => `$${params.push(value)}`;
+	const where = ['s.campaign_id = $1'];
+	const trait = (name: string, value: string, present: boolean) =>
+		where.push(
+			`${present ? '' : 'NOT '}EXISTS (SELECT 1 FROM stats_recipient_traits t WHERE t.campaign_id = $1 AND t.trait = '${name}' AND t.value = ${param(value)} AND t.recipient = s.recipient)`,
+		);
+	const clickedSince = (hours: number, present: boolean) =>
+		where.push(
+			`${present ? '' : 'NOT '}EXISTS (SELECT 1 FROM events e WHERE e.campaign_id = $1 AND e.type = 'click' AND e.recipient = s.recipient AND e.occurred_at >= now() - ${param(hours)} * interval '1 hour')`,
+		);
+
+	if (q.after !== undefined) where.push(`s.recipient > ${param(q.after)}`);
+	if (q.status) where.push(statusSql[q.status]);
+	if (q.holdout === 'exclude') where.push(`${variantSql} IS DISTINCT FROM '${holdoutVariant}'`);
+	if (q.failed === 'exclude') where.push(`NOT ${failedSql}`);
+	if (q.variant !== undefined) where.push(`${variantSql} = ${param(q.variant)}`);
+	if (q.clicked !== undefined) trait('event', 'click', q.clicked);
+	if (q.viewed !== undefined) trait('event', 'view', q.viewed);
+	if (q.converted !== undefined) trait('event', 'conversion', q.converted);
+	if (q.url !== undefined) trait('url', q.url, true);
+	if (q.deviceType !== undefined) trait('deviceType', q.deviceType, true);
+	if (q.os !== undefined) trait('os', q.os, true);
+	if (q.country !== undefined) trait('country', q.country, true);
+	if (q.clickedWithinHours !== undefined) clickedSince(q.clickedWithinHours, true);
+	if (q.notClickedWithinHours !== undefined) clickedSince(q.notClickedWithinHours, false);
+	return { where: where.join('\n  AND '), params };
 }
 
 /**
  * Recipients in recipient order from the cursor on, read from the per-recipient rollup (migration
- * 006; the campaign's queued events are folded first): the primary key walks the recipients in
- * order and the filters apply before LIMIT, so any page costs a short index range. Bots never
- * count. $1 campaign, $2 after (exclusive), $3..$5 clicked/viewed/converted, $6 variant, $7 limit + 1.
+ * 006; the campaign's queued events are folded first) with the segment's filters applied before
+ * LIMIT, then joined with their metadata. Bots never count.
  */
-const recipientsSql = `
-SELECT recipient,
-       coalesce(message_variant, link_variant, event_variant) AS variant,
-       sent_at AS "sentAt",
-       messages_delivered > 0 OR delivered_events > 0 AS delivered,
-       views, clicks, conversions, revenue,
-       first_click_at AS "firstClickAt", last_click_at AS "lastClickAt"
-FROM stats_recipients
-WHERE campaign_id = $1
-  AND ($2::text IS NULL OR recipient > $2::text)
-  AND ($3::boolean IS NULL OR (clicks > 0) = $3)
-  AND ($4::boolean IS NULL OR (views > 0) = $4)
-  AND ($5::boolean IS NULL OR (conversions > 0) = $5)
-  AND ($6::text IS NULL OR coalesce(message_variant, link_variant, event_variant) = $6::text)
-ORDER BY recipient
-LIMIT $7`;
+export function recipientsSql(
+	campaignId: string,
+	q: RecipientsQuery,
+): { text: string; params: unknown[] } {
+	const { where, params } = segmentWhere(campaignId, q);
+	const limit = `$${params.push(q.limit + 1)}`;
+	return {
+		params,
+		text: `
+SELECT p.*, m.metadata
+FROM (
+  SELECT s.campaign_id, s.recipient,
+         ${variantSql} AS variant,
+         CASE WHEN ${statusSql.holdout} THEN 'holdout' WHEN ${deliveredSql} THEN 'delivered'
+              WHEN ${failedSql} THEN 'failed' WHEN ${statusSql.sent} THEN 'sent' END AS status,
+         s.sent_at AS "sentAt", ${deliveredSql} AS delivered,
+         s.views, s.clicks, s.conversions, s.revenue,
+         s.first_click_at AS "firstClickAt", s.last_click_at AS "lastClickAt"
+  FROM stats_recipients s
+  WHERE ${where}
+  ORDER BY s.recipient
+  LIMIT ${limit}
+) p
+LEFT JOIN recipient_metadata m ON m.campaign_id = p.campaign_id AND m.recipient = p.recipient
+ORDER BY p.recipient`,
+	};
+}
 
 interface Row {
 	recipient: string;
@@ -50,6 +116,8 @@ interface Row {
 	revenue: string;
 	firstClickAt: Date | null;
 	lastClickAt: Date | null;
+	status: RecipientStatus | null;
+	metadata: Record<string, unknown> | null;
 }
 
 export async function listRecipients(
@@ -58,20 +126,14 @@ export async function listRecipients(
 	query: RecipientsQuery,
 ): Promise<{ recipients: RecipientRow[]; nextCursor: string | null }> {
 	await foldCampaign(db, campaign.id);
-	const { rows } = await db.query<Row>(recipientsSql, [
-		campaign.id,
-		query.after ?? null,
-		query.clicked ?? null,
-		query.viewed ?? null,
-		query.converted ?? null,
-		query.variant ?? null,
-		query.limit + 1,
-	]);
+	const { text, params } = recipientsSql(campaign.id, query);
+	const { rows } = await db.query<Row>(text, params);
 	const page = rows.slice(0, query.limit);
 	return {
 		recipients: page.map((r) => ({
 			recipient: r.recipient,
 			variant: r.variant,
+			status: r.status,
 			sentAt: r.sentAt?.toISOString() ?? null,
 			delivered: r.delivered,
 			views: Number(r.views),
@@ -80,6 +142,7 @@ export async function listRecipients(
 			revenue: Number(r.revenue),
 			firstClickAt: r.firstClickAt?.toISOString() ?? null,
 			lastClickAt: r.lastClickAt?.toISOString() ?? null,
+			metadata: r.metadata,
 		})),
 		nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].recipient) : null,
 	};

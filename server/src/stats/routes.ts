@@ -3,7 +3,8 @@ import type { Database } from '../db';
 import { assertScope, requireScope } from '../http/auth';
 import { getCampaign } from '../campaigns/store';
 import { campaignStats } from './campaign-stats';
-import { parseRecipientsQuery, parseStatsQuery, parseWinnerRequest } from './params';
+import { parseStatsQuery, parseWinnerRequest } from './params';
+import { parseRecipientsQuery } from './segment';
 import { listRecipients } from './recipients';
 import { chooseWinner } from './winner';
 

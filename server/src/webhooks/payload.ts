@@ -11,10 +11,18 @@ export interface DeliveryRow extends Omit<EventRow, 'id'> {
 	previous_secret: string | null;
 	event_id: string;
 	campaign_id: string;
+	campaign_name: string;
 }
 
-/** The webhook body (docs/architecture.md#webhook-payload): the event as the events API shows it, with its campaign and short URL. */
-export type WebhookPayload = EventView & { campaignId: string; shortUrl: string | null };
+/**
+ * The webhook body (docs/architecture.md#webhook-payload): the event as the events API shows it
+ * (with the recipient's metadata), with its campaign (id and name) and short URL.
+ */
+export type WebhookPayload = EventView & {
+	campaignId: string;
+	campaign: { id: string; name: string };
+	shortUrl: string | null;
+};
 
 export function buildPayload(row: DeliveryRow, publicBaseUrl: string): WebhookPayload {
 	const { id, type, occurredAt, ...event } = toEventView({ ...row, id: row.event_id });
@@ -23,6 +31,7 @@ export function buildPayload(row: DeliveryRow, publicBaseUrl: string): WebhookPa
 		type,
 		occurredAt,
 		campaignId: row.campaign_id,
+		campaign: { id: row.campaign_id, name: row.campaign_name },
 		shortUrl: row.code ? `${publicBaseUrl}/${row.code}` : null,
 		...event,
 	};

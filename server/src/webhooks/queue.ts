@@ -13,12 +13,14 @@ SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
-  e.conversion_currency::text AS conversion_currency
+  e.conversion_currency::text AS conversion_currency, k.name AS campaign_name, m.metadata AS recipient_metadata
 FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
 JOIN webhook_deliveries d ON d.id = c.id
 JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL
 JOIN events e ON e.id = d.event_id
-LEFT JOIN links l ON l.code = e.code`;
+JOIN campaigns k ON k.id = e.campaign_id
+LEFT JOIN links l ON l.code = e.code
+LEFT JOIN recipient_metadata m ON m.campaign_id = e.campaign_id AND m.recipient = COALESCE(e.recipient, l.recipient)`;
 
 export interface ClaimRequest {
 	limit: number;

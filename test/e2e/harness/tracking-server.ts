@@ -60,6 +60,8 @@ export async function startTrackingServer(logDir: string): Promise<TrackingServe
 			DATABASE_URL: databaseUrl.toString(),
 			API_KEY: apiKey,
 			LOG_LEVEL: 'info',
+			// as a CDN or proxy in front of the server would give it (visit.ts sets it per click)
+			COUNTRY_HEADER: 'cf-ipcountry',
 			DATA_DIR: path.join(logDir, 'tracking-data'),
 		},
 		logDir,

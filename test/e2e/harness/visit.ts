@@ -7,9 +7,21 @@ export const userAgents = {
 	iMessagePreview: known.iMessage,
 };
 
-/** A GET of a short link as a phone would make it (the redirect is not followed). */
-export async function visit(shortUrl: string, userAgent: string): Promise<{ status: number; location: string | null }> {
-	const res = await fetch(shortUrl, { redirect: 'manual', headers: { 'user-agent': userAgent } });
+/**
+ * A GET of a short link as a phone would make it (the redirect is not followed). `country`: the
+ * visitor's country as the trusted proxy in front of the tracking server names it (cf-ipcountry,
+ * the COUNTRY_HEADER the harness configures).
+ */
+export async function visit(
+	shortUrl: string,
+	userAgent: string,
+	country?: string,
+): Promise<{ status: number; location: string | null }> {
+	const headers: Record<string, string> = {
+		'user-agent': userAgent,
+		...(country ? { 'cf-ipcountry': country } : {}),
+	};
+	const res = await fetch(shortUrl, { redirect: 'manual', headers });
 	await res.arrayBuffer();
 	return { status: res.status, location: res.headers.get('location') };
 }

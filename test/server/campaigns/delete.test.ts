@@ -17,6 +17,8 @@ const tables = [
 	'stats_recipients',
 	'stats_urls',
 	'stats_pending',
+	'stats_recipient_traits',
+	'recipient_metadata',
 	'webhook_subscriptions',
 ];
 
@@ -45,6 +47,7 @@ async function campaignWithData() {
 				status: 'sent',
 				provider: 'seven',
 				providerMessageId: `m-${campaignId}`,
+				metadata: { contactId: 'c-1' },
 			},
 		],
 	});
@@ -68,7 +71,13 @@ async function campaignWithData() {
 test('when a campaign is deleted with confirm=true, then its links, messages, events, stats and subscriptions are gone and its short links go to the server fallback', async () => {
 	const { campaignId, codes } = await campaignWithData();
 	const before = await rowsOf(campaignId);
-	expect(before).toMatchObject({ links: 1, messages: 1, events: 2, webhook_subscriptions: 1 });
+	expect(before).toMatchObject({
+		links: 1,
+		messages: 1,
+		events: 2,
+		recipient_metadata: 1,
+		webhook_subscriptions: 1,
+	});
 
 	const res = await server.api('DELETE', `/api/v1/campaigns/${campaignId}?confirm=true`);
 	expect(res.status).toBe(200);

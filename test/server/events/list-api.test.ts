@@ -50,6 +50,7 @@ test('when a campaign has events, then they are listed oldest first in the agree
 		clickId: expect.stringMatching(/^[A-Za-z0-9]{22}$/),
 		device: { type: 'mobile', os: 'Android', browser: 'Chrome' },
 		country: 'AT',
+		recipientMetadata: null,
 	});
 	expect(res.body.events[0].device).toEqual({ type: null, os: null, browser: 'WhatsApp' });
 });

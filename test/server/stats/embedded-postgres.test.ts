@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 // The rollups rely on PL/pgSQL, statement triggers with transition tables and a temporary table:
 // this runs them on the embedded PostgreSQL (PGlite) a newcomer gets without DATABASE_URL, in the
 // built server (its own process: jest's VM cannot load PGlite's ES modules).
-test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events', async () => {
+test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events, and segments answer', async () => {
 	const child = path.resolve(__dirname, '../../support/embedded-stats-child.js');
 	const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
-	const { fromRollups, fromEvents, ranged, pending } = JSON.parse(stdout);
+	const { fromRollups, fromEvents, ranged, segments, pending } = JSON.parse(stdout);
 	expect(fromRollups.totals).toMatchObject({
 		recipients: 40,
 		clicks: 20,
@@ -18,5 +18,6 @@ test('when the server runs on embedded PostgreSQL, then stats from the rollups e
 	expect({ ...fromEvents, from: null, to: null }).toEqual(fromRollups);
 	// events 5 to 28 (every 7 minutes from 10:00) fall in 10:30:30–13:20
 	expect(ranged.totals).toMatchObject({ clicks: 12, views: 6, uniqueClickers: 12 });
+	expect(segments).toEqual({ mobileClickers: 20, nonClickers: 20 });
 	expect(pending).toBe(0);
 });

@@ -15,6 +15,7 @@ const owners: Record<string, RegExp> = {
 	opt_outs: /^opt-outs\/store\.ts$/,
 	ip_hash_salts: /^privacy\/ip-hash-salts\.ts$/,
 	api_keys: /^keys\/store\.ts$/,
+	recipient_metadata: /^recipients\/metadata-store\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,

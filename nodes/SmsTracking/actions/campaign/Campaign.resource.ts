@@ -66,7 +66,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Recipients',
 				value: 'getRecipients',
-				description: 'List recipients, filtered by clicked, viewed, converted or variant',
+				description: 'List a segment of recipients: by status, hold-out, clicked, viewed, converted, link, device, OS, country or recent clicks',
 				action: 'Get the recipients of a campaign',
 			},
 			{

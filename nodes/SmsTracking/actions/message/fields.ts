@@ -83,6 +83,15 @@ export const messageFields: INodeProperties[] = [
 					"When the short links stop redirecting (they go to the campaign's fallback URL after that)",
 			},
 			{
+				displayName: 'Recipient Metadata',
+				name: 'metadata',
+				type: 'json',
+				default: '',
+				placeholder: '{ "contactId": "c-42", "firstName": "Ana" }',
+				description:
+					'A JSON object stored with the recipient for this campaign (the latest send wins; at most 2 KB by default): Get Recipients returns it and every trigger event carries it, so a follow-up needs no lookup',
+			},
+			{
 				displayName: 'Warn When a Link Is Not Last',
 				name: 'hintLinkNotAtEnd',
 				type: 'boolean',

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { VariantEntry } from '../../helpers/ab';
 import type { CheckMode } from '../../helpers/check-destinations';
 import type { ShortenSettings } from '../../helpers/prepare';
@@ -58,4 +59,31 @@ export function readVariantTemplates(ctx: IExecuteFunctions): Map<string, string
 			.filter((e) => typeof e.text === 'string' && typeof e.name === 'string')
 			.map((e) => [String(e.name).trim(), String(e.text).replace(/^=/, '').slice(0, 1600)]),
 	);
+}
+
+/**
+ * The item's Recipient Metadata option: a JSON object (given as one, or as its JSON text), or
+ * undefined when empty. Anything else fails the item before any link is created or SMS sent.
+ */
+export function readMetadata(ctx: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	let value: unknown = options.metadata;
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), 'Recipient Metadata is not valid JSON', {
+				itemIndex,
+				description: 'Give a JSON object, such as {"contactId": "c-42", "firstName": "Ana"}',
+			});
+		}
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new NodeOperationError(ctx.getNode(), 'Recipient Metadata must be a JSON object', {
+			itemIndex,
+			description: 'Give a JSON object, such as {"contactId": "c-42", "firstName": "Ana"}',
+		});
+	}
+	return Object.keys(value).length ? (value as IDataObject) : undefined;
 }

@@ -11,6 +11,7 @@ import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import type { SendSettings } from '../../helpers/providers/send';
 import {
+	readMetadata,
 	readSendSettings,
 	readShortenSettings,
 	readVariantEntries,
@@ -57,17 +58,20 @@ export async function execute(
 		const settings = readShortenSettings(this, i);
 		sendSettings[i] = readSendSettings(this, i);
 		const recipient = this.getNodeParameter('recipient', i);
-		if (!ab)
-			return { campaignId, recipient, settings, text: this.getNodeParameter('text', i) as string };
+		const metadata = readMetadata(this, i);
+		if (!ab) {
+			const text = this.getNodeParameter('text', i) as string;
+			return { campaignId, recipient, settings, text, metadata };
+		}
 		const phone = normalisePhone(recipient, settings.defaultCallingCode);
 		if ('error' in phone) return { campaignId, recipient, settings, text: '' }; // the draft names the error
 		const variant = assignVariant(campaignId, phone.phone, ab.variants, ab.holdout);
 		if (variant === holdoutVariant) {
-			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant));
+			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant, metadata));
 			return undefined;
 		}
 		const text = variantText(readVariantEntries(this, i), variant);
-		return { campaignId, recipient, settings, text, variant };
+		return { campaignId, recipient, settings, text, variant, metadata };
 	};
 	const applyAbTest = async (campaignIds: string[]) => {
 		if (!ab) return;
