@@ -25,12 +25,13 @@ let requestCounter = 0;
 
 /**
  * The redirect, on plain node:http (no Express on this path: it is the hot one).
- * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired:
- * the campaign's fallback, else FALLBACK_URL, else a small 404 page; never anywhere else.
+ * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired
+ * (or no code at all, null: see paths.ts): the campaign's fallback, else FALLBACK_URL, else a
+ * small 404 page; never anywhere else.
  */
 export function createRedirectHandler(
 	deps: RedirectHandlerDeps,
-): (req: IncomingMessage, res: ServerResponse, code: string) => void {
+): (req: IncomingMessage, res: ServerResponse, code: string | null) => void {
 	const { config, links, recorder, classify, clientAddress, log } = deps;
 	const hashIp = createIpHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
@@ -42,14 +43,14 @@ export function createRedirectHandler(
 	const finish = (
 		req: IncomingMessage,
 		res: ServerResponse,
-		code: string,
+		code: string | null,
 		started: number,
 		type: string,
 	) => {
 		log.info('redirect', {
 			reqId: `r${(++requestCounter).toString(36)}`,
 			method: req.method,
-			path: `/${code}`,
+			path: code === null ? '(no code)' : `/${code}`,
 			status: res.statusCode,
 			type,
 			ms: Math.round((performance.now() - started) * 100) / 100,
@@ -70,17 +71,19 @@ export function createRedirectHandler(
 	async function handle(
 		req: IncomingMessage,
 		res: ServerResponse,
-		code: string,
+		code: string | null,
 		started: number,
 	): Promise<void> {
-		let link: CachedLink | null;
-		try {
-			const cached = links.get(code);
-			link = cached instanceof Promise ? await cached : cached;
-		} catch (err) {
-			log.warn('code lookup failed: database unreachable and code not cached', { err });
-			sendUnavailable(res, req.method);
-			return finish(req, res, code, started, 'unavailable');
+		let link: CachedLink | null = null;
+		if (code !== null) {
+			try {
+				const cached = links.get(code);
+				link = cached instanceof Promise ? await cached : cached;
+			} catch (err) {
+				log.warn('code lookup failed: database unreachable and code not cached', { err });
+				sendUnavailable(res, req.method);
+				return finish(req, res, code, started, 'unavailable');
+			}
 		}
 
 		const now = Date.now();
