@@ -85,6 +85,8 @@ export interface RedirectConfig {
 	clickCommitTimeoutMs: number;
 	/** How often the spool is retried while the database is unreachable. */
 	spoolRetryMs: number;
+	/** Most hits on one code from one client (IPv4, or IPv6 /64) recorded per minute; more still redirect. 0: no cap. */
+	recordLimit: number;
 }
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
@@ -223,6 +225,7 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 		clickBatchSize: integer(env, 'CLICK_BATCH_SIZE', 1000, 1, 100_000),
 		clickCommitTimeoutMs: integer(env, 'CLICK_COMMIT_TIMEOUT_MS', 2000, 100, 600_000),
 		spoolRetryMs: integer(env, 'SPOOL_RETRY_MS', 1000, 50, 600_000),
+		recordLimit: integer(env, 'REDIRECT_RECORD_LIMIT', 30, 0, 1_000_000),
 	};
 }
 

@@ -8,7 +8,7 @@ import { createClientAddress } from '../shared/client-address';
 import { waitForClick } from './attribution';
 import { readCookie } from './cookies';
 import { checkOrigin, preflight } from './cors';
-import { createRateLimiter } from './rate-limit';
+import { createRateLimiter } from '../shared/rate-limit';
 import type { TrackingScript } from './script';
 import { recordConversion } from './store';
 import { checkValueLimit, parseClickId, parseDetails } from './validate';

@@ -9,12 +9,14 @@ import { countryFrom, optsOut } from './client';
 import type { EventRecorder } from './event-recorder';
 import type { CachedLink, LinkCache } from './link-cache';
 import { sendNotFound, sendUnavailable } from './pages';
+import type { RecordingCap } from './recording-cap';
 import { appendParams, clickIdParam } from './target-url';
 
 export interface RedirectHandlerDeps {
 	config: RedirectConfig & { fallbackUrl?: string; publicBaseUrl: string };
 	links: LinkCache;
 	recorder: EventRecorder;
+	recordingCap: RecordingCap;
 	classify: (method: string, userAgent: string | undefined) => Classification;
 	clientAddress: (req: IncomingMessage) => string;
 	log: Logger;
@@ -32,7 +34,7 @@ let requestCounter = 0;
 export function createRedirectHandler(
 	deps: RedirectHandlerDeps,
 ): (req: IncomingMessage, res: ServerResponse, code: string | null) => void {
-	const { config, links, recorder, classify, clientAddress, log } = deps;
+	const { config, links, recorder, recordingCap, classify, clientAddress, log } = deps;
 	const hashIp = createIpHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
 	const cookieAttributes =
@@ -100,6 +102,12 @@ export function createRedirectHandler(
 			redirectTo(res, link.target);
 			return finish(req, res, code, started, 'untracked');
 		}
+		// Before the event exists: a capped hit costs no click id, no recorder slot, no webhook.
+		const ip = clientAddress(req);
+		if (!recordingCap.admit(ip, link.code)) {
+			redirectTo(res, link.target);
+			return finish(req, res, code, started, 'capped');
+		}
 
 		const clickId = hit.type === 'click' && !anonymous ? newClickId() : null;
 		const event: NewEvent = {
@@ -120,7 +128,6 @@ export function createRedirectHandler(
 			const ua = req.headers['user-agent'];
 			if (ua) event.userAgent = ua.slice(0, maxStoredUserAgent);
 			event.country = countryFrom(req, config.countryHeader);
-			const ip = clientAddress(req);
 			if (ip) {
 				event.ipHash = hashIp(ip);
 				if (config.storeRawIp) event.ip = ip;

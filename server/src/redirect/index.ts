@@ -9,6 +9,7 @@ import { createEventRecorder, type EventRecorder } from './event-recorder';
 import { createRedirectHandler } from './handler';
 import { createLinkCache, type LinkCache } from './link-cache';
 import { createCodeMatcher } from './paths';
+import { createRecordingCap } from './recording-cap';
 import { Spool } from './spool';
 
 export interface Redirect {
@@ -17,6 +18,8 @@ export interface Redirect {
 	recorder: EventRecorder;
 	links: LinkCache;
 	spool: Spool;
+	/** Hits redirected without being recorded (REDIRECT_RECORD_LIMIT) since the process started. */
+	recordingCapped(): number;
 	/** Flushes pending events (graceful shutdown). */
 	close(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		ttlMs: config.redirect.linkCacheTtlMs,
 	});
 	const match = createCodeMatcher(config.codeLength);
+	const recordingCap = createRecordingCap(config.redirect.recordLimit);
 	const handler = createRedirectHandler({
 		config: {
 			...config.redirect,
@@ -46,6 +50,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		},
 		links,
 		recorder,
+		recordingCap,
 		classify: createClassifier(),
 		clientAddress: createClientAddress(config.trustProxy),
 		log,
@@ -60,6 +65,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		recorder,
 		links,
 		spool,
+		recordingCapped: () => recordingCap.capped,
 		close: () => recorder.close(),
 	};
 }

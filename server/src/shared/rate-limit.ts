@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { rateLimitKey } from '../shared/client-address';
-import { createIpHasher } from '../shared/ip-hash';
-import { Lru } from '../shared/lru';
+import { rateLimitKey } from './client-address';
+import { createIpHasher } from './ip-hash';
+import { Lru } from './lru';
 
 export interface RateLimiter {
-	/** Whether one more request from this client fits in its current window. */
-	take(ip: string): boolean;
+	/**
+	 * Whether one more request from this client fits in its current window. `scope` counts the
+	 * client separately per thing it asks for (e.g. per short code); absent: one count per client.
+	 */
+	take(ip: string, scope?: string): boolean;
 	/** Seconds until this client's current window ends. */
-	retryAfterSeconds(ip: string): number;
+	retryAfterSeconds(ip: string, scope?: string): number;
 }
 
 interface Window {
@@ -16,7 +19,7 @@ interface Window {
 }
 
 /**
- * Fixed-window counter per client, in process. A client is an IPv4 address or an IPv6 /64
+ * Fixed-window counter per client (or per client and scope), in process. A client is an IPv4 address or an IPv6 /64
  * (rateLimitKey), kept as a keyed hash (the key lives only in memory), so raw addresses are never
  * kept. Memory is bounded: past maxClients clients the least recently seen one is forgotten. A
  * flood from many addresses thus only forgets the quietest clients' counts (they start afresh);
@@ -31,8 +34,9 @@ export function createRateLimiter(
 	const hashIp = createIpHasher(randomBytes(32));
 	const windows = new Lru<string, Window>(maxClients);
 
-	const windowOf = (ip: string): Window => {
-		const key = hashIp(rateLimitKey(ip));
+	const windowOf = (ip: string, scope: string | undefined): Window => {
+		const hashed = hashIp(rateLimitKey(ip));
+		const key = scope === undefined ? hashed : `${scope} ${hashed}`;
 		const time = now();
 		let window = windows.get(key);
 		if (!window || time - window.start >= windowMs) {
@@ -43,14 +47,14 @@ export function createRateLimiter(
 	};
 
 	return {
-		take(ip) {
-			const window = windowOf(ip);
+		take(ip, scope) {
+			const window = windowOf(ip, scope);
 			if (window.used >= limit) return false;
 			window.used++;
 			return true;
 		},
-		retryAfterSeconds(ip) {
-			const window = windowOf(ip);
+		retryAfterSeconds(ip, scope) {
+			const window = windowOf(ip, scope);
 			return Math.max(1, Math.ceil((window.start + windowMs - now()) / 1000));
 		},
 	};
