@@ -58,6 +58,10 @@ export interface Config {
 	conversionsPerClick: number;
 	/** Largest conversion value accepted (in any currency); a larger one is refused. */
 	conversionValueMax: number;
+	/** How long a conversion reported before its click is stored waits for the click; then it is dropped. */
+	pendingConversionTtlSeconds: number;
+	/** Most conversions waiting for their clicks at once; more reports are refused (503) and counted. */
+	pendingConversionsMax: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -304,6 +308,8 @@ export function loadConfig(env: Env = process.env): Config {
 		conversionsPerClick: integer(env, 'CONVERSIONS_PER_CLICK', 10, 1, 1_000_000),
 		// numeric(18,4) leaves 14 digits before the point.
 		conversionValueMax: integer(env, 'CONVERSION_VALUE_MAX', 1_000_000, 1, 99_999_999_999_999),
+		pendingConversionTtlSeconds: integer(env, 'PENDING_CONVERSION_TTL_SECONDS', 600, 1, 7 * 86_400),
+		pendingConversionsMax: integer(env, 'PENDING_CONVERSIONS_MAX', 10_000, 1, 10_000_000),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

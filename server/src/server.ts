@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
+import { startPendingConversionSweeper } from './conversions/pending-sweeper';
 
 export interface RunningServer {
 	url: string;
@@ -46,6 +47,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
 		closers.push(() => db.close());
 		closers.push(startRollupFolder(db, log));
+		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close());

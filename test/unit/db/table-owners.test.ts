@@ -12,6 +12,9 @@ const owners: Record<string, RegExp> = {
 	messages: /^messages\/store\.ts$/,
 	delivery_reports_pending: /^delivery-reports\/store\.ts$/,
 	events: /^events\/store\.ts$/,
+	// Claimed by the events insert (a stored click takes its conversions along), kept by the
+	// conversion endpoints through this module.
+	pending_conversions: /^events\/pending-conversions\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,
