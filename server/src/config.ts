@@ -13,6 +13,8 @@ export interface Config {
 	/** Absent: run the embedded PostgreSQL (PGlite) with its data under dataDir. */
 	databaseUrl?: string;
 	databasePoolSize: number;
+	/** Longest a statement may run on the main pool (bulk work, API); 0: no limit. */
+	databaseStatementTimeoutMs: number;
 	dataDir: string;
 	/** API keys in plain text as given; hashed by the auth middleware at boot. */
 	apiKeys: string[];
@@ -79,6 +81,10 @@ export interface RedirectConfig {
 	storeRawIp: boolean;
 	/** DNT: 1 / Sec-GPC: 1 handling: ignore them, record the hit without personal data, or record nothing. */
 	doNotTrack: 'ignore' | 'anonymous' | 'skip';
+	/** Connections of the redirect's own pool, which reads codes (separate from bulk work). */
+	lookupPoolSize: number;
+	/** Longest a code lookup may take; then an uncached code is answered 503. */
+	lookupTimeoutMs: number;
 	/** Most codes kept in the in-process link cache. */
 	linkCacheSize: number;
 	/** How long a cached code is trusted before it is read again (served stale while the database is down). */
@@ -224,6 +230,8 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 		ipHashSalt,
 		storeRawIp: flag(env, 'STORE_RAW_IP', false),
 		doNotTrack,
+		lookupPoolSize: integer(env, 'REDIRECT_POOL_SIZE', 4, 1, 100),
+		lookupTimeoutMs: integer(env, 'REDIRECT_LOOKUP_TIMEOUT_MS', 2000, 100, 60_000),
 		linkCacheSize: integer(env, 'LINK_CACHE_SIZE', 100_000, 0, 10_000_000),
 		linkCacheTtlMs: integer(env, 'LINK_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
 		clickBatchSize: integer(env, 'CLICK_BATCH_SIZE', 1000, 1, 100_000),
@@ -281,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
 		host,
 		databaseUrl,
 		databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+		databaseStatementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 120_000, 0, 3_600_000),
 		dataDir,
 		apiKeys,
 		apiKeySource,

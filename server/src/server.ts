@@ -38,14 +38,22 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 	try {
 		let connectionString = config.databaseUrl;
 		if (!connectionString) {
-			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
+			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize + config.redirect.lookupPoolSize);
 			closers.push(() => embedded.stop());
 			connectionString = embedded.connectionString;
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
-		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
+		const preparedStatements = Boolean(config.databaseUrl);
+		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements, statementTimeoutMs: config.databaseStatementTimeoutMs });
 		closers.push(() => db.close());
+		// The redirect reads codes through its own pool: bulk work cannot take its connections.
+		const lookups = createDatabase(connectionString, config.redirect.lookupPoolSize, log, {
+			preparedStatements,
+			statementTimeoutMs: config.redirect.lookupTimeoutMs,
+			name: 'sms-tracking-redirect',
+		});
+		closers.push(() => lookups.close());
 		closers.push(startRollupFolder(db, log));
 		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
@@ -65,7 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const port = (server.address() as AddressInfo).port;
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
-		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		const redirect = (started.redirect = createRedirect({ config: effective, db, lookups, log }));
 		const app = createApp({
 			config: effective,
 			db,

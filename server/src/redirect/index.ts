@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { AppConfig } from '../config';
-import type { Database } from '../db';
+import type { Database, Queryable } from '../db';
 import type { Logger } from '../log';
 import { createClientAddress } from '../shared/client-address';
 import { createClassifier } from './classify';
@@ -25,8 +25,9 @@ export interface Redirect {
 }
 
 /** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
-export function createRedirect(deps: { config: AppConfig; db: Database; log: Logger }): Redirect {
-	const { config, db, log } = deps;
+/** `lookups`: the redirect's own pool for reading codes; `db`: the one events are written through. */
+export function createRedirect(deps: { config: AppConfig; db: Database; lookups: Queryable; log: Logger }): Redirect {
+	const { config, db, lookups, log } = deps;
 	const spool = new Spool(path.join(config.dataDir, 'spool'));
 	const recorder = createEventRecorder({
 		db,
@@ -36,7 +37,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
 		retryMs: config.redirect.spoolRetryMs,
 	});
-	const links = createLinkCache(db, {
+	const links = createLinkCache(lookups, {
 		size: config.redirect.linkCacheSize,
 		ttlMs: config.redirect.linkCacheTtlMs,
 	});
