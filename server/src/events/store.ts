@@ -21,14 +21,16 @@ WITH inserted AS (
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
     $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id, code, recipient, variant, url, click_id
+  RETURNING id, event_key, type, campaign_id, code, recipient, variant, url, click_id, conversion_name
 ), claimed AS (${claimPendingSql(
 	`(SELECT click_id, campaign_id, code, recipient, variant, url FROM inserted
 	  WHERE type = 'click' AND click_id IS NOT NULL AND recipient IS NOT NULL)`,
 )}
 ), converted AS (${insertClaimedSql('claimed')}
 ), stored AS (
-  SELECT id, type, campaign_id FROM inserted UNION ALL SELECT id, type, campaign_id FROM converted
+  SELECT id, type, campaign_id, recipient, variant, url, conversion_name FROM inserted
+  UNION ALL
+  SELECT id, type, campaign_id, recipient, variant, url, conversion_name FROM converted
 ), outbox AS (${outboxInsertSql('stored')}
 )
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries,
@@ -49,7 +51,7 @@ function insertClaimedSql(claimed: string): string {
   FROM ${claimed} c JOIN campaigns cp ON cp.id = c.campaign_id
   WHERE c.expires_at > now()
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id`;
+  RETURNING id, event_key, type, campaign_id, recipient, variant, url, conversion_name`;
 }
 
 // Pending conversions whose click is stored but did not claim them: the click's statement began
