@@ -40,7 +40,8 @@ async function scratchDatabase(tag) {
 
 function startServer(env) {
 	const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
-		env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', API_KEY: apiKey, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-bench-')), ...env },
+		// REDIRECT_RECORD_LIMIT off: the load comes from one address and every click must be stored.
+		env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', API_KEY: apiKey, LOG_LEVEL: 'warn', REDIRECT_RECORD_LIMIT: '0', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-bench-')), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let out = '';

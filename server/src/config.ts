@@ -14,6 +14,8 @@ export interface Config {
 	/** Absent: run the embedded PostgreSQL (PGlite) with its data under dataDir. */
 	databaseUrl?: string;
 	databasePoolSize: number;
+	/** Longest a statement may run on the main pool (bulk work, API); 0: no limit. */
+	databaseStatementTimeoutMs: number;
 	dataDir: string;
 	/** API keys in plain text as given; hashed by the auth middleware at boot. */
 	apiKeys: string[];
@@ -74,6 +76,10 @@ export interface Config {
 	metricsToken?: string;
 	/** Serve /metrics on this port of HOST instead of the main port (0: any free port); absent: main port. */
 	metricsPort?: number;
+	/** How long a conversion reported before its click is stored waits for the click; then it is dropped. */
+	pendingConversionTtlSeconds: number;
+	/** Most conversions waiting for their clicks at once; more reports are refused (503) and counted. */
+	pendingConversionsMax: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -96,6 +102,10 @@ export interface RedirectConfig {
 	storeRawIp: boolean;
 	/** DNT: 1 / Sec-GPC: 1 handling: ignore them, record the hit without personal data, or record nothing. */
 	doNotTrack: 'ignore' | 'anonymous' | 'skip';
+	/** Connections of the redirect's own pool, which reads codes (separate from bulk work). */
+	lookupPoolSize: number;
+	/** Longest a code lookup may take; then an uncached code is answered 503. */
+	lookupTimeoutMs: number;
 	/** Most codes kept in the in-process link cache. */
 	linkCacheSize: number;
 	/** How long a cached code is trusted before it is read again (served stale while the database is down). */
@@ -106,6 +116,8 @@ export interface RedirectConfig {
 	clickCommitTimeoutMs: number;
 	/** How often the spool is retried while the database is unreachable. */
 	spoolRetryMs: number;
+	/** Most hits on one code from one client (IPv4, or IPv6 /64) recorded per minute; more still redirect. 0: no cap. */
+	recordLimit: number;
 }
 
 /** The configuration with everything resolved at boot (the public base URL is known). */
@@ -268,11 +280,14 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 		ipHashSaltRotationDays: integer(env, 'IP_HASH_SALT_ROTATION_DAYS', 30, 0, 3650),
 		storeRawIp: flag(env, 'STORE_RAW_IP', false),
 		doNotTrack,
+		lookupPoolSize: integer(env, 'REDIRECT_POOL_SIZE', 4, 1, 100),
+		lookupTimeoutMs: integer(env, 'REDIRECT_LOOKUP_TIMEOUT_MS', 2000, 100, 60_000),
 		linkCacheSize: integer(env, 'LINK_CACHE_SIZE', 100_000, 0, 10_000_000),
 		linkCacheTtlMs: integer(env, 'LINK_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
 		clickBatchSize: integer(env, 'CLICK_BATCH_SIZE', 1000, 1, 100_000),
 		clickCommitTimeoutMs: integer(env, 'CLICK_COMMIT_TIMEOUT_MS', 2000, 100, 600_000),
 		spoolRetryMs: integer(env, 'SPOOL_RETRY_MS', 1000, 50, 600_000),
+		recordLimit: integer(env, 'REDIRECT_RECORD_LIMIT', 30, 0, 1_000_000),
 	};
 }
 
@@ -337,6 +352,7 @@ export function loadConfig(env: Env = process.env): Config {
 		host,
 		databaseUrl,
 		databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+		databaseStatementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 120_000, 0, 3_600_000),
 		dataDir,
 		apiKeys,
 		apiKeySource,
@@ -372,6 +388,8 @@ export function loadConfig(env: Env = process.env): Config {
 		conversionValueMax: integer(env, 'CONVERSION_VALUE_MAX', 1_000_000, 1, 99_999_999_999_999),
 		metricsToken,
 		metricsPort,
+		pendingConversionTtlSeconds: integer(env, 'PENDING_CONVERSION_TTL_SECONDS', 600, 1, 7 * 86_400),
+		pendingConversionsMax: integer(env, 'PENDING_CONVERSIONS_MAX', 10_000, 1, 10_000_000),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -14,6 +14,7 @@ import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
+import { startPendingConversionSweeper } from './conversions/pending-sweeper';
 
 export interface RunningServer {
 	url: string;
@@ -45,18 +46,27 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		let connectionString = config.databaseUrl;
 		const ownPorts: number[] = [];
 		if (!connectionString) {
-			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
+			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize + config.redirect.lookupPoolSize);
 			closers.push(() => embedded.stop());
 			connectionString = embedded.connectionString;
 			ownPorts.push(Number(new URL(embedded.connectionString).port));
 			log.info('embedded PostgreSQL started', { dataDir: config.dataDir });
 		}
 		await migrate(connectionString, log);
-		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements: Boolean(config.databaseUrl) });
+		const preparedStatements = Boolean(config.databaseUrl);
+		const db = createDatabase(connectionString, config.databasePoolSize, log, { preparedStatements, statementTimeoutMs: config.databaseStatementTimeoutMs });
 		closers.push(() => db.close());
+		// The redirect reads codes through its own pool: bulk work cannot take its connections.
+		const lookups = createDatabase(connectionString, config.redirect.lookupPoolSize, log, {
+			preparedStatements,
+			statementTimeoutMs: config.redirect.lookupTimeoutMs,
+			name: 'sms-tracking-redirect',
+		});
+		closers.push(() => lookups.close());
 		closers.push(startRollupFolder(db, log));
 		const metrics = createMetrics(createDatabaseGauges(db, log));
 		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });
+		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close());
@@ -98,7 +108,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			}),
 			resolve: config.webhookDnsServers.length ? serverResolve(config.webhookDnsServers) : undefined,
 		};
-		const redirect = (started.redirect = createRedirect({ config: effective, db, log, redirectOutcome: metrics.redirectOutcome }));
+		const redirect = (started.redirect = createRedirect({ config: effective, db, lookups, log, redirectOutcome: metrics.redirectOutcome }));
 		const app = createApp({
 			config: effective,
 			db,

@@ -39,6 +39,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 		DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sms-tracking-test-')),
 		LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
 		DATABASE_POOL_SIZE: '4',
+		// Every test clicks from 127.0.0.1, load tests thousands of times per code: the per-code
+		// recording cap is off unless a test sets it (test/server/redirect/recording-cap.test.ts).
+		REDIRECT_RECORD_LIMIT: '0',
 		...env,
 	});
 	const server = await startServer(config, createLogger(config.logLevel));

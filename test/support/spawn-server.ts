@@ -17,7 +17,8 @@ export interface SpawnedServer {
  */
 export function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
 	const child = spawn(process.execPath, [serverEntry], {
-		env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+		// REDIRECT_RECORD_LIMIT off: load tests click one code many times from one address.
+		env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', REDIRECT_RECORD_LIMIT: '0', ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let out = '';

@@ -49,19 +49,6 @@ export async function findClick(db: Queryable, clickId: string): Promise<Attribu
 	return rows[0] ? toAttribution(rows[0]) : undefined;
 }
 
-/**
- * The redirect commits clicks in small batches, so a beacon sent moments after the landing page
- * opened may arrive before its click is stored: look again for a short, bounded while.
- */
-export async function waitForClick(db: Queryable, clickId: string, waitMs: number, stepMs = 100): Promise<Attribution | undefined> {
-	const deadline = Date.now() + waitMs;
-	for (;;) {
-		const click = await findClick(db, clickId);
-		if (click || Date.now() + stepMs > deadline) return click;
-		await new Promise((resolve) => setTimeout(resolve, stepMs));
-	}
-}
-
 export async function attributeByClick(db: Queryable, clickId: string): Promise<Attribution> {
 	const click = await findClick(db, clickId);
 	if (!click) throw notFound(`No click with id ${clickId} is recorded`, 'click_not_found');

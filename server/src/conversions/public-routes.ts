@@ -1,25 +1,26 @@
 import express, { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
-import { badRequest, HttpError, notFound } from '../http/errors';
+import { badRequest, HttpError } from '../http/errors';
 import { asObject, onlyKnownFields } from '../http/validate';
 import type { Logger } from '../log';
 import { createClientAddress } from '../shared/client-address';
-import { waitForClick } from './attribution';
+import { findClick } from './attribution';
 import { readCookie } from './cookies';
 import { checkOrigin, preflight } from './cors';
-import { createRateLimiter } from './rate-limit';
+import { createRateLimiter } from '../shared/rate-limit';
 import type { TrackingScript } from './script';
-import { recordConversion } from './store';
+import { conversionLimitReached, keepForClick, recordConversion } from './store';
 import { checkValueLimit, parseClickId, parseDetails } from './validate';
 
 export interface ConversionPublicDeps {
 	db: Database;
 	log: Logger;
-	config: Pick<AppConfig, 'allowedOrigins' | 'collectRateLimit' | 'trustProxy' | 'conversionsPerClick' | 'conversionValueMax'>;
+	config: Pick<
+		AppConfig,
+		'allowedOrigins' | 'collectRateLimit' | 'trustProxy' | 'conversionsPerClick' | 'conversionValueMax' | 'pendingConversionTtlSeconds' | 'pendingConversionsMax'
+	>;
 	script: TrackingScript;
-	/** How long a beacon or pixel waits for its click to be committed by the redirect. */
-	clickWaitMs?: number;
 }
 
 // The smallest transparent 1×1 GIF.
@@ -29,32 +30,46 @@ const cookieName = 'sms_cid';
 // whoever probes the endpoint learns nothing about the limits.
 const silentlyRefused = new Set(['value_over_limit', 'conversion_limit_reached']);
 
+const pendingFull = () =>
+	new HttpError(503, 'pending_conversions_full', 'Too many conversions are waiting for their clicks to be stored; try again in a minute (PENDING_CONVERSIONS_MAX)');
+
 /**
  * Attributes and stores a conversion reported from a browser. The click id comes from the
  * report or, failing that, from the sms_cid cookie the redirect set on the tracking domain.
+ * A click not stored yet (the redirect answers before its click reaches the database) does not
+ * hold the request: the conversion is kept and stored with the click (pending).
  */
 async function recordFromBrowser(
 	db: Database,
 	config: ConversionPublicDeps['config'],
 	report: Record<string, unknown>,
 	cookieHeader: string | undefined,
-	clickWaitMs: number,
-) {
+): Promise<{ duplicate: boolean; pending: boolean }> {
 	const details = parseDetails(report);
 	const rawClickId = report.clickId ?? readCookie(cookieHeader, cookieName);
 	if (rawClickId === undefined || rawClickId === null) throw badRequest('No click id: the page was not opened through a tracked link', 'no_click_id');
 	const clickId = parseClickId(rawClickId);
 	checkValueLimit(details, config.conversionValueMax);
-	const attribution = await waitForClick(db, clickId, clickWaitMs);
-	if (!attribution) throw notFound('No click with this id is recorded', 'click_not_found');
-	return recordConversion(db, attribution, details, true, config.conversionsPerClick);
+	const attribution = await findClick(db, clickId);
+	if (attribution) {
+		const { duplicate } = await recordConversion(db, attribution, details, true, config.conversionsPerClick);
+		return { duplicate, pending: false };
+	}
+	const outcome = await keepForClick(db, clickId, details, {
+		ttlSeconds: config.pendingConversionTtlSeconds,
+		maxPending: config.pendingConversionsMax,
+		perClick: config.conversionsPerClick,
+	});
+	if (outcome === 'limit_reached') throw conversionLimitReached(config.conversionsPerClick);
+	if (outcome === 'full') throw pendingFull();
+	return { duplicate: outcome === 'duplicate', pending: true };
 }
 
 /**
  * The public side, for landing pages: the script (/t.js), its beacon endpoint (/collect) and the
  * pixel (/c.gif), each mounted at its path by app.ts. Beacon and pixel share one rate limit.
  */
-export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 2000 }: ConversionPublicDeps): {
+export function conversionPublicRoutes({ db, log, config, script }: ConversionPublicDeps): {
 	trackingScript: Router;
 	collect: Router;
 	pixel: Router;
@@ -68,6 +83,13 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 		refused++;
 		log.warn('conversion report refused', { reqId, reason: err.code, refusedSinceStart: refused });
 		return true;
+	};
+	// Reports refused because the pending table is full: answered 503 (beacon), counted and logged.
+	let overflowed = 0;
+	const countOverflow = (err: unknown, reqId: unknown): void => {
+		if (!(err instanceof HttpError) || err.code !== 'pending_conversions_full') return;
+		overflowed++;
+		log.warn('conversion report refused: too many pending conversions', { reqId, overflowedSinceStart: overflowed });
 	};
 
 	const trackingScript = Router();
@@ -107,15 +129,20 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 			}
 			const report = asObject(parsed);
 			onlyKnownFields(report, ['clickId', 'name', 'value', 'currency', 'idempotencyKey']);
-			let duplicate: boolean;
+			let result: { duplicate: boolean; pending: boolean };
 			try {
-				({ duplicate } = await recordFromBrowser(db, config, report, req.headers.cookie, clickWaitMs));
+				result = await recordFromBrowser(db, config, report, req.headers.cookie);
 			} catch (err) {
+				countOverflow(err, res.locals.reqId);
+				if (err instanceof HttpError && err.code === 'pending_conversions_full') res.setHeader('Retry-After', '60');
 				if (!countRefusal(err, res.locals.reqId)) throw err;
 				return void res.status(202).json({ stored: false, duplicate: false });
 			}
 			// Deliberately no details: this endpoint is public and a conversion names a phone number.
-			res.status(duplicate ? 200 : 201).json({ stored: !duplicate, duplicate });
+			const { duplicate, pending } = result;
+			if (duplicate) return void res.status(200).json({ stored: false, duplicate: true });
+			if (pending) return void res.status(202).json({ stored: false, pending: true, duplicate: false });
+			res.status(201).json({ stored: true, duplicate: false });
 		},
 	);
 
@@ -125,9 +152,10 @@ export function conversionPublicRoutes({ db, log, config, script, clickWaitMs = 
 			// HEAD (Express answers it with this GET route) is a check, not a page view: no side effects.
 			if (req.method === 'GET' && limiter.take(clientIp(req))) {
 				const { sms_cid: clickId, name, value, currency, idempotencyKey } = req.query;
-				await recordFromBrowser(db, config, { clickId, name, value, currency, idempotencyKey }, req.headers.cookie, clickWaitMs);
+				await recordFromBrowser(db, config, { clickId, name, value, currency, idempotencyKey }, req.headers.cookie);
 			}
 		} catch (err) {
+			countOverflow(err, res.locals.reqId);
 			// The pixel answers the same whatever happened; bad input is simply not stored.
 			if (!countRefusal(err, res.locals.reqId) && !(err instanceof HttpError)) log.warn('pixel conversion not stored', { reqId: res.locals.reqId, err });
 		}

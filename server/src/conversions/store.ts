@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../db';
 import { HttpError } from '../http/errors';
-import { insertEvents } from '../events/store';
+import { keepPendingConversion, type KeepOutcome, type PendingLimits } from '../events/pending-conversions';
+import { attributePendingConversions, insertEvents } from '../events/store';
 import { toClickPlace, type Attribution, type ClickPlace, type ClickPlaceRow } from './attribution';
 import type { ConversionDetails } from './validate';
 
@@ -43,14 +44,43 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
  * conversion of its own. Migration 009 gave stored conversions these keys.
  */
 export function conversionEventKey(attribution: Attribution, details: ConversionDetails, clickGiven: boolean): string {
-	const byClick = clickGiven && attribution.clickId !== null;
+	if (clickGiven && attribution.clickId !== null) return clickConversionEventKey(attribution.clickId, details);
 	if (details.idempotencyKey !== null) {
-		return byClick
-			? 'cv_k_' + digest('click', attribution.clickId as string, details.idempotencyKey)
-			: 'cv_k_' + digest('recipient', attribution.campaignId, attribution.recipient, details.idempotencyKey);
+		return 'cv_k_' + digest('recipient', attribution.campaignId, attribution.recipient, details.idempotencyKey);
 	}
-	if (byClick) return 'cv_c_' + digest(attribution.clickId as string, details.name);
 	return 'cv_r_' + randomBytes(16).toString('base64url');
+}
+
+/** conversionEventKey for a conversion reported with its click id. */
+export function clickConversionEventKey(clickId: string, details: ConversionDetails): string {
+	if (details.idempotencyKey !== null) return 'cv_k_' + digest('click', clickId, details.idempotencyKey);
+	return 'cv_c_' + digest(clickId, details.name);
+}
+
+/**
+ * Keeps a conversion whose click is not stored yet (events/pending-conversions.ts); it is stored
+ * with the click. Then looks once more: a click stored meanwhile may have missed it.
+ */
+export async function keepForClick(
+	db: Database,
+	clickId: string,
+	details: ConversionDetails,
+	limits: PendingLimits,
+): Promise<KeepOutcome> {
+	const outcome = await keepPendingConversion(
+		db,
+		{
+			eventKey: clickConversionEventKey(clickId, details),
+			clickId,
+			name: details.name,
+			value: details.value,
+			currency: details.currency,
+			idempotencyKey: details.idempotencyKey,
+		},
+		limits,
+	);
+	if (outcome === 'kept') await attributePendingConversions(db, limits.perClick, clickId);
+	return outcome;
 }
 
 export const conversionLimitReached = (perClick: number) =>

@@ -38,22 +38,43 @@ export function isConnectionError(err: unknown): boolean {
 	const message = (err as { message?: string } | undefined)?.message ?? '';
 	return (
 		['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code) ||
-		/Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+		// 'Query read timeout': the client-side limit (createDatabase) gave up on a database that does not answer.
+		/Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout/i.test(message)
 	);
+}
+
+export interface PoolOptions {
+	/** false: the embedded PostgreSQL (below). */
+	preparedStatements?: boolean;
+	/** Longest a statement may run; 0: no limit. */
+	statementTimeoutMs?: number;
+	/** Shown in pg_stat_activity. */
+	name?: string;
 }
 
 /**
  * `preparedStatements: false` ignores statement names: the embedded PostgreSQL multiplexes every
- * pool connection onto one backend session, where two connections preparing the same name collide.
+ * pool connection onto one backend session, where two connections preparing the same name collide
+ * (and where a per-connection statement_timeout would be one setting for every pool, so there
+ * only the client-side limit applies).
+ *
+ * The statement timeout is enforced twice: by PostgreSQL (statement_timeout: a slow statement or
+ * a lock wait is cancelled, the connection stays usable), and a little later by the client
+ * (query_timeout: a database that does not answer at all, e.g. stopped or partitioned away, fails
+ * the query and its connection is discarded), so no caller waits on a hung database for ever.
  */
-export function createDatabase(connectionString: string, poolSize: number, log: Logger, opts: { preparedStatements?: boolean } = {}): Database {
-	const statementName = (name: string | undefined) => (opts.preparedStatements === false ? undefined : name);
+export function createDatabase(connectionString: string, poolSize: number, log: Logger, opts: PoolOptions = {}): Database {
+	const embedded = opts.preparedStatements === false;
+	const statementName = (name: string | undefined) => (embedded ? undefined : name);
+	const timeoutMs = opts.statementTimeoutMs ?? 0;
 	const pool = new Pool({
 		connectionString,
 		max: poolSize,
 		connectionTimeoutMillis: 5_000,
 		idleTimeoutMillis: 30_000,
-		application_name: 'sms-tracking',
+		application_name: opts.name ?? 'sms-tracking',
+		...(timeoutMs > 0 && !embedded ? { statement_timeout: timeoutMs } : {}),
+		...(timeoutMs > 0 ? { query_timeout: embedded ? timeoutMs : timeoutMs + 1_000 } : {}),
 	});
 	// An idle client losing its connection (database restart) must not crash the process.
 	pool.on('error', (err) => log.warn('idle database connection lost', { err }));
@@ -81,8 +102,12 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				client.release();
 				return result;
 			} catch (err) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				client.release(isConnectionError(err) ? (err as Error) : undefined);
+				// A lost or unanswering connection is discarded: its transaction dies with it.
+				if (isConnectionError(err)) client.release(err as Error);
+				else {
+					await client.query('ROLLBACK').catch(() => undefined);
+					client.release();
+				}
 				throw err;
 			}
 		},

@@ -10,12 +10,14 @@ import { countryFrom, optsOut } from './client';
 import type { EventRecorder } from './event-recorder';
 import type { CachedLink, LinkCache } from './link-cache';
 import { sendNotFound, sendUnavailable } from './pages';
+import type { RecordingCap } from './recording-cap';
 import { appendParams, clickIdParam } from './target-url';
 
 export interface RedirectHandlerDeps {
 	config: RedirectConfig & { fallbackUrl?: string; publicBaseUrl: string };
 	links: LinkCache;
 	recorder: EventRecorder;
+	recordingCap: RecordingCap;
 	classify: (method: string, userAgent: string | undefined) => Classification;
 	clientAddress: (req: IncomingMessage) => string;
 	log: Logger;
@@ -28,13 +30,14 @@ let requestCounter = 0;
 
 /**
  * The redirect, on plain node:http (no Express on this path: it is the hot one).
- * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired:
- * the campaign's fallback, else FALLBACK_URL, else a small 404 page; never anywhere else.
+ * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired
+ * (or no code at all, null: see paths.ts): the campaign's fallback, else FALLBACK_URL, else a
+ * small 404 page; never anywhere else.
  */
 export function createRedirectHandler(
 	deps: RedirectHandlerDeps,
-): (req: IncomingMessage, res: ServerResponse, code: string) => void {
-	const { config, links, recorder, classify, clientAddress, log } = deps;
+): (req: IncomingMessage, res: ServerResponse, code: string | null) => void {
+	const { config, links, recorder, recordingCap, classify, clientAddress, log } = deps;
 	const redirectOutcome = deps.redirectOutcome ?? (() => undefined);
 	const hashIp = createNetworkHasher(config.ipHashSalt);
 	const secure = config.publicBaseUrl.startsWith('https:');
@@ -46,7 +49,7 @@ export function createRedirectHandler(
 	const finish = (
 		req: IncomingMessage,
 		res: ServerResponse,
-		code: string,
+		code: string | null,
 		started: number,
 		type: RedirectOutcome,
 	) => {
@@ -55,7 +58,7 @@ export function createRedirectHandler(
 		log.info('redirect', {
 			reqId: `r${(++requestCounter).toString(36)}`,
 			method: req.method,
-			path: `/${code}`,
+			path: code === null ? '(no code)' : `/${code}`,
 			status: res.statusCode,
 			type,
 			ms: Math.round(ms * 100) / 100,
@@ -76,17 +79,19 @@ export function createRedirectHandler(
 	async function handle(
 		req: IncomingMessage,
 		res: ServerResponse,
-		code: string,
+		code: string | null,
 		started: number,
 	): Promise<void> {
-		let link: CachedLink | null;
-		try {
-			const cached = links.get(code);
-			link = cached instanceof Promise ? await cached : cached;
-		} catch (err) {
-			log.warn('code lookup failed: database unreachable and code not cached', { err });
-			sendUnavailable(res, req.method);
-			return finish(req, res, code, started, 'unavailable');
+		let link: CachedLink | null = null;
+		if (code !== null) {
+			try {
+				const cached = links.get(code);
+				link = cached instanceof Promise ? await cached : cached;
+			} catch (err) {
+				log.warn('code lookup failed: database unreachable and code not cached', { err });
+				sendUnavailable(res, req.method);
+				return finish(req, res, code, started, 'unavailable');
+			}
 		}
 
 		const now = Date.now();
@@ -102,6 +107,12 @@ export function createRedirectHandler(
 		if (anonymous && config.doNotTrack === 'skip') {
 			redirectTo(res, link.target);
 			return finish(req, res, code, started, 'untracked');
+		}
+		// Before the event exists: a capped hit costs no click id, no recorder slot, no webhook.
+		const ip = clientAddress(req);
+		if (!recordingCap.admit(ip, link.code)) {
+			redirectTo(res, link.target);
+			return finish(req, res, code, started, 'capped');
 		}
 
 		const clickId = hit.type === 'click' && !anonymous ? newClickId() : null;
@@ -123,7 +134,6 @@ export function createRedirectHandler(
 			const ua = req.headers['user-agent'];
 			if (ua) event.userAgent = ua.slice(0, maxStoredUserAgent);
 			event.country = countryFrom(req, config.countryHeader);
-			const ip = clientAddress(req);
 			if (ip) {
 				event.ipHash = hashIp(ip);
 				if (config.storeRawIp) event.ip = ip;

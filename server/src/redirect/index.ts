@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { AppConfig } from '../config';
-import type { Database } from '../db';
+import type { Database, Queryable } from '../db';
 import type { Logger } from '../log';
 import type { RedirectOutcome } from '../metrics/outcomes';
 import { createClientAddress } from '../shared/client-address';
@@ -10,6 +10,7 @@ import { createEventRecorder, type EventRecorder } from './event-recorder';
 import { createRedirectHandler } from './handler';
 import { createLinkCache, type LinkCache } from './link-cache';
 import { createCodeMatcher } from './paths';
+import { createRecordingCap } from './recording-cap';
 import { Spool } from './spool';
 
 export interface Redirect {
@@ -18,18 +19,22 @@ export interface Redirect {
 	recorder: EventRecorder;
 	links: LinkCache;
 	spool: Spool;
+	/** Hits redirected without being recorded (REDIRECT_RECORD_LIMIT) since the process started. */
+	recordingCapped(): number;
 	/** Flushes pending events (graceful shutdown). */
 	close(): Promise<void>;
 }
 
 /** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
+/** `lookups`: the redirect's own pool for reading codes; `db`: the one events are written through. */
 export function createRedirect(deps: {
 	config: AppConfig;
 	db: Database;
+	lookups: Queryable;
 	log: Logger;
 	redirectOutcome?: (outcome: RedirectOutcome, seconds: number) => void;
 }): Redirect {
-	const { config, db, log } = deps;
+	const { config, db, lookups, log } = deps;
 	const spool = new Spool(path.join(config.dataDir, 'spool'));
 	const recorder = createEventRecorder({
 		db,
@@ -39,11 +44,12 @@ export function createRedirect(deps: {
 		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
 		retryMs: config.redirect.spoolRetryMs,
 	});
-	const links = createLinkCache(db, {
+	const links = createLinkCache(lookups, {
 		size: config.redirect.linkCacheSize,
 		ttlMs: config.redirect.linkCacheTtlMs,
 	});
 	const match = createCodeMatcher(config.codeLength);
+	const recordingCap = createRecordingCap(config.redirect.recordLimit);
 	const handler = createRedirectHandler({
 		config: {
 			...config.redirect,
@@ -52,6 +58,7 @@ export function createRedirect(deps: {
 		},
 		links,
 		recorder,
+		recordingCap,
 		classify: createClassifier(),
 		clientAddress: createClientAddress(config.trustProxy),
 		log,
@@ -67,6 +74,7 @@ export function createRedirect(deps: {
 		recorder,
 		links,
 		spool,
+		recordingCapped: () => recordingCap.capped,
 		close: () => recorder.close(),
 	};
 }

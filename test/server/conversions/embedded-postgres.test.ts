@@ -6,7 +6,8 @@ import { request } from '../../support/server';
 import { spawnServer } from '../../support/spawn-server';
 
 // The built server (minified t.js from dist) on the embedded PostgreSQL, without a browser:
-// a click through the real redirect, then the beacon, the pixel and the API for that click.
+// a click through the real redirect, then the beacon, the pixel and the API for that click, and
+// a beacon for a click not stored yet.
 test('when the built server runs on embedded PostgreSQL, then a click through the redirect converts by beacon, pixel and API', async () => {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-tracking-conv-embedded-'));
 	// A loaded machine can make one embedded commit slower than the default 2 s, which would send
@@ -33,6 +34,10 @@ test('when the built server runs on embedded PostgreSQL, then a click through th
 		const api = await request(`${server.url}/api/v1/conversions`, 'POST', { clickId, name: 'signup' }, auth);
 		expect(api.status).toBe(200);
 		expect(api.body).toMatchObject({ duplicate: true, code, recipient: '+4915100000777', value: 9.9, currency: 'EUR' });
+
+		// A click id the server has not stored (yet): kept pending on the embedded database too.
+		const early = await fetch(`${server.url}/collect`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ clickId: 'NotYetStored0123456789', name: 'signup' }) });
+		expect([early.status, await early.json()]).toEqual([202, { stored: false, pending: true, duplicate: false }]);
 
 		const events = await request(`${server.url}/api/v1/campaigns/${campaign.body.id}/events?type=conversion`, 'GET', undefined, auth);
 		expect(events.body.events.map((e: any) => [e.clickId, e.conversion?.name]).sort()).toEqual([

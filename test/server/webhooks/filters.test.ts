@@ -272,7 +272,7 @@ describe('first event per recipient', () => {
 				async () =>
 					(
 						await server.sql<{ n: number }>(
-							`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%webhook_deliveries%'`,
+							`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO events%'`,
 						)
 					)[0].n,
 				{ what: "the second batch to wait on the first one's delivery keys" },
@@ -307,7 +307,7 @@ describe('first event per recipient', () => {
 					async () =>
 						(
 							await server.sql<{ n: number }>(
-								`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%webhook_deliveries%'`,
+								`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO events%'`,
 							)
 						)[0].n,
 					{ what: 'the second batch to wait on the first one' },

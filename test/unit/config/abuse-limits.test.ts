@@ -51,3 +51,51 @@ describe('conversion limits', () => {
 		);
 	});
 });
+
+describe('recording cap, pending conversions and database timeouts', () => {
+	test('when nothing is set, then the documented defaults apply', () => {
+		const config = loadConfig({ ...base });
+		expect(config).toMatchObject({
+			pendingConversionTtlSeconds: 600,
+			pendingConversionsMax: 10_000,
+			databaseStatementTimeoutMs: 120_000,
+		});
+		expect(config.redirect).toMatchObject({
+			recordLimit: 30,
+			lookupPoolSize: 4,
+			lookupTimeoutMs: 2000,
+		});
+	});
+
+	test('when they are set, then they are used; 0 turns off the recording cap and the statement timeout', () => {
+		const config = loadConfig({
+			...base,
+			REDIRECT_RECORD_LIMIT: '0',
+			PENDING_CONVERSION_TTL_SECONDS: '60',
+			PENDING_CONVERSIONS_MAX: '500',
+			DATABASE_STATEMENT_TIMEOUT_MS: '0',
+			REDIRECT_POOL_SIZE: '2',
+			REDIRECT_LOOKUP_TIMEOUT_MS: '500',
+		});
+		expect(config).toMatchObject({
+			pendingConversionTtlSeconds: 60,
+			pendingConversionsMax: 500,
+			databaseStatementTimeoutMs: 0,
+		});
+		expect(config.redirect).toMatchObject({
+			recordLimit: 0,
+			lookupPoolSize: 2,
+			lookupTimeoutMs: 500,
+		});
+	});
+
+	test.each([
+		['REDIRECT_RECORD_LIMIT', '-1', /REDIRECT_RECORD_LIMIT must be a whole number/],
+		['PENDING_CONVERSION_TTL_SECONDS', '0', /PENDING_CONVERSION_TTL_SECONDS must be between 1/],
+		['PENDING_CONVERSIONS_MAX', '0', /PENDING_CONVERSIONS_MAX must be between 1/],
+		['REDIRECT_POOL_SIZE', '0', /REDIRECT_POOL_SIZE must be between 1/],
+		['REDIRECT_LOOKUP_TIMEOUT_MS', '10', /REDIRECT_LOOKUP_TIMEOUT_MS must be between 100/],
+	])('when %s is %p, then boot fails naming it', (name, raw, message) => {
+		expect(() => loadConfig({ ...base, [name]: raw })).toThrow(message);
+	});
+});

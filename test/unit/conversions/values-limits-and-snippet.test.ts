@@ -1,5 +1,5 @@
 import { readCookie } from '../../../server/src/conversions/cookies';
-import { createRateLimiter } from '../../../server/src/conversions/rate-limit';
+import { createRateLimiter } from '../../../server/src/shared/rate-limit';
 import { trackingCode } from '../../../server/src/conversions/tracking-code';
 import { parseCurrency, parseName, parseValue } from '../../../server/src/conversions/validate';
 import { loadConfig } from '../../../server/src/config';

@@ -16,6 +16,9 @@ const owners: Record<string, RegExp> = {
 	ip_hash_salts: /^privacy\/ip-hash-salts\.ts$/,
 	api_keys: /^keys\/store\.ts$/,
 	recipient_metadata: /^recipients\/metadata-store\.ts$/,
+	// Claimed by the events insert (a stored click takes its conversions along), kept by the
+	// conversion endpoints through this module.
+	pending_conversions: /^events\/pending-conversions\.ts$/,
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,

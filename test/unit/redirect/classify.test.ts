@@ -70,4 +70,16 @@ describe('classify', () => {
 		expect(memo('HEAD', userAgents.chromeAndroid).type).toBe('bot');
 		expect(memo('GET', userAgents.chromeAndroid).type).toBe('click');
 	});
+
+	test('when the same user agent comes again, then it is parsed once and answered from the memo, which stays bounded', () => {
+		const memo = createClassifier(2);
+		const first = memo('GET', userAgents.chromeAndroid);
+		expect(memo('GET', userAgents.chromeAndroid)).toBe(first);
+		// Two other user agents push it out: it is parsed afresh (an equal, new result).
+		memo('GET', userAgents.safariIphone);
+		memo('GET', `${userAgents.safariIphone} extra`);
+		const again = memo('GET', userAgents.chromeAndroid);
+		expect(again).not.toBe(first);
+		expect(again).toEqual(first);
+	});
 });

@@ -65,14 +65,51 @@ describe('code matcher', () => {
 		['HEAD', '/Ab3dE7xQ', 'Ab3dE7xQ'],
 		['GET', '/Ab3dE7xQ?ref=x', 'Ab3dE7xQ'],
 		['POST', '/Ab3dE7xQ', undefined],
-		['GET', '/Ab3dE7x', undefined],
-		['GET', '/Ab3dE7xQZ', undefined],
-		['GET', '/Ab3dE7x-', undefined],
-		['GET', '/Ab3dE7xQ/', undefined],
 		['GET', '/healthz', undefined],
+		['GET', '/api/v1/campaigns', undefined],
+		['GET', '/t.js?v=1', undefined],
+		['GET', '/dashboard/', undefined],
 	])('when %s %s arrives with 8-character codes, then the code is %s', (method, url, code) => {
 		expect(createCodeMatcher(8)(method, url)).toBe(code);
 	});
+
+	test.each([
+		['a closing parenthesis', '/Ab3dE7xQ)'],
+		['a full stop', '/Ab3dE7xQ.'],
+		['a comma', '/Ab3dE7xQ,'],
+		['an exclamation mark', '/Ab3dE7xQ!'],
+		['a semicolon', '/Ab3dE7xQ;'],
+		['a parenthesis and a full stop', '/Ab3dE7xQ).'],
+		['several marks', '/Ab3dE7xQ!!;,.)'],
+		['marks and a query string', '/Ab3dE7xQ).?ref=x'],
+	])('when a code is followed by %s (%s), then it is the code itself', (_name, url) => {
+		expect(createCodeMatcher(8)('GET', url)).toBe('Ab3dE7xQ');
+	});
+
+	test.each([
+		['a code that ends in a digit, with a full stop', '/Ab3dE7x9.', 'Ab3dE7x9'],
+		['a code of one letter repeated', '/QQQQQQQQ)', 'QQQQQQQQ'],
+	])('when %s arrives (%s), then only the punctuation is dropped', (_name, url, code) => {
+		expect(createCodeMatcher(8)('GET', url)).toBe(code);
+	});
+
+	test.each([
+		['a truncated code', '/Ab3dE7x'],
+		['a code one character too long', '/Ab3dE7xQZ'],
+		['a code with a hyphen', '/Ab3dE7x-'],
+		['a code and a mark other than the dropped ones', '/Ab3dE7xQ-'],
+		['punctuation inside the code', '/Ab3d.E7xQ'],
+		['a code with a trailing slash', '/Ab3dE7xQ/'],
+		['a path below a non-route', '/Ab3dE7xQ/more'],
+		['the root', '/'],
+		['a stray file', '/favicon.ico'],
+		['only punctuation', '/).'],
+	])(
+		'when %s arrives (%s), then the redirect answers it as an unknown code (null)',
+		(_name, url) => {
+			expect(createCodeMatcher(8)('GET', url)).toBeNull();
+		},
+	);
 
 	test('when a reserved path has the length of a code, then it is not a redirect', () => {
 		expect(createCodeMatcher(9)('GET', '/dashboard')).toBeUndefined();
