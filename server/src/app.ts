@@ -27,6 +27,8 @@ export interface AppDeps {
 	nextCode: CodeGenerator;
 	/** Called when campaigns' links may redirect differently (the redirect's cache forgets them). */
 	linksChanged?: () => void;
+	/** Whether clicks are being recorded (false: /readyz answers 503). */
+	recording?: () => boolean;
 }
 
 /** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
 	// One router per mount (mounts.ts), which is also the redirect's list of non-codes.
 	const routers: Record<MountName, Router> = {
 		healthz: livenessRoutes(),
-		readyz: readinessRoutes(db),
+		readyz: readinessRoutes(db, deps.recording),
 		dashboard: dashboardRoutes(),
 		trackingScript: conversions.trackingScript,
 		collect: conversions.collect,

@@ -5,6 +5,7 @@ import type { AppConfig, Config } from './config';
 import { createDatabase, type Database } from './db';
 import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
+import { lockDataDir } from './journal/lock';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
@@ -17,7 +18,7 @@ export interface RunningServer {
 	db: Database;
 	log: Logger;
 	config: AppConfig;
-	/** The redirect's cache, recorder and spool (for operations and tests). */
+	/** The redirect's cache, recorder and click journal (for operations and tests). */
 	redirect: Redirect;
 	/** This process's webhook dispatcher; absent with WEBHOOK_DISPATCHER=off. */
 	webhookDispatcher?: Dispatcher;
@@ -35,6 +36,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 	};
 
 	try {
+		// Before anything in DATA_DIR is opened: a second process on the folder refuses to start.
+		const unlock = lockDataDir(config.dataDir);
+		closers.push(async () => unlock());
 		let connectionString = config.databaseUrl;
 		if (!connectionString) {
 			const embedded = await startEmbeddedPostgres(config.dataDir, config.databasePoolSize);
@@ -48,7 +52,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		closers.push(startRollupFolder(db, log));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
-		closers.push(async () => started.redirect?.close());
+		closers.push(async () => started.redirect?.close(config.shutdownTimeoutMs));
 
 		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
 		let handler: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -70,9 +74,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
 			linksChanged: () => redirect.links.clear(),
+			recording: () => redirect.recorder.healthy,
 		});
-		// Events a crash or an outage left in the spool go in before the first request is served.
-		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
 		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);

@@ -24,6 +24,16 @@ export interface ApiResponse<T> {
 	headers: Headers;
 }
 
+const running = new Set<RunningServer>();
+
+/**
+ * Waits until every server started in this process has loaded its click journal into PostgreSQL
+ * (a redirect answers once its click is on local disk; the journal's loader stores it moments later).
+ */
+export async function journalsLoaded(): Promise<void> {
+	await Promise.all([...running].map((server) => server.redirect.recorder.settled()));
+}
+
 /**
  * Starts the real server in this process on an ephemeral port, on a fresh database of its own
  * unless env.DATABASE_URL names one (to run several servers on one database).
@@ -43,9 +53,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 	});
 	const server = await startServer(config, createLogger(config.logLevel));
 	const db = connectSql(databaseUrl);
+	running.add(server);
 	return {
 		...server,
 		close: async () => {
+			running.delete(server);
 			await db.close();
 			await server.close();
 		},

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
+import { openJournal, type Journal } from '../journal';
 import type { Logger } from '../log';
 import { createClientAddress } from '../shared/client-address';
 import { createClassifier } from './classify';
@@ -9,29 +9,38 @@ import { createEventRecorder, type EventRecorder } from './event-recorder';
 import { createRedirectHandler } from './handler';
 import { createLinkCache, type LinkCache } from './link-cache';
 import { createCodeMatcher } from './paths';
-import { Spool } from './spool';
 
 export interface Redirect {
 	/** Handles the request when it asks for a short code and returns true; false: not a redirect. */
 	handle(req: IncomingMessage, res: ServerResponse): boolean;
 	recorder: EventRecorder;
 	links: LinkCache;
-	spool: Spool;
-	/** Flushes pending events (graceful shutdown). */
-	close(): Promise<void>;
+	/** The click journal (DATA_DIR/journal) and its loader. */
+	journal: Journal;
+	/** Flushes pending events and loads them (graceful shutdown; bounded while the database fails). */
+	close(timeoutMs?: number): Promise<void>;
 }
 
-/** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
+/**
+ * Wires the redirect: code matcher, link cache, classifier, recorder with its click journal.
+ * The caller holds the DATA_DIR lock (journal/lock.ts).
+ */
 export function createRedirect(deps: { config: AppConfig; db: Database; log: Logger }): Redirect {
 	const { config, db, log } = deps;
-	const spool = new Spool(path.join(config.dataDir, 'spool'));
+	const journal = openJournal({
+		dataDir: config.dataDir,
+		db,
+		log,
+		segmentBytes: config.redirect.journalSegmentBytes,
+		loaderBatchSize: config.redirect.loaderBatchSize,
+		retryMs: config.redirect.loaderRetryMs,
+	});
 	const recorder = createEventRecorder({
 		db,
-		spool,
+		journal,
 		log,
 		batchSize: config.redirect.clickBatchSize,
 		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
-		retryMs: config.redirect.spoolRetryMs,
 	});
 	const links = createLinkCache(db, {
 		size: config.redirect.linkCacheSize,
@@ -59,7 +68,7 @@ export function createRedirect(deps: { config: AppConfig; db: Database; log: Log
 		},
 		recorder,
 		links,
-		spool,
-		close: () => recorder.close(),
+		journal,
+		close: (timeoutMs) => recorder.close(timeoutMs),
 	};
 }
