@@ -15,7 +15,12 @@ export interface TestServer extends RunningServer {
 	/** SQL on this server's database. */
 	sql: Sql;
 	/** JSON request with the API key; returns status, parsed body and headers. */
-	api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+	api<T = any>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers?: Record<string, string>,
+	): Promise<ApiResponse<T>>;
 }
 
 export interface ApiResponse<T> {
@@ -65,11 +70,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 		databaseUrl,
 		sql: db.sql,
 		api: (method, urlPath, body, headers = {}) =>
-			request(`${server.url}${urlPath}`, method, body, { authorization: `Bearer ${testApiKey}`, ...headers }),
+			request(`${server.url}${urlPath}`, method, body, {
+				authorization: `Bearer ${testApiKey}`,
+				...headers,
+			}),
 	};
 }
 
-export async function request<T = any>(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+export async function request<T = any>(
+	url: string,
+	method = 'GET',
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
 	const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
 	if (body !== undefined) {
 		init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -41,7 +41,12 @@ export interface Hit {
  */
 export async function hit(
 	url: string,
-	opts: { userAgent?: string; method?: string; headers?: Record<string, string>; loaded?: boolean } = {},
+	opts: {
+		userAgent?: string;
+		method?: string;
+		headers?: Record<string, string>;
+		loaded?: boolean;
+	} = {},
 ): Promise<Hit> {
 	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.userAgent !== undefined) headers['user-agent'] = opts.userAgent;
