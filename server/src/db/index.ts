@@ -66,6 +66,10 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 		query,
 		async withTransaction(work) {
 			const client = await pool.connect();
+			// A connection lost mid-transaction fails the running query; without a listener the
+			// client's 'error' event would also crash the process.
+			const lost = (err: Error) => log.warn('database connection lost during a transaction', { err });
+			client.on('error', lost);
 			const tx: Queryable = {
 				async query(text, values, name) {
 					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
@@ -76,10 +80,12 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				await client.query('BEGIN');
 				const result = await work(tx);
 				await client.query('COMMIT');
+				client.off('error', lost);
 				client.release();
 				return result;
 			} catch (err) {
 				await client.query('ROLLBACK').catch(() => undefined);
+				client.off('error', lost);
 				client.release(isConnectionError(err) ? (err as Error) : undefined);
 				throw err;
 			}
