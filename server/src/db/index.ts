@@ -55,6 +55,9 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	});
 	// An idle client losing its connection (database restart) must not crash the process.
 	pool.on('error', (err) => log.warn('idle database connection lost', { err }));
+	// A connection lost while checked out fails its query; the client's 'error' event, emitted
+	// besides (even after a caller stopped listening), must not crash the process either.
+	pool.on('connect', (client) => client.on('error', (err) => log.debug('database connection lost', { err })));
 
 	const query: Queryable['query'] = async (text, values, name) => {
 		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });
@@ -66,10 +69,6 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 		query,
 		async withTransaction(work) {
 			const client = await pool.connect();
-			// A connection lost mid-transaction fails the running query; without a listener the
-			// client's 'error' event would also crash the process.
-			const lost = (err: Error) => log.warn('database connection lost during a transaction', { err });
-			client.on('error', lost);
 			const tx: Queryable = {
 				async query(text, values, name) {
 					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
@@ -80,12 +79,10 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				await client.query('BEGIN');
 				const result = await work(tx);
 				await client.query('COMMIT');
-				client.off('error', lost);
 				client.release();
 				return result;
 			} catch (err) {
 				await client.query('ROLLBACK').catch(() => undefined);
-				client.off('error', lost);
 				client.release(isConnectionError(err) ? (err as Error) : undefined);
 				throw err;
 			}
