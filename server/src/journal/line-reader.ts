@@ -9,8 +9,8 @@ export interface Line {
 const chunkBytes = 1 << 20;
 
 /**
- * Reads whole lines of a segment from `start`, never past `limit`, at most `maxLines` of them,
- * a chunk at a time: memory stays bounded whatever the segment's size. Bytes after the last
+ * Reads whole lines of a segment from `start`, never past `limit`, at most `maxLines` of them and
+ * about `maxBytes`, a chunk at a time: memory stays bounded whatever the segment's size. Bytes after the last
  * newline are not returned (a batch still being written, or torn by a crash).
  */
 export async function readLines(
@@ -18,6 +18,7 @@ export async function readLines(
 	start: number,
 	limit: number,
 	maxLines: number,
+	maxBytes = 8 << 20,
 ): Promise<Line[]> {
 	const lines: Line[] = [];
 	if (start >= limit) return lines;
@@ -25,7 +26,7 @@ export async function readLines(
 	try {
 		let buffer = Buffer.alloc(Math.min(chunkBytes, limit - start));
 		let pos = start;
-		while (pos < limit && lines.length < maxLines) {
+		while (pos < limit && lines.length < maxLines && pos - start < maxBytes) {
 			const want = Math.min(buffer.length, limit - pos);
 			const { bytesRead } = await handle.read(buffer, 0, want, pos);
 			if (bytesRead === 0) break;
