@@ -39,7 +39,7 @@ const recipients = Array.from({ length: 10 }, (_, i) => ({
 	urls: ['https://shop.example/sale'],
 }));
 
-test('when PostgreSQL stops and restarts during load, then cached codes keep redirecting and every answered click is stored exactly once', async () => {
+test('when PostgreSQL stops for 30 s under load and starts again, then cached codes keep redirecting, every answered click is stored exactly once and the lag returns to 0', async () => {
 	const { campaignId, codes } = await createCampaignWithLinks(
 		server,
 		{ conversionTracking: true },
@@ -53,7 +53,7 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 	const load = clickLoad(urls, {
 		workers: 8,
 		stop: (sofar) => ((progress = sofar), stop),
-		maxRequests: 5_000,
+		maxRequests: 100_000,
 	});
 	const answeredSoFar = () => progress?.answered.length ?? 0;
 	await waitFor(answeredSoFar, {
@@ -61,14 +61,22 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 		until: (n) => n >= 20,
 	});
 	await pg.stop();
+	const stoppedAt = Date.now();
 	const during = answeredSoFar();
+	// The outage lasts 30 s of load (the scenario's length, not a wait for something to happen).
 	await waitFor(
-		() => ({ answered: answeredSoFar(), available: server.redirect.recorder.databaseAvailable }),
+		() => ({
+			answered: answeredSoFar(),
+			available: server.redirect.recorder.databaseAvailable,
+			seconds: (Date.now() - stoppedAt) / 1000,
+		}),
 		{
-			what: 'redirects answered during the outage while the loader finds PostgreSQL gone',
-			until: (s) => s.answered >= during + 200 && !s.available,
+			what: 'redirects answered during 30 s of outage while the loader finds PostgreSQL gone',
+			until: (s) => s.answered >= during + 200 && !s.available && s.seconds >= 30,
+			timeoutMs: 60_000,
 		},
 	);
+	expect(server.redirect.journal.status.lagSeconds).toBeGreaterThan(20);
 	expect(server.redirect.journal.status.bytesPending).toBeGreaterThan(0);
 	// A code nobody asked for yet cannot be looked up: 503, never a guess.
 	expect((await hit(`${server.url}/Nn0tCach`, { userAgent: chromeOnAndroid })).status).toBe(503);
@@ -100,10 +108,12 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 			async () => ({
 				stored: (await stored()).length,
 				pending: server.redirect.journal.status.bytesPending,
+				lag: server.redirect.journal.status.lagSeconds,
 			}),
 			{
-				what: 'every answered click to be stored and the journal to be loaded',
-				until: (state) => state.stored >= answered.length && state.pending === 0,
+				what: 'every answered click to be stored, the journal to be loaded and the lag back to 0',
+				until: (state) => state.stored >= answered.length && state.pending === 0 && state.lag === 0,
+				timeoutMs: 60_000,
 			},
 		);
 		const ids = (await stored()).map((r) => r.click_id);
@@ -113,7 +123,7 @@ test('when PostgreSQL stops and restarts during load, then cached codes keep red
 		await db.close();
 	}
 	expect(server.redirect.recorder.databaseAvailable).toBe(true);
-}, 60_000);
+}, 150_000);
 
 test('when PostgreSQL hangs (SIGSTOP) during load, then redirects go on from the journal and every answered click is stored once it resumes', async () => {
 	const { campaignId, codes } = await createCampaignWithLinks(
