@@ -20,7 +20,8 @@ WITH inserted AS (
   ON CONFLICT DO NOTHING
   RETURNING id, event_key, type, campaign_id
 ), outbox AS (${outboxInsertSql('inserted')}
-)
+)`;
+const selectInserted = `
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries FROM inserted`;
 
 const columns = [
@@ -46,15 +47,35 @@ const columns = [
 	(e: NewEvent) => e.idempotencyKey,
 ];
 
+/** Another write that must commit with the events: a CTE body given its first parameter's number. */
+export interface AlongsideWrite {
+	name: string;
+	sql: (firstParam: number) => string;
+	values: unknown[];
+}
+
 /**
  * Stores events and, in the same statement (so the same transaction), one webhook delivery per
- * matching active subscription: the outbox (webhooks/outbox.ts). Events whose key or click id is
- * already stored are skipped; the result lists only the events that were new.
+ * matching active subscription: the outbox (webhooks/outbox.ts), and `alongside`, a write of the
+ * caller's (the journal loader's position). Events whose key or click id is already stored are
+ * skipped; the result lists only the events that were new.
  */
-export async function insertEvents(db: Queryable, events: NewEvent[]): Promise<{ inserted: InsertedEvent[]; deliveries: number }> {
+export async function insertEvents(
+	db: Queryable,
+	events: NewEvent[],
+	alongside?: AlongsideWrite,
+): Promise<{ inserted: InsertedEvent[]; deliveries: number }> {
 	if (events.length === 0) return { inserted: [], deliveries: 0 };
-	const values = columns.map((column) => events.map((e) => column(e) ?? null));
-	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number }>(insertSql, values, 'insert-events');
+	const values: unknown[] = columns.map((column) => events.map((e) => column(e) ?? null));
+	const text = alongside
+		? `${insertSql}, ${alongside.name} AS (${alongside.sql(values.length + 1)})${selectInserted}`
+		: insertSql + selectInserted;
+	if (alongside) values.push(...alongside.values);
+	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number }>(
+		text,
+		values,
+		alongside ? `insert-events-${alongside.name}` : 'insert-events',
+	);
 	return {
 		inserted: inserted.map((r) => ({ id: r.id, eventKey: r.event_key })),
 		deliveries: inserted[0]?.deliveries ?? 0,

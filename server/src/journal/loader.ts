@@ -5,7 +5,7 @@ import { insertEvents } from '../events/store';
 import type { NewEvent } from '../events/types';
 import type { Logger } from '../log';
 import { readLines } from './line-reader';
-import { readPosition, savePosition, type Position } from './position-store';
+import { positionWrite, readPosition, savePosition, type Position } from './position-store';
 import type { RejectedLines } from './rejected';
 import { listSegments, segmentName, syncDirectory } from './segments';
 import type { JournalWriter } from './writer';
@@ -279,14 +279,16 @@ export class JournalLoader {
 		const { db, journalId } = this.opts;
 		const position = { seq, offset: end };
 		try {
-			await db.withTransaction(async (tx) => {
-				if (items.length)
-					await insertEvents(
-						tx,
-						items.map((i) => i.event),
-					);
-				await savePosition(tx, journalId, position, items.length);
-			});
+			// One statement: the events, their outbox rows and the position commit together. (No
+			// explicit transaction: the embedded PostgreSQL serialises every connection's
+			// transactions on one session, which would hold every other query meanwhile.)
+			if (items.length)
+				await insertEvents(
+					db,
+					items.map((i) => i.event),
+					positionWrite(journalId, position, items.length),
+				);
+			else await savePosition(db, journalId, position);
 		} catch (err) {
 			if (isConnectionError(err) || !isUnstorable(err) || items.length === 0) throw err;
 			if (items.length === 1) {

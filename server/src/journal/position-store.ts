@@ -20,20 +20,29 @@ export async function readPosition(
 		: undefined;
 }
 
-/** Records the position; run it in the transaction that stored the lines before it. */
+const upsertSql = (p: number) => `
+  INSERT INTO journal_positions (journal_id, segment, byte_offset, events_loaded)
+  VALUES ($${p}, $${p + 1}, $${p + 2}, $${p + 3})
+  ON CONFLICT (journal_id) DO UPDATE
+  SET segment = EXCLUDED.segment, byte_offset = EXCLUDED.byte_offset,
+      events_loaded = journal_positions.events_loaded + EXCLUDED.events_loaded, updated_at = now()
+  RETURNING 1`;
+
+/**
+ * The position as a write to run in the statement that stores the lines before it
+ * (events/store.ts insertEvents' `alongside`): both commit together or not at all.
+ */
+export const positionWrite = (journalId: string, position: Position, loaded: number) => ({
+	name: 'journal_position',
+	sql: upsertSql,
+	values: [journalId, position.seq, position.offset, loaded],
+});
+
+/** Records the position alone (a batch whose lines were all rejected). */
 export async function savePosition(
-	tx: Queryable,
+	db: Queryable,
 	journalId: string,
 	position: Position,
-	loaded: number,
 ): Promise<void> {
-	await tx.query(
-		`INSERT INTO journal_positions (journal_id, segment, byte_offset, events_loaded)
-		 VALUES ($1, $2, $3, $4)
-		 ON CONFLICT (journal_id) DO UPDATE
-		 SET segment = EXCLUDED.segment, byte_offset = EXCLUDED.byte_offset,
-		     events_loaded = journal_positions.events_loaded + EXCLUDED.events_loaded, updated_at = now()`,
-		[journalId, position.seq, position.offset, loaded],
-		'journal-position',
-	);
+	await db.query(upsertSql(1), [journalId, position.seq, position.offset, 0], 'journal-position');
 }
