@@ -6,6 +6,7 @@ import {
 	mkdirSync,
 	openSync,
 	readFileSync,
+	renameSync,
 	unlinkSync,
 	writeSync,
 } from 'node:fs';
@@ -33,6 +34,40 @@ function alive(pid: number): boolean {
 	} catch (err) {
 		return (err as NodeJS.ErrnoException).code === 'EPERM';
 	}
+}
+
+function refuse(dataDir: string, pid: number): never {
+	throw new DataDirLocked(
+		`The data folder ${dataDir} is in use by another server (PID ${pid}). Each server needs its own DATA_DIR; stop the other one or start this one with another DATA_DIR.`,
+	);
+}
+
+/**
+ * Removes a lock left by a process that is gone. It is first renamed away (atomic, so of two
+ * processes taking over at once only one gets it) and read again there: if a live process had
+ * locked the folder in between, its lock is put back and this process refuses.
+ */
+function takeOver(file: string, dataDir: string): void {
+	const aside = `${file}.stale.${process.pid}.${randomBytes(6).toString('hex')}`;
+	try {
+		renameSync(file, aside);
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw err;
+	}
+	const pid = holder(aside);
+	if (pid !== undefined && pid !== process.pid && alive(pid)) {
+		try {
+			linkSync(aside, file);
+		} catch (err) {
+			// Another process locked it meanwhile: refusing is right either way.
+			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+		} finally {
+			unlinkSync(aside);
+		}
+		refuse(dataDir, pid);
+	}
+	unlinkSync(aside);
 }
 
 /**
@@ -64,16 +99,9 @@ export function lockDataDir(dataDir: string): () => void {
 				if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw err;
 				const pid = holder(file);
 				if (pid !== undefined && pid !== process.pid && alive(pid)) {
-					throw new DataDirLocked(
-						`The data folder ${dataDir} is in use by another server (PID ${pid}). Each server needs its own DATA_DIR; stop the other one or start this one with another DATA_DIR.`,
-					);
+					refuse(dataDir, pid);
 				}
-				// Left by a process that is gone: take it over.
-				try {
-					unlinkSync(file);
-				} catch (e) {
-					if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-				}
+				takeOver(file, dataDir);
 			}
 		}
 	} finally {
