@@ -38,6 +38,8 @@ export interface AppDeps {
 	metrics?: Metrics;
 	/** Where webhooks may be sent (server.ts knows the ports in use; else built from config). */
 	outboundGuard?: OutboundGuard;
+	/** Whether clicks are being recorded (false: /readyz answers 503). */
+	recording?: () => boolean;
 }
 
 /**
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
 	// One router per mount (mounts.ts), which is also the redirect's list of non-codes.
 	const routers: Record<MountName, Router> = {
 		healthz: livenessRoutes(),
-		readyz: readinessRoutes(db),
+		readyz: readinessRoutes(db, deps.recording),
 		dashboard: dashboardRoutes(),
 		trackingScript: conversions.trackingScript,
 		collect: conversions.collect,

@@ -112,10 +112,14 @@ export interface RedirectConfig {
 	linkCacheTtlMs: number;
 	/** Most events written in one group commit. */
 	clickBatchSize: number;
-	/** A commit that takes longer is given up on: its events go to the spool (replay skips duplicates). */
+	/** A direct commit (the journal cannot be written) that takes longer is given up on. */
 	clickCommitTimeoutMs: number;
-	/** How often the spool is retried while the database is unreachable. */
-	spoolRetryMs: number;
+	/** How often the journal loader retries while the database is unreachable or failing. */
+	loaderRetryMs: number;
+	/** Size at which a journal segment is closed and the next one started. */
+	journalSegmentBytes: number;
+	/** Most journal lines the loader stores in one transaction. */
+	loaderBatchSize: number;
 	/** Most hits on one code from one client (IPv4, or IPv6 /64) recorded per minute; more still redirect. 0: no cap. */
 	recordLimit: number;
 }
@@ -286,7 +290,9 @@ function loadRedirectConfig(env: Env, dataDir: string): RedirectConfig {
 		linkCacheTtlMs: integer(env, 'LINK_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
 		clickBatchSize: integer(env, 'CLICK_BATCH_SIZE', 1000, 1, 100_000),
 		clickCommitTimeoutMs: integer(env, 'CLICK_COMMIT_TIMEOUT_MS', 2000, 100, 600_000),
-		spoolRetryMs: integer(env, 'SPOOL_RETRY_MS', 1000, 50, 600_000),
+		loaderRetryMs: integer(env, 'LOADER_RETRY_MS', 1000, 50, 600_000),
+		journalSegmentBytes: integer(env, 'JOURNAL_SEGMENT_KB', 65_536, 16, 4_194_304) * 1024,
+		loaderBatchSize: integer(env, 'LOADER_BATCH_SIZE', 5000, 1, 100_000),
 		recordLimit: integer(env, 'REDIRECT_RECORD_LIMIT', 30, 0, 1_000_000),
 	};
 }

@@ -5,6 +5,7 @@ import type { AppConfig, Config } from './config';
 import { createDatabase, type Database } from './db';
 import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
+import { lockDataDir } from './journal/lock';
 import { createCodeGenerator } from './links/codes';
 import { createLogger, type Logger } from './log';
 import { createDatabaseGauges, createMetrics, startMetricsListener, type Metrics } from './metrics';
@@ -22,7 +23,7 @@ export interface RunningServer {
 	db: Database;
 	log: Logger;
 	config: AppConfig;
-	/** The redirect's cache, recorder and spool (for operations and tests). */
+	/** The redirect's cache, recorder and click journal (for operations and tests). */
 	redirect: Redirect;
 	/** This process's webhook dispatcher; absent with WEBHOOK_DISPATCHER=off. */
 	webhookDispatcher?: Dispatcher;
@@ -43,6 +44,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 	};
 
 	try {
+		// Before anything in DATA_DIR is opened: a second process on the folder refuses to start.
+		const unlock = lockDataDir(config.dataDir);
+		closers.push(async () => unlock());
 		let connectionString = config.databaseUrl;
 		const ownPorts: number[] = [];
 		if (!connectionString) {
@@ -69,7 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
-		closers.push(async () => started.redirect?.close());
+		closers.push(async () => started.redirect?.close(config.shutdownTimeoutMs));
 
 		// Listen first so that, without PUBLIC_BASE_URL, short links can use the actual port.
 		let handler: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -116,6 +120,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			nextCode: createCodeGenerator(config.codeLength),
 			outboundGuard: outbound.guard,
 			linksChanged: () => redirect.links.clear(),
+<<<<<<< HEAD
 			metrics,
 		});
 		let metricsPort: number | undefined;
@@ -127,6 +132,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		}
 		// Events a crash or an outage left in the spool go in before the first request is served.
 		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
+=======
+			recording: () => redirect.recorder.healthy,
+		});
+>>>>>>> journal
 		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);

@@ -1,6 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +27,8 @@ export interface OwnPostgres {
 	/** Fast shutdown: open connections are cut, new ones refused. */
 	stop(): Promise<void>;
 	start(): Promise<void>;
+	/** The postmaster's PID (to hang it with SIGSTOP). */
+	pid(): number;
 	/** Stops it (if running) and deletes its files. */
 	destroy(): Promise<void>;
 }
@@ -95,6 +105,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
 		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
 		start,
 		stop,
+		pid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
 		async destroy() {
 			try {
 				if (running) await stop();

@@ -15,13 +15,28 @@ export interface TestServer extends RunningServer {
 	/** SQL on this server's database. */
 	sql: Sql;
 	/** JSON request with the API key; returns status, parsed body and headers. */
-	api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+	api<T = any>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers?: Record<string, string>,
+	): Promise<ApiResponse<T>>;
 }
 
 export interface ApiResponse<T> {
 	status: number;
 	body: T;
 	headers: Headers;
+}
+
+const running = new Set<RunningServer>();
+
+/**
+ * Waits until every server started in this process has loaded its click journal into PostgreSQL
+ * (a redirect answers once its click is on local disk; the journal's loader stores it moments later).
+ */
+export async function journalsLoaded(): Promise<void> {
+	await Promise.all([...running].map((server) => server.redirect.recorder.settled()));
 }
 
 /**
@@ -46,9 +61,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 	});
 	const server = await startServer(config, createLogger(config.logLevel));
 	const db = connectSql(databaseUrl);
+	running.add(server);
 	return {
 		...server,
 		close: async () => {
+			running.delete(server);
 			await db.close();
 			await server.close();
 		},
@@ -56,11 +73,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 		databaseUrl,
 		sql: db.sql,
 		api: (method, urlPath, body, headers = {}) =>
-			request(`${server.url}${urlPath}`, method, body, { authorization: `Bearer ${testApiKey}`, ...headers }),
+			request(`${server.url}${urlPath}`, method, body, {
+				authorization: `Bearer ${testApiKey}`,
+				...headers,
+			}),
 	};
 }
 
-export async function request<T = any>(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+export async function request<T = any>(
+	url: string,
+	method = 'GET',
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
 	const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
 	if (body !== undefined) {
 		init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,4 +1,4 @@
-import type { TestServer } from './server';
+import { journalsLoaded, type TestServer } from './server';
 
 /** A browser's user agent, for requests that must count as clicks (Node's fetch says "node": a bot). */
 export const chromeOnAndroid =
@@ -35,20 +35,30 @@ export interface Hit {
 	body: string;
 }
 
-/** One request to a short link, not following the redirect. */
+/**
+ * One request to a short link, not following the redirect. Then, unless `loaded` is false, waits
+ * until the servers of this process have loaded their click journals: the hit's event is stored.
+ */
 export async function hit(
 	url: string,
-	opts: { userAgent?: string; method?: string; headers?: Record<string, string> } = {},
+	opts: {
+		userAgent?: string;
+		method?: string;
+		headers?: Record<string, string>;
+		loaded?: boolean;
+	} = {},
 ): Promise<Hit> {
 	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.userAgent !== undefined) headers['user-agent'] = opts.userAgent;
 	const res = await fetch(url, { method: opts.method ?? 'GET', headers, redirect: 'manual' });
-	return {
+	const answer = {
 		status: res.status,
 		location: res.headers.get('location'),
 		headers: res.headers,
 		body: await res.text(),
 	};
+	if (opts.loaded !== false) await journalsLoaded();
+	return answer;
 }
 
 export interface LoadResult {
@@ -75,7 +85,7 @@ export async function clickLoad(
 		for (let i = w; !opts.stop(result) && sent < opts.maxRequests; i += opts.workers) {
 			sent++;
 			try {
-				const res = await hit(urls[i % urls.length], { userAgent: chromeOnAndroid });
+				const res = await hit(urls[i % urls.length], { userAgent: chromeOnAndroid, loaded: false });
 				const clickId =
 					res.status === 302 && res.location
 						? new URL(res.location).searchParams.get('sms_cid')

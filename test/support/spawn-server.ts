@@ -15,7 +15,7 @@ export interface SpawnedServer {
  * Runs the built server (server/dist/main.js, as `npm start` does) in its own process and waits
  * until its start-up banner names the URL.
  */
-export function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
+export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<SpawnedServer> {
 	const child = spawn(process.execPath, [serverEntry], {
 		// REDIRECT_RECORD_LIMIT off: load tests click one code many times from one address.
 		env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', REDIRECT_RECORD_LIMIT: '0', ...env },

@@ -78,6 +78,9 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	});
 	// An idle client losing its connection (database restart) must not crash the process.
 	pool.on('error', (err) => log.warn('idle database connection lost', { err }));
+	// A connection lost while checked out fails its query; the client's 'error' event, emitted
+	// besides (even after a caller stopped listening), must not crash the process either.
+	pool.on('connect', (client) => client.on('error', (err) => log.debug('database connection lost', { err })));
 
 	const query: Queryable['query'] = async (text, values, name) => {
 		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });

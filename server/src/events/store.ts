@@ -32,7 +32,8 @@ WITH inserted AS (
   UNION ALL
   SELECT id, type, campaign_id, recipient, variant, url, conversion_name FROM converted
 ), outbox AS (${outboxInsertSql('stored')}
-)
+)`;
+const selectInserted = `
 SELECT id::text, event_key, (SELECT count(*) FROM outbox)::int AS deliveries,
   (SELECT count(*) FROM converted)::int AS attributed
 FROM inserted`;
@@ -96,19 +97,36 @@ const columns = [
 	(e: NewEvent) => e.idempotencyKey,
 ];
 
+/** Another write that must commit with the events: a CTE body given its first parameter's number. */
+export interface AlongsideWrite {
+	name: string;
+	sql: (firstParam: number) => string;
+	values: unknown[];
+}
+
 /**
  * Stores events and, in the same statement (so the same transaction), one webhook delivery per
- * matching active subscription: the outbox (webhooks/outbox.ts). Events whose key or click id is
- * already stored are skipped; the result lists only the events that were new. A new click's
- * pending conversions are stored with it (`attributed`).
+ * matching active subscription: the outbox (webhooks/outbox.ts), and `alongside`, a write of the
+ * caller's (the journal loader's position). Events whose key or click id is already stored are
+ * skipped; the result lists only the events that were new. A new click's pending conversions are
+ * stored with it (`attributed`).
  */
 export async function insertEvents(
 	db: Queryable,
 	events: NewEvent[],
+	alongside?: AlongsideWrite,
 ): Promise<{ inserted: InsertedEvent[]; deliveries: number; attributed: number }> {
 	if (events.length === 0) return { inserted: [], deliveries: 0, attributed: 0 };
-	const values = columns.map((column) => events.map((e) => column(e) ?? null));
-	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number; attributed: number }>(insertSql, values, 'insert-events');
+	const values: unknown[] = columns.map((column) => events.map((e) => column(e) ?? null));
+	const text = alongside
+		? `${insertSql}, ${alongside.name} AS (${alongside.sql(values.length + 1)})${selectInserted}`
+		: insertSql + selectInserted;
+	if (alongside) values.push(...alongside.values);
+	const { rows: inserted } = await db.query<{ id: string; event_key: string; deliveries: number; attributed: number }>(
+		text,
+		values,
+		alongside ? `insert-events-${alongside.name}` : 'insert-events',
+	);
 	return {
 		inserted: inserted.map((r) => ({ id: r.id, eventKey: r.event_key })),
 		deliveries: inserted[0]?.deliveries ?? 0,

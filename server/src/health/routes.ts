@@ -10,10 +10,22 @@ export function livenessRoutes(): Router {
 	return router;
 }
 
-/** GET /readyz: the process answers and its database does too. */
-export function readinessRoutes(db: Database): Router {
+/**
+ * GET /readyz: the process answers, its database does too, and clicks are being recorded (not
+ * the case for a minute after a click could be written neither to the journal nor to PostgreSQL).
+ */
+export function readinessRoutes(db: Database, recording: () => boolean = () => true): Router {
 	const router = Router();
 	router.get('/', async (_req, res) => {
+		if (!recording()) {
+			res.status(503).json({
+				error: {
+					code: 'clicks_unrecorded',
+					message: 'Clicks can be written neither to the journal nor to the database',
+				},
+			});
+			return;
+		}
 		const ready = await db.ping();
 		res
 			.status(ready ? 200 : 503)

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { AppConfig } from '../config';
 import type { Database, Queryable } from '../db';
+import { openJournal, type Journal } from '../journal';
 import type { Logger } from '../log';
 import type { RedirectOutcome } from '../metrics/outcomes';
 import { createClientAddress } from '../shared/client-address';
@@ -11,22 +11,25 @@ import { createRedirectHandler } from './handler';
 import { createLinkCache, type LinkCache } from './link-cache';
 import { createCodeMatcher } from './paths';
 import { createRecordingCap } from './recording-cap';
-import { Spool } from './spool';
 
 export interface Redirect {
 	/** Handles the request when it asks for a short code and returns true; false: not a redirect. */
 	handle(req: IncomingMessage, res: ServerResponse): boolean;
 	recorder: EventRecorder;
 	links: LinkCache;
-	spool: Spool;
+	/** The click journal (DATA_DIR/journal) and its loader. */
+	journal: Journal;
 	/** Hits redirected without being recorded (REDIRECT_RECORD_LIMIT) since the process started. */
 	recordingCapped(): number;
-	/** Flushes pending events (graceful shutdown). */
-	close(): Promise<void>;
+	/** Flushes pending events and loads them (graceful shutdown; bounded while the database fails). */
+	close(timeoutMs?: number): Promise<void>;
 }
 
-/** Wires the redirect: code matcher, link cache, classifier, group-commit recorder with its spool. */
-/** `lookups`: the redirect's own pool for reading codes; `db`: the one events are written through. */
+/**
+ * Wires the redirect: code matcher, link cache, classifier, recorder with its click journal.
+ * The caller holds the DATA_DIR lock (journal/lock.ts). `lookups`: the redirect's own pool for
+ * reading codes; `db`: the one events are written through.
+ */
 export function createRedirect(deps: {
 	config: AppConfig;
 	db: Database;
@@ -35,14 +38,20 @@ export function createRedirect(deps: {
 	redirectOutcome?: (outcome: RedirectOutcome, seconds: number) => void;
 }): Redirect {
 	const { config, db, lookups, log } = deps;
-	const spool = new Spool(path.join(config.dataDir, 'spool'));
+	const journal = openJournal({
+		dataDir: config.dataDir,
+		db,
+		log,
+		segmentBytes: config.redirect.journalSegmentBytes,
+		loaderBatchSize: config.redirect.loaderBatchSize,
+		retryMs: config.redirect.loaderRetryMs,
+	});
 	const recorder = createEventRecorder({
 		db,
-		spool,
+		journal,
 		log,
 		batchSize: config.redirect.clickBatchSize,
 		commitTimeoutMs: config.redirect.clickCommitTimeoutMs,
-		retryMs: config.redirect.spoolRetryMs,
 	});
 	const links = createLinkCache(lookups, {
 		size: config.redirect.linkCacheSize,
@@ -73,8 +82,8 @@ export function createRedirect(deps: {
 		},
 		recorder,
 		links,
-		spool,
+		journal,
 		recordingCapped: () => recordingCap.capped,
-		close: () => recorder.close(),
+		close: (timeoutMs) => recorder.close(timeoutMs),
 	};
 }

@@ -7,15 +7,16 @@ import { startOwnPostgres } from '../../support/own-postgres';
 import { request, testApiKey } from '../../support/server';
 import { clickLoad, createCampaignWithLinks, type LoadResult } from '../../support/short-links';
 import { spawnServer, type SpawnedServer } from '../../support/spawn-server';
+import { waitFor } from '../../support/wait';
 
 /** The built server (server/dist/main.js) in its own process, so it can be SIGKILLed. */
-function spawn(databaseUrl: string, dataDir: string): Promise<SpawnedServer> {
+function spawn(databaseUrl: string | undefined, dataDir: string): Promise<SpawnedServer> {
 	return spawnServer({
-		DATABASE_URL: databaseUrl,
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 		DATA_DIR: dataDir,
 		API_KEY: testApiKey,
 		LOG_LEVEL: 'warn',
-		SPOOL_RETRY_MS: '200',
+		LOADER_RETRY_MS: '200',
 	});
 }
 
@@ -30,7 +31,7 @@ const recipients = Array.from({ length: 10 }, (_, i) => ({
 }));
 
 /** A spawned server with a campaign for `recipients`, and the short links' URLs on it. */
-async function spawnWithCampaign(databaseUrl: string, dataDir: string) {
+async function spawnWithCampaign(databaseUrl: string | undefined, dataDir: string) {
 	const server = await spawn(databaseUrl, dataDir);
 	const { campaignId, codes } = await createCampaignWithLinks(
 		api(server.url),
@@ -65,6 +66,7 @@ async function loadAndKill(
 	return result;
 }
 
+/** Click ids stored for the campaign, read over SQL or, for the embedded database, the API. */
 async function storedClickIds(databaseUrl: string, campaignId: string): Promise<string[]> {
 	const db = connectSql(databaseUrl);
 	try {
@@ -79,6 +81,22 @@ async function storedClickIds(databaseUrl: string, campaignId: string): Promise<
 	}
 }
 
+/**
+ * Waits until every answered click is stored, then checks none is stored twice. Events of
+ * requests cut off before their answer may be stored too; every answered one must be, once.
+ */
+async function expectEachAnsweredStoredOnce(stored: () => Promise<string[]>, answered: string[]) {
+	const ids = await waitFor(stored, {
+		what: 'every answered click to be loaded from the journal',
+		until: (ids) => {
+			const set = new Set(ids);
+			return answered.every((id) => set.has(id));
+		},
+		timeoutMs: 30_000,
+	});
+	expect(ids.length).toBe(new Set(ids).size);
+}
+
 test('when the server is SIGKILLed mid-load, then after a restart every answered redirect has exactly one event', async () => {
 	const databaseUrl = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-'));
@@ -88,35 +106,54 @@ test('when the server is SIGKILLed mid-load, then after a restart every answered
 
 	const second = await spawn(databaseUrl, dataDir);
 	try {
-		const ids = await storedClickIds(databaseUrl, campaignId);
-		// Events of requests cut off before their answer may be stored too; every answered one must be, once.
-		const stored = new Set(ids);
-		expect(ids.length).toBe(stored.size);
-		expect(result.answered.filter((id) => !stored.has(id))).toEqual([]);
+		await expectEachAnsweredStoredOnce(
+			() => storedClickIds(databaseUrl, campaignId),
+			result.answered,
+		);
 	} finally {
 		await second.stop();
 	}
 }, 60_000);
 
-test('when the server is SIGKILLed while PostgreSQL is down, then the spool is replayed at the next start and nothing answered is lost', async () => {
+test('when the server on the embedded database is SIGKILLed mid-load, then after a restart every answered redirect has exactly one event', async () => {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-embedded-'));
+	const { server: first, campaignId, urls } = await spawnWithCampaign(undefined, dataDir);
+	const result = await loadAndKill(first, urls, 200);
+	expect(result.answered.length).toBeGreaterThanOrEqual(200);
+
+	const second = await spawn(undefined, dataDir);
+	try {
+		const listed = async () =>
+			(
+				await api(second.url).api(
+					'GET',
+					`/api/v1/campaigns/${campaignId}/events?type=click&limit=1000`,
+				)
+			).body.events.map((e: { clickId: string }) => e.clickId);
+		await expectEachAnsweredStoredOnce(listed, result.answered);
+	} finally {
+		await second.stop();
+	}
+}, 90_000);
+
+test('when the server is SIGKILLed while PostgreSQL is down, then the journal is loaded after the restart and nothing answered is lost', async () => {
 	const pg = await startOwnPostgres();
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-spool-'));
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-journal-'));
 	try {
 		const { server: first, campaignId, urls } = await spawnWithCampaign(pg.url, dataDir);
 		const warm = await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
 		await pg.stop();
 		const result = await loadAndKill(first, urls, 200);
 		expect(result.answered.length).toBeGreaterThanOrEqual(200);
-		expect(readdirSync(path.join(dataDir, 'spool')).length).toBeGreaterThan(0);
+		expect(readdirSync(path.join(dataDir, 'journal')).some((n) => n.endsWith('.jsonl'))).toBe(true);
 
 		await pg.start();
 		const second = await spawn(pg.url, dataDir);
 		try {
-			expect(readdirSync(path.join(dataDir, 'spool'))).toEqual([]);
-			const ids = await storedClickIds(pg.url, campaignId);
-			const stored = new Set(ids);
-			expect(ids.length).toBe(stored.size);
-			expect([...warm.answered, ...result.answered].filter((id) => !stored.has(id))).toEqual([]);
+			await expectEachAnsweredStoredOnce(
+				() => storedClickIds(pg.url, campaignId),
+				[...warm.answered, ...result.answered],
+			);
 		} finally {
 			await second.stop();
 		}
@@ -125,15 +162,67 @@ test('when the server is SIGKILLed while PostgreSQL is down, then the spool is r
 	}
 }, 90_000);
 
+test('when the server is SIGKILLed while it loads a backlog, then the next start goes on from the committed position: nothing lost, nothing twice', async () => {
+	const pg = await startOwnPostgres();
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-crash-loading-'));
+	try {
+		const { server: first, campaignId, urls } = await spawnWithCampaign(pg.url, dataDir);
+		await clickLoad(urls, { workers: 1, stop: () => false, maxRequests: urls.length });
+		await pg.stop();
+		// A backlog in the journal, then a start that loads it in small batches and is killed mid-way.
+		const backlog = await loadAndKill(first, urls, 1500);
+		await pg.start();
+		const loading = await spawnServer({
+			DATABASE_URL: pg.url,
+			DATA_DIR: dataDir,
+			API_KEY: testApiKey,
+			LOG_LEVEL: 'warn',
+			LOADER_BATCH_SIZE: '50',
+		});
+		await waitFor(async () => (await storedClickIds(pg.url, campaignId)).length, {
+			what: 'the loader to have stored part of the backlog',
+			until: (n) => n > urls.length,
+			intervalMs: 5,
+		});
+		loading.child.kill('SIGKILL');
+		expect(await loading.stop()).toBeNull();
+
+		const last = await spawn(pg.url, dataDir);
+		try {
+			await expectEachAnsweredStoredOnce(
+				() => storedClickIds(pg.url, campaignId),
+				backlog.answered,
+			);
+		} finally {
+			await last.stop();
+		}
+	} finally {
+		await pg.destroy();
+	}
+}, 90_000);
+
+test('when a second server is started on the same data folder, then it refuses with a clear message and the first goes on', async () => {
+	const databaseUrl = await createTestDatabase();
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-two-'));
+	const first = await spawn(databaseUrl, dataDir);
+	try {
+		await expect(spawn(databaseUrl, dataDir)).rejects.toThrow(
+			new RegExp(`data folder .* is in use by another server \\(PID ${first.child.pid}\\)`),
+		);
+		expect((await request(`${first.url}/healthz`)).status).toBe(200);
+	} finally {
+		await first.stop();
+	}
+}, 60_000);
+
 test('when the server gets SIGTERM mid-load, then it drains: every answered redirect is stored before it exits', async () => {
 	const databaseUrl = await createTestDatabase();
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'sms-term-'));
 	const { server, campaignId, urls } = await spawnWithCampaign(databaseUrl, dataDir);
 	const result = await loadAndKill(server, urls, 200, 'SIGTERM');
-	const stored = new Set(await storedClickIds(databaseUrl, campaignId));
+	const ids = await storedClickIds(databaseUrl, campaignId);
+	const stored = new Set(ids);
 	expect(result.answered.length).toBeGreaterThanOrEqual(200);
 	expect(result.answered.filter((id) => !stored.has(id))).toEqual([]);
-	expect(
-		readdirSync(dataDir).includes('spool') ? readdirSync(path.join(dataDir, 'spool')) : [],
-	).toEqual([]);
+	expect(ids.length).toBe(stored.size);
 }, 60_000);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { request, testApiKey } from '../../support/server';
 import { chromeOnAndroid, createCampaignWithLinks, hit } from '../../support/short-links';
 import { spawnServer, type SpawnedServer } from '../../support/spawn-server';
+import { waitFor } from '../../support/wait';
 
 // The newcomer's default: no DATABASE_URL, the embedded PostgreSQL (PGlite) takes the group commits.
 // PGlite loads as an ES module, so the built server runs in its own process.
@@ -38,9 +39,10 @@ test('when clicks arrive at once on the embedded database, then each is answered
 	);
 	expect(results.every((r) => r.status === 302)).toBe(true);
 	const answered = results.map((r) => new URL(r.location!).searchParams.get('sms_cid'));
-	const listed = await api.api(
-		'GET',
-		`/api/v1/campaigns/${campaignId}/events?type=click&limit=1000`,
+	// Answered once in the journal; the loader stores them moments later.
+	const listed = await waitFor(
+		() => api.api('GET', `/api/v1/campaigns/${campaignId}/events?type=click&limit=1000`),
+		{ what: 'the 60 clicks to be loaded', until: (r) => r.body.events.length >= 60 },
 	);
 	expect(listed.body.events).toHaveLength(60);
 	expect(new Set(listed.body.events.map((e: any) => e.clickId))).toEqual(new Set(answered));

@@ -21,7 +21,9 @@ test('when nothing about the redirect is set, then the documented defaults apply
 		linkCacheTtlMs: 60_000,
 		clickBatchSize: 1000,
 		clickCommitTimeoutMs: 2000,
-		spoolRetryMs: 1000,
+		loaderRetryMs: 1000,
+		journalSegmentBytes: 64 * 1024 * 1024,
+		loaderBatchSize: 5000,
 	});
 	expect(config.redirect.ipHashSalt).toBe(
 		readFileSync(path.join(env.DATA_DIR, 'ip-hash-salt'), 'utf8').trim(),

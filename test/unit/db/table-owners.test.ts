@@ -22,6 +22,7 @@ const owners: Record<string, RegExp> = {
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
 	webhook_deliveries: /^webhooks\//,
+	journal_positions: /^journal\/position-store\.ts$/,
 };
 
 const root = path.resolve(__dirname, '../../../server/src');
@@ -73,7 +74,7 @@ test.each([
 	],
 	['stats/winner.ts', '`\n  DELETE FROM messages WHERE id = $1`', 'messages'],
 	['events/store.ts', 'INSERT INTO webhook_deliveries (id) SELECT 1', 'webhook_deliveries'],
-	['redirect/spool.ts', 'COPY events FROM STDIN', 'events'],
+	['journal/loader.ts', 'COPY events FROM STDIN', 'events'],
 ])('when %s holds %p, then the search names the write of %s', (_file, source, table) => {
 	expect([...withoutComments(source).matchAll(write)].map((m) => m[2])).toEqual([table]);
 });
