@@ -113,6 +113,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			resolve: config.webhookDnsServers.length ? serverResolve(config.webhookDnsServers) : undefined,
 		};
 		const redirect = (started.redirect = createRedirect({ config: effective, db, lookups, log, redirectOutcome: metrics.redirectOutcome }));
+		const journal = redirect.journal.status;
+		metrics.watchJournal({
+			bytesPending: () => journal.bytesPending,
+			lagSeconds: () => journal.lagSeconds,
+			rowsLoadedTotal: () => journal.eventsLoaded,
+			rowsRejectedTotal: () => journal.rejectedLines,
+			clicksUnrecordedTotal: () => redirect.recorder.clicksUnrecorded,
+		});
 		const app = createApp({
 			config: effective,
 			db,
@@ -120,8 +128,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			nextCode: createCodeGenerator(config.codeLength),
 			outboundGuard: outbound.guard,
 			linksChanged: () => redirect.links.clear(),
-<<<<<<< HEAD
 			metrics,
+			recording: () => redirect.recorder.healthy,
 		});
 		let metricsPort: number | undefined;
 		if (config.metricsPort !== undefined) {
@@ -130,12 +138,6 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			metricsPort = listener.port;
 			log.info('metrics listening', { port: metricsPort });
 		}
-		// Events a crash or an outage left in the spool go in before the first request is served.
-		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
-=======
-			recording: () => redirect.recorder.healthy,
-		});
->>>>>>> journal
 		// GET|HEAD /<code> is answered on plain node:http; everything else goes to Express.
 		handler = (req, res) => {
 			if (!redirect.handle(req, res)) app(req, res);
