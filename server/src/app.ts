@@ -14,6 +14,8 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { linkRoutes } from './links/routes';
+import type { LiveFeed } from './live/feed';
+import { liveRoutes } from './live/routes';
 import { messageRoutes } from './messages/routes';
 import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
@@ -27,6 +29,8 @@ export interface AppDeps {
 	nextCode: CodeGenerator;
 	/** Called when campaigns' links may redirect differently (the redirect's cache forgets them). */
 	linksChanged?: () => void;
+	/** The live dashboard streams; without it GET …/live is not served. */
+	live?: LiveFeed;
 }
 
 /** Everything under /api/v1: API key first, then JSON bodies, then the resources. */
@@ -42,6 +46,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
+	if (deps.live) api.use(liveRoutes(db, deps.live));
 	return api;
 }
 

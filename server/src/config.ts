@@ -58,6 +58,10 @@ export interface Config {
 	conversionsPerClick: number;
 	/** Largest conversion value accepted (in any currency); a larger one is refused. */
 	conversionValueMax: number;
+	/** Most live dashboard streams (GET /api/v1/campaigns/:id/live) open at once per process; 0 turns them off. */
+	liveMaxConnections: number;
+	/** How often an idle live stream sends a heartbeat comment. */
+	liveHeartbeatMs: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -301,6 +305,8 @@ export function loadConfig(env: Env = process.env): Config {
 		conversionsPerClick: integer(env, 'CONVERSIONS_PER_CLICK', 10, 1, 1_000_000),
 		// numeric(18,4) leaves 14 digits before the point.
 		conversionValueMax: integer(env, 'CONVERSION_VALUE_MAX', 1_000_000, 1, 99_999_999_999_999),
+		liveMaxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 100, 0, 100_000),
+		liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 3_600) * 1000,
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -6,6 +6,7 @@ import { createDatabase, type Database } from './db';
 import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { createCodeGenerator } from './links/codes';
+import { createLiveFeed, type LiveFeed } from './live/feed';
 import { createLogger, type Logger } from './log';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createRedirect, type Redirect } from './redirect';
@@ -21,6 +22,8 @@ export interface RunningServer {
 	redirect: Redirect;
 	/** This process's webhook dispatcher; absent with WEBHOOK_DISPATCHER=off. */
 	webhookDispatcher?: Dispatcher;
+	/** This process's live dashboard streams. */
+	live: LiveFeed;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -64,12 +67,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 		const effective: AppConfig = { ...config, publicBaseUrl: config.publicBaseUrl ?? url };
 		const redirect = (started.redirect = createRedirect({ config: effective, db, log }));
+		const live = createLiveFeed(db, log, { maxConnections: config.liveMaxConnections, heartbeatMs: config.liveHeartbeatMs });
+		// Runs before the HTTP server closes: open streams never finish by themselves.
+		closers.push(() => live.close());
 		const app = createApp({
 			config: effective,
 			db,
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
 			linksChanged: () => redirect.links.clear(),
+			live,
 		});
 		// Events a crash or an outage left in the spool go in before the first request is served.
 		await redirect.recorder.replaySpool().catch((err) => log.warn('spool replay deferred: database unreachable', { err }));
@@ -90,7 +97,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			: undefined;
 		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, redirect, webhookDispatcher, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, webhookDispatcher, live, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;
