@@ -60,6 +60,8 @@ export function createLiveFeed(db: Database, log: Logger, options: LiveFeedOptio
 					},
 				);
 				if (stream.ended) unsubscribe();
+				// What came before this was stored before the stream opened (the latest or the missed events).
+				else stream.notice('ready', {});
 			} catch (err) {
 				log.warn('live stream could not start', { reqId: res.locals.reqId, err });
 				stream.end('error');

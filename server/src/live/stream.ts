@@ -50,11 +50,15 @@ export class EventStream {
 		if (BigInt(id) > this.lastId) this.lastId = BigInt(id);
 	}
 
+	/** A message of another type than the events' ("ready", "end"), with a JSON body. */
+	notice(type: string, data: object): void {
+		this.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+	}
+
 	/** Tells the client why the stream ends (it reconnects, to this or another instance), then ends it. */
 	end(reason: string): void {
 		if (this.ended) return;
-		this.res.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
-		this.res.end();
+		this.res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
 		this.finish();
 	}
 

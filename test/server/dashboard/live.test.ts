@@ -145,6 +145,13 @@ describe('on PostgreSQL', () => {
 		await click(shortUrl(server, codes[0]));
 		const all = await received(resumed, 3, 'the click after resuming');
 		expect(all.map((e) => e.code)).toEqual([codes[1], codes[2], codes[0]]);
+		// "ready" separates what was missed from what happened since
+		expect(resumed.messages.map((m) => m.event)).toEqual([
+			'message',
+			'message',
+			'ready',
+			'message',
+		]);
 		expect(missed.every((e) => BigInt(e.id) > BigInt(seen.id))).toBe(true);
 
 		const fresh = await stream(liveUrl(server, campaignId));
