@@ -25,6 +25,11 @@ interface Entry {
  * feeds, woken by the events_stored notification (migration 015) or, where notifications do not
  * arrive (the embedded PGlite), by a short poll, and hands each feed its campaign's new events.
  * So a thousand open dashboards cost one look-up per stored batch, not a thousand.
+ *
+ * Ids are handed out when a transaction inserts, not when it commits: an event whose transaction
+ * commits after a later-numbered one was read is not streamed (the stats still count it at the
+ * page's next re-fetch). The redirect stores each process's events in one group commit after the
+ * other, so this needs concurrent writers and a look-up between their commits.
  */
 export function createLiveHub(db: Database, log: Logger) {
 	const byCampaign = new Map<string, Set<Entry>>();

@@ -22,7 +22,7 @@ function parseLastEventId(value: unknown): string | undefined {
 export function liveRoutes(db: Database, feed: LiveFeed): Router {
 	const router = Router();
 	router.get('/campaigns/:id/live', async (req, res) => {
-		const lastEventId = parseLastEventId(req.headers['last-event-id'] ?? req.query.lastEventId);
+		const lastEventId = parseLastEventId(req.headers['last-event-id']);
 		const campaign = await getCampaign(db, req.params.id);
 		await feed.open(res, campaign.id, lastEventId);
 	});

@@ -54,7 +54,11 @@ describe('on PostgreSQL', () => {
 
 	test('when a stream is opened without a valid API key, then it is refused with 401 and nothing streams', async () => {
 		const { campaignId } = await campaign(server, ['+4915100000001']);
-		for (const headers of [{}, { authorization: 'Bearer not-the-key-0000000000' }]) {
+		const withoutValidKey: Array<Record<string, string>> = [
+			{},
+			{ authorization: 'Bearer not-the-key-0000000000' },
+		];
+		for (const headers of withoutValidKey) {
 			const client = await stream(liveUrl(server, campaignId), headers);
 			expect(client.status).toBe(401);
 			expect(client.body).toMatchObject({ error: { code: 'unauthorized' } });
