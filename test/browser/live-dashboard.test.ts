@@ -214,3 +214,45 @@ test('when the built server (minified assets) runs on the embedded database, the
 		await built.stop();
 	}
 });
+
+test('when the server restarts while the page is open, then the page reconnects by itself and resumes after the last event it saw', async () => {
+	const first = await startTestServer();
+	const {
+		campaignId: id,
+		codes: [code],
+	} = await createCampaignWithLinks(first, { name: 'Restart' }, [
+		{ recipient: '+4915177700001', urls: ['https://shop.example/restart'] },
+	]);
+	const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+	const page = await context.newPage();
+	page.setDefaultTimeout(20_000);
+	const problems: string[] = [];
+	page.on('pageerror', (err) => problems.push(err.message));
+	await page.goto(`${first.url}/dashboard/#/campaigns/${id}`);
+	await page.fill('#api-key', first.apiKey);
+	await page.click('#login-form button[type=submit]');
+	await page.waitForSelector('#live-status[data-state="live"]');
+	await hit(`${first.url}/${code}`, { userAgent: phoneUserAgent });
+	await page.waitForSelector('#live-feed li[data-type="click"]');
+	await page.evaluate(() => ((window as any).sameDocument = true));
+
+	await first.close();
+	await page.waitForSelector('#live-status[data-state="reconnecting"]');
+	const second = await startTestServer({
+		DATABASE_URL: first.databaseUrl,
+		PORT: String(first.port),
+	});
+	try {
+		await hit(`${second.url}/${code}`, { userAgent: phoneUserAgent });
+		await page.waitForSelector('#live-status[data-state="live"]');
+		await page.waitForFunction(() => document.querySelectorAll('#live-feed li').length === 2);
+		await page.waitForSelector('[data-metric="clicks"][data-value="2"]');
+		await hit(`${second.url}/${code}`, { userAgent: phoneUserAgent });
+		await page.waitForFunction(() => document.querySelectorAll('#live-feed li').length === 3);
+		expect(await page.evaluate(() => (window as any).sameDocument)).toBe(true);
+		expect(problems).toEqual([]);
+	} finally {
+		await context.close();
+		await second.close();
+	}
+});
