@@ -48,3 +48,41 @@ export async function liveEventsBetween(
 	);
 	return rows.map(toLiveEvent);
 }
+
+/**
+ * Which ids exist in the given id ranges (inclusive), in all campaigns, in id order; `wanted`
+ * marks the live events of the given campaigns. For finding ids still missing (uncommitted).
+ */
+export async function storedIdsIn(
+	db: Queryable,
+	ranges: Array<[bigint, bigint]>,
+	campaignIds: string[],
+): Promise<Array<{ id: bigint; wanted: boolean }>> {
+	if (ranges.length === 0) return [];
+	const { rows } = await db.query<{ id: string; wanted: boolean }>(
+		`SELECT e.id::text AS id, e.wanted
+		 FROM unnest($1::bigint[], $2::bigint[]) AS r (lo, hi)
+		 CROSS JOIN LATERAL (
+		   SELECT id, (campaign_id = ANY ($3) AND type = ANY ($4)) AS wanted
+		   FROM events WHERE id BETWEEN r.lo AND r.hi
+		 ) e
+		 ORDER BY e.id`,
+		[
+			ranges.map((r) => r[0].toString()),
+			ranges.map((r) => r[1].toString()),
+			campaignIds,
+			liveEventTypes,
+		],
+	);
+	return rows.map((r) => ({ id: BigInt(r.id), wanted: r.wanted }));
+}
+
+/** The live events with the given ids, oldest first. */
+export async function liveEventsByIds(db: Queryable, ids: bigint[]): Promise<LiveEvent[]> {
+	if (ids.length === 0) return [];
+	const { rows } = await db.query<EventRow & { campaign_id: string }>(
+		`SELECT ${columns} FROM events WHERE id = ANY ($1::bigint[]) ORDER BY events.id`,
+		[ids.map(String)],
+	);
+	return rows.map(toLiveEvent);
+}

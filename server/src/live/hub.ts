@@ -1,16 +1,29 @@
 import type { Database } from '../db';
 import { fallbackPollMs, startListener } from '../db/listener';
-import { liveEventsBetween, newestEventId, type LiveEvent } from '../events/recent';
+import { liveEventsByIds, newestEventId, storedIdsIn, type LiveEvent } from '../events/recent';
 import type { Logger } from '../log';
+import { nextGaps, type IdGap } from './id-gaps';
 
-/** Rows read per look-up; a burst larger than this is read in several steps. */
-const pageSize = 1000;
+/** New ids examined per step; a burst larger than this is read in several steps. */
+const pageSize = 5000n;
+/** Look-ups at most this often (a burst of notifications is one look-up). */
+const minReadIntervalMs = 50;
 /** With notifications arriving, a look-up this often anyway (a lost notification delays, never loses). */
 const safetyPollMs = 10_000;
+/**
+ * How long a missing id below the newest is awaited. Ids are handed out when a transaction
+ * inserts, not when it commits: two group commits in flight interleave their ids, and the one that
+ * commits second fills the gaps the first left. Longer than a group commit may take (the
+ * redirect's CLICK_COMMIT_TIMEOUT_MS, 2 s by default); an id still missing then was rolled back or
+ * skipped as a duplicate and never comes.
+ */
+const gapGraceMs = 10_000;
+/** Most gaps awaited at once (the newest are kept). */
+const maxGaps = 500;
 
 export interface Subscriber {
 	campaignId: string;
-	/** Receives the campaign's new events, oldest first, each once, in id order. */
+	/** Receives the campaign's new events, in id order within one call; late ones may come after higher ids. */
 	deliver(events: LiveEvent[]): void;
 }
 
@@ -21,25 +34,22 @@ interface Entry {
 }
 
 /**
- * One per process: follows the events table with one cursor (the highest id read) for all open
- * feeds, woken by the events_stored notification (migration 015) or, where notifications do not
- * arrive (the embedded PGlite), by a short poll, and hands each feed its campaign's new events.
- * So a thousand open dashboards cost one look-up per stored batch, not a thousand.
- *
- * Ids are handed out when a transaction inserts, not when it commits: an event whose transaction
- * commits after a later-numbered one was read is not streamed (the stats still count it at the
- * page's next re-fetch). The redirect stores each process's events in one group commit after the
- * other, so this needs concurrent writers and a look-up between their commits.
+ * One per process: follows the events table for all open feeds — the highest id read plus the
+ * ids below it still missing (uncommitted when read) — woken by the events_stored notification
+ * (migration 015) or, where notifications do not arrive (the embedded PGlite), by a short poll,
+ * and hands each feed its campaign's new events. So a thousand open dashboards cost one look-up
+ * per stored batch, not a thousand.
  */
 export function createLiveHub(db: Database, log: Logger) {
 	const byCampaign = new Map<string, Set<Entry>>();
-	let cursor: string | null = null;
+	let high: bigint | null = null;
+	let gaps: IdGap[] = [];
 	let running = true;
 	let listener: ReturnType<typeof startListener> | undefined;
 	let pollTimer: NodeJS.Timeout | undefined;
 
 	// Subscribing and reading run one at a time: a subscriber's catch-up ends exactly where the
-	// hub's cursor stood when it joined, so no event falls between the two or comes twice.
+	// hub's highest id stood when it joined, so no event falls between the two.
 	let chain: Promise<unknown> = Promise.resolve();
 	const serial = <T>(work: () => Promise<T>): Promise<T> => {
 		const run = chain.then(work);
@@ -48,22 +58,35 @@ export function createLiveHub(db: Database, log: Logger) {
 	};
 
 	const read = async (): Promise<void> => {
-		if (byCampaign.size === 0 || cursor === null) {
-			cursor = null; // nobody listens: start again from the newest event when someone does
+		if (byCampaign.size === 0 || high === null) {
+			// nobody listens: start again from the newest event when someone does
+			high = null;
+			gaps = [];
 			return;
 		}
-		for (;;) {
-			const upTo = await newestEventId(db);
-			if (BigInt(upTo) <= BigInt(cursor)) return;
-			const events = await liveEventsBetween(db, [...byCampaign.keys()], {
-				after: cursor,
-				upTo,
-				limit: pageSize,
-			});
-			const full = events.length === pageSize;
-			cursor = full ? events[events.length - 1].id : upTo;
-			hand(events);
-			if (!full) return;
+		for (let from: bigint = high; ; ) {
+			const newest = BigInt(await newestEventId(db));
+			const to = newest - from > pageSize ? from + pageSize : newest;
+			const range = to > from ? { from, to } : null;
+			if (!range && gaps.length === 0) return;
+			const ranges: Array<[bigint, bigint]> = gaps.map((g) => [g.lo, g.hi]);
+			if (range) ranges.push([from + 1n, to]);
+			const found = await storedIdsIn(db, ranges, [...byCampaign.keys()]);
+			const now = Date.now();
+			gaps = nextGaps(
+				gaps,
+				found.map((f) => f.id),
+				range,
+				{ now, graceMs: gapGraceMs, max: maxGaps },
+			);
+			if (range) high = from = to;
+			hand(
+				await liveEventsByIds(
+					db,
+					found.filter((f) => f.wanted).map((f) => f.id),
+				),
+			);
+			if (to === newest) return;
 		}
 	};
 
@@ -82,14 +105,22 @@ export function createLiveHub(db: Database, log: Logger) {
 		}
 	};
 
+	// Under load every group commit notifies: reading at most every minReadIntervalMs lets one
+	// look-up carry many commits' events instead of costing three queries per commit.
 	let readQueued = false;
+	let lastRead = 0;
 	const wake = () => {
 		if (readQueued || !running) return;
 		readQueued = true;
-		void serial(async () => {
-			readQueued = false;
-			await read();
-		}).catch((err) => log.warn('live feed look-up failed', { err }));
+		const run = () =>
+			void serial(async () => {
+				readQueued = false;
+				lastRead = Date.now();
+				await read();
+			}).catch((err) => log.warn('live feed look-up failed', { err }));
+		const wait = lastRead + minReadIntervalMs - Date.now();
+		if (wait > 0) setTimeout(run, wait).unref();
+		else run();
 	};
 
 	const schedulePoll = () => {
@@ -107,7 +138,7 @@ export function createLiveHub(db: Database, log: Logger) {
 
 	return {
 		/**
-		 * Adds a subscriber. Events up to the hub's cursor at that moment are the caller's: it gets
+		 * Adds a subscriber. Events up to the hub's highest id at that moment are the caller's: it gets
 		 * them from `catchUp(upTo)` and hands them over itself before the hub's own deliveries,
 		 * which it holds back meanwhile. Returns the function that removes the subscriber.
 		 */
@@ -117,11 +148,11 @@ export function createLiveHub(db: Database, log: Logger) {
 		): Promise<() => void> {
 			const entry: Entry = { subscriber, held: [] };
 			const upTo = await serial(async () => {
-				cursor ??= await newestEventId(db);
+				high ??= BigInt(await newestEventId(db));
 				const set = byCampaign.get(subscriber.campaignId) ?? new Set();
 				set.add(entry);
 				byCampaign.set(subscriber.campaignId, set);
-				return cursor;
+				return high.toString();
 			});
 			listener ??= startListener(db, log, {
 				channel: 'events_stored',

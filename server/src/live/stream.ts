@@ -3,16 +3,31 @@ import type { LiveEvent } from '../events/recent';
 
 /** A stream whose client reads slower than this much buffered output is ended (it resumes with Last-Event-ID). */
 const maxBufferedBytes = 1 << 20;
+/** How many sent ids a stream remembers to send each event once (more than a burst's late events). */
+const rememberedIds = 5000;
 /** What an EventSource waits before it reconnects. */
 const retryMs = 2_000;
 
+/** Each event is serialised once, however many streams send it. */
+const serialisedEvents = new WeakMap<LiveEvent, string>();
+function serialised(event: LiveEvent): string {
+	let json = serialisedEvents.get(event);
+	if (json === undefined) serialisedEvents.set(event, (json = JSON.stringify(event)));
+	return json;
+}
+
 /**
- * One text/event-stream response: each event as `id:` (the event's id, which a client sends back
- * as Last-Event-ID) and one JSON `data:` line; comments as heartbeats, so proxies and clients see
- * an idle stream is alive.
+ * One text/event-stream response: each event as one JSON `data:` line with `id:` the highest event
+ * id sent so far (which a client sends back as Last-Event-ID: its own id unless it came late);
+ * comments as heartbeats, so proxies and clients see an idle stream is alive.
  */
 export class EventStream {
-	private lastId = 0n;
+	/** The highest event id sent: each message's `id:`, so a resuming client continues after it. */
+	private highest = 0n;
+	/** Events up to this id count as sent already (a resuming client's Last-Event-ID). */
+	private floor = 0n;
+	/** Ids sent lately: a late event (one that committed after higher ids) can come after them, and only once. */
+	private recent = new Set<string>();
 	private heartbeat: NodeJS.Timeout;
 	ended = false;
 
@@ -33,21 +48,24 @@ export class EventStream {
 		res.on('close', () => this.finish());
 	}
 
-	/** Sends events newer than the last one sent, in order. */
+	/** Sends the events not sent before, in the order given. */
 	send(events: LiveEvent[]): void {
 		let text = '';
 		for (const event of events) {
 			const id = BigInt(event.id);
-			if (id <= this.lastId) continue;
-			this.lastId = id;
-			text += `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`;
+			if (id <= this.floor || this.recent.has(event.id)) continue;
+			this.recent.add(event.id);
+			if (this.recent.size > rememberedIds) this.recent.delete(this.recent.values().next().value!);
+			if (id > this.highest) this.highest = id;
+			text += `id: ${this.highest}\ndata: ${serialised(event)}\n\n`;
 		}
 		if (text) this.write(text);
 	}
 
 	/** Counts as sent already: events up to `id` (a resuming client's Last-Event-ID). */
 	skipTo(id: string): void {
-		if (BigInt(id) > this.lastId) this.lastId = BigInt(id);
+		this.floor = BigInt(id);
+		this.highest = this.floor;
 	}
 
 	/** A message of another type than the events' ("ready", "end"), with a JSON body. */
