@@ -8,8 +8,6 @@ import { nextGaps, type IdGap } from './id-gaps';
 const pageSize = 5000n;
 /** Look-ups at most this often (a burst of notifications is one look-up). */
 const minReadIntervalMs = 50;
-/** With notifications arriving, a look-up this often anyway (a lost notification delays, never loses). */
-const safetyPollMs = 10_000;
 /**
  * How long a missing id below the newest is awaited. Ids are handed out when a transaction
  * inserts, not when it commits: two group commits in flight interleave their ids, and the one that
@@ -123,16 +121,16 @@ export function createLiveHub(db: Database, log: Logger) {
 		else run();
 	};
 
+	// Polls while notifications do not arrive (the embedded database, or the LISTEN connection
+	// lost and not yet back); while they do, each commit's notification is the only trigger: the
+	// listener wakes the hub after every reconnect, so nothing committed meanwhile is left behind.
 	const schedulePoll = () => {
 		if (!running || byCampaign.size === 0) return;
 		clearTimeout(pollTimer);
-		pollTimer = setTimeout(
-			() => {
-				wake();
-				schedulePoll();
-			},
-			listener?.notified() ? safetyPollMs : fallbackPollMs,
-		);
+		pollTimer = setTimeout(() => {
+			if (!listener?.notified()) wake();
+			schedulePoll();
+		}, fallbackPollMs);
 		pollTimer.unref();
 	};
 
