@@ -164,7 +164,7 @@ export function createLiveHub(db: Database, log: Logger) {
 				const set = byCampaign.get(subscriber.campaignId);
 				set?.delete(entry);
 				if (set?.size === 0) byCampaign.delete(subscriber.campaignId);
-				if (byCampaign.size === 0) void serial(async () => read());
+				if (byCampaign.size === 0) void serial(read).catch(() => undefined); // forgets the position
 			};
 			try {
 				await catchUp(upTo);

@@ -294,6 +294,7 @@ function refresher(id) {
 export function leaveCampaign() {
 	stopLive?.();
 	stopLive = null;
+	current = null; // a re-fetch still under way for it draws nothing
 }
 
 export async function showCampaign(id, onUnauthorized) {
