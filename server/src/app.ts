@@ -16,6 +16,8 @@ import { requestLog } from './http/request-log';
 import type { CodeGenerator } from './links/codes';
 import { keyRoutes } from './keys/routes';
 import { linkRoutes } from './links/routes';
+import type { LiveFeed } from './live/feed';
+import { liveRoutes } from './live/routes';
 import { messageRoutes } from './messages/routes';
 import { metricsRoutes, type Metrics } from './metrics';
 import type { Logger } from './log';
@@ -40,6 +42,8 @@ export interface AppDeps {
 	outboundGuard?: OutboundGuard;
 	/** Whether clicks are being recorded (false: /readyz answers 503). */
 	recording?: () => boolean;
+	/** The live dashboard streams; without it GET …/live is not served. */
+	live?: LiveFeed;
 }
 
 /**
@@ -64,6 +68,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(webhookRoutes(db, guard, { defaultMs: config.webhookSecretOverlapMs, maxMs: config.webhookSecretOverlapMaxMs }));
 	api.use(keyRoutes(db));
 	api.use(optOutRoutes(db, config));
+	if (deps.live) api.use(liveRoutes(db, deps.live));
 	return api;
 }
 

@@ -80,6 +80,10 @@ export interface Config {
 	pendingConversionTtlSeconds: number;
 	/** Most conversions waiting for their clicks at once; more reports are refused (503) and counted. */
 	pendingConversionsMax: number;
+	/** Most live dashboard streams (GET /api/v1/campaigns/:id/live) open at once per process; 0 turns them off. */
+	liveMaxConnections: number;
+	/** How often an idle live stream sends a heartbeat comment. */
+	liveHeartbeatMs: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -396,6 +400,8 @@ export function loadConfig(env: Env = process.env): Config {
 		metricsPort,
 		pendingConversionTtlSeconds: integer(env, 'PENDING_CONVERSION_TTL_SECONDS', 600, 1, 7 * 86_400),
 		pendingConversionsMax: integer(env, 'PENDING_CONVERSIONS_MAX', 10_000, 1, 10_000_000),
+		liveMaxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 100, 0, 100_000),
+		liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 3_600) * 1000,
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { migrate } from './db/migrate';
 import { lockDataDir } from './journal/lock';
 import { createCodeGenerator } from './links/codes';
+import { createLiveFeed, type LiveFeed } from './live/feed';
 import { createLogger, type Logger } from './log';
 import { createDatabaseGauges, createMetrics, startMetricsListener, type Metrics } from './metrics';
 import { serverResolve } from './shared/guarded-lookup';
@@ -30,6 +31,8 @@ export interface RunningServer {
 	metrics: Metrics;
 	/** The port serving /metrics when METRICS_PORT gives it a listener of its own. */
 	metricsPort?: number;
+	/** This process's live dashboard streams. */
+	live: LiveFeed;
 	/** Graceful stop: no new connections, in-flight requests finish, background work flushes. */
 	close(): Promise<void>;
 }
@@ -121,6 +124,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			rowsRejectedTotal: () => journal.rejectedLines,
 			clicksUnrecordedTotal: () => redirect.recorder.clicksUnrecorded,
 		});
+		const live = createLiveFeed(db, log, { maxConnections: config.liveMaxConnections, heartbeatMs: config.liveHeartbeatMs });
+		// Runs before the HTTP server closes: open streams never finish by themselves.
+		closers.push(() => live.close());
 		const app = createApp({
 			config: effective,
 			db,
@@ -130,6 +136,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			linksChanged: () => redirect.links.clear(),
 			metrics,
 			recording: () => redirect.recorder.healthy,
+			live,
 		});
 		let metricsPort: number | undefined;
 		if (config.metricsPort !== undefined) {
@@ -157,7 +164,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			: undefined;
 		if (webhookDispatcher) closers.push(() => webhookDispatcher.stop());
 		log.info('listening', { url, publicBaseUrl: effective.publicBaseUrl });
-		return { url, port, db, log, config: effective, redirect, webhookDispatcher, metrics, metricsPort, close: runClosers };
+		return { url, port, db, log, config: effective, redirect, webhookDispatcher, metrics, metricsPort, live, close: runClosers };
 	} catch (err) {
 		await runClosers();
 		throw err;

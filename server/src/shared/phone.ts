@@ -55,3 +55,17 @@ export function callingCodeOf(country: string): string | undefined {
 	if (/^\+?[1-9]\d{0,2}$/.test(value)) return value.replace(/^\+/, '');
 	return callingCodeByCountry.get(value.toUpperCase());
 }
+
+const callingCodeSet = new Set(callingCodeByCountry.values());
+
+/**
+ * The calling code an E.164 number starts with ("+4915112345667" → "49"); calling codes are
+ * prefix-free, so the first of 1, 2 or 3 digits that is one is the one. Undefined when none is.
+ */
+export function callingCodeIn(e164: string): string | undefined {
+	const digits = e164.replace(/^\+/, '');
+	for (let length = 1; length <= 3; length++) {
+		if (callingCodeSet.has(digits.slice(0, length))) return digits.slice(0, length);
+	}
+	return undefined;
+}

@@ -1,6 +1,6 @@
 // Entry point: sign-in, hash routing (#/ and #/campaigns/<id>), refresh and sign-out.
 import { api, ApiError, session } from './api.js';
-import { bindCampaignControls, showCampaign, timeZone } from './campaign.js';
+import { bindCampaignControls, leaveCampaign, showCampaign, timeZone } from './campaign.js';
 import { $, show, showError } from './dom.js';
 import { showList } from './list.js';
 
@@ -9,8 +9,15 @@ function signedIn(yes) {
 	$('tz-label').textContent = timeZone;
 }
 
+function signOut() {
+	leaveCampaign();
+	session.clear();
+	route();
+}
+
 async function route() {
 	showError(null);
+	leaveCampaign();
 	if (!session.get()) {
 		signedIn(false);
 		show('login-view');
@@ -22,7 +29,7 @@ async function route() {
 	try {
 		if (match) {
 			show('campaign-view');
-			await showCampaign(decodeURIComponent(match[1]));
+			await showCampaign(decodeURIComponent(match[1]), signOut);
 		} else {
 			show('list-view');
 			await showList();
@@ -55,9 +62,8 @@ $('login-form').addEventListener('submit', async (event) => {
 });
 
 $('sign-out').addEventListener('click', () => {
-	session.clear();
 	location.hash = '#/';
-	route();
+	signOut();
 });
 $('refresh').addEventListener('click', () => {
 	document.body.dataset.ready = 'false';

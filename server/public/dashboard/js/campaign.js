@@ -1,12 +1,20 @@
-// One campaign: headline numbers, activity, funnel, A/B verdict, links, devices and hours.
+// One campaign: headline numbers, activity, funnel, A/B verdict, links, devices and hours, kept
+// current by the live stream (a debounced re-fetch of the stats when events arrive).
 import { api } from './api.js';
 import { devicesChart, hoursChart, timelineChart, variantsChart } from './charts.js';
 import { $, barList, el } from './dom.js';
+import { addToFeed, clearFeed, showLiveState } from './feed.js';
 import * as fmt from './format.js';
+import { followCampaign } from './live.js';
 
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+/** Events arriving within this long cause one re-fetch of the stats, not one each. */
+const refreshDelayMs = 800;
 let winnerMetric = 'ctr';
 let current = null;
+let stopLive = null;
+/** The KPI values last shown, to mark the tiles that changed on a live refresh. */
+let shownValues = new Map();
 
 function kpi(metric, label, value, display, sub, kind = '') {
 	return el(
@@ -21,7 +29,7 @@ function kpi(metric, label, value, display, sub, kind = '') {
 function renderKpis(stats) {
 	const t = stats.totals;
 	const c = stats.currency;
-	$('kpis').replaceChildren(
+	const tiles = [
 		kpi('recipients', 'Recipients', t.recipients, fmt.count(t.recipients)),
 		sendsReported(t)
 			? kpi('sent', 'Sent', t.sent, fmt.count(t.sent), `${fmt.count(t.segments)} segments`)
@@ -97,7 +105,13 @@ function renderKpis(stats) {
 			fmt.duration(stats.medianSecondsToFirstClick),
 			'median after sending',
 		),
-	);
+	];
+	for (const tile of tiles) {
+		const before = shownValues.get(tile.dataset.metric);
+		if (before !== undefined && before !== tile.dataset.value) tile.classList.add('changed');
+	}
+	shownValues = new Map(tiles.map((tile) => [tile.dataset.metric, tile.dataset.value]));
+	$('kpis').replaceChildren(...tiles);
 }
 
 /**
@@ -257,27 +271,11 @@ function renderLinks(links) {
 	$('links-table').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
 }
 
-export async function showCampaign(id) {
-	const [campaign, stats] = await Promise.all([
-		api('GET', `/campaigns/${encodeURIComponent(id)}`),
-		api(
-			'GET',
-			`/campaigns/${encodeURIComponent(id)}/stats?timeZone=${encodeURIComponent(timeZone)}`,
-		),
-	]);
+const statsPath = (id) =>
+	`/campaigns/${encodeURIComponent(id)}/stats?timeZone=${encodeURIComponent(timeZone)}`;
+
+async function renderStats(stats) {
 	current = stats;
-	$('campaign-name').textContent = campaign.name;
-	const variants = campaign.variants?.map((v) => v.name).join(' / ');
-	$('campaign-meta').textContent = [
-		`Created ${fmt.dateTime(campaign.createdAt)}`,
-		variants
-			? `A/B: ${variants}${campaign.holdout ? ` + ${Math.round(campaign.holdout * 100)} % hold-out` : ''}`
-			: null,
-		campaign.conversionTracking ? 'Conversion tracking on' : null,
-		campaign.currency,
-	]
-		.filter(Boolean)
-		.join(' · ');
 	renderKpis(stats);
 	renderFunnel(stats.totals);
 	timelineChart(
@@ -291,6 +289,77 @@ export async function showCampaign(id) {
 	$('hours-tz').textContent = `(${timeZone})`;
 	hoursChart(stats.breakdowns.hourOfDay);
 	await loadVerdict(stats);
+}
+
+/** Re-fetches the stats once events stop arriving for a moment; redraws only what changed. */
+function refresher(id) {
+	let timer = null;
+	let running = null;
+	const run = async () => {
+		timer = null;
+		if (running) {
+			await running;
+			return schedule();
+		}
+		running = api('GET', statsPath(id))
+			.then((stats) => {
+				if (current?.campaignId !== id) return; // the user left the campaign meanwhile
+				if (JSON.stringify(stats) === JSON.stringify(current)) return;
+				return renderStats(stats);
+			})
+			.catch(() => undefined) // the next event or reconnect tries again
+			.finally(() => (running = null));
+		await running;
+	};
+	const schedule = () => {
+		if (timer === null) timer = setTimeout(run, refreshDelayMs);
+	};
+	return schedule;
+}
+
+/** Stops following the open campaign (leaving it, signing out). */
+export function leaveCampaign() {
+	stopLive?.();
+	stopLive = null;
+	current = null; // a re-fetch still under way for it draws nothing
+}
+
+export async function showCampaign(id, onUnauthorized) {
+	leaveCampaign();
+	const [campaign, stats] = await Promise.all([
+		api('GET', `/campaigns/${encodeURIComponent(id)}`),
+		api('GET', statsPath(id)),
+	]);
+	$('campaign-name').textContent = campaign.name;
+	const variants = campaign.variants?.map((v) => v.name).join(' / ');
+	$('campaign-meta').textContent = [
+		`Created ${fmt.dateTime(campaign.createdAt)}`,
+		variants
+			? `A/B: ${variants}${campaign.holdout ? ` + ${Math.round(campaign.holdout * 100)} % hold-out` : ''}`
+			: null,
+		campaign.conversionTracking ? 'Conversion tracking on' : null,
+		campaign.currency,
+	]
+		.filter(Boolean)
+		.join(' · ');
+	shownValues = new Map();
+	await renderStats(stats);
+
+	clearFeed();
+	const refresh = refresher(id);
+	stopLive = followCampaign(id, {
+		events: (events, { live }) => {
+			addToFeed(events, live);
+			if (live) refresh();
+		},
+		// Whatever was stored between the page's stats and the stream's start, or while it was away.
+		ready: () => refresh(),
+		state: showLiveState,
+		unauthorized: () => {
+			showLiveState('off');
+			onUnauthorized?.();
+		},
+	});
 }
 
 export function bindCampaignControls() {

@@ -48,3 +48,11 @@ export const dateTime = (iso) =>
 	new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
 		new Date(iso),
 	);
+
+export const time = (iso) =>
+	new Intl.DateTimeFormat(locale, {
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+		hour12: false,
+	}).format(new Date(iso));

@@ -8,7 +8,7 @@ import { claimDue, msUntilNextDue, releaseClaims } from '../queue';
 import { createSender } from '../sender';
 import { ClaimQueue, type HeldClaim, type Room } from './claim-queue';
 import { startLeaseKeeper } from './lease-keeper';
-import { fallbackPollMs, startListener } from './listener';
+import { fallbackPollMs, startListener } from '../../db/listener';
 import { createResultWriter, type ResultWriter } from './result-writer';
 import { outcome } from './retry-policy';
 import { createSignedRequests } from './signed-request';
@@ -77,6 +77,8 @@ export function startDispatcher(db: Database, log: Logger, options: DispatcherOp
 		isRunning,
 	});
 	const listener = startListener(db, log, {
+		channel: 'webhook_deliveries',
+		name: 'webhook dispatcher',
 		pollMs: options.pollMs,
 		isRunning,
 		wake: () => signal.wake(),

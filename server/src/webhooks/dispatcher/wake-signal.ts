@@ -32,9 +32,3 @@ export function createWakeSignal(isRunning: () => boolean) {
 }
 
 export type WakeSignal = ReturnType<typeof createWakeSignal>;
-
-/** Waits up to `ms`, checking every 50 ms whether to stop early. */
-export async function pause(ms: number, isRunning: () => boolean): Promise<void> {
-	for (const until = Date.now() + ms; isRunning() && Date.now() < until; )
-		await new Promise((r) => setTimeout(r, 50));
-}

@@ -1,13 +1,15 @@
 import type { Notification, PoolClient } from 'pg';
-import type { Database } from '../../db';
-import type { Logger } from '../../log';
-import { pause } from './wake-signal';
+import type { Logger } from '../log';
+import type { Database } from './index';
 
-const channel = 'webhook_deliveries';
-/** Poll interval when LISTEN/NOTIFY is not available: keeps the lag of new deliveries well under a second. */
+/** Poll interval when LISTEN/NOTIFY is not available: keeps the lag of new work well under a second. */
 export const fallbackPollMs = 200;
 
 interface ListenerOptions {
+	/** The notification channel (a constant of ours: it is spliced into LISTEN, which takes no parameters). */
+	channel: string;
+	/** Who listens, for the log lines ("webhook dispatcher", "live feed"). */
+	name: string;
 	pollMs: number;
 	isRunning: () => boolean;
 	/** Called on every notification (new deliveries committed anywhere) and after (re)connecting. */
@@ -21,13 +23,15 @@ interface ListenerOptions {
  * cheap index look-up.
  */
 export function startListener(db: Database, log: Logger, options: ListenerOptions) {
+	const { channel, name } = options;
+	if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
 	let listener: PoolClient | undefined;
 	let notified = false;
 	let signalStop: () => void = () => undefined;
 	const stopped = new Promise<void>((resolve) => (signalStop = resolve));
 
 	const onLost = (connection: PoolClient, err: Error) => {
-		log.warn('webhook LISTEN connection lost', { err });
+		log.warn(`${name} LISTEN connection lost`, { err });
 		if (listener !== connection) return; // still setting up: connect()'s catch releases it
 		listener = undefined;
 		notified = false;
@@ -42,7 +46,7 @@ export function startListener(db: Database, log: Logger, options: ListenerOption
 		await client.query(`LISTEN ${channel}`);
 		if (!options.isRunning()) return false;
 		listener = client;
-		return probe(db, client, stopped);
+		return probe(db, client, channel, stopped);
 	};
 
 	const listen = async (): Promise<void> => {
@@ -53,12 +57,12 @@ export function startListener(db: Database, log: Logger, options: ListenerOption
 				notified = await connect(client);
 				if (!listener) client.release();
 				else if (!notified)
-					log.info('database notifications do not arrive; webhook dispatcher polls', {
+					log.info(`database notifications do not arrive; ${name} polls`, {
 						everyMs: fallbackPollMs,
 					});
 				options.wake();
 			} catch (err) {
-				log.warn('webhook LISTEN failed; polling', { err });
+				log.warn(`${name} LISTEN failed; polling`, { err });
 				if (client && listener !== client) client.release(err as Error);
 				await pause(Math.max(options.pollMs, 1_000), options.isRunning);
 			}
@@ -83,7 +87,12 @@ export function startListener(db: Database, log: Logger, options: ListenerOption
 }
 
 /** Sends a notification and waits up to 2 s (or until stopped) for it to come back on `client`. */
-async function probe(db: Database, client: PoolClient, stopped: Promise<void>): Promise<boolean> {
+async function probe(
+	db: Database,
+	client: PoolClient,
+	channel: string,
+	stopped: Promise<void>,
+): Promise<boolean> {
 	const payload = `probe-${Math.random().toString(36).slice(2)}`;
 	let arrived: () => void = () => undefined;
 	const back = new Promise<boolean>((resolve) => (arrived = () => resolve(true)));
@@ -98,4 +107,10 @@ async function probe(db: Database, client: PoolClient, stopped: Promise<void>): 
 		clearTimeout(timer);
 		client.off('notification', onNotification);
 	}
+}
+
+/** Waits up to `ms`, checking every 50 ms whether to stop early. */
+export async function pause(ms: number, isRunning: () => boolean): Promise<void> {
+	for (const until = Date.now() + ms; isRunning() && Date.now() < until; )
+		await new Promise((r) => setTimeout(r, 50));
 }
