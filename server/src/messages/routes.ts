@@ -3,17 +3,22 @@ import type { AppConfig } from '../config';
 import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
 import { applyPendingReports } from '../delivery-reports/store';
+import { resolveLinks } from './resolve-links';
 import { recordMessages } from './store';
 import { parseMessages } from './validate';
 
 /** POST /campaigns/:id/messages: the node reports what it sent, what failed and who was held out. */
-export function messageRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode'>): Router {
+export function messageRoutes(
+	db: Database,
+	config: Pick<AppConfig, 'defaultCallingCode' | 'publicBaseUrl'>,
+): Router {
 	const router = Router();
 	router.post('/campaigns/:id/messages', async (req, res) => {
-		const messages = parseMessages(req.body, config.defaultCallingCode);
+		const report = parseMessages(req.body, config.defaultCallingCode, config.publicBaseUrl);
 		const campaign = await getCampaign(db, req.params.id);
+		const messages = await resolveLinks(db, campaign.id, report.messages);
 		const recorded = await db.withTransaction(async (tx) => {
-			const count = await recordMessages(tx, campaign.id, messages);
+			const count = await recordMessages(tx, campaign.id, messages, report.oncePerRecipient);
 			// Delivery reports that arrived before their message are applied now.
 			await applyPendingReports(tx, campaign.id);
 			return count;
