@@ -7,6 +7,7 @@ import { clickFollowUpScenario } from './scenarios/click-follow-up';
 import { conversionScenario } from './scenarios/conversion';
 import { harnessScenario } from './scenarios/harness';
 import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
+import { reportSendsScenario } from './scenarios/report-sends';
 import { restartScenario } from './scenarios/restart';
 import { triggerFirstClickScenario } from './scenarios/trigger-first-click';
 
@@ -34,5 +35,6 @@ abTestScenario(env);
 remindNonClickersScenario(env);
 triggerFirstClickScenario(env);
 campaignUpdateScenario(env);
+reportSendsScenario(env);
 burstScenario(env);
 restartScenario(env);
