@@ -6,7 +6,7 @@ import { smsLength } from '../../shared/segments';
 import type { MessageReport } from '../../shared/tracking-api';
 
 /** Provider statuses a send can be reported with, and what the server records for them. */
-const statusOf: Record<string, 'sent' | 'failed'> = {
+const statusOf: Record<string, MessageReport['status']> = {
 	sent: 'sent',
 	queued: 'sent',
 	accepted: 'sent',
@@ -15,6 +15,8 @@ const statusOf: Record<string, 'sent' | 'failed'> = {
 	failed: 'failed',
 	undelivered: 'failed',
 	rejected: 'failed',
+	// Recipients an A/B test made elsewhere kept back: counted in the hold-out, never sent.
+	holdout: 'holdout',
 };
 
 export interface ReportedSend {
@@ -72,7 +74,7 @@ export function readReportedSend(ctx: IExecuteFunctions, itemIndex: number): Rep
 		throw fail(
 			rawStatus === 'delivered'
 				? 'Report the send as "sent": delivery comes from the provider\'s delivery reports'
-				: `The status "${rawStatus.slice(0, 40)}" is not one a send can be reported with (sent, failed, or a provider's queued, accepted, scheduled, sending, undelivered, rejected)`,
+				: `The status "${rawStatus.slice(0, 40)}" is not one a send can be reported with (sent, failed, holdout, or a provider's queued, accepted, scheduled, sending, undelivered, rejected)`,
 		);
 
 	const provider = text('reportProvider').toLowerCase();
@@ -87,10 +89,15 @@ export function readReportedSend(ctx: IExecuteFunctions, itemIndex: number): Rep
 		throw fail("Shortened Links must be Shorten Links' links, or short-link codes or URLs");
 	const sentText = String(ctx.getNodeParameter('sentText', itemIndex, '') ?? '');
 	const length = sentText ? smsLength(sentText) : undefined;
-	const variant = String(options.variant ?? '').trim();
+	const variant = String(options.variant ?? '').trim() || (status === 'holdout' ? 'holdout' : '');
 	const wave = String(options.wave ?? '').trim();
 	const error = String(options.error ?? '').trim();
 
+	if (status === 'holdout')
+		return {
+			campaignId,
+			message: { recipient: phone.phone, variant, status, ...(wave ? { wave } : {}) },
+		};
 	const message: MessageReport = {
 		recipient: phone.phone,
 		provider,

@@ -251,3 +251,35 @@ test("when Twilio's signed delivery report arrives for a reported send, then the
 	const stats = (await server.api('GET', `/api/v1/campaigns/${id}/stats`)).body;
 	expect(stats.totals).toMatchObject({ sent: 1, delivered: 1 });
 });
+
+test('when sends without links and a hold-out are reported, then a conversion by recipient counts and Get Recipients lists the hold-out', async () => {
+	const id = await campaign(abTest);
+	await reportSends(
+		locator(id),
+		[
+			{
+				sid: 'MB-1',
+				to: '+4915100000061',
+				status: 'sent',
+				body: 'Spring sale, code SPRING',
+				variant: 'A',
+			},
+			{ sid: '', to: '+4915100000062', status: 'holdout', body: '' },
+		],
+		{ reportProvider: 'messagebird', reportOptions: { variant: '={{ $json.variant }}' } },
+	);
+	const conversion = await server.api('POST', '/api/v1/conversions', {
+		campaignId: id,
+		recipient: '+4915100000061',
+		name: 'purchase',
+		value: 20,
+		currency: 'EUR',
+	});
+	expect(conversion.status).toBeLessThan(300);
+	const held = await server.api('GET', `/api/v1/campaigns/${id}/recipients?variant=holdout`);
+	expect(held.body.recipients.map((r: { recipient: string }) => r.recipient)).toEqual([
+		'+4915100000062',
+	]);
+	const stats = (await server.api('GET', `/api/v1/campaigns/${id}/stats`)).body;
+	expect(stats.totals).toMatchObject({ sent: 1, conversions: 1 });
+});

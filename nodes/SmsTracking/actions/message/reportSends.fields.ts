@@ -50,7 +50,7 @@ export const reportSendsFields: INodeProperties[] = [
 		default: 'sent',
 		placeholder: '={{ $json.status }}',
 		description:
-			"Sent or failed. Provider statuses are understood: queued, accepted, scheduled, sending count as sent; undelivered, rejected as failed. Delivery comes later from the provider's delivery reports.",
+			"Sent, failed, or holdout (a recipient an A/B test kept back, not sent). Provider statuses are understood: queued, accepted, scheduled, sending count as sent; undelivered, rejected as failed. Delivery comes later from the provider's delivery reports.",
 		displayOptions: { show },
 	},
 	{
