@@ -283,3 +283,20 @@ test('when sends without links and a hold-out are reported, then a conversion by
 	const stats = (await server.api('GET', `/api/v1/campaigns/${id}/stats`)).body;
 	expect(stats.totals).toMatchObject({ sent: 1, conversions: 1 });
 });
+
+test('when the links are given as short URLs separated by commas, then they tie the send; when they are not links, then the item fails', async () => {
+	const id = await campaign();
+	const link = await shortUrl(id, '+4915100000071');
+	const run = await reportSends(
+		locator(id),
+		[
+			{ sid: 'SMurl', to: '+4915100000071', status: 'sent', links: `${link.shortUrl}, ` },
+			{ sid: 'SMbadlinks', to: '+4915100000072', status: 'sent', links: [{ url: 'https://x' }] },
+		],
+		{ sentText: '', sentLinks: '={{ $json.links }}' },
+		true,
+	);
+	expect(run.outputs[0][0].json.reported).toMatchObject({ codes: [link.code] });
+	expect(run.outputs[0][1].json.error).toContain('Shortened Links');
+	expect((await messages(id)).map((m: any) => m.provider_message_id)).toEqual(['SMurl']);
+});
