@@ -189,16 +189,29 @@ export interface MessageReport {
 	error?: string;
 	/** The recipient's metadata for the campaign (the server keeps the latest). */
 	metadata?: IDataObject;
+	/** Short-link codes the message carried; the server takes the recipient and variant from them. */
+	codes?: string[];
+	/** The sent text (not stored): the server finds the short links in it. */
+	text?: string;
+	/** Only for a server that knows send waves. */
+	wave?: string;
 }
 
-/** Records sends, failures and hold-outs (idempotent per provider message id); returns the count. */
+/**
+ * Records sends, failures and hold-outs (idempotent per provider message id; with
+ * `oncePerRecipient` also per recipient and provider for sends without one); returns the count.
+ */
 export async function recordMessages(
 	http: Http,
 	campaignId: string,
 	messages: MessageReport[],
 	itemIndex: number,
+	oncePerRecipient = false,
 ): Promise<number> {
-	const body = { messages: messages.map((m) => JSON.parse(JSON.stringify(m)) as IDataObject) };
+	const body: IDataObject = {
+		messages: messages.map((m) => JSON.parse(JSON.stringify(m)) as IDataObject),
+		...(oncePerRecipient ? { oncePerRecipient } : {}),
+	};
 	const response = await call<{ recorded: number }>(
 		http,
 		{ method: 'POST', path: `${campaignPath(campaignId)}/messages`, body },

@@ -7,7 +7,7 @@ import type {
 
 /** Every resource of the SMS Tracking node and its operations. */
 export type SmsTrackingMap = {
-	message: 'send' | 'shorten';
+	message: 'send' | 'shorten' | 'reportSends';
 	campaign:
 		| 'create'
 		| 'get'

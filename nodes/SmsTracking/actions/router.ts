@@ -11,7 +11,7 @@ import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 export const operations: {
 	[R in keyof SmsTrackingMap]: { [O in SmsTrackingMap[R]]: Operation };
 } = {
-	message: { send: message.send, shorten: message.shorten },
+	message: { send: message.send, shorten: message.shorten, reportSends: message.reportSends },
 	campaign: {
 		create: campaign.create,
 		get: campaign.get,

@@ -158,3 +158,17 @@ export function textArray(values: readonly (string | null)[]): string {
 	}
 	return `{${parts.join(',')}}`;
 }
+
+/** The campaign's links of these codes (codes of other campaigns are not found). */
+export async function findCampaignLinks(
+	db: Queryable,
+	campaignId: string,
+	codes: readonly string[],
+): Promise<Array<{ code: string; recipient: string; variant: string | null }>> {
+	if (codes.length === 0) return [];
+	const { rows } = await db.query<{ code: string; recipient: string; variant: string | null }>(
+		'SELECT code, recipient, variant FROM links WHERE campaign_id = $1 AND code = ANY($2::text[])',
+		[campaignId, textArray(codes)],
+	);
+	return rows;
+}

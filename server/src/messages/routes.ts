@@ -5,17 +5,22 @@ import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { applyPendingReports } from '../delivery-reports/store';
 import { storeMetadata } from '../recipients/metadata-store';
+import { resolveLinks } from './resolve-links';
 import { recordMessages } from './store';
 import { parseMessages } from './validate';
 
 /** POST /campaigns/:id/messages: the node reports what it sent, what failed and who was held out. */
-export function messageRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode' | 'recipientMetadataMaxBytes'>): Router {
+export function messageRoutes(
+	db: Database,
+	config: Pick<AppConfig, 'defaultCallingCode' | 'publicBaseUrl' | 'recipientMetadataMaxBytes'>,
+): Router {
 	const router = Router();
 	router.post('/campaigns/:id/messages', requireScope('write'), async (req, res) => {
-		const messages = parseMessages(req.body, config.defaultCallingCode, config.recipientMetadataMaxBytes);
+		const report = parseMessages(req.body, config.defaultCallingCode, config.publicBaseUrl, config.recipientMetadataMaxBytes);
 		const campaign = await getCampaign(db, req.params.id);
+		const messages = await resolveLinks(db, campaign.id, report.messages);
 		const recorded = await db.withTransaction(async (tx) => {
-			const count = await recordMessages(tx, campaign.id, messages);
+			const count = await recordMessages(tx, campaign.id, messages, report.oncePerRecipient);
 			await storeMetadata(
 				tx,
 				campaign.id,

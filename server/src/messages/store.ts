@@ -18,24 +18,37 @@ export interface MessageOutcome {
 /**
  * Stores reported messages in one statement. Idempotent: a (provider, provider message id) that
  * is already stored is skipped, and so is a hold-out row for a recipient already held out in the
- * campaign, so a retried n8n execution records nothing twice. Returns how many rows were new.
+ * campaign, so a retried n8n execution records nothing twice. With `oncePerRecipient`, a message
+ * without a provider message id is skipped when the campaign already has one without an id for the
+ * recipient and provider (sends reported from another node that gave no id). Returns how many rows
+ * were new.
  */
 export async function recordMessages(
 	tx: Queryable,
 	campaignId: string,
 	messages: MessageInput[],
+	oncePerRecipient = false,
 ): Promise<number> {
+	// Two reports of the same send at once would both find no row without the lock; the second
+	// statement runs after the first commits, so it sees the row.
+	if (oncePerRecipient)
+		await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`messages-once:${campaignId}`]);
 	const { rows } = await tx.query<{ recorded: number }>(
 		`WITH input AS (
-		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id, t.n::text)) t.*
+		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id,
+		     CASE WHEN $3 AND t.status <> 'holdout' THEN 'once:' || COALESCE(t.provider, '') || ':' || t.recipient END,
+		     t.n::text)) t.*
 		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, provider text,
 		     provider_message_id text, segments int, encoding text, characters int, status text, error text)
 		 ), inserted AS (
 		   INSERT INTO messages (campaign_id, recipient, variant, provider, provider_message_id, segments, encoding, characters, status, error)
 		   SELECT $1, i.recipient, i.variant, i.provider, i.provider_message_id, i.segments, i.encoding, i.characters, i.status, i.error
 		   FROM input i
-		   WHERE i.status <> 'holdout'
-		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.status = 'holdout')
+		   WHERE (i.status <> 'holdout'
+		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.status = 'holdout'))
+		     AND (NOT $3 OR i.status = 'holdout' OR i.provider_message_id IS NOT NULL
+		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient
+		        AND m.provider IS NOT DISTINCT FROM i.provider AND m.provider_message_id IS NULL AND m.status <> 'holdout'))
 		   ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
 		   RETURNING 1
 		 )
@@ -56,6 +69,7 @@ export async function recordMessages(
 					error: m.error,
 				})),
 			),
+			oncePerRecipient,
 		],
 	);
 	return rows[0].recorded;

@@ -2,15 +2,33 @@ import { badRequest } from '../http/errors';
 import {
 	asObject,
 	onlyKnownFields,
+	optionalBoolean,
 	optionalNumber,
 	optionalString,
 	requiredArray,
 } from '../http/validate';
 import { normalisePhone } from '../shared/phone';
 import { parseMetadata, type RecipientMetadata } from '../recipients/metadata';
+import { codesInText } from './codes-in-text';
 
 export const maxMessagesPerRequest = 10_000;
 export const messageStatuses = ['sent', 'failed', 'holdout'] as const;
+const maxCodesPerMessage = 50;
+const maxTextLength = 10_000;
+
+/** A reported message before its codes are resolved: the recipient may come from its links. */
+export interface ReportedMessage extends Omit<MessageInput, 'recipient'> {
+	recipient: string | null;
+	/** Short-link codes the message carried (given, or found in its text). */
+	codes: string[];
+	index: number;
+}
+
+export interface MessageReport {
+	messages: ReportedMessage[];
+	/** Whether a message without providerMessageId is recorded once per recipient and provider. */
+	oncePerRecipient: boolean;
+}
 
 export interface MessageInput {
 	recipient: string;
@@ -38,16 +56,31 @@ function optionalInteger(
 	return value ?? null;
 }
 
-/** Parses a POST /campaigns/:id/messages body; any bad entry rejects the whole request. */
+function optionalCodes(entry: Record<string, unknown>, field: string): string[] {
+	if (entry.codes === undefined || entry.codes === null) return [];
+	const codes = requiredArray(entry, 'codes', { max: maxCodesPerMessage }, `${field}.codes`);
+	return codes.map((code, n) => {
+		if (typeof code !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(code))
+			throw badRequest(`${field}.codes[${n}] must be a short-link code (letters and digits)`);
+		return code;
+	});
+}
+
+/**
+ * Parses a POST /campaigns/:id/messages body; any bad entry rejects the whole request. Codes in
+ * a message's `text` are found with the public base URL; the text itself is not stored.
+ */
 export function parseMessages(
 	body: unknown,
 	defaultCallingCode: string | undefined,
+	publicBaseUrl: string,
 	metadataMaxBytes: number,
-): MessageInput[] {
+): MessageReport {
 	const obj = asObject(body);
-	onlyKnownFields(obj, ['messages']);
+	onlyKnownFields(obj, ['messages', 'oncePerRecipient']);
 	const list = requiredArray(obj, 'messages', { min: 1, max: maxMessagesPerRequest });
-	return list.map((item, i) => {
+	const oncePerRecipient = optionalBoolean(obj, 'oncePerRecipient') ?? false;
+	const messages = list.map((item, i): ReportedMessage => {
 		const field = `messages[${i}]`;
 		const entry = asObject(item, field);
 		onlyKnownFields(
@@ -63,6 +96,8 @@ export function parseMessages(
 				'status',
 				'error',
 				'metadata',
+				'codes',
+				'text',
 			],
 			field,
 		);
@@ -82,8 +117,21 @@ export function parseMessages(
 			typeof entry.error === 'string'
 				? entry.error.slice(0, 1000)
 				: (optionalString(entry, 'error', 1000, `${field}.error`) ?? null);
+		const text = optionalString(entry, 'text', maxTextLength, `${field}.text`);
+		const codes = [
+			...new Set([
+				...optionalCodes(entry, field),
+				...(text ? codesInText(text, publicBaseUrl) : []),
+			]),
+		];
+		const recipient =
+			entry.recipient === undefined && codes.length > 0
+				? null
+				: normalisePhone(entry.recipient, defaultCallingCode, `${field}.recipient`);
 		return {
-			recipient: normalisePhone(entry.recipient, defaultCallingCode, `${field}.recipient`),
+			index: i,
+			codes,
+			recipient,
 			variant: optionalString(entry, 'variant', 32, `${field}.variant`) ?? null,
 			provider,
 			providerMessageId,
@@ -95,4 +143,5 @@ export function parseMessages(
 			metadata: parseMetadata(entry.metadata, metadataMaxBytes, `${field}.metadata`),
 		};
 	});
+	return { messages, oncePerRecipient };
 }

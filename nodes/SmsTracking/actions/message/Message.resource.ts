@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { messageFields } from './fields';
+import * as reportSends from './reportSends.operation';
 import * as send from './send.operation';
 import * as shorten from './shorten.operation';
 
-export { send, shorten };
+export { reportSends, send, shorten };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
+			{
+				name: 'Report Sends',
+				value: 'reportSends',
+				description:
+					'Record messages another node sent (Twilio, seven, MessageBird, Vonage, HTTP Request…) so their stats, hold-out, conversions and delivery reports work',
+				action: 'Report sends made by another node',
+			},
 			{
 				name: 'Send',
 				value: 'send',
@@ -33,4 +41,5 @@ export const description: INodeProperties[] = [
 	...messageFields,
 	...shorten.description,
 	...send.description,
+	...reportSends.description,
 ];
