@@ -9,6 +9,8 @@ export interface EventView {
 	code: string | null;
 	recipient: string | null;
 	variant: string | null;
+	/** The send wave of the event's link or message. */
+	wave: string | null;
 	url: string | null;
 	clickId: string | null;
 	device: { type: string | null; os: string | null; browser: string | null };
@@ -24,6 +26,7 @@ export interface EventRow {
 	code: string | null;
 	recipient: string | null;
 	variant: string | null;
+	wave: string | null;
 	url: string | null;
 	click_id: string | null;
 	device_type: string | null;
@@ -43,6 +46,7 @@ export function toEventView(row: EventRow): EventView {
 		code: row.code,
 		recipient: row.recipient,
 		variant: row.variant,
+		wave: row.wave,
 		url: row.url,
 		clickId: row.click_id,
 		device: { type: row.device_type, os: row.os, browser: row.browser },
@@ -65,16 +69,17 @@ export function toEventView(row: EventRow): EventView {
 export async function listEvents(
 	db: Queryable,
 	campaignId: string,
-	opts: { types?: EventType[]; limit: number; after?: string },
+	opts: { types?: EventType[]; wave?: string; limit: number; after?: string },
 ): Promise<{ events: EventView[]; nextCursor: string | null }> {
 	const { rows } = await db.query<EventRow>(
-		`SELECT events.id::text AS id, type, occurred_at, code, recipient, variant, url, click_id, device_type, os, browser,
-		        country, conversion_name, conversion_value::text, conversion_currency
+		`SELECT events.id::text AS id, type, occurred_at, code, recipient, variant, wave, url, click_id, device_type, os,
+		        browser, country, conversion_name, conversion_value::text, conversion_currency
 		 FROM events
 		 WHERE campaign_id = $1 AND ($2::text[] IS NULL OR type = ANY ($2)) AND ($3::bigint IS NULL OR id > $3)
+		   AND ($5::text IS NULL OR wave = $5)
 		 ORDER BY events.id
 		 LIMIT $4`,
-		[campaignId, opts.types ?? null, opts.after ?? null, opts.limit + 1],
+		[campaignId, opts.types ?? null, opts.after ?? null, opts.limit + 1, opts.wave ?? null],
 	);
 	const more = rows.length > opts.limit;
 	const page = more ? rows.slice(0, opts.limit) : rows;

@@ -4,6 +4,7 @@ import { getCampaign } from '../campaigns/store';
 import { badRequest } from '../http/errors';
 import { commaList } from '../shared/comma-list';
 import { parsePageLimit } from '../shared/pagination';
+import { optionalWave } from '../shared/waves';
 import { listEvents } from './list';
 import { eventTypes, type EventType } from './types';
 
@@ -29,15 +30,16 @@ function parseCursor(value: unknown): string | undefined {
 	return value;
 }
 
-/** GET /campaigns/:id/events?type=click,view&limit=100&cursor=… — the raw events, oldest first. */
+/** GET /campaigns/:id/events?type=click,view&wave=…&limit=100&cursor=… — the raw events, oldest first. */
 export function eventRoutes(db: Database): Router {
 	const router = Router();
 	router.get('/campaigns/:id/events', async (req, res) => {
 		const types = parseTypes(req.query.type);
 		const limit = parsePageLimit(req.query.limit, { fallback: 100, max: 1000 });
 		const after = parseCursor(req.query.cursor);
+		const wave = optionalWave(req.query.wave === '' ? undefined : req.query.wave);
 		const campaign = await getCampaign(db, req.params.id);
-		res.json(await listEvents(db, campaign.id, { types, limit, after }));
+		res.json(await listEvents(db, campaign.id, { types, wave, limit, after }));
 	});
 	return router;
 }

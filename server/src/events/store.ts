@@ -13,10 +13,10 @@ const insertSql = `
 WITH inserted AS (
   INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id,
     user_agent, device_type, os, browser, country, ip_hash, ip, conversion_name, conversion_value,
-    conversion_currency, idempotency_key)
+    conversion_currency, idempotency_key, wave)
   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-    $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
+    $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[], $21::text[])
   ON CONFLICT DO NOTHING
   RETURNING id, event_key, type, campaign_id
 ), outbox AS (${outboxInsertSql('inserted')}
@@ -44,6 +44,7 @@ const columns = [
 	(e: NewEvent) => (e.conversionValue === null || e.conversionValue === undefined ? null : String(e.conversionValue)),
 	(e: NewEvent) => e.conversionCurrency,
 	(e: NewEvent) => e.idempotencyKey,
+	(e: NewEvent) => e.wave,
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { CodeGenerator } from './codes';
 import { normalisePhone } from '../shared/phone';
 import { createLinks, type LinkRequest } from './store';
 import { parseDestination } from '../shared/urls';
+import { defaultWave, optionalWave } from '../shared/waves';
 
 export interface LinkRoutesDeps {
 	db: Database;
@@ -22,9 +23,10 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 
 	router.post('/campaigns/:id/links', async (req, res) => {
 		const body = asObject(req.body);
-		onlyKnownFields(body, ['recipients', 'expiresAt']);
+		onlyKnownFields(body, ['recipients', 'expiresAt', 'wave']);
 		const recipients = requiredArray(body, 'recipients', { min: 1 });
 		const expiresAt = optionalDate(body, 'expiresAt');
+		const requestWave = optionalWave(body.wave) ?? defaultWave;
 		const campaign = await getCampaign(db, req.params.id);
 		const variantNames = new Set([...(campaign.variants ?? []).map((v) => v.name), holdoutVariant]);
 
@@ -35,7 +37,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 		let total = 0;
 		recipients.forEach((item, i) => {
 			const entry = asObject(item, `recipients[${i}]`);
-			onlyKnownFields(entry, ['recipient', 'urls', 'variant'], `recipients[${i}]`);
+			onlyKnownFields(entry, ['recipient', 'urls', 'variant', 'wave'], `recipients[${i}]`);
 			const recipient = normalisePhone(entry.recipient, config.defaultCallingCode, `recipients[${i}].recipient`);
 			const urls = requiredArray(entry, 'urls', { min: 1, max: 50 }, `recipients[${i}].urls`);
 			let variant: string | null = null;
@@ -47,6 +49,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 			} else if (campaign.variants) {
 				variant = assignVariant(campaign.id, recipient, campaign.variants, campaign.holdout);
 			}
+			const wave = optionalWave(entry.wave, `recipients[${i}].wave`) ?? requestWave;
 			total += urls.length;
 			if (total > config.maxLinksPerRequest) {
 				throw badRequest(`at most ${config.maxLinksPerRequest} links can be created in one request`, 'too_many_links');
@@ -57,10 +60,10 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 					destination = parseDestination(url, `recipients[${i}].urls[${j}]`);
 					destinations.set(url as string, destination);
 				}
-				const key = `${recipient}\n${destination}`;
+				const key = `${recipient}\n${destination}\n${wave}`;
 				if (seen.has(key)) return;
 				seen.add(key);
-				requests.push({ recipient, destination, linkIndex: j, variant });
+				requests.push({ recipient, destination, linkIndex: j, variant, wave });
 			});
 		});
 
@@ -74,6 +77,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 					code: link.code,
 					shortUrl: `${config.publicBaseUrl}/${link.code}`,
 					variant: link.variant,
+					wave: link.wave,
 				};
 			}),
 		});

@@ -9,6 +9,7 @@ export interface MessageOutcome {
 	campaign_id: string;
 	recipient: string;
 	variant: string | null;
+	wave: string;
 	provider: string;
 	provider_message_id: string;
 	outcome: DeliveryOutcome;
@@ -18,7 +19,7 @@ export interface MessageOutcome {
 /**
  * Stores reported messages in one statement. Idempotent: a (provider, provider message id) that
  * is already stored is skipped, and so is a hold-out row for a recipient already held out in the
- * campaign, so a retried n8n execution records nothing twice. Returns how many rows were new.
+ * campaign's wave, so a retried n8n execution records nothing twice. Returns how many rows were new.
  */
 export async function recordMessages(
 	tx: Queryable,
@@ -28,14 +29,15 @@ export async function recordMessages(
 	const { rows } = await tx.query<{ recorded: number }>(
 		`WITH input AS (
 		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id, t.n::text)) t.*
-		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, provider text,
+		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, wave text, provider text,
 		     provider_message_id text, segments int, encoding text, characters int, status text, error text)
 		 ), inserted AS (
-		   INSERT INTO messages (campaign_id, recipient, variant, provider, provider_message_id, segments, encoding, characters, status, error)
-		   SELECT $1, i.recipient, i.variant, i.provider, i.provider_message_id, i.segments, i.encoding, i.characters, i.status, i.error
+		   INSERT INTO messages (campaign_id, recipient, variant, wave, provider, provider_message_id, segments, encoding, characters, status, error)
+		   SELECT $1, i.recipient, i.variant, i.wave, i.provider, i.provider_message_id, i.segments, i.encoding, i.characters, i.status, i.error
 		   FROM input i
 		   WHERE i.status <> 'holdout'
-		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.status = 'holdout')
+		      OR NOT EXISTS (SELECT 1 FROM messages m
+		                     WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.wave = i.wave AND m.status = 'holdout')
 		   ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
 		   RETURNING 1
 		 )
@@ -47,6 +49,7 @@ export async function recordMessages(
 					n,
 					recipient: m.recipient,
 					variant: m.variant,
+					wave: m.wave,
 					provider: m.provider,
 					provider_message_id: m.providerMessageId,
 					segments: m.segments,
@@ -80,7 +83,7 @@ export async function setMessageOutcome(
 		`UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5, error)
 		 WHERE provider = $1 AND provider_message_id = $2 AND status <> 'holdout'
 		   AND NOT (status = 'delivered' AND $3 = 'failed')
-		 RETURNING campaign_id, recipient, variant, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
+		 RETURNING campaign_id, recipient, variant, wave, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
 		[report.provider, report.providerMessageId, report.outcome, report.occurredAt, report.error],
 	);
 	return rows;

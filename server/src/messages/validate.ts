@@ -7,6 +7,7 @@ import {
 	requiredArray,
 } from '../http/validate';
 import { normalisePhone } from '../shared/phone';
+import { defaultWave, optionalWave } from '../shared/waves';
 
 export const maxMessagesPerRequest = 10_000;
 export const messageStatuses = ['sent', 'failed', 'holdout'] as const;
@@ -14,6 +15,7 @@ export const messageStatuses = ['sent', 'failed', 'holdout'] as const;
 export interface MessageInput {
 	recipient: string;
 	variant: string | null;
+	wave: string;
 	provider: string | null;
 	providerMessageId: string | null;
 	segments: number | null;
@@ -41,8 +43,9 @@ export function parseMessages(
 	defaultCallingCode: string | undefined,
 ): MessageInput[] {
 	const obj = asObject(body);
-	onlyKnownFields(obj, ['messages']);
+	onlyKnownFields(obj, ['messages', 'wave']);
 	const list = requiredArray(obj, 'messages', { min: 1, max: maxMessagesPerRequest });
+	const requestWave = optionalWave(obj.wave) ?? defaultWave;
 	return list.map((item, i) => {
 		const field = `messages[${i}]`;
 		const entry = asObject(item, field);
@@ -51,6 +54,7 @@ export function parseMessages(
 			[
 				'recipient',
 				'variant',
+				'wave',
 				'provider',
 				'providerMessageId',
 				'segments',
@@ -80,6 +84,7 @@ export function parseMessages(
 		return {
 			recipient: normalisePhone(entry.recipient, defaultCallingCode, `${field}.recipient`),
 			variant: optionalString(entry, 'variant', 32, `${field}.variant`) ?? null,
+			wave: optionalWave(entry.wave, `${field}.wave`) ?? requestWave,
 			provider,
 			providerMessageId,
 			segments: optionalInteger(entry, 'segments', 1000, `${field}.segments`),

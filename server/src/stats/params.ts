@@ -1,12 +1,15 @@
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
 import { parsePageLimit } from '../shared/pagination';
+import { optionalWave } from '../shared/waves';
 import { parseTimeZone } from './time-zone';
 
 export interface StatsQuery {
 	from: Date | null;
 	to: Date | null;
 	timeZone: string;
+	/** Limit the evaluation to one send wave. */
+	wave?: string;
 }
 
 type Query = Record<string, unknown>;
@@ -40,14 +43,19 @@ const twoYearsAfter = (date: Date) => {
 
 /** from/to/timeZone of GET …/stats. */
 export function parseStatsQuery(query: Query): StatsQuery {
-	onlyKnownParams(query, ['from', 'to', 'timeZone']);
+	onlyKnownParams(query, ['from', 'to', 'timeZone', 'wave']);
 	const from = optionalInstant(query, 'from');
 	const to = optionalInstant(query, 'to');
 	if (from && to && from >= to) throw badRequest('from must be before to');
 	if (from && to && to.getTime() > twoYearsAfter(from)) {
 		throw badRequest('a range from … to may span at most 2 years', 'range_too_long');
 	}
-	return { from, to, timeZone: parseTimeZone(query.timeZone) };
+	return {
+		from,
+		to,
+		timeZone: parseTimeZone(query.timeZone),
+		wave: optionalWave(query.wave === '' ? undefined : query.wave),
+	};
 }
 
 export interface RecipientsQuery {
@@ -55,6 +63,8 @@ export interface RecipientsQuery {
 	viewed?: boolean;
 	converted?: boolean;
 	variant?: string;
+	/** Recipients of this send wave, with that wave's counts. */
+	wave?: string;
 	limit: number;
 	after?: string;
 }
@@ -84,7 +94,7 @@ function decodeCursor(value: unknown): string | undefined {
 
 /** The filters and page of GET …/recipients. */
 export function parseRecipientsQuery(query: Query): RecipientsQuery {
-	onlyKnownParams(query, ['clicked', 'viewed', 'converted', 'variant', 'limit', 'cursor']);
+	onlyKnownParams(query, ['clicked', 'viewed', 'converted', 'variant', 'wave', 'limit', 'cursor']);
 	const limit = parsePageLimit(query.limit, { fallback: 100, max: 1000 });
 	const variant = query.variant;
 	if (
@@ -98,6 +108,7 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		viewed: optionalFlag(query, 'viewed'),
 		converted: optionalFlag(query, 'converted'),
 		variant: variant as string | undefined,
+		wave: optionalWave(query.wave === '' ? undefined : query.wave),
 		limit,
 		after: decodeCursor(query.cursor),
 	};

@@ -1,6 +1,8 @@
 /**
  * The campaign evaluation, one statement either way. Both sources produce the same relations
- * (recipients, link_rows, dims, hourly, currencies); the shared tail turns them into the answer.
+ * (recipients, wave_recipients, link_rows, dims, hourly, currencies); the shared tail turns them
+ * into the answer. recipients has one row per recipient, wave_recipients one per recipient and
+ * send wave (a recipient of the first send and of the reminder is in two waves).
  *
  * $1 campaign id, $4 IANA time zone, $5 the campaign's currency (or null); the range source's
  * own parameters are described with it ($2 and $3 are null for the whole campaign).
@@ -40,6 +42,15 @@ hourly AS (
 ),
 currencies AS (
   SELECT currency, conversions, revenue FROM stats_currencies WHERE campaign_id = $1
+),
+wave_recipients AS (
+  SELECT wave, first_seen_at AS first_seen,
+         messages_charged > 0 AS sent,
+         messages_delivered > 0 OR delivered_events > 0 AS delivered,
+         (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
+         segments, views, clicks, conversions, revenue
+  FROM stats_wave_recipients
+  WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
 )`;
 
 /**
@@ -50,6 +61,9 @@ currencies AS (
  * cell came from. Unique clickers, viewers and converters stay exact: a cell carries its
  * recipient, so "clicked in the range" is "has a cell in the range with clicks > 0", counted once
  * per recipient after grouping, never estimated. Bots are never counted.
+ *
+ * $10, a send wave or null, limits everything to that wave's links, messages and events; the
+ * caller then reads the whole range from the events (the slotted click breakdowns carry no wave).
  */
 const rangeSource = `
 partial AS MATERIALIZED (
@@ -59,13 +73,15 @@ partial AS MATERIALIZED (
     AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
     AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
       OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))
+    AND ($10::text IS NULL OR e.wave = $10::text)
 ),
 cells AS MATERIALIZED (
-  SELECT recipient, url, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
+  SELECT recipient, url, wave, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
   FROM stats_recipient_slots
   WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    AND ($10::text IS NULL OR wave = $10::text)
   UNION ALL
-  SELECT coalesce(e.recipient, ''), coalesce(e.url, ''), max(e.variant),
+  SELECT coalesce(e.recipient, ''), coalesce(e.url, ''), coalesce(e.wave, ''), max(e.variant),
          count(*) FILTER (WHERE e.type = 'view'),
          count(*) FILTER (WHERE e.type = 'click'),
          count(*) FILTER (WHERE e.type = 'conversion'),
@@ -75,7 +91,7 @@ cells AS MATERIALIZED (
          count(*) FILTER (WHERE e.type = 'failed'),
          min(e.occurred_at) FILTER (WHERE e.type = 'click')
   FROM partial e
-  GROUP BY 1, 2
+  GROUP BY 1, 2, 3
 ),
 -- one pass of grouping per recipient (the cells of one recipient in different slots and URLs)
 per_event_recipient AS (
@@ -92,7 +108,13 @@ known AS (
   SELECT recipient, coalesce(message_variant, link_variant) AS variant,
          messages_charged > 0 AS sent, messages_delivered > 0 AS delivered, messages_failed > 0 AS failed,
          segments, sent_at
-  FROM stats_recipients WHERE campaign_id = $1
+  FROM stats_recipients WHERE campaign_id = $1 AND $10::text IS NULL
+  UNION ALL
+  SELECT w.recipient, coalesce(r.message_variant, r.link_variant),
+         w.messages_charged > 0, w.messages_delivered > 0, w.messages_failed > 0, w.segments, w.sent_at
+  FROM stats_wave_recipients w
+  JOIN stats_recipients r ON r.campaign_id = w.campaign_id AND r.recipient = w.recipient
+  WHERE w.campaign_id = $1 AND w.wave = $10::text
 ),
 recipients AS (
   SELECT recipient,
@@ -155,11 +177,37 @@ currencies AS (
     WHERE type = 'conversion'
   ) c
   GROUP BY currency
+),
+-- the same per recipient and wave: the wave's events in the range, its links and messages
+per_event_wave_recipient AS (
+  SELECT recipient, wave, sum(clicks) AS clicks, sum(views) AS views,
+         sum(conversions) AS conversions, sum(revenue) AS revenue,
+         sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed
+  FROM cells WHERE recipient <> '' AND wave <> ''
+  GROUP BY recipient, wave
+),
+known_waves AS (
+  SELECT recipient, wave, first_seen_at, messages_charged > 0 AS sent, messages_delivered > 0 AS delivered,
+         messages_failed > 0 AS failed, segments
+  FROM stats_wave_recipients WHERE campaign_id = $1 AND ($10::text IS NULL OR wave = $10::text)
+),
+wave_recipients AS (
+  SELECT wave, k.first_seen_at AS first_seen,
+         coalesce(k.sent, false) AS sent,
+         coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
+         (coalesce(k.failed, false) OR coalesce(e.failed, false))
+           AND NOT (coalesce(k.delivered, false) OR coalesce(e.delivered, false)) AS failed,
+         coalesce(k.segments, 0) AS segments,
+         coalesce(e.views, 0) AS views,
+         coalesce(e.clicks, 0) AS clicks,
+         coalesce(e.conversions, 0) AS conversions,
+         coalesce(e.revenue, 0) AS revenue
+  FROM known_waves k
+  FULL JOIN per_event_wave_recipient e USING (recipient, wave)
 )`;
 
-const tail = `
-metrics AS (
-  SELECT GROUPING(variant) = 1 AS total, variant,
+/** The counts of MetricsRow over a set of recipient rows (recipients or wave_recipients). */
+const recipientCounts = `
          count(*) AS recipients,
          count(*) FILTER (WHERE sent) AS sent,
          count(*) FILTER (WHERE delivered) AS delivered,
@@ -172,9 +220,18 @@ metrics AS (
          count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
          count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
          coalesce(sum(revenue), 0) AS revenue,
-         coalesce(sum(segments), 0) AS segments
+         coalesce(sum(segments), 0) AS segments`;
+
+const tail = `
+metrics AS (
+  SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
+),
+wave_metrics AS (
+  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
+  FROM wave_recipients
+  GROUP BY wave
 ),
 first_clicks AS (
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
@@ -194,6 +251,7 @@ timeline AS (
 )
 SELECT json_build_object(
   'metrics', (SELECT json_agg(m) FROM metrics m),
+  'waves', (SELECT coalesce(json_agg(w ORDER BY w.first_seen NULLS LAST, w.wave), '[]') FROM wave_metrics w),
   'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
   'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
             FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",

@@ -10,7 +10,7 @@ const payloadSql = `
 SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
-  COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
+  COALESCE(e.variant, l.variant) AS variant, COALESCE(e.wave, l.wave) AS wave, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
   e.conversion_currency::text AS conversion_currency
 FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
