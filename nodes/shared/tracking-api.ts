@@ -139,6 +139,8 @@ export interface CreatedLink {
 	code: string;
 	shortUrl: string;
 	variant: string | null;
+	/** The send wave the link belongs to ("Initial" when the request named none). */
+	wave?: string;
 }
 
 /** POST /campaigns/:id/links: idempotent, a re-run gets the same codes. */
@@ -162,6 +164,7 @@ export const maxMessagesPerCall = 10_000;
 export interface MessageReport {
 	recipient: string;
 	variant?: string | null;
+	wave?: string;
 	provider?: string;
 	providerMessageId?: string;
 	segments?: number;

@@ -27,13 +27,14 @@ export function heldOutcome(
 	campaignId: string,
 	recipient: string,
 	variant: string,
+	wave: string,
 ): Outcome {
-	const json: IDataObject = { ...input, campaignId, recipient, variant, status: 'holdout' };
+	const json: IDataObject = { ...input, campaignId, recipient, variant, wave, status: 'holdout' };
 	return {
 		itemIndex,
 		campaignId,
 		held: true,
-		report: { recipient, variant, status: 'holdout' },
+		report: { recipient, variant, wave, status: 'holdout' },
 		output: { json, pairedItem: { item: itemIndex } },
 	};
 }
@@ -54,6 +55,7 @@ export async function sendOne(
 	const row = {
 		recipient: prepared.draft.recipient,
 		variant: prepared.variant,
+		wave: prepared.draft.wave,
 		segments: prepared.result.after.segments,
 		encoding: prepared.result.after.encoding,
 		characters: prepared.result.after.characters,

@@ -24,6 +24,8 @@ export interface MessageInput {
 	recipient: unknown;
 	text: string;
 	settings: ShortenSettings;
+	/** The send wave: its links are the recipient's for this wave only. */
+	wave: string;
 	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
 	variant?: string;
 }
@@ -33,6 +35,7 @@ export interface Draft {
 	recipient: string;
 	text: string;
 	variant?: string;
+	wave: string;
 	settings: ShortenSettings;
 	links: FoundLink[];
 }
@@ -91,7 +94,7 @@ export async function prepareMessages(
 
 /** Validates one item's recipient and text and finds its links; bad input is a NodeOperationError. */
 function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
-	const { text, settings, variant } = input;
+	const { text, settings, variant, wave } = input;
 	const phone = normalisePhone(input.recipient, settings.defaultCallingCode);
 	if ('error' in phone)
 		throw new NodeOperationError(http.node, `Invalid recipient: ${phone.error}`, { itemIndex });
@@ -106,12 +109,13 @@ function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
 		recipient: phone.phone,
 		text,
 		variant,
+		wave,
 		settings,
 		links: findLinks(text, { bareWww: settings.bareWww }),
 	};
 }
 
-const key = (recipient: string, url: string) => `${recipient}\n${url}`;
+const key = (recipient: string, url: string, wave: string) => `${recipient}\n${url}\n${wave}`;
 
 /**
  * Creates every draft's links in a few batched calls (idempotent on the server: a re-run gets the
@@ -132,13 +136,14 @@ async function shortenAll(
 			recipients: batch.map((d) => ({
 				recipient: d.recipient,
 				urls: [...new Set(d.links.map((l) => l.url))],
+				wave: d.wave,
 				...(d.variant ? { variant: d.variant } : {}),
 			})),
 			...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
 		};
 		try {
 			const links = await createLinks(http, campaignId, body, batch[0].itemIndex);
-			for (const link of links) created.set(key(link.recipient, link.url), link);
+			for (const link of links) created.set(key(link.recipient, link.url, link.wave ?? ''), link);
 		} catch (error) {
 			for (const d of batch) failed.set(d.itemIndex, error as Error);
 		}
@@ -146,7 +151,7 @@ async function shortenAll(
 	return drafts.map((d) => {
 		const failure = failed.get(d.itemIndex);
 		if (failure) return failure;
-		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url)));
+		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url, d.wave)));
 		if (shortLinks.some((s) => s === undefined)) {
 			return new NodeOperationError(
 				http.node,
@@ -167,6 +172,7 @@ export function describe({ draft: d, result, variant }: Prepared, campaignId: st
 		campaignId,
 		recipient: d.recipient,
 		variant,
+		wave: d.wave,
 		text: result.text,
 		originalText: d.text,
 		links: result.links.map((l) => ({ ...l })),

@@ -35,6 +35,15 @@ export const description: INodeProperties[] = listFields(show, [
 		description: 'Only this A/B variant ("holdout" lists the hold-out)',
 	},
 	{
+		displayName: 'Wave',
+		name: 'wave',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Reminder',
+		description:
+			'Only the recipients of this send wave, with that wave\'s clicks, views and conversions (so Clicked: No means did not click that wave\'s link)',
+	},
+	{
 		displayName: 'Viewed',
 		name: 'viewed',
 		type: 'options',
@@ -50,7 +59,7 @@ export const execute = perItem(async (ctx, i, http) => {
 	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', i) as number);
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
 	const qs: IDataObject = {};
-	for (const key of ['clicked', 'viewed', 'converted', 'variant'])
+	for (const key of ['clicked', 'viewed', 'converted', 'variant', 'wave'])
 		if (filters[key] !== undefined && filters[key] !== '') qs[key] = filters[key];
 	return await collectPages(limit, 1000, async (pageLimit, cursor) => {
 		const page: RecipientsPage = await getRecipientsPage(

@@ -9,7 +9,7 @@ import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helper
 import { errorItem } from '../../helpers/error-item';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import type { SendSettings } from '../../helpers/providers/send';
-import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
+import { readSendSettings, readShortenSettings, readVariantEntries, readWave } from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
 
 export { sendFields as description } from './send.fields';
@@ -49,19 +49,26 @@ export async function execute(
 	const read = (i: number): MessageInput | undefined => {
 		const campaignId = pickedCampaignId(this, i);
 		const settings = readShortenSettings(this, i);
+		const wave = readWave(this, i);
 		sendSettings[i] = readSendSettings(this, i);
 		const recipient = this.getNodeParameter('recipient', i);
 		if (!ab)
-			return { campaignId, recipient, settings, text: this.getNodeParameter('text', i) as string };
+			return {
+				campaignId,
+				recipient,
+				settings,
+				wave,
+				text: this.getNodeParameter('text', i) as string,
+			};
 		const phone = normalisePhone(recipient, settings.defaultCallingCode);
-		if ('error' in phone) return { campaignId, recipient, settings, text: '' }; // the draft names the error
+		if ('error' in phone) return { campaignId, recipient, settings, wave, text: '' }; // the draft names the error
 		const variant = assignVariant(campaignId, phone.phone, ab.variants, ab.holdout);
 		if (variant === holdoutVariant) {
-			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant));
+			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant, wave));
 			return undefined;
 		}
 		const text = variantText(readVariantEntries(this, i), variant);
-		return { campaignId, recipient, settings, text, variant };
+		return { campaignId, recipient, settings, wave, text, variant };
 	};
 	const applyAbTest = async (campaignIds: string[]) => {
 		if (!ab) return;
