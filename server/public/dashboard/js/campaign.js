@@ -1,8 +1,9 @@
-// One campaign: headline numbers, activity, funnel, A/B verdict, links, devices and hours.
+// One campaign: headline numbers, activity, funnel, A/B verdict, waves, links, devices and hours.
 import { api } from './api.js';
 import { devicesChart, hoursChart, timelineChart, variantsChart } from './charts.js';
 import { $, barList, el } from './dom.js';
 import * as fmt from './format.js';
+import { renderWaves } from './waves.js';
 
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 let winnerMetric = 'ctr';
@@ -257,6 +258,7 @@ export async function showCampaign(id) {
 		stats.timeline.map((t) => fmt.bucketLabel(t.bucket, stats.timelineBucket, timeZone)),
 		stats.timeline,
 	);
+	renderWaves(stats);
 	renderLinks(stats.links);
 	devicesChart(stats.breakdowns.deviceType);
 	barList($('os-bars'), stats.breakdowns.os);
