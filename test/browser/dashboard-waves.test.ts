@@ -45,7 +45,10 @@ afterAll(async () => {
 });
 
 async function openCampaign(campaignId: string) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+	const context = await browser.newContext({
+		viewport: { width: 1280, height: 900 },
+		locale: 'en-US',
+	});
 	const page = await context.newPage();
 	page.setDefaultTimeout(15_000);
 	const problems: string[] = [];
@@ -61,15 +64,17 @@ async function openCampaign(campaignId: string) {
 test('when a campaign was sent in two waves, then the dashboard shows each wave with its own clicks and click rate', async () => {
 	const { context, page, problems } = await openCampaign(twoWaves);
 	await page.waitForSelector('#waves-card:not([hidden]) #waves-table tbody tr');
-	const rows = await page.locator('#waves-table tbody tr').evaluateAll((trs) =>
-		trs.map((tr) => [
-			tr.getAttribute('data-wave'),
-			...['recipients', 'clicks', 'uniqueClickers', 'ctr'].map((m) =>
-				Number(tr.querySelector(`[data-metric="${m}"]`)?.getAttribute('data-value')),
-			),
-			tr.querySelector('[data-metric="ctr"]')?.textContent,
-		]),
-	);
+	const rows = await page
+		.locator('#waves-table tbody tr')
+		.evaluateAll((trs) =>
+			trs.map((tr) => [
+				tr.getAttribute('data-wave'),
+				...['recipients', 'clicks', 'uniqueClickers', 'ctr'].map((m) =>
+					Number(tr.querySelector(`[data-metric="${m}"]`)?.getAttribute('data-value')),
+				),
+				tr.querySelector('[data-metric="ctr"]')?.textContent,
+			]),
+		);
 	expect(rows).toEqual([
 		['Initial', 4, 3, 2, 0.5, '50.0%'],
 		['Reminder', 2, 1, 1, 0.5, '50.0%'],

@@ -8,7 +8,10 @@ export const maxWaveLength = 100;
 export function optionalWave(value: unknown, field = 'wave'): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'string' || value.trim() === '') {
-		throw badRequest(`${field} must be a non-empty wave name such as "Initial" or "Reminder"`, 'invalid_wave');
+		throw badRequest(
+			`${field} must be a non-empty wave name such as "Initial" or "Reminder"`,
+			'invalid_wave',
+		);
 	}
 	const wave = value.trim();
 	if (wave.length > maxWaveLength) {

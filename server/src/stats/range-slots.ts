@@ -18,7 +18,13 @@ const instant = (ms: number): Bound =>
 export function eventsOnlyPlan(from: Date | null, to: Date | null): RangePlan {
 	const start = instant(from ? from.getTime() : -Infinity);
 	const end = instant(to ? to.getTime() : Infinity);
-	return { slots: [start, start], partials: [[start, end], [end, end]] };
+	return {
+		slots: [start, start],
+		partials: [
+			[start, end],
+			[end, end],
+		],
+	};
 }
 
 /**

@@ -10,7 +10,12 @@ const env = useServerAndSeven();
 const phones = ['+4915100000301', '+4915100000302'];
 const items = phones.map((phone) => ({ phone, text: 'Sale: https://shop.example/sale' }));
 
-const shorten = (campaignId: string, parameters: INodeParameters, typeVersion: number, executionId = '1') =>
+const shorten = (
+	campaignId: string,
+	parameters: INodeParameters,
+	typeVersion: number,
+	executionId = '1',
+) =>
 	runNode({
 		parameters: {
 			resource: 'message',
@@ -54,7 +59,11 @@ test('when a reminder is sent as the wave "Reminder", then it gets new links, it
 	const id = await env.campaign('waves send');
 	const send = (wave: string) =>
 		runNode({
-			parameters: sendParameters(id, { provider: 'seven', text: 'Sale: https://shop.example/sale', wave }),
+			parameters: sendParameters(id, {
+				provider: 'seven',
+				text: 'Sale: https://shop.example/sale',
+				wave,
+			}),
 			items: phoneItems(phones),
 			credentials: env.credentials(),
 			typeVersion: 2,
@@ -84,12 +93,19 @@ test('when a reminder is sent as the wave "Reminder", then it gets new links, it
 		['Reminder', 2],
 	]);
 	const oneWave = await runNode({
-		parameters: { resource: 'campaign', operation: 'getStats', campaignId: id, statsOptions: { wave: 'Reminder' } },
+		parameters: {
+			resource: 'campaign',
+			operation: 'getStats',
+			campaignId: id,
+			statsOptions: { wave: 'Reminder' },
+		},
 		items: [{}],
 		credentials: env.credentials(),
 		typeVersion: 2,
 	});
-	expect(oneWave.outputs[0].map((o) => [o.json.wave, o.json.recipients])).toEqual([['Reminder', 2]]);
+	expect(oneWave.outputs[0].map((o) => [o.json.wave, o.json.recipients])).toEqual([
+		['Reminder', 2],
+	]);
 
 	const recipients = await runNode({
 		parameters: {

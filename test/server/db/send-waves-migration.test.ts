@@ -27,7 +27,12 @@ async function migrateUpTo(url: string, lastBefore: string) {
 		singleTransaction: true,
 		checkOrder: true,
 		log: () => undefined,
-		logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+		logger: {
+			debug: () => undefined,
+			info: () => undefined,
+			warn: () => undefined,
+			error: () => undefined,
+		},
 	});
 }
 
@@ -47,7 +52,9 @@ beforeAll(async () => {
 	// A campaign as a server before waves stored it: links, messages, events, partly folded.
 	const db = connectSql(url);
 	try {
-		await db.sql(`INSERT INTO campaigns (id, name, currency) VALUES ('cmp_old', 'Before waves', 'EUR')`);
+		await db.sql(
+			`INSERT INTO campaigns (id, name, currency) VALUES ('cmp_old', 'Before waves', 'EUR')`,
+		);
 		await db.sql(
 			`INSERT INTO links (code, campaign_id, recipient, destination, link_index)
 			 VALUES ('OldCod01', 'cmp_old', $1, $4, 0), ('OldCod02', 'cmp_old', $1, $5, 1),
@@ -59,7 +66,14 @@ beforeAll(async () => {
 			 SELECT 'cmp_old', r, 'seven', 'old-' || r, 1, 'sent' FROM unnest($1::text[]) AS r`,
 			[people],
 		);
-		const event = (key: string, type: string, code: string, recipient: string, destination: string, minutesAgo: number) =>
+		const event = (
+			key: string,
+			type: string,
+			code: string,
+			recipient: string,
+			destination: string,
+			minutesAgo: number,
+		) =>
 			db.sql(
 				`INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, url, conversion_value)
 				 VALUES ($1, $2, now() - make_interval(mins => $6), 'cmp_old', $3, $4, $5, CASE WHEN $2 = 'conversion' THEN 25 END)`,
@@ -82,7 +96,14 @@ beforeAll(async () => {
 test('when migration 011 runs on a database with a campaign, then its stats keep their figures and its sends become the wave "Initial"', async () => {
 	const stats = await server!.api('GET', '/api/v1/campaigns/cmp_old/stats');
 	expect(stats.status).toBe(200);
-	const figures = { recipients: 3, sent: 3, clicks: 4, uniqueClickers: 2, conversions: 1, revenue: 25 };
+	const figures = {
+		recipients: 3,
+		sent: 3,
+		clicks: 4,
+		uniqueClickers: 2,
+		conversions: 1,
+		revenue: 25,
+	};
 	expect(stats.body.totals).toMatchObject(figures);
 	expect(stats.body.links).toEqual([
 		expect.objectContaining({ url: sale, clicks: 3, uniqueClickers: 2 }),

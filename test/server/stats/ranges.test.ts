@@ -352,7 +352,14 @@ test(`when stats are asked for random ranges, then every figure equals the one c
 		expect(one.status).toBe(200);
 		const { totals, links, breakdowns, timeline, otherCurrencies } = answered(one.body);
 		const wantOne = expected(from, to, timeZone, wave);
-		expect({ label: `${label} wave ${wave}`, totals, links, breakdowns, timeline, otherCurrencies }).toEqual({
+		expect({
+			label: `${label} wave ${wave}`,
+			totals,
+			links,
+			breakdowns,
+			timeline,
+			otherCurrencies,
+		}).toEqual({
 			label: `${label} wave ${wave}`,
 			totals: wantOne.totals,
 			links: wantOne.links,

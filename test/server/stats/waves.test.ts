@@ -24,7 +24,9 @@ beforeAll(async () => {
 	const created = await server.api('POST', '/api/v1/campaigns', { name: 'waves', currency: 'EUR' });
 	campaignId = created.body.id;
 	// The first send names no wave: it is "Initial", as every send before waves was.
-	const first = await links({ recipients: [r1, r2, r3, r4].map((recipient) => ({ recipient, urls: [sale] })) });
+	const first = await links({
+		recipients: [r1, r2, r3, r4].map((recipient) => ({ recipient, urls: [sale] })),
+	});
 	for (const l of first.body.links) initialCode.set(l.recipient, l.code);
 	await server.api('POST', `/api/v1/campaigns/${campaignId}/messages`, {
 		messages: [r1, r2, r3, r4].map((recipient, i) => ({
@@ -51,7 +53,10 @@ beforeAll(async () => {
 		},
 	]);
 
-	const reminder = await links({ wave: 'Reminder', recipients: [r3, r4].map((recipient) => ({ recipient, urls: [sale] })) });
+	const reminder = await links({
+		wave: 'Reminder',
+		recipients: [r3, r4].map((recipient) => ({ recipient, urls: [sale] })),
+	});
 	for (const l of reminder.body.links) reminderCode.set(l.recipient, l.code);
 	await server.api('POST', `/api/v1/campaigns/${campaignId}/messages`, {
 		wave: 'Reminder',
@@ -76,7 +81,10 @@ afterAll(() => server.close());
 
 test('when a reminder wave is shortened, then its recipients get new codes, and a repeat of it returns the same ones', async () => {
 	expect(reminderCode.get(r3)).not.toBe(initialCode.get(r3));
-	const again = await links({ wave: 'Reminder', recipients: [r3, r4].map((recipient) => ({ recipient, urls: [sale] })) });
+	const again = await links({
+		wave: 'Reminder',
+		recipients: [r3, r4].map((recipient) => ({ recipient, urls: [sale] })),
+	});
 	expect(again.body.links.map((l: any) => [l.code, l.wave])).toEqual([
 		[reminderCode.get(r3), 'Reminder'],
 		[reminderCode.get(r4), 'Reminder'],
@@ -89,19 +97,50 @@ test('when the campaign is evaluated, then each wave reports its own clicks, uni
 	const res = await stats();
 	expect(res.status).toBe(200);
 	expect(res.body.waves).toEqual([
-		expect.objectContaining({ wave: 'Initial', recipients: 4, sent: 4, clicks: 4, uniqueClickers: 3, ctr: 0.75, conversions: 0 }),
-		expect.objectContaining({ wave: 'Reminder', recipients: 2, sent: 2, clicks: 1, uniqueClickers: 1, ctr: 0.5, conversions: 1, revenue: 30 }),
+		expect.objectContaining({
+			wave: 'Initial',
+			recipients: 4,
+			sent: 4,
+			clicks: 4,
+			uniqueClickers: 3,
+			ctr: 0.75,
+			conversions: 0,
+		}),
+		expect.objectContaining({
+			wave: 'Reminder',
+			recipients: 2,
+			sent: 2,
+			clicks: 1,
+			uniqueClickers: 1,
+			ctr: 0.5,
+			conversions: 1,
+			revenue: 30,
+		}),
 	]);
 	// the campaign's totals still count each recipient once
-	expect(res.body.totals).toMatchObject({ recipients: 4, clicks: 5, uniqueClickers: 4, conversions: 1 });
+	expect(res.body.totals).toMatchObject({
+		recipients: 4,
+		clicks: 5,
+		uniqueClickers: 4,
+		conversions: 1,
+	});
 });
 
-test('when the evaluation is limited to one wave, then every figure is that wave\'s', async () => {
+test("when the evaluation is limited to one wave, then every figure is that wave's", async () => {
 	const res = await stats('?wave=Reminder');
 	expect(res.status).toBe(200);
 	expect(res.body.wave).toBe('Reminder');
-	expect(res.body.totals).toMatchObject({ recipients: 2, sent: 2, clicks: 1, uniqueClickers: 1, ctr: 0.5, conversions: 1 });
-	expect(res.body.links).toEqual([expect.objectContaining({ url: sale, clicks: 1, uniqueClickers: 1 })]);
+	expect(res.body.totals).toMatchObject({
+		recipients: 2,
+		sent: 2,
+		clicks: 1,
+		uniqueClickers: 1,
+		ctr: 0.5,
+		conversions: 1,
+	});
+	expect(res.body.links).toEqual([
+		expect.objectContaining({ url: sale, clicks: 1, uniqueClickers: 1 }),
+	]);
 	expect(res.body.breakdowns.os).toEqual([{ key: 'Android', clicks: 1 }]);
 	expect(res.body.waves.map((w: any) => w.wave)).toEqual(['Reminder']);
 });
@@ -118,10 +157,16 @@ test('when a time range is evaluated, then the waves are reported apart from the
 });
 
 test('when recipients are listed for a wave, then "not clicked" means not clicked in that wave', async () => {
-	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?wave=Reminder&clicked=false`);
+	const res = await server.api(
+		'GET',
+		`/api/v1/campaigns/${campaignId}/recipients?wave=Reminder&clicked=false`,
+	);
 	expect(res.status).toBe(200);
 	expect(res.body.recipients.map((r: any) => r.recipient)).toEqual([r4]);
-	const initial = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?wave=Initial&clicked=true`);
+	const initial = await server.api(
+		'GET',
+		`/api/v1/campaigns/${campaignId}/recipients?wave=Initial&clicked=true`,
+	);
 	expect(initial.body.recipients.map((r: any) => [r.recipient, r.clicks])).toEqual([
 		[r1, 2],
 		[r2, 1],
@@ -129,7 +174,7 @@ test('when recipients are listed for a wave, then "not clicked" means not clicke
 	]);
 });
 
-test('when events are listed for a wave, then only that wave\'s events come, each naming its wave', async () => {
+test("when events are listed for a wave, then only that wave's events come, each naming its wave", async () => {
 	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/events?wave=Reminder`);
 	expect(res.status).toBe(200);
 	expect(res.body.events.map((e: any) => [e.type, e.recipient, e.wave])).toEqual([
@@ -139,18 +184,29 @@ test('when events are listed for a wave, then only that wave\'s events come, eac
 });
 
 test('when a wave name is empty or too long, then the request is refused and nothing is written', async () => {
-	const before = await server.sql('SELECT count(*)::int AS n FROM links WHERE campaign_id = $1', [campaignId]);
-	const empty = await links({ wave: ' ', recipients: [{ recipient: r1, urls: ['https://shop.example/new'] }] });
+	const before = await server.sql('SELECT count(*)::int AS n FROM links WHERE campaign_id = $1', [
+		campaignId,
+	]);
+	const empty = await links({
+		wave: ' ',
+		recipients: [{ recipient: r1, urls: ['https://shop.example/new'] }],
+	});
 	expect(empty.status).toBe(400);
 	expect(empty.body.error.code).toBe('invalid_wave');
-	const long = await links({ recipients: [{ recipient: r1, urls: ['https://shop.example/new'], wave: 'x'.repeat(101) }] });
+	const long = await links({
+		recipients: [{ recipient: r1, urls: ['https://shop.example/new'], wave: 'x'.repeat(101) }],
+	});
 	expect(long.status).toBe(400);
-	const after = await server.sql('SELECT count(*)::int AS n FROM links WHERE campaign_id = $1', [campaignId]);
+	const after = await server.sql('SELECT count(*)::int AS n FROM links WHERE campaign_id = $1', [
+		campaignId,
+	]);
 	expect(after).toEqual(before);
 	const message = await server.api('POST', `/api/v1/campaigns/${campaignId}/messages`, {
 		messages: [{ recipient: r1, status: 'sent', wave: 7 }],
 	});
 	expect(message.status).toBe(400);
 	expect((await stats(`?wave=${'x'.repeat(101)}`)).status).toBe(400);
-	expect((await server.api('GET', `/api/v1/campaigns/${campaignId}/events?wave=%20`)).status).toBe(400);
+	expect((await server.api('GET', `/api/v1/campaigns/${campaignId}/events?wave=%20`)).status).toBe(
+		400,
+	);
 });

@@ -54,8 +54,15 @@ test('when a reminder link is clicked, then the payload names the reminder wave'
 	});
 	await hit(`${server.url}/${reminder.body.links[0].code}`, { userAgent: chromeOnAndroid });
 	const [request] = await hook.waitFor(1);
-	const payload = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>) as any;
-	expect(payload).toMatchObject({ type: 'click', code: reminder.body.links[0].code, wave: 'Reminder' });
+	const payload = new Webhook(sub.secret).verify(
+		request.body,
+		request.headers as Record<string, string>,
+	) as any;
+	expect(payload).toMatchObject({
+		type: 'click',
+		code: reminder.body.links[0].code,
+		wave: 'Reminder',
+	});
 });
 
 /** Waits until the subscription's newest delivery is marked failed, and returns it. */

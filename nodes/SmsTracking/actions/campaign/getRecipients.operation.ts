@@ -41,7 +41,7 @@ export const description: INodeProperties[] = listFields(show, [
 		default: '',
 		placeholder: 'e.g. Reminder',
 		description:
-			'Only the recipients of this send wave, with that wave\'s clicks, views and conversions (so Clicked: No means did not click that wave\'s link)',
+			"Only the recipients of this send wave, with that wave's clicks, views and conversions (so Clicked: No means did not click that wave's link)",
 	},
 	{
 		displayName: 'Viewed',
