@@ -93,13 +93,22 @@ cells AS MATERIALIZED (
   FROM partial e
   GROUP BY 1, 2, 3
 ),
--- one pass of grouping per recipient (the cells of one recipient in different slots and URLs)
+-- one pass of grouping per recipient and wave over the cells (a recipient's cells in different
+-- slots and URLs); the per-recipient figures then group these far fewer rows
+per_event_wave_recipient AS MATERIALIZED (
+  SELECT recipient, wave, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
+         sum(conversions) AS conversions, sum(revenue) AS revenue,
+         sum(delivered_events) AS delivered_events, sum(failed_events) AS failed_events,
+         min(first_click_at) AS first_click
+  FROM cells WHERE recipient <> ''
+  GROUP BY recipient, wave
+),
 per_event_recipient AS (
   SELECT recipient, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
          sum(conversions) AS conversions, sum(revenue) AS revenue,
          sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed,
-         min(first_click_at) AS first_click
-  FROM cells WHERE recipient <> ''
+         min(first_click) AS first_click
+  FROM per_event_wave_recipient
   GROUP BY recipient
 ),
 -- what messages and links say about each recipient: the synchronous part of the rollups (kept by
@@ -179,13 +188,6 @@ currencies AS (
   GROUP BY currency
 ),
 -- the same per recipient and wave: the wave's events in the range, its links and messages
-per_event_wave_recipient AS (
-  SELECT recipient, wave, sum(clicks) AS clicks, sum(views) AS views,
-         sum(conversions) AS conversions, sum(revenue) AS revenue,
-         sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed
-  FROM cells WHERE recipient <> '' AND wave <> ''
-  GROUP BY recipient, wave
-),
 known_waves AS (
   SELECT recipient, wave, first_seen_at, messages_charged > 0 AS sent, messages_delivered > 0 AS delivered,
          messages_failed > 0 AS failed, segments
@@ -203,7 +205,11 @@ wave_recipients AS (
          coalesce(e.conversions, 0) AS conversions,
          coalesce(e.revenue, 0) AS revenue
   FROM known_waves k
-  FULL JOIN per_event_wave_recipient e USING (recipient, wave)
+  FULL JOIN (
+    SELECT recipient, wave, clicks, views, conversions, revenue,
+           delivered_events > 0 AS delivered, failed_events > 0 AS failed
+    FROM per_event_wave_recipient WHERE wave <> ''
+  ) e USING (recipient, wave)
 )`;
 
 /** The counts of MetricsRow over a set of recipient rows (recipients or wave_recipients). */
