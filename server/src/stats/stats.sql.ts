@@ -1,8 +1,9 @@
 /**
  * The campaign evaluation, one statement either way. Both sources produce the same relations
- * (recipients, wave_recipients, link_rows, dims, hourly, currencies); the shared tail turns them
- * into the answer. recipients has one row per recipient, wave_recipients one per recipient and
- * send wave (a recipient of the first send and of the reminder is in two waves).
+ * (recipients, wave_metrics, link_rows, dims, hourly, currencies); the shared tail turns them
+ * into the answer. recipients has one row per recipient; wave_metrics the figures of each send
+ * wave, whose recipients are counted per wave (a recipient of the first send and of the reminder
+ * is in two waves).
  *
  * $1 campaign id, $4 IANA time zone, $5 the campaign's currency (or null); the range source's
  * own parameters are described with it ($2 and $3 are null for the whole campaign).
@@ -11,6 +12,22 @@
  * depending on the span it covers (at most a few hundred points), gaps filled with zeros, and the
  * hour-of-day breakdown is read from the same local hours.
  */
+
+/** The counts of MetricsRow over a set of recipient rows (recipients, or a wave's). */
+const recipientCounts = `
+         count(*) AS recipients,
+         count(*) FILTER (WHERE sent) AS sent,
+         count(*) FILTER (WHERE delivered) AS delivered,
+         count(*) FILTER (WHERE failed) AS failed,
+         coalesce(sum(views), 0) AS views,
+         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
+         coalesce(sum(clicks), 0) AS clicks,
+         count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         coalesce(sum(conversions), 0) AS conversions,
+         count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
+         count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
+         coalesce(sum(revenue), 0) AS revenue,
+         coalesce(sum(segments), 0) AS segments`;
 
 /**
  * Whole campaign: the rollups (migration 006) that triggers keep up to date — a few rows per
@@ -43,14 +60,18 @@ hourly AS (
 currencies AS (
   SELECT currency, conversions, revenue FROM stats_currencies WHERE campaign_id = $1
 ),
-wave_recipients AS (
-  SELECT wave, first_seen_at AS first_seen,
-         messages_charged > 0 AS sent,
-         messages_delivered > 0 OR delivered_events > 0 AS delivered,
-         (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
-         segments, views, clicks, conversions, revenue
-  FROM stats_wave_recipients
-  WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
+wave_metrics AS (
+  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
+  FROM (
+    SELECT wave, first_seen_at AS first_seen,
+           messages_charged > 0 AS sent,
+           messages_delivered > 0 OR delivered_events > 0 AS delivered,
+           (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
+           segments, views, clicks, conversions, revenue
+    FROM stats_wave_recipients
+    WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
+  ) w
+  GROUP BY wave
 )`;
 
 /**
@@ -187,37 +208,34 @@ currencies AS (
   ) c
   GROUP BY currency
 ),
--- the same per recipient and wave: the wave's events in the range, its links and messages
-known_waves AS (
-  SELECT recipient, wave, first_seen_at, messages_charged > 0 AS sent, messages_delivered > 0 AS delivered,
-         messages_failed > 0 AS failed, segments
+-- Each wave: what its links and messages say, counted straight from the per-wave rollup, then
+-- corrected by its recipients' events in the range (looked up one by one): a recipient the rollup
+-- does not know, a delivery or failure that only an event reports. No join over every recipient.
+wave_known AS (
+  SELECT wave, min(first_seen_at) AS first_seen, count(*) AS recipients,
+         count(*) FILTER (WHERE messages_charged > 0) AS sent,
+         count(*) FILTER (WHERE messages_delivered > 0) AS delivered,
+         count(*) FILTER (WHERE messages_failed > 0 AND messages_delivered = 0) AS failed,
+         coalesce(sum(segments), 0) AS segments
   FROM stats_wave_recipients WHERE campaign_id = $1 AND ($10::text IS NULL OR wave = $10::text)
+  GROUP BY wave
 ),
-wave_recipients AS (
-  SELECT wave, k.first_seen_at AS first_seen,
-         coalesce(k.sent, false) AS sent,
-         coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
-         (coalesce(k.failed, false) OR coalesce(e.failed, false))
-           AND NOT (coalesce(k.delivered, false) OR coalesce(e.delivered, false)) AS failed,
-         coalesce(k.segments, 0) AS segments,
-         coalesce(e.views, 0) AS views,
-         coalesce(e.clicks, 0) AS clicks,
-         coalesce(e.conversions, 0) AS conversions,
-         coalesce(e.revenue, 0) AS revenue
-  FROM known_waves k
-  FULL JOIN (
-    SELECT recipient, wave, clicks, views, conversions, revenue,
-           delivered_events > 0 AS delivered, failed_events > 0 AS failed
-    FROM per_event_wave_recipient WHERE wave <> ''
-  ) e USING (recipient, wave)
-)`;
-
-/** The counts of MetricsRow over a set of recipient rows (recipients or wave_recipients). */
-const recipientCounts = `
-         count(*) AS recipients,
-         count(*) FILTER (WHERE sent) AS sent,
-         count(*) FILTER (WHERE delivered) AS delivered,
-         count(*) FILTER (WHERE failed) AS failed,
+wave_events AS (
+  SELECT e.wave, e.views, e.clicks, e.conversions, e.revenue,
+         k.recipient IS NOT NULL AS known,
+         coalesce(k.messages_delivered > 0, false) AS k_delivered,
+         coalesce(k.messages_failed > 0, false) AS k_failed,
+         e.delivered_events > 0 AS e_delivered, e.failed_events > 0 AS e_failed
+  FROM per_event_wave_recipient e
+  LEFT JOIN stats_wave_recipients k ON k.campaign_id = $1 AND k.wave = e.wave AND k.recipient = e.recipient
+  WHERE e.wave <> ''
+),
+wave_event_counts AS (
+  SELECT wave,
+         count(*) FILTER (WHERE NOT known) AS new_recipients,
+         count(*) FILTER (WHERE e_delivered AND NOT k_delivered) AS more_delivered,
+         sum(((k_failed OR e_failed) AND NOT (k_delivered OR e_delivered))::int
+             - (k_failed AND NOT k_delivered)::int) AS more_failed,
          coalesce(sum(views), 0) AS views,
          count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
          coalesce(sum(clicks), 0) AS clicks,
@@ -225,19 +243,34 @@ const recipientCounts = `
          coalesce(sum(conversions), 0) AS conversions,
          count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
          count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
-         coalesce(sum(revenue), 0) AS revenue,
-         coalesce(sum(segments), 0) AS segments`;
+         coalesce(sum(revenue), 0) AS revenue
+  FROM wave_events
+  GROUP BY wave
+),
+wave_metrics AS (
+  SELECT false AS total, null::text AS variant, wave, k.first_seen,
+         coalesce(k.recipients, 0) + coalesce(e.new_recipients, 0) AS recipients,
+         coalesce(k.sent, 0) AS sent,
+         coalesce(k.delivered, 0) + coalesce(e.more_delivered, 0) AS delivered,
+         coalesce(k.failed, 0) + coalesce(e.more_failed, 0) AS failed,
+         coalesce(e.views, 0) AS views,
+         coalesce(e."uniqueViewers", 0) AS "uniqueViewers",
+         coalesce(e.clicks, 0) AS clicks,
+         coalesce(e."uniqueClickers", 0) AS "uniqueClickers",
+         coalesce(e.conversions, 0) AS conversions,
+         coalesce(e."uniqueConverters", 0) AS "uniqueConverters",
+         coalesce(e."convertedClickers", 0) AS "convertedClickers",
+         coalesce(e.revenue, 0) AS revenue,
+         coalesce(k.segments, 0) AS segments
+  FROM wave_known k
+  FULL JOIN wave_event_counts e USING (wave)
+)`;
 
 const tail = `
 metrics AS (
   SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
-),
-wave_metrics AS (
-  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
-  FROM wave_recipients
-  GROUP BY wave
 ),
 first_clicks AS (
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
