@@ -157,6 +157,8 @@ export interface CreatedLink {
 	code: string;
 	shortUrl: string;
 	variant: string | null;
+	/** The send wave the link belongs to ("Initial" when the request named none). */
+	wave?: string;
 }
 
 /** POST /campaigns/:id/links: idempotent, a re-run gets the same codes. */
@@ -180,6 +182,7 @@ export const maxMessagesPerCall = 10_000;
 export interface MessageReport {
 	recipient: string;
 	variant?: string | null;
+	wave?: string;
 	provider?: string;
 	providerMessageId?: string;
 	segments?: number;
@@ -193,8 +196,6 @@ export interface MessageReport {
 	codes?: string[];
 	/** The sent text (not stored): the server finds the short links in it. */
 	text?: string;
-	/** Only for a server that knows send waves. */
-	wave?: string;
 }
 
 /**

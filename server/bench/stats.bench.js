@@ -80,13 +80,15 @@ async function seed(client, campaignId, count, prefix) {
 					conversion ? 'purchase' : '\\N',
 					conversion ? ((g % 9000) / 100).toFixed(2) : '\\N',
 					conversion ? (g % 11 === 0 ? 'USD' : 'EUR') : '\\N',
+					// the send wave of the event's link: a reminder for a share of the events
+					g % 7 === 0 ? 'Reminder' : 'Initial',
 				].join('\t'),
 			);
 		}
 		await copyFrom(
 			client,
 			`COPY events (event_key, type, occurred_at, campaign_id, recipient, variant, url, code,
-			   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency) FROM STDIN`,
+			   device_type, os, browser, country, conversion_name, conversion_value, conversion_currency, wave) FROM STDIN`,
 			lines.join('\n') + '\n',
 		);
 	}
@@ -132,7 +134,7 @@ async function main() {
 				(await pending())
 			);
 			await client.query(
-				'VACUUM ANALYZE stats_recipients, stats_urls, stats_dimensions, stats_slots, stats_currencies, stats_recipient_slots, stats_dimension_slots, stats_currency_slots',
+				'VACUUM ANALYZE stats_recipients, stats_urls, stats_dimensions, stats_slots, stats_currencies, stats_recipient_slots, stats_dimension_slots, stats_currency_slots, stats_wave_recipients',
 			);
 		});
 

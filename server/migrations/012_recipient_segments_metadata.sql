@@ -39,28 +39,29 @@ INSERT INTO stats_recipient_traits (campaign_id, trait, value, recipient)
   ON CONFLICT DO NOTHING
 $sql$, '{source}', source)] $fn$;
 
--- stats_fold() (migrations 006 and 010) now also adds each batch to the traits, in the same
--- transaction. A later migration that redefines stats_fold() must keep all three lists.
+-- stats_fold() (migrations 006, 010 and 011) now also adds each batch to the traits, in the same
+-- transaction. A later migration that redefines stats_fold() must keep all four lists.
 DO $$
 BEGIN
   EXECUTE 'CREATE OR REPLACE FUNCTION stats_fold(max_events integer, only_campaign text DEFAULT NULL) RETURNS integer '
     || 'LANGUAGE plpgsql SET client_min_messages = warning AS '
     || quote_literal(E'DECLARE\n  n integer;\nBEGIN\n'
-      || E'  CREATE TEMPORARY TABLE IF NOT EXISTS stats_batch (LIKE events);\n'
-      || E'  DELETE FROM stats_batch;\n'
+      || E'  CREATE TEMPORARY TABLE IF NOT EXISTS stats_fold_batch (LIKE events);\n'
+      || E'  DELETE FROM stats_fold_batch;\n'
       || E'  WITH taken AS (\n'
       || E'    DELETE FROM stats_pending p WHERE p.event_id IN (\n'
       || E'      SELECT event_id FROM stats_pending WHERE only_campaign IS NULL OR campaign_id = only_campaign\n'
       || E'      ORDER BY event_id LIMIT max_events FOR UPDATE SKIP LOCKED)\n'
       || E'    RETURNING p.event_id)\n'
-      || E'  INSERT INTO stats_batch SELECT e.* FROM events e JOIN taken t ON t.event_id = e.id;\n'
+      || E'  INSERT INTO stats_fold_batch SELECT e.* FROM events e JOIN taken t ON t.event_id = e.id;\n'
       || E'  GET DIAGNOSTICS n = ROW_COUNT;\n'
       || E'  IF n > 0 THEN\n'
-      || array_to_string(stats_event_rollup_statements('stats_batch')
-           || stats_slot_rollup_statements('stats_batch')
-           || stats_recipient_traits_statements('stats_batch'), E';\n') || E';\n'
+      || array_to_string(stats_event_rollup_statements('stats_fold_batch')
+           || stats_slot_rollup_statements('stats_fold_batch')
+           || stats_wave_rollup_statements('stats_fold_batch')
+           || stats_recipient_traits_statements('stats_fold_batch'), E';\n') || E';\n'
       || E'  END IF;\n'
-      || E'  DELETE FROM stats_batch;\n'
+      || E'  DELETE FROM stats_fold_batch;\n'
       || E'  RETURN n;\nEND');
 END $$;
 
@@ -93,20 +94,21 @@ BEGIN
   EXECUTE 'CREATE OR REPLACE FUNCTION stats_fold(max_events integer, only_campaign text DEFAULT NULL) RETURNS integer '
     || 'LANGUAGE plpgsql SET client_min_messages = warning AS '
     || quote_literal(E'DECLARE\n  n integer;\nBEGIN\n'
-      || E'  CREATE TEMPORARY TABLE IF NOT EXISTS stats_batch (LIKE events);\n'
-      || E'  DELETE FROM stats_batch;\n'
+      || E'  CREATE TEMPORARY TABLE IF NOT EXISTS stats_fold_batch (LIKE events);\n'
+      || E'  DELETE FROM stats_fold_batch;\n'
       || E'  WITH taken AS (\n'
       || E'    DELETE FROM stats_pending p WHERE p.event_id IN (\n'
       || E'      SELECT event_id FROM stats_pending WHERE only_campaign IS NULL OR campaign_id = only_campaign\n'
       || E'      ORDER BY event_id LIMIT max_events FOR UPDATE SKIP LOCKED)\n'
       || E'    RETURNING p.event_id)\n'
-      || E'  INSERT INTO stats_batch SELECT e.* FROM events e JOIN taken t ON t.event_id = e.id;\n'
+      || E'  INSERT INTO stats_fold_batch SELECT e.* FROM events e JOIN taken t ON t.event_id = e.id;\n'
       || E'  GET DIAGNOSTICS n = ROW_COUNT;\n'
       || E'  IF n > 0 THEN\n'
-      || array_to_string(stats_event_rollup_statements('stats_batch')
-           || stats_slot_rollup_statements('stats_batch'), E';\n') || E';\n'
+      || array_to_string(stats_event_rollup_statements('stats_fold_batch')
+           || stats_slot_rollup_statements('stats_fold_batch')
+           || stats_wave_rollup_statements('stats_fold_batch'), E';\n') || E';\n'
       || E'  END IF;\n'
-      || E'  DELETE FROM stats_batch;\n'
+      || E'  DELETE FROM stats_fold_batch;\n'
       || E'  RETURN n;\nEND');
 END $$;
 DROP FUNCTION stats_recipient_traits_statements(text);

@@ -156,6 +156,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** The node's version as a saved workflow names it (1 unless given). */
 	typeVersion?: number;
+	/** The execution's id ('1' unless given). */
+	executionId?: string;
 }
 
 /** Runs the SMS Tracking node once over the items, as n8n's engine does in a manual execution. */
@@ -165,6 +167,7 @@ export async function runNode({
 	credentials,
 	continueOnFail,
 	typeVersion = 1,
+	executionId = '1',
 }: RunNodeOptions): Promise<NodeRun> {
 	const { node, workflow } = smsTrackingWorkflow('test', {
 		id: 'a6b1f2c4-0000-4000-8000-000000000001',
@@ -175,7 +178,7 @@ export async function runNode({
 		),
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', '1', {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test',
 		name: 'test',
 		nodes: [node],
@@ -189,7 +192,7 @@ export async function runNode({
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		currentNodeParameters: undefined,
-		executionId: '1',
+		executionId,
 		restApiUrl: 'http://127.0.0.1',
 		instanceBaseUrl: 'http://127.0.0.1',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',

@@ -28,14 +28,15 @@ export function heldOutcome(
 	campaignId: string,
 	recipient: string,
 	variant: string,
+	wave: string,
 	metadata?: IDataObject,
 ): Outcome {
-	const json: IDataObject = { ...input, campaignId, recipient, variant, status: 'holdout' };
+	const json: IDataObject = { ...input, campaignId, recipient, variant, wave, status: 'holdout' };
 	return {
 		itemIndex,
 		campaignId,
 		held: true,
-		report: { recipient, variant, status: 'holdout', ...(metadata ? { metadata } : {}) },
+		report: { recipient, variant, wave, status: 'holdout', ...(metadata ? { metadata } : {}) },
 		output: { json, pairedItem: { item: itemIndex } },
 	};
 }
@@ -56,6 +57,7 @@ export async function sendOne(
 	const row = {
 		recipient: prepared.draft.recipient,
 		variant: prepared.variant,
+		wave: prepared.draft.wave,
 		segments: prepared.result.after.segments,
 		encoding: prepared.result.after.encoding,
 		characters: prepared.result.after.characters,

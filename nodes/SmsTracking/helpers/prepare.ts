@@ -25,6 +25,8 @@ export interface MessageInput {
 	recipient: unknown;
 	text: string;
 	settings: ShortenSettings;
+	/** The send wave: its links are the recipient's for this wave only. */
+	wave: string;
 	/** Set for A/B sends; otherwise the server assigns one when the campaign has variants. */
 	variant?: string;
 	/** Stored with the recipient for the campaign (Recipient Metadata). */
@@ -36,6 +38,7 @@ export interface Draft {
 	recipient: string;
 	text: string;
 	variant?: string;
+	wave: string;
 	metadata?: IDataObject;
 	settings: ShortenSettings;
 	links: FoundLink[];
@@ -95,7 +98,7 @@ export async function prepareMessages(
 
 /** Validates one item's recipient and text and finds its links; bad input is a NodeOperationError. */
 function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
-	const { text, settings, variant } = input;
+	const { text, settings, variant, wave } = input;
 	const phone = normalisePhone(input.recipient, settings.defaultCallingCode);
 	if ('error' in phone)
 		throw new NodeOperationError(http.node, `Invalid recipient: ${phone.error}`, { itemIndex });
@@ -110,13 +113,14 @@ function draft(http: Http, itemIndex: number, input: MessageInput): Draft {
 		recipient: phone.phone,
 		text,
 		variant,
+		wave,
 		metadata: input.metadata,
 		settings,
 		links: findLinks(text, { bareWww: settings.bareWww }),
 	};
 }
 
-const key = (recipient: string, url: string) => `${recipient}\n${url}`;
+const key = (recipient: string, url: string, wave: string) => `${recipient}\n${url}\n${wave}`;
 
 /**
  * Creates every draft's links in a few batched calls (idempotent on the server: a re-run gets the
@@ -138,6 +142,7 @@ async function shortenAll(
 				recipients: batch.map((d) => ({
 					recipient: d.recipient,
 					urls: [...new Set(d.links.map((l) => l.url))],
+					wave: d.wave,
 					...(d.variant ? { variant: d.variant } : {}),
 					...(d.metadata ? { metadata: d.metadata } : {}),
 				})),
@@ -145,7 +150,8 @@ async function shortenAll(
 			};
 			try {
 				const links = await createLinks(http, campaignId, body, batch[0].itemIndex);
-				for (const link of links) created.set(key(link.recipient, link.url), link);
+				for (const link of links)
+					created.set(key(link.recipient, link.url, link.wave ?? ''), link);
 				break;
 			} catch (error) {
 				// Metadata the server refuses fails its own item only; the others are sent again.
@@ -166,7 +172,7 @@ async function shortenAll(
 	return drafts.map((d) => {
 		const failure = failed.get(d.itemIndex);
 		if (failure) return failure;
-		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url)));
+		const shortLinks = d.links.map((l) => created.get(key(d.recipient, l.url, d.wave)));
 		if (shortLinks.some((s) => s === undefined)) {
 			return new NodeOperationError(
 				http.node,
@@ -187,6 +193,7 @@ export function describe({ draft: d, result, variant }: Prepared, campaignId: st
 		campaignId,
 		recipient: d.recipient,
 		variant,
+		wave: d.wave,
 		text: result.text,
 		originalText: d.text,
 		links: result.links.map((l) => ({ ...l })),

@@ -9,6 +9,7 @@ export interface ClickPlace {
 	code: string | null;
 	url: string | null;
 	variant: string | null;
+	wave: string | null;
 	clickId: string | null;
 }
 
@@ -19,6 +20,7 @@ export interface ClickPlaceRow {
 	code: string | null;
 	url: string | null;
 	variant: string | null;
+	wave: string | null;
 	click_id: string | null;
 }
 
@@ -28,6 +30,7 @@ export const toClickPlace = (row: ClickPlaceRow): ClickPlace => ({
 	code: row.code,
 	url: row.url,
 	variant: row.variant,
+	wave: row.wave,
 	clickId: row.click_id,
 });
 
@@ -41,7 +44,7 @@ const toAttribution = (row: AttributionRow): Attribution => ({ ...toClickPlace(r
 /** The click the redirect recorded under this click id, or undefined. */
 export async function findClick(db: Queryable, clickId: string): Promise<Attribution | undefined> {
 	const { rows } = await db.query<AttributionRow>(
-		`SELECT e.campaign_id, e.recipient, e.code, e.url, e.variant, e.click_id, c.currency
+		`SELECT e.campaign_id, e.recipient, e.code, e.url, e.variant, e.wave, e.click_id, c.currency
 		 FROM events e JOIN campaigns c ON c.id = e.campaign_id
 		 WHERE e.type = 'click' AND e.click_id = $1 AND e.recipient IS NOT NULL`,
 		[clickId],
@@ -57,7 +60,7 @@ export async function attributeByClick(db: Queryable, clickId: string): Promise<
 
 /**
  * A conversion reported for a recipient of a campaign: attributed to the recipient's latest click
- * when there is one, else to the recipient's variant without a link. A recipient the campaign never
+ * when there is one, else to the recipient's variant and latest wave without a link. A recipient the campaign never
  * had (no link, no message) is an error, not a silent new recipient.
  */
 export async function attributeByRecipient(db: Queryable, campaignId: string, recipient: string): Promise<Attribution> {
@@ -66,7 +69,7 @@ export async function attributeByRecipient(db: Queryable, campaignId: string, re
 	const currency = campaigns[0].currency;
 
 	const { rows: clicks } = await db.query<AttributionRow>(
-		`SELECT campaign_id, recipient, code, url, variant, click_id, $3::text AS currency
+		`SELECT campaign_id, recipient, code, url, variant, wave, click_id, $3::text AS currency
 		 FROM events
 		 WHERE campaign_id = $1 AND recipient = $2 AND type = 'click'
 		 ORDER BY occurred_at DESC, id DESC LIMIT 1`,
@@ -74,13 +77,22 @@ export async function attributeByRecipient(db: Queryable, campaignId: string, re
 	);
 	if (clicks[0]) return toAttribution(clicks[0]);
 
-	const { rows: known } = await db.query<{ variant: string | null }>(
-		`(SELECT variant FROM links WHERE campaign_id = $1 AND recipient = $2 ORDER BY link_index LIMIT 1)
+	const { rows: known } = await db.query<{ variant: string | null; wave: string }>(
+		`(SELECT variant, wave FROM links WHERE campaign_id = $1 AND recipient = $2 ORDER BY created_at DESC, link_index LIMIT 1)
 		 UNION ALL
-		 (SELECT variant FROM messages WHERE campaign_id = $1 AND recipient = $2 ORDER BY sent_at LIMIT 1)
+		 (SELECT variant, wave FROM messages WHERE campaign_id = $1 AND recipient = $2 ORDER BY sent_at DESC LIMIT 1)
 		 LIMIT 1`,
 		[campaignId, recipient],
 	);
 	if (!known[0]) throw notFound(`Recipient ${recipient} has no link or message in campaign ${campaignId.slice(0, 64)}`, 'recipient_not_found');
-	return { campaignId, recipient, code: null, url: null, variant: known[0].variant, clickId: null, campaignCurrency: currency };
+	return {
+		campaignId,
+		recipient,
+		code: null,
+		url: null,
+		variant: known[0].variant,
+		wave: known[0].wave,
+		clickId: null,
+		campaignCurrency: currency,
+	};
 }

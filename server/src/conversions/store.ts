@@ -121,6 +121,7 @@ export async function recordConversion(
 				code: attribution.code,
 				recipient: attribution.recipient,
 				variant: attribution.variant,
+				wave: attribution.wave,
 				url: attribution.url,
 				clickId: attribution.clickId,
 				conversionName: details.name,
@@ -138,7 +139,7 @@ export async function recordConversion(
 
 async function findConversion(db: Queryable, eventKey: string): Promise<Conversion | undefined> {
 	const { rows } = await db.query<ConversionRow>(
-		`SELECT id::text, campaign_id, recipient, code, url, variant, click_id, conversion_name,
+		`SELECT id::text, campaign_id, recipient, code, url, variant, wave, click_id, conversion_name,
 		        conversion_value::text, conversion_currency, idempotency_key, occurred_at
 		 FROM events
 		 WHERE type = 'conversion' AND event_key = $1`,

@@ -29,6 +29,7 @@ async function recordEvents(tx: Queryable, matched: MessageOutcome[]): Promise<v
 			campaignId: m.campaign_id,
 			recipient: m.recipient,
 			variant: m.variant,
+			wave: m.wave,
 		})),
 	);
 }
@@ -79,7 +80,7 @@ export async function applyPendingReports(tx: Queryable, campaignId: string): Pr
 		`DELETE FROM delivery_reports_pending p
 		 USING messages m
 		 WHERE m.campaign_id = $1 AND m.provider = p.provider AND m.provider_message_id = p.provider_message_id
-		 RETURNING m.id, m.campaign_id, m.recipient, m.variant, p.provider, p.provider_message_id, p.outcome, p.occurred_at, p.error`,
+		 RETURNING m.id, m.campaign_id, m.recipient, m.variant, m.wave, p.provider, p.provider_message_id, p.outcome, p.occurred_at, p.error`,
 		[campaignId],
 	);
 	if (rows.length === 0) return;

@@ -9,6 +9,8 @@ export interface EventView {
 	code: string | null;
 	recipient: string | null;
 	variant: string | null;
+	/** The send wave of the event's link or message. */
+	wave: string | null;
 	url: string | null;
 	clickId: string | null;
 	device: { type: string | null; os: string | null; browser: string | null };
@@ -26,6 +28,7 @@ export interface EventRow {
 	code: string | null;
 	recipient: string | null;
 	variant: string | null;
+	wave: string | null;
 	url: string | null;
 	click_id: string | null;
 	device_type: string | null;
@@ -47,6 +50,7 @@ export function toEventView(row: EventRow): EventView {
 		code: row.code,
 		recipient: row.recipient,
 		variant: row.variant,
+		wave: row.wave,
 		url: row.url,
 		clickId: row.click_id,
 		device: { type: row.device_type, os: row.os, browser: row.browser },
@@ -66,6 +70,7 @@ export function toEventView(row: EventRow): EventView {
 export interface EventsQuery {
 	types?: EventType[];
 	recipient?: string;
+	wave?: string;
 	/** occurred_at from (inclusive) … to (exclusive). */
 	from?: Date;
 	to?: Date;
@@ -91,12 +96,13 @@ export async function listEvents(
 	if (types) where.push(`e.type = ANY (${param(types)}::text[])`);
 	if (opts.after !== undefined) where.push(`e.id > ${param(opts.after)}::bigint`);
 	if (opts.recipient !== undefined) where.push(`e.recipient = ${param(opts.recipient)}`);
+	if (opts.wave !== undefined) where.push(`e.wave = ${param(opts.wave)}`);
 	if (opts.from) where.push(`e.occurred_at >= ${param(opts.from)}`);
 	if (opts.to) where.push(`e.occurred_at < ${param(opts.to)}`);
 	const { rows } = await db.query<EventRow>(
 		`SELECT p.*, m.metadata AS recipient_metadata
 		 FROM (
-		   SELECT e.id::text AS id, e.type, e.occurred_at, e.code, e.recipient, e.variant, e.url, e.click_id, e.device_type,
+		   SELECT e.id::text AS id, e.type, e.occurred_at, e.code, e.recipient, e.variant, e.wave, e.url, e.click_id, e.device_type,
 		          e.os, e.browser, e.country, e.conversion_name, e.conversion_value::text, e.conversion_currency, e.id AS n
 		   FROM events e
 		   WHERE ${where.join(' AND ')}

@@ -37,7 +37,7 @@ export const claimPendingSql = (clicks: string) => `
   USING ${clicks} k
   WHERE p.click_id = k.click_id
   RETURNING p.event_key, p.name, p.value, p.currency, p.idempotency_key, p.received_at, p.expires_at,
-    k.click_id, k.campaign_id, k.code, k.recipient, k.variant, k.url`;
+    k.click_id, k.campaign_id, k.code, k.recipient, k.variant, k.url, k.wave`;
 
 /** Drops a bounded batch of expired rows; returns how many. */
 export async function dropExpiredPendingConversions(db: Queryable, batch = 1000): Promise<number> {

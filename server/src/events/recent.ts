@@ -8,7 +8,7 @@ export const liveEventTypes = ['click', 'view', 'conversion'] as const;
 /** An event as the live feed sends it: the API's view with the phone number masked and no click id. */
 export type LiveEvent = Omit<EventView, 'clickId'> & { campaignId: string };
 
-const columns = `id::text AS id, campaign_id, type, occurred_at, code, recipient, variant, url, click_id,
+const columns = `id::text AS id, campaign_id, type, occurred_at, code, recipient, variant, wave, url, click_id,
   device_type, os, browser, country, conversion_name, conversion_value::text, conversion_currency`;
 
 function toLiveEvent(row: EventRow & { campaign_id: string }): LiveEvent {

@@ -8,6 +8,7 @@ import { parsePageLimit } from '../shared/pagination';
 import { normalisePhone } from '../shared/phone';
 import { onlyKnownParams, optionalInstant } from '../stats/params';
 import type { AppConfig } from '../config';
+import { optionalWave } from '../shared/waves';
 import { listEvents } from './list';
 import { eventTypes, type EventType } from './types';
 
@@ -34,14 +35,14 @@ function parseCursor(value: unknown): string | undefined {
 }
 
 /**
- * GET /campaigns/:id/events?type=click,view&recipient=…&from=…&to=…&limit=100&cursor=… — the raw
+ * GET /campaigns/:id/events?type=click,view&recipient=…&wave=…&from=…&to=…&limit=100&cursor=… — the raw
  * events, oldest first.
  */
 export function eventRoutes(db: Database, config: Pick<AppConfig, 'defaultCallingCode'>): Router {
 	const router = Router();
 	router.get('/campaigns/:id/events', requireScope('read'), async (req, res) => {
 		const query = req.query as Record<string, unknown>;
-		onlyKnownParams(query, ['type', 'recipient', 'from', 'to', 'limit', 'cursor']);
+		onlyKnownParams(query, ['type', 'recipient', 'wave', 'from', 'to', 'limit', 'cursor']);
 		const types = parseTypes(query.type);
 		const limit = parsePageLimit(query.limit, { fallback: 100, max: 1000 });
 		const after = parseCursor(query.cursor);
@@ -52,8 +53,9 @@ export function eventRoutes(db: Database, config: Pick<AppConfig, 'defaultCallin
 		const from = optionalInstant(query, 'from') ?? undefined;
 		const to = optionalInstant(query, 'to') ?? undefined;
 		if (from && to && from >= to) throw badRequest('from must be before to');
+		const wave = optionalWave(query.wave === '' ? undefined : query.wave);
 		const campaign = await getCampaign(db, req.params.id);
-		res.json(await listEvents(db, campaign.id, { types, recipient, from, to, limit, after }));
+		res.json(await listEvents(db, campaign.id, { types, recipient, wave, from, to, limit, after }));
 	});
 	return router;
 }

@@ -16,14 +16,14 @@ const insertSql = `
 WITH inserted AS (
   INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id,
     user_agent, device_type, os, browser, country, ip_hash, ip, conversion_name, conversion_value,
-    conversion_currency, idempotency_key)
+    conversion_currency, idempotency_key, wave)
   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-    $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[])
+    $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[], $21::text[])
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id, code, recipient, variant, url, click_id, conversion_name
+  RETURNING id, event_key, type, campaign_id, code, recipient, variant, url, click_id, conversion_name, wave
 ), claimed AS (${claimPendingSql(
-	`(SELECT click_id, campaign_id, code, recipient, variant, url FROM inserted
+	`(SELECT click_id, campaign_id, code, recipient, variant, url, wave FROM inserted
 	  WHERE type = 'click' AND click_id IS NOT NULL AND recipient IS NOT NULL)`,
 )}
 ), converted AS (${insertClaimedSql('claimed')}
@@ -45,10 +45,10 @@ FROM inserted`;
 function insertClaimedSql(claimed: string): string {
 	return `
   INSERT INTO events (event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id,
-    conversion_name, conversion_value, conversion_currency, idempotency_key)
+    conversion_name, conversion_value, conversion_currency, idempotency_key, wave)
   SELECT c.event_key, 'conversion', c.received_at, c.campaign_id, c.code, c.recipient, c.variant, c.url,
     c.click_id, c.name, c.value, COALESCE(c.currency, CASE WHEN c.value IS NOT NULL THEN cp.currency END),
-    c.idempotency_key
+    c.idempotency_key, c.wave
   FROM ${claimed} c JOIN campaigns cp ON cp.id = c.campaign_id
   WHERE c.expires_at > now()
   ON CONFLICT DO NOTHING
@@ -60,7 +60,7 @@ function insertClaimedSql(claimed: string): string {
 // limit, counting the conversions the click already has.
 const attributeStoredSql = `
 WITH clicks AS (
-  SELECT e.click_id, e.campaign_id, e.code, e.recipient, e.variant, e.url
+  SELECT e.click_id, e.campaign_id, e.code, e.recipient, e.variant, e.url, e.wave
   FROM events e
   WHERE e.type = 'click' AND e.recipient IS NOT NULL AND e.click_id IN (
     SELECT click_id FROM pending_conversions WHERE $2::text IS NULL OR click_id = $2 LIMIT 1000)
@@ -95,6 +95,7 @@ const columns = [
 	(e: NewEvent) => (e.conversionValue === null || e.conversionValue === undefined ? null : String(e.conversionValue)),
 	(e: NewEvent) => e.conversionCurrency,
 	(e: NewEvent) => e.idempotencyKey,
+	(e: NewEvent) => e.wave,
 ];
 
 /** Another write that must commit with the events: a CTE body given its first parameter's number. */

@@ -13,6 +13,8 @@ export interface NewEvent {
 	code?: string | null;
 	recipient?: string | null;
 	variant?: string | null;
+	/** The send wave of the event's link or message. */
+	wave?: string | null;
 	url?: string | null;
 	clickId?: string | null;
 	userAgent?: string | null;

@@ -13,6 +13,7 @@ import { createLinks, type LinkRequest } from './store';
 import { parseDestination } from '../shared/urls';
 import { parseMetadata, type RecipientMetadata } from '../recipients/metadata';
 import { storeMetadata } from '../recipients/metadata-store';
+import { defaultWave, optionalWave } from '../shared/waves';
 
 export interface LinkRoutesDeps {
 	db: Database;
@@ -25,9 +26,10 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 
 	router.post('/campaigns/:id/links', requireScope('write'), async (req, res) => {
 		const body = asObject(req.body);
-		onlyKnownFields(body, ['recipients', 'expiresAt']);
+		onlyKnownFields(body, ['recipients', 'expiresAt', 'wave']);
 		const recipients = requiredArray(body, 'recipients', { min: 1 });
 		const expiresAt = optionalDate(body, 'expiresAt');
+		const requestWave = optionalWave(body.wave) ?? defaultWave;
 		const campaign = await getCampaign(db, req.params.id);
 		const variantNames = new Set([...(campaign.variants ?? []).map((v) => v.name), holdoutVariant]);
 
@@ -39,7 +41,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 		let total = 0;
 		recipients.forEach((item, i) => {
 			const entry = asObject(item, `recipients[${i}]`);
-			onlyKnownFields(entry, ['recipient', 'urls', 'variant', 'metadata'], `recipients[${i}]`);
+			onlyKnownFields(entry, ['recipient', 'urls', 'variant', 'metadata', 'wave'], `recipients[${i}]`);
 			const recipient = normalisePhone(entry.recipient, config.defaultCallingCode, `recipients[${i}].recipient`);
 			const given = parseMetadata(entry.metadata, config.recipientMetadataMaxBytes, `recipients[${i}].metadata`);
 			if (given) metadata.push({ recipient, metadata: given });
@@ -53,6 +55,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 			} else if (campaign.variants) {
 				variant = assignVariant(campaign.id, recipient, campaign.variants, campaign.holdout);
 			}
+			const wave = optionalWave(entry.wave, `recipients[${i}].wave`) ?? requestWave;
 			total += urls.length;
 			if (total > config.maxLinksPerRequest) {
 				throw badRequest(`at most ${config.maxLinksPerRequest} links can be created in one request`, 'too_many_links');
@@ -63,10 +66,10 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 					destination = parseDestination(url, `recipients[${i}].urls[${j}]`);
 					destinations.set(url as string, destination);
 				}
-				const key = `${recipient}\n${destination}`;
+				const key = `${recipient}\n${destination}\n${wave}`;
 				if (seen.has(key)) return;
 				seen.add(key);
-				requests.push({ recipient, destination, linkIndex: j, variant });
+				requests.push({ recipient, destination, linkIndex: j, variant, wave });
 			});
 		});
 
@@ -81,6 +84,7 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 					code: link.code,
 					shortUrl: `${config.publicBaseUrl}/${link.code}`,
 					variant: link.variant,
+					wave: link.wave,
 				};
 			}),
 		});

@@ -6,6 +6,7 @@ export interface LinkRequest {
 	destination: string;
 	linkIndex: number;
 	variant: string | null;
+	wave: string;
 }
 
 export interface StoredLink {
@@ -13,6 +14,7 @@ export interface StoredLink {
 	recipient: string;
 	destination: string;
 	variant: string | null;
+	wave: string;
 }
 
 const maxRounds = 20;
@@ -20,7 +22,7 @@ const maxRounds = 20;
 /**
  * Creates the links in a few set-based statements, whatever their number, and returns them in
  * the order of the requests. Idempotent per
- * (campaign, recipient, destination): an existing link keeps its code and variant. A fresh code
+ * (campaign, recipient, destination, wave): an existing link keeps its code and variant. A fresh code
  * that collides with any existing one is simply not inserted, and only those rows are retried
  * with new codes, so collisions cost a round, never an error.
  */
@@ -31,7 +33,8 @@ export async function createLinks(
 	expiresAt: Date | undefined,
 	nextCode: CodeGenerator,
 ): Promise<StoredLink[]> {
-	const key = (recipient: string, destination: string) => `${recipient}\n${destination}`;
+	const key = (l: { recipient: string; destination: string; wave: string }) =>
+		`${l.recipient}\n${l.destination}\n${l.wave}`;
 	return db.withTransaction(async (tx) => {
 		const fresh = await insertAllFresh(tx, campaignId, requests, expiresAt, nextCode);
 		if (fresh) return fresh;
@@ -42,7 +45,7 @@ export async function createLinks(
 			const inserted = await tx.query<StoredLink>(
 				`${insertColumns}
 				 ON CONFLICT DO NOTHING
-				 RETURNING code, recipient, destination, variant`,
+				 RETURNING code, recipient, destination, variant, wave`,
 				[
 					campaignId,
 					pending.map(() => nextCode()),
@@ -51,41 +54,48 @@ export async function createLinks(
 					pending.map((r) => r.linkIndex),
 					pending.map((r) => r.variant),
 					expiresAt ?? null,
+					pending.map((r) => r.wave),
 				],
 			);
-			for (const row of inserted.rows) found.set(key(row.recipient, row.destination), row);
+			for (const row of inserted.rows) found.set(key(row), row);
 			// The rest either existed already (idempotent repeat) or drew a code that is taken.
-			const rest = pending.filter((r) => !found.has(key(r.recipient, r.destination)));
+			const rest = pending.filter((r) => !found.has(key(r)));
 			if (rest.length > 0) {
 				const { rows } = await tx.query<StoredLink>(
-					`SELECT l.code, l.recipient, l.destination, l.variant
+					`SELECT l.code, l.recipient, l.destination, l.variant, l.wave
 					 FROM links l
-					 JOIN unnest($2::text[], $3::text[]) AS t(recipient, destination)
-					   ON l.recipient = t.recipient AND l.destination = t.destination
+					 JOIN unnest($2::text[], $3::text[], $4::text[]) AS t(recipient, destination, wave)
+					   ON l.recipient = t.recipient AND l.destination = t.destination AND l.wave = t.wave
 					 WHERE l.campaign_id = $1`,
-					[campaignId, rest.map((r) => r.recipient), rest.map((r) => r.destination)],
+					[campaignId, rest.map((r) => r.recipient), rest.map((r) => r.destination), rest.map((r) => r.wave)],
 				);
-				for (const row of rows) found.set(key(row.recipient, row.destination), row);
+				for (const row of rows) found.set(key(row), row);
 			}
-			pending = rest.filter((r) => !found.has(key(r.recipient, r.destination)));
+			pending = rest.filter((r) => !found.has(key(r)));
 		}
 		if (expiresAt) {
 			await tx.query(
 				`UPDATE links l SET expires_at = $4
-				 FROM unnest($2::text[], $3::text[]) AS t(recipient, destination)
+				 FROM unnest($2::text[], $3::text[], $5::text[]) AS t(recipient, destination, wave)
 				 WHERE l.campaign_id = $1 AND l.recipient = t.recipient AND l.destination = t.destination
-				   AND l.expires_at IS DISTINCT FROM $4`,
-				[campaignId, requests.map((r) => r.recipient), requests.map((r) => r.destination), expiresAt],
+				   AND l.wave = t.wave AND l.expires_at IS DISTINCT FROM $4`,
+				[
+					campaignId,
+					requests.map((r) => r.recipient),
+					requests.map((r) => r.destination),
+					expiresAt,
+					requests.map((r) => r.wave),
+				],
 			);
 		}
-		return requests.map((r) => found.get(key(r.recipient, r.destination))!);
+		return requests.map((r) => found.get(key(r))!);
 	});
 }
 
-const insertColumns = `INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant, expires_at)
-	 SELECT code, $1, recipient, destination, link_index, variant, $7
-	 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
-	   AS t(code, recipient, destination, link_index, variant)`;
+const insertColumns = `INSERT INTO links (code, campaign_id, recipient, destination, link_index, variant, expires_at, wave)
+	 SELECT code, $1, recipient, destination, link_index, variant, $7, wave
+	 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $8::text[])
+	   AS t(code, recipient, destination, link_index, variant, wave)`;
 
 /**
  * The fast path for the usual case, links that do not exist yet: one plain INSERT, without the
@@ -104,8 +114,8 @@ async function insertAllFresh(
 ): Promise<StoredLink[] | null> {
 	const first = requests[0];
 	const repeat = await tx.query(
-		'SELECT 1 FROM links WHERE campaign_id = $1 AND recipient = $2 AND destination = $3',
-		[campaignId, first.recipient, first.destination],
+		'SELECT 1 FROM links WHERE campaign_id = $1 AND recipient = $2 AND destination = $3 AND wave = $4',
+		[campaignId, first.recipient, first.destination, first.wave],
 	);
 	if (repeat.rowCount > 0) return null;
 	// Codes unique within the batch, so that only a clash with a stored code can fail the insert.
@@ -125,6 +135,7 @@ async function insertAllFresh(
 			requests.map((r) => r.linkIndex),
 			textArray(requests.map((r) => r.variant)),
 			expiresAt ?? null,
+			textArray(requests.map((r) => r.wave)),
 		]);
 	} catch (err) {
 		if (!isPgError(err, pgErrors.uniqueViolation)) throw err;
@@ -132,7 +143,13 @@ async function insertAllFresh(
 		return null;
 	}
 	await tx.query('RELEASE SAVEPOINT links_fresh');
-	return requests.map((r, i) => ({ code: codeList[i], recipient: r.recipient, destination: r.destination, variant: r.variant }));
+	return requests.map((r, i) => ({
+		code: codeList[i],
+		recipient: r.recipient,
+		destination: r.destination,
+		variant: r.variant,
+		wave: r.wave,
+	}));
 }
 
 /**

@@ -9,6 +9,7 @@ export interface MessageOutcome {
 	campaign_id: string;
 	recipient: string;
 	variant: string | null;
+	wave: string;
 	provider: string;
 	provider_message_id: string;
 	outcome: DeliveryOutcome;
@@ -18,9 +19,9 @@ export interface MessageOutcome {
 /**
  * Stores reported messages in one statement. Idempotent: a (provider, provider message id) that
  * is already stored is skipped, and so is a hold-out row for a recipient already held out in the
- * campaign, so a retried n8n execution records nothing twice. With `oncePerRecipient`, a message
+ * campaign's wave, so a retried n8n execution records nothing twice. With `oncePerRecipient`, a message
  * without a provider message id is skipped when the campaign already has one without an id for the
- * recipient and provider (sends reported from another node that gave no id). Returns how many rows
+ * recipient, provider and wave (sends reported from another node that gave no id). Returns how many rows
  * were new.
  */
 export async function recordMessages(
@@ -36,18 +37,19 @@ export async function recordMessages(
 	const { rows } = await tx.query<{ recorded: number }>(
 		`WITH input AS (
 		   SELECT DISTINCT ON (COALESCE(t.provider || ':' || t.provider_message_id,
-		     CASE WHEN $3 AND t.status <> 'holdout' THEN 'once:' || COALESCE(t.provider, '') || ':' || t.recipient END,
+		     CASE WHEN $3 AND t.status <> 'holdout' THEN 'once:' || COALESCE(t.provider, '') || ':' || t.recipient || ':' || COALESCE(t.wave, '') END,
 		     t.n::text)) t.*
-		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, provider text,
+		   FROM jsonb_to_recordset($2::jsonb) AS t(n int, recipient text, variant text, wave text, provider text,
 		     provider_message_id text, segments int, encoding text, characters int, status text, error text)
 		 ), inserted AS (
-		   INSERT INTO messages (campaign_id, recipient, variant, provider, provider_message_id, segments, encoding, characters, status, error)
-		   SELECT $1, i.recipient, i.variant, i.provider, i.provider_message_id, i.segments, i.encoding, i.characters, i.status, i.error
+		   INSERT INTO messages (campaign_id, recipient, variant, wave, provider, provider_message_id, segments, encoding, characters, status, error)
+		   SELECT $1, i.recipient, i.variant, i.wave, i.provider, i.provider_message_id, i.segments, i.encoding, i.characters, i.status, i.error
 		   FROM input i
 		   WHERE (i.status <> 'holdout'
-		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.status = 'holdout'))
+		      OR NOT EXISTS (SELECT 1 FROM messages m
+		                     WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.wave = i.wave AND m.status = 'holdout'))
 		     AND (NOT $3 OR i.status = 'holdout' OR i.provider_message_id IS NOT NULL
-		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient
+		      OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.recipient AND m.wave = i.wave
 		        AND m.provider IS NOT DISTINCT FROM i.provider AND m.provider_message_id IS NULL AND m.status <> 'holdout'))
 		   ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
 		   RETURNING 1
@@ -60,6 +62,7 @@ export async function recordMessages(
 					n,
 					recipient: m.recipient,
 					variant: m.variant,
+					wave: m.wave,
 					provider: m.provider,
 					provider_message_id: m.providerMessageId,
 					segments: m.segments,
@@ -94,7 +97,7 @@ export async function setMessageOutcome(
 		`UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5, error)
 		 WHERE provider = $1 AND provider_message_id = $2 AND status <> 'holdout'
 		   AND NOT (status = 'delivered' AND $3 = 'failed')
-		 RETURNING campaign_id, recipient, variant, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
+		 RETURNING campaign_id, recipient, variant, wave, provider, provider_message_id, $3::text AS outcome, $4::timestamptz AS occurred_at`,
 		[report.provider, report.providerMessageId, report.outcome, report.occurredAt, report.error],
 	);
 	return rows;

@@ -10,6 +10,7 @@ import {
 import { normalisePhone } from '../shared/phone';
 import { parseMetadata, type RecipientMetadata } from '../recipients/metadata';
 import { codesInText } from './codes-in-text';
+import { defaultWave, optionalWave } from '../shared/waves';
 
 export const maxMessagesPerRequest = 10_000;
 export const messageStatuses = ['sent', 'failed', 'holdout'] as const;
@@ -33,6 +34,7 @@ export interface MessageReport {
 export interface MessageInput {
 	recipient: string;
 	variant: string | null;
+	wave: string;
 	provider: string | null;
 	providerMessageId: string | null;
 	segments: number | null;
@@ -77,9 +79,10 @@ export function parseMessages(
 	metadataMaxBytes: number,
 ): MessageReport {
 	const obj = asObject(body);
-	onlyKnownFields(obj, ['messages', 'oncePerRecipient']);
+	onlyKnownFields(obj, ['messages', 'oncePerRecipient', 'wave']);
 	const list = requiredArray(obj, 'messages', { min: 1, max: maxMessagesPerRequest });
 	const oncePerRecipient = optionalBoolean(obj, 'oncePerRecipient') ?? false;
+	const requestWave = optionalWave(obj.wave) ?? defaultWave;
 	const messages = list.map((item, i): ReportedMessage => {
 		const field = `messages[${i}]`;
 		const entry = asObject(item, field);
@@ -88,6 +91,7 @@ export function parseMessages(
 			[
 				'recipient',
 				'variant',
+				'wave',
 				'provider',
 				'providerMessageId',
 				'segments',
@@ -133,6 +137,7 @@ export function parseMessages(
 			codes,
 			recipient,
 			variant: optionalString(entry, 'variant', 32, `${field}.variant`) ?? null,
+			wave: optionalWave(entry.wave, `${field}.wave`) ?? requestWave,
 			provider,
 			providerMessageId,
 			segments: optionalInteger(entry, 'segments', 1000, `${field}.segments`),

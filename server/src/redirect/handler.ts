@@ -124,6 +124,7 @@ export function createRedirectHandler(
 			code: link.code,
 			recipient: link.recipient,
 			variant: link.variant,
+			wave: link.wave,
 			url: link.destination,
 			clickId,
 			deviceType: hit.deviceType,

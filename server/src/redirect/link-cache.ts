@@ -13,6 +13,7 @@ export interface CachedLink {
 	/** The destination with the campaign's UTM parameters merged in. */
 	target: string;
 	variant: string | null;
+	wave: string;
 	/** Epoch milliseconds; null: never expires. */
 	expiresAt: number | null;
 	conversionTracking: boolean;
@@ -30,6 +31,7 @@ interface LinkRow {
 	recipient: string;
 	destination: string;
 	variant: string | null;
+	wave: string;
 	expires_at: Date | null;
 	conversion_tracking: boolean;
 	fallback_url: string | null;
@@ -37,7 +39,7 @@ interface LinkRow {
 }
 
 const selectLink = `
-SELECT l.code, l.campaign_id, l.recipient, l.destination, l.variant, l.expires_at,
+SELECT l.code, l.campaign_id, l.recipient, l.destination, l.variant, l.wave, l.expires_at,
        c.conversion_tracking, c.fallback_url, c.utm
 FROM links l JOIN campaigns c ON c.id = l.campaign_id
 WHERE l.code = $1`;
@@ -102,6 +104,7 @@ function toCachedLink(row: LinkRow): CachedLink {
 		destination: row.destination,
 		target: appendParams(row.destination, utmParams(row.utm)),
 		variant: row.variant,
+		wave: row.wave,
 		expiresAt: row.expires_at ? row.expires_at.getTime() : null,
 		conversionTracking: row.conversion_tracking,
 		fallbackUrl: row.fallback_url,

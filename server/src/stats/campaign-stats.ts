@@ -4,7 +4,7 @@ import { holdoutVariant } from '../campaigns/types';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
 import { foldCampaign } from './rollup-folder';
-import { planRange, slotMs } from './range-slots';
+import { eventsOnlyPlan, planRange, slotMs } from './range-slots';
 import { statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
@@ -18,8 +18,12 @@ export interface CampaignStats {
 	from: string | null;
 	to: string | null;
 	timeZone: string;
+	/** The send wave the figures are limited to, null for every wave. */
+	wave: string | null;
 	totals: Metrics;
 	variants: Array<{ variant: string } & Metrics>;
+	/** Each send wave apart, in the order they were first sent. */
+	waves: Array<{ wave: string } & Metrics>;
 	links: Array<{
 		url: string;
 		clicks: number;
@@ -44,6 +48,7 @@ export interface CampaignStats {
 
 interface StatsResult {
 	metrics: MetricsRow[];
+	waves: Array<MetricsRow & { wave: string }>;
 	medianSecondsToFirstClick: number | null;
 	links: CampaignStats['links'];
 	breakdowns: Record<string, Array<{ key: string | null; clicks: number }>>;
@@ -90,10 +95,15 @@ export async function campaignStats(
 ): Promise<CampaignStats> {
 	// Events not yet folded by the background folder are folded now: the answer is exact.
 	await foldCampaign(db, campaign.id);
-	const whole = (!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query));
+	const wave = query.wave ?? null;
+	const whole =
+		wave === null &&
+		((!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query)));
 	const result = await db.withTransaction(async (tx) => {
 		await tx.query(statementSettings);
-		const plan = planRange(query.from, query.to);
+		// One wave is read from its events: the slotted click breakdowns do not keep waves apart.
+		const plan =
+			wave === null ? planRange(query.from, query.to) : eventsOnlyPlan(query.from, query.to);
 		const { rows } = await tx.query<{ result: StatsResult }>(
 			whole ? statsFromRollupsSql : statsForRangeSql,
 			whole
@@ -105,6 +115,7 @@ export async function campaignStats(
 						campaign.currency,
 						...plan.partials[1],
 						...plan.slots,
+						wave,
 					],
 		);
 		return rows[0].result;
@@ -153,8 +164,13 @@ export async function campaignStats(
 		from: query.from?.toISOString() ?? null,
 		to: query.to?.toISOString() ?? null,
 		timeZone: query.timeZone,
+		wave,
 		totals: toMetrics(totalRow, campaign.costPerSegment),
 		variants,
+		waves: (result.waves ?? []).map((w) => ({
+			wave: w.wave,
+			...toMetrics(w, campaign.costPerSegment),
+		})),
 		links: result.links.map((l) => ({
 			url: l.url,
 			clicks: Number(l.clicks),

@@ -1,11 +1,14 @@
 import { badRequest } from '../http/errors';
 import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
 import { parseTimeZone } from './time-zone';
+import { optionalWave } from '../shared/waves';
 
 export interface StatsQuery {
 	from: Date | null;
 	to: Date | null;
 	timeZone: string;
+	/** Limit the evaluation to one send wave. */
+	wave?: string;
 }
 
 export type Query = Record<string, unknown>;
@@ -39,14 +42,19 @@ const twoYearsAfter = (date: Date) => {
 
 /** from/to/timeZone of GET …/stats. */
 export function parseStatsQuery(query: Query): StatsQuery {
-	onlyKnownParams(query, ['from', 'to', 'timeZone']);
+	onlyKnownParams(query, ['from', 'to', 'timeZone', 'wave']);
 	const from = optionalInstant(query, 'from');
 	const to = optionalInstant(query, 'to');
 	if (from && to && from >= to) throw badRequest('from must be before to');
 	if (from && to && to.getTime() > twoYearsAfter(from)) {
 		throw badRequest('a range from … to may span at most 2 years', 'range_too_long');
 	}
-	return { from, to, timeZone: parseTimeZone(query.timeZone) };
+	return {
+		from,
+		to,
+		timeZone: parseTimeZone(query.timeZone),
+		wave: optionalWave(query.wave === '' ? undefined : query.wave),
+	};
 }
 
 /** Cursors are opaque to callers: the last recipient of the page, base64url-encoded. */

@@ -14,6 +14,19 @@ export interface RangePlan {
 const instant = (ms: number): Bound =>
 	ms === -Infinity ? '-infinity' : ms === Infinity ? 'infinity' : new Date(ms).toISOString();
 
+/** The whole of [from, to) read from the events, none from the slotted rollups. */
+export function eventsOnlyPlan(from: Date | null, to: Date | null): RangePlan {
+	const start = instant(from ? from.getTime() : -Infinity);
+	const end = instant(to ? to.getTime() : Infinity);
+	return {
+		slots: [start, start],
+		partials: [
+			[start, end],
+			[end, end],
+		],
+	};
+}
+
 /**
  * Splits [from, to) into the whole slots it covers and what is left at its ends: less than one
  * slot before the first whole slot, less than one after the last. A range inside one slot, or

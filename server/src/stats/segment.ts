@@ -2,6 +2,7 @@ import { holdoutVariant } from '../campaigns/types';
 import { badRequest } from '../http/errors';
 import { parsePageLimit } from '../shared/pagination';
 import { parseDestination } from '../shared/urls';
+import { optionalWave } from '../shared/waves';
 import { decodeCursor, onlyKnownParams, type Query } from './params';
 
 export const recipientStatuses = ['sent', 'delivered', 'failed', 'holdout'] as const;
@@ -25,6 +26,8 @@ export interface RecipientsQuery {
 	country?: string;
 	clickedWithinHours?: number;
 	notClickedWithinHours?: number;
+	/** Recipients of this send wave, with that wave's counts (combines with clicked, viewed, converted, variant). */
+	wave?: string;
 	limit: number;
 	after?: string;
 }
@@ -88,9 +91,18 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		'country',
 		'clickedWithinHours',
 		'notClickedWithinHours',
+		'wave',
 		'limit',
 		'cursor',
 	]);
+	const wave = optionalWave(query.wave === '' ? undefined : query.wave);
+	const notWithWave = ['status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours'].filter(
+		(key) => query[key] !== undefined && query[key] !== '',
+	);
+	if (wave !== undefined && notWithWave.length)
+		throw badRequest(
+			`wave combines with clicked, viewed, converted and variant only; not with ${notWithWave.join(', ')}`,
+		);
 	const variant = query.variant;
 	if (
 		variant !== undefined &&
@@ -131,6 +143,7 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		os: optionalName(query, 'os', 64)?.toLowerCase(),
 		country: country?.toUpperCase(),
 		clickedWithinHours: optionalHours(query, 'clickedWithinHours'),
+		wave,
 		limit: parsePageLimit(query.limit, { fallback: 100, max: 1000 }),
 		after: decodeCursor(query.cursor),
 	};

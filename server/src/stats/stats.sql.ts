@@ -1,6 +1,9 @@
 /**
  * The campaign evaluation, one statement either way. Both sources produce the same relations
- * (recipients, link_rows, dims, hourly, currencies); the shared tail turns them into the answer.
+ * (recipients, wave_metrics, link_rows, dims, hourly, currencies); the shared tail turns them
+ * into the answer. recipients has one row per recipient; wave_metrics the figures of each send
+ * wave, whose recipients are counted per wave (a recipient of the first send and of the reminder
+ * is in two waves).
  *
  * $1 campaign id, $4 IANA time zone, $5 the campaign's currency (or null); the range source's
  * own parameters are described with it ($2 and $3 are null for the whole campaign).
@@ -9,6 +12,22 @@
  * depending on the span it covers (at most a few hundred points), gaps filled with zeros, and the
  * hour-of-day breakdown is read from the same local hours.
  */
+
+/** The counts of MetricsRow over a set of recipient rows (recipients, or a wave's). */
+const recipientCounts = `
+         count(*) AS recipients,
+         count(*) FILTER (WHERE sent) AS sent,
+         count(*) FILTER (WHERE delivered) AS delivered,
+         count(*) FILTER (WHERE failed) AS failed,
+         coalesce(sum(views), 0) AS views,
+         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
+         coalesce(sum(clicks), 0) AS clicks,
+         count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         coalesce(sum(conversions), 0) AS conversions,
+         count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
+         count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
+         coalesce(sum(revenue), 0) AS revenue,
+         coalesce(sum(segments), 0) AS segments`;
 
 /**
  * Whole campaign: the rollups (migration 006) that triggers keep up to date — a few rows per
@@ -40,6 +59,19 @@ hourly AS (
 ),
 currencies AS (
   SELECT currency, conversions, revenue FROM stats_currencies WHERE campaign_id = $1
+),
+wave_metrics AS (
+  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
+  FROM (
+    SELECT wave, first_seen_at AS first_seen,
+           messages_charged > 0 AS sent,
+           messages_delivered > 0 OR delivered_events > 0 AS delivered,
+           (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
+           segments, views, clicks, conversions, revenue
+    FROM stats_wave_recipients
+    WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
+  ) w
+  GROUP BY wave
 )`;
 
 /**
@@ -50,6 +82,9 @@ currencies AS (
  * cell came from. Unique clickers, viewers and converters stay exact: a cell carries its
  * recipient, so "clicked in the range" is "has a cell in the range with clicks > 0", counted once
  * per recipient after grouping, never estimated. Bots are never counted.
+ *
+ * $10, a send wave or null, limits everything to that wave's links, messages and events; the
+ * caller then reads the whole range from the events (the slotted click breakdowns carry no wave).
  */
 const rangeSource = `
 partial AS MATERIALIZED (
@@ -59,13 +94,15 @@ partial AS MATERIALIZED (
     AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
     AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
       OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))
+    AND ($10::text IS NULL OR e.wave = $10::text)
 ),
 cells AS MATERIALIZED (
-  SELECT recipient, url, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
+  SELECT recipient, url, wave, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
   FROM stats_recipient_slots
   WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    AND ($10::text IS NULL OR wave = $10::text)
   UNION ALL
-  SELECT coalesce(e.recipient, ''), coalesce(e.url, ''), max(e.variant),
+  SELECT coalesce(e.recipient, ''), coalesce(e.url, ''), coalesce(e.wave, ''), max(e.variant),
          count(*) FILTER (WHERE e.type = 'view'),
          count(*) FILTER (WHERE e.type = 'click'),
          count(*) FILTER (WHERE e.type = 'conversion'),
@@ -75,15 +112,24 @@ cells AS MATERIALIZED (
          count(*) FILTER (WHERE e.type = 'failed'),
          min(e.occurred_at) FILTER (WHERE e.type = 'click')
   FROM partial e
-  GROUP BY 1, 2
+  GROUP BY 1, 2, 3
 ),
--- one pass of grouping per recipient (the cells of one recipient in different slots and URLs)
+-- one pass of grouping per recipient and wave over the cells (a recipient's cells in different
+-- slots and URLs); the per-recipient figures then group these far fewer rows
+per_event_wave_recipient AS MATERIALIZED (
+  SELECT recipient, wave, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
+         sum(conversions) AS conversions, sum(revenue) AS revenue,
+         sum(delivered_events) AS delivered_events, sum(failed_events) AS failed_events,
+         min(first_click_at) AS first_click
+  FROM cells WHERE recipient <> ''
+  GROUP BY recipient, wave
+),
 per_event_recipient AS (
   SELECT recipient, max(variant) AS variant, sum(clicks) AS clicks, sum(views) AS views,
          sum(conversions) AS conversions, sum(revenue) AS revenue,
          sum(delivered_events) > 0 AS delivered, sum(failed_events) > 0 AS failed,
-         min(first_click_at) AS first_click
-  FROM cells WHERE recipient <> ''
+         min(first_click) AS first_click
+  FROM per_event_wave_recipient
   GROUP BY recipient
 ),
 -- what messages and links say about each recipient: the synchronous part of the rollups (kept by
@@ -92,7 +138,13 @@ known AS (
   SELECT recipient, coalesce(message_variant, link_variant) AS variant,
          messages_charged > 0 AS sent, messages_delivered > 0 AS delivered, messages_failed > 0 AS failed,
          segments, sent_at
-  FROM stats_recipients WHERE campaign_id = $1
+  FROM stats_recipients WHERE campaign_id = $1 AND $10::text IS NULL
+  UNION ALL
+  SELECT w.recipient, coalesce(r.message_variant, r.link_variant),
+         w.messages_charged > 0, w.messages_delivered > 0, w.messages_failed > 0, w.segments, w.sent_at
+  FROM stats_wave_recipients w
+  JOIN stats_recipients r ON r.campaign_id = w.campaign_id AND r.recipient = w.recipient
+  WHERE w.campaign_id = $1 AND w.wave = $10::text
 ),
 recipients AS (
   SELECT recipient,
@@ -155,15 +207,35 @@ currencies AS (
     WHERE type = 'conversion'
   ) c
   GROUP BY currency
-)`;
-
-const tail = `
-metrics AS (
-  SELECT GROUPING(variant) = 1 AS total, variant,
-         count(*) AS recipients,
-         count(*) FILTER (WHERE sent) AS sent,
-         count(*) FILTER (WHERE delivered) AS delivered,
-         count(*) FILTER (WHERE failed) AS failed,
+),
+-- Each wave: what its links and messages say, counted straight from the per-wave rollup, then
+-- corrected by its recipients' events in the range (looked up one by one): a recipient the rollup
+-- does not know, a delivery or failure that only an event reports. No join over every recipient.
+wave_known AS (
+  SELECT wave, min(first_seen_at) AS first_seen, count(*) AS recipients,
+         count(*) FILTER (WHERE messages_charged > 0) AS sent,
+         count(*) FILTER (WHERE messages_delivered > 0) AS delivered,
+         count(*) FILTER (WHERE messages_failed > 0 AND messages_delivered = 0) AS failed,
+         coalesce(sum(segments), 0) AS segments
+  FROM stats_wave_recipients WHERE campaign_id = $1 AND ($10::text IS NULL OR wave = $10::text)
+  GROUP BY wave
+),
+wave_events AS (
+  SELECT e.wave, e.views, e.clicks, e.conversions, e.revenue,
+         k.recipient IS NOT NULL AS known,
+         coalesce(k.messages_delivered > 0, false) AS k_delivered,
+         coalesce(k.messages_failed > 0, false) AS k_failed,
+         e.delivered_events > 0 AS e_delivered, e.failed_events > 0 AS e_failed
+  FROM per_event_wave_recipient e
+  LEFT JOIN stats_wave_recipients k ON k.campaign_id = $1 AND k.wave = e.wave AND k.recipient = e.recipient
+  WHERE e.wave <> ''
+),
+wave_event_counts AS (
+  SELECT wave,
+         count(*) FILTER (WHERE NOT known) AS new_recipients,
+         count(*) FILTER (WHERE e_delivered AND NOT k_delivered) AS more_delivered,
+         sum(((k_failed OR e_failed) AND NOT (k_delivered OR e_delivered))::int
+             - (k_failed AND NOT k_delivered)::int) AS more_failed,
          coalesce(sum(views), 0) AS views,
          count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
          coalesce(sum(clicks), 0) AS clicks,
@@ -171,8 +243,32 @@ metrics AS (
          coalesce(sum(conversions), 0) AS conversions,
          count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
          count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
-         coalesce(sum(revenue), 0) AS revenue,
-         coalesce(sum(segments), 0) AS segments
+         coalesce(sum(revenue), 0) AS revenue
+  FROM wave_events
+  GROUP BY wave
+),
+wave_metrics AS (
+  SELECT false AS total, null::text AS variant, wave, k.first_seen,
+         coalesce(k.recipients, 0) + coalesce(e.new_recipients, 0) AS recipients,
+         coalesce(k.sent, 0) AS sent,
+         coalesce(k.delivered, 0) + coalesce(e.more_delivered, 0) AS delivered,
+         coalesce(k.failed, 0) + coalesce(e.more_failed, 0) AS failed,
+         coalesce(e.views, 0) AS views,
+         coalesce(e."uniqueViewers", 0) AS "uniqueViewers",
+         coalesce(e.clicks, 0) AS clicks,
+         coalesce(e."uniqueClickers", 0) AS "uniqueClickers",
+         coalesce(e.conversions, 0) AS conversions,
+         coalesce(e."uniqueConverters", 0) AS "uniqueConverters",
+         coalesce(e."convertedClickers", 0) AS "convertedClickers",
+         coalesce(e.revenue, 0) AS revenue,
+         coalesce(k.segments, 0) AS segments
+  FROM wave_known k
+  FULL JOIN wave_event_counts e USING (wave)
+)`;
+
+const tail = `
+metrics AS (
+  SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
   FROM recipients
   GROUP BY GROUPING SETS ((), (variant))
 ),
@@ -194,6 +290,7 @@ timeline AS (
 )
 SELECT json_build_object(
   'metrics', (SELECT json_agg(m) FROM metrics m),
+  'waves', (SELECT coalesce(json_agg(w ORDER BY w.first_seen NULLS LAST, w.wave), '[]') FROM wave_metrics w),
   'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
   'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
             FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",

@@ -11,7 +11,7 @@ SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret,
   e.id::text AS event_id, e.type, e.occurred_at, e.campaign_id,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
-  COALESCE(e.variant, l.variant) AS variant, e.click_id, e.device_type, e.os, e.browser,
+  COALESCE(e.variant, l.variant) AS variant, COALESCE(e.wave, l.wave) AS wave, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
   e.conversion_currency::text AS conversion_currency, k.name AS campaign_name, m.metadata AS recipient_metadata
 FROM unnest($1::text[], $2::int[]) AS c(id, attempts)

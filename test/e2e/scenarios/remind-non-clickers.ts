@@ -5,7 +5,8 @@ import { shortLinksIn, userAgents, visit } from '../harness/visit';
 
 /**
  * examples/remind-non-clickers.json: send, wait, Campaign → Get Recipients (clicked = false),
- * remind only those. The day of waiting becomes 20 seconds here, during which two recipients click.
+ * remind only those (the waves "Initial" and "Reminder"). The day of waiting becomes 20 seconds
+ * here, during which two recipients click; one reminded recipient clicks afterwards.
  */
 export function remindNonClickersScenario(env: () => Environment): void {
 	describe('no click after a wait (examples/remind-non-clickers.json)', () => {
@@ -45,6 +46,20 @@ export function remindNonClickersScenario(env: () => Environment): void {
 			expect(reminders.map((s) => s.to.replace(/^\+/, '')).sort()).toEqual(['4915112340003', '4915112340004']);
 			expect(seven.violations).toEqual([]);
 			for (const sms of reminders) expect(sms.text).toMatch(/^Reminder: our webinar/);
+
+			// The reminder is the wave "Reminder": its links are new, and Get Stats reports its clicks
+			// apart from the invitation's.
+			const margaret = reminders.find((sms) => sms.to.endsWith('4915112340004'))!;
+			const [reminderLink] = shortLinksIn(margaret.text, tracking.url);
+			const invitationLinks = invitations.flatMap((sms) => shortLinksIn(sms.text, tracking.url));
+			expect(invitationLinks).not.toContain(reminderLink);
+			expect((await visit(reminderLink, userAgents.androidChrome)).status).toBe(302);
+			const campaignId = nodeOutput(execution, 'Create campaign')[0].id;
+			const stats = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+			expect(stats.body.waves).toEqual([
+				expect.objectContaining({ wave: 'Initial', recipients: 4, clicks: 2, uniqueClickers: 2, ctr: 0.5 }),
+				expect.objectContaining({ wave: 'Reminder', recipients: 2, clicks: 1, uniqueClickers: 1, ctr: 0.5 }),
+			]);
 		}, 180_000);
 	});
 }

@@ -83,6 +83,7 @@ describe('Send through n8n-core', () => {
 				campaignId: id,
 				recipient: input.phone,
 				variant: 'holdout',
+				wave: 'Initial',
 				status: 'holdout',
 			});
 		}

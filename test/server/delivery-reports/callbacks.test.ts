@@ -155,6 +155,35 @@ describe('seven.io delivery reports', () => {
 		]);
 	});
 
+	test("when a reminder message is delivered, then its delivered event and its wave in stats are the reminder's", async () => {
+		const id = (await server.api('POST', '/api/v1/campaigns', { name: 'dlr waves' })).body
+			.id as string;
+		await server.api('POST', `/api/v1/campaigns/${id}/messages`, {
+			wave: 'Reminder',
+			messages: [
+				{
+					recipient: '+4915100000009',
+					provider: 'seven',
+					providerMessageId: '77100000009',
+					status: 'sent',
+				},
+			],
+		});
+		const res = await sevenCallback({
+			webhook_event: 'dlr',
+			webhook_timestamp: '2026-11-23 10:00:00',
+			data: { msg_id: '77100000009', status: 'DELIVERED', status_time: '2026-11-23 10:00:05' },
+		});
+		expect(res.status).toBe(204);
+		expect(await server.sql('SELECT type, wave FROM events WHERE campaign_id = $1', [id])).toEqual([
+			{ type: 'delivered', wave: 'Reminder' },
+		]);
+		const stats = await server.api('GET', `/api/v1/campaigns/${id}/stats`);
+		expect(stats.body.waves).toEqual([
+			expect.objectContaining({ wave: 'Reminder', sent: 1, delivered: 1 }),
+		]);
+	});
+
 	test('when seven.io posts a form-encoded NOTDELIVERED report, then the message failed', async () => {
 		const id = await sentMessage('seven', '77100000002');
 		const res = await sevenCallback(

@@ -46,6 +46,7 @@ test('when a campaign has events, then they are listed oldest first in the agree
 		code,
 		recipient: '+4915112345678',
 		variant: 'B',
+		wave: 'Initial',
 		url: 'https://shop.example/sale',
 		clickId: expect.stringMatching(/^[A-Za-z0-9]{22}$/),
 		device: { type: 'mobile', os: 'Android', browser: 'Chrome' },

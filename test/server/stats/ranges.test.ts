@@ -27,12 +27,14 @@ const start = Date.parse('2026-11-20T06:00:00Z');
 const span = 60 * 3_600_000; // 60 hours: every timeline is hourly, so buckets are local hours
 const sentAt = new Date(start - 3_600_000);
 const urls = ['https://shop.example/a', 'https://shop.example/b'];
+const waves = ['Initial', 'Reminder'];
 
 interface Ev {
 	type: EventType;
 	at: number;
 	recipient: string;
 	variant: string;
+	wave: string;
 	url: string | null;
 	deviceType: string | null;
 	os: string | null;
@@ -90,6 +92,7 @@ beforeAll(async () => {
 			at,
 			recipient,
 			variant: variantOf.get(recipient)!,
+			wave: pick(waves),
 			url: type === 'delivered' || type === 'failed' || rnd() < 0.1 ? null : pick(urls),
 			deviceType: pick(['mobile', 'desktop', null]),
 			os: pick(['iOS', 'Android', null]),
@@ -111,6 +114,7 @@ beforeAll(async () => {
 					occurredAt: new Date(e.at),
 					recipient: e.recipient,
 					variant: e.variant,
+					wave: e.wave,
 					url: e.url,
 					deviceType: e.deviceType,
 					os: e.os,
@@ -151,13 +155,19 @@ function localParts(ms: number, timeZone: string) {
 const count = <T>(xs: T[], key: (x: T) => string) =>
 	xs.reduce((m, x) => m.set(key(x), (m.get(key(x)) ?? 0) + 1), new Map<string, number>());
 
-/** Every figure of GET …/stats for [from, to), computed from the raw events. */
-function expected(from: number | null, to: number | null, timeZone: string) {
+/** Every figure of GET …/stats for [from, to) (of one wave), computed from the raw events. */
+function expected(from: number | null, to: number | null, timeZone: string, wave?: string) {
 	const inRange = events.filter(
-		(e) => e.type !== 'bot' && (from === null || e.at >= from) && (to === null || e.at < to),
+		(e) =>
+			e.type !== 'bot' &&
+			(from === null || e.at >= from) &&
+			(to === null || e.at < to) &&
+			(wave === undefined || e.wave === wave),
 	);
-	const metrics = (variant: string | null) => {
-		const mine = inRange.filter((e) => variant === null || e.variant === variant);
+	const metrics = (variant: string | null, ofWave?: string) => {
+		const mine = inRange.filter(
+			(e) => (variant === null || e.variant === variant) && (!ofWave || e.wave === ofWave),
+		);
 		const who = (type: EventType) =>
 			new Set(mine.filter((e) => e.type === type).map((e) => e.recipient));
 		const clickers = who('click');
@@ -201,6 +211,12 @@ function expected(from: number | null, to: number | null, timeZone: string) {
 	return {
 		totals: metrics(null),
 		variants: Object.fromEntries(['A', 'B', 'holdout'].map((v) => [v, metrics(v)])),
+		// a wave the campaign has (here: links, or events at any time) is reported for any range
+		waves: Object.fromEntries(
+			waves
+				.filter((w) => w === 'Initial' || events.some((e) => e.wave === w && e.type !== 'bot'))
+				.map((w) => [w, metrics(null, w)]),
+		),
 		links: Object.fromEntries(
 			urls.map((url) => {
 				const mine = inRange.filter((e) => e.url === url);
@@ -268,6 +284,7 @@ function answered(body: any) {
 				metrics(body.variants.find((x: any) => x.variant === v) ?? {}),
 			]),
 		),
+		waves: Object.fromEntries(body.waves.map((w: any) => [w.wave, metrics(w)])),
 		links: Object.fromEntries(body.links.map(({ url, ...rest }: any) => [url, rest])),
 		breakdowns: {
 			deviceType: keyed(body.breakdowns.deviceType),
@@ -327,6 +344,29 @@ test(`when stats are asked for random ranges, then every figure equals the one c
 		});
 		if (want.medianSecondsToFirstClick === null) expect(got.medianSecondsToFirstClick).toBeNull();
 		else expect(got.medianSecondsToFirstClick).toBeCloseTo(want.medianSecondsToFirstClick, 3);
+
+		// the same range limited to one wave
+		const wave = pick(waves);
+		query.set('wave', wave);
+		const one = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?${query}`);
+		expect(one.status).toBe(200);
+		const { totals, links, breakdowns, timeline, otherCurrencies } = answered(one.body);
+		const wantOne = expected(from, to, timeZone, wave);
+		expect({
+			label: `${label} wave ${wave}`,
+			totals,
+			links,
+			breakdowns,
+			timeline,
+			otherCurrencies,
+		}).toEqual({
+			label: `${label} wave ${wave}`,
+			totals: wantOne.totals,
+			links: wantOne.links,
+			breakdowns: wantOne.breakdowns,
+			timeline: wantOne.timeline,
+			otherCurrencies: wantOne.otherCurrencies,
+		});
 	}
 });
 

@@ -3,6 +3,7 @@ import { waitFor } from '../../support/wait';
 import { campaignWithLink, storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver';
+import { chromeOnAndroid, hit } from '../../support/short-links';
 
 // Small, configurable backoff keeps these fast: 3 attempts, 100 ms apart, 400 ms timeout.
 const env = {
@@ -42,6 +43,27 @@ async function deliveries(subscriptionId: string) {
 	return (await server.api('GET', `/api/v1/webhooks/${subscriptionId}/deliveries`)).body
 		.deliveries as any[];
 }
+
+test('when a reminder link is clicked, then the payload names the reminder wave', async () => {
+	const hook = await receiver();
+	const { campaignId } = await campaignWithLink(server);
+	const sub = await subscribe(hook.url, ['click'], campaignId);
+	const reminder = await server.api('POST', `/api/v1/campaigns/${campaignId}/links`, {
+		wave: 'Reminder',
+		recipients: [{ recipient: '+4915112345678', urls: ['https://shop.example/sale'] }],
+	});
+	await hit(`${server.url}/${reminder.body.links[0].code}`, { userAgent: chromeOnAndroid });
+	const [request] = await hook.waitFor(1);
+	const payload = new Webhook(sub.secret).verify(
+		request.body,
+		request.headers as Record<string, string>,
+	) as any;
+	expect(payload).toMatchObject({
+		type: 'click',
+		code: reminder.body.links[0].code,
+		wave: 'Reminder',
+	});
+});
 
 /** Waits until the subscription's newest delivery is marked failed, and returns it. */
 async function failedDelivery(subscriptionId: string) {
@@ -102,6 +124,7 @@ test('when a click is stored, then the receiver gets it signed per Standard Webh
 		shortUrl: `https://go.shop.example/${link.code}`,
 		code: link.code,
 		variant: link.variant,
+		wave: 'Initial', // the wave of the event's link
 		clickId: 'Ck0123456789abcdefghij',
 		device: { type: 'mobile', os: 'iOS', browser: 'Mobile Safari' },
 		country: 'DE',

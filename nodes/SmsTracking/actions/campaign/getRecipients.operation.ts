@@ -127,6 +127,15 @@ export const description: INodeProperties[] = listFields(show, [
 		description: 'Only this A/B variant (for the hold-out, use Status: Hold-Out)',
 	},
 	{
+		displayName: 'Wave',
+		name: 'wave',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Reminder',
+		description:
+			"Only the recipients of this send wave, with that wave's clicks, views and conversions (so Clicked: No means did not click that wave's link)",
+	},
+	{
 		displayName: 'Viewed',
 		name: 'viewed',
 		type: 'options',
@@ -148,6 +157,7 @@ const filterKeys = [
 	'country',
 	'clickedWithinHours',
 	'notClickedWithinHours',
+	'wave',
 ];
 
 /** Pages through GET /campaigns/:id/recipients (cursor) until the limit or the end. */

@@ -59,6 +59,15 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'Count only events before this time',
 			},
+			{
+				displayName: 'Wave',
+				name: 'wave',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Reminder',
+				description:
+					'Only this send wave: its recipients, links, clicks and conversions (empty: every wave, and each wave apart in Waves)',
+			},
 		],
 	},
 ];
@@ -69,13 +78,15 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.from) qs.from = new Date(String(options.from)).toISOString();
 	if (options.to) qs.to = new Date(String(options.to)).toISOString();
 	if (options.timeZone) qs.timeZone = options.timeZone;
+	if (String(options.wave ?? '').trim()) qs.wave = String(options.wave).trim();
 	const stats = await getCampaignStats(http, requiredCampaignId(ctx, i), qs, i);
 	return ctx.getNodeParameter('simplify', i, false) === true ? simplified(stats) : stats;
 });
 
 /**
  * Simplified stats: one flat item with the campaign's totals (`variant` null), then one item per
- * variant (the hold-out included), each with the same metrics; the links, breakdowns and timeline
+ * variant (the hold-out included) and, when the campaign was sent in several waves, one per wave
+ * (`wave` set, `variant` null), each with the same metrics; the links, breakdowns and timeline
  * stay in the raw answer.
  */
 function simplified(stats: IDataObject): IDataObject[] {
@@ -83,6 +94,7 @@ function simplified(stats: IDataObject): IDataObject[] {
 	const totals: IDataObject = {
 		...common,
 		variant: null,
+		wave: stats.wave ?? null,
 		...((stats.totals as IDataObject | undefined) ?? {}),
 		medianSecondsToFirstClick: stats.medianSecondsToFirstClick ?? null,
 		winner: stats.winner ?? null,
@@ -91,5 +103,7 @@ function simplified(stats: IDataObject): IDataObject[] {
 		...common,
 		...v,
 	}));
-	return [totals, ...variants];
+	const waves = (stats.waves as IDataObject[] | undefined) ?? [];
+	const perWave = waves.length > 1 ? waves.map((w) => ({ ...common, variant: null, ...w })) : [];
+	return [totals, ...variants, ...perWave];
 }

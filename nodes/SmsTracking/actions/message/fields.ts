@@ -29,6 +29,26 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: { show: both, hide: { abTest: [true] } },
 	},
 	{
+		displayName: 'Wave',
+		name: 'wave',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Initial, Reminder or Winner',
+		description:
+			'Name of this send: each wave gets its own short links, and its clicks, CTR and conversions are reported apart. Empty: one new wave per execution (a re-run of the same execution reuses its links).',
+		displayOptions: { show: { ...both, '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+	{
+		displayName: 'Wave',
+		name: 'wave',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Reminder',
+		description:
+			'Name of this send: each wave gets its own short links, and its clicks, CTR and conversions are reported apart. Empty: the wave "Initial" (every send of this node version before waves).',
+		displayOptions: { show: { ...both, '@version': [1] } },
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',

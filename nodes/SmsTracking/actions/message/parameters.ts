@@ -21,6 +21,22 @@ export function readShortenSettings(ctx: IExecuteFunctions, itemIndex: number): 
 	};
 }
 
+/** The wave of sends that name none in version 1, as the server stores them too. */
+export const firstWave = 'Initial';
+
+/**
+ * The item's send wave. Empty: in version 1 "Initial" (what such a workflow did before waves);
+ * from version 2 one wave per execution, named after its id, so a re-run of the same execution
+ * gets the same links while the next execution is a wave of its own.
+ */
+export function readWave(ctx: IExecuteFunctions, itemIndex: number): string {
+	const typed = String(ctx.getNodeParameter('wave', itemIndex, '') ?? '').trim();
+	if (typed) return typed;
+	const executionId = ctx.getExecutionId();
+	if (ctx.getNode().typeVersion < 2 || !executionId) return firstWave;
+	return `Execution ${executionId}`;
+}
+
 /** The item's provider, sender and Send Options (send.fields.ts). */
 export function readSendSettings(ctx: IExecuteFunctions, itemIndex: number): SendSettings {
 	const options = ctx.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject;

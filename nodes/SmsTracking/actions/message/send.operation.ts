@@ -16,6 +16,7 @@ import {
 	readShortenSettings,
 	readVariantEntries,
 	readVariantTemplates,
+	readWave,
 } from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
 
@@ -56,22 +57,25 @@ export async function execute(
 	const read = (i: number): MessageInput | undefined => {
 		const campaignId = pickedCampaignId(this, i);
 		const settings = readShortenSettings(this, i);
+		const wave = readWave(this, i);
 		sendSettings[i] = readSendSettings(this, i);
 		const recipient = this.getNodeParameter('recipient', i);
 		const metadata = readMetadata(this, i);
 		if (!ab) {
 			const text = this.getNodeParameter('text', i) as string;
-			return { campaignId, recipient, settings, text, metadata };
+			return { campaignId, recipient, settings, wave, text, metadata };
 		}
 		const phone = normalisePhone(recipient, settings.defaultCallingCode);
-		if ('error' in phone) return { campaignId, recipient, settings, text: '' }; // the draft names the error
+		if ('error' in phone) return { campaignId, recipient, settings, wave, text: '' }; // the draft names the error
 		const variant = assignVariant(campaignId, phone.phone, ab.variants, ab.holdout);
 		if (variant === holdoutVariant) {
-			outcomes.push(heldOutcome(i, items[i].json, campaignId, phone.phone, variant, metadata));
+			outcomes.push(
+				heldOutcome(i, items[i].json, campaignId, phone.phone, variant, wave, metadata),
+			);
 			return undefined;
 		}
 		const text = variantText(readVariantEntries(this, i), variant);
-		return { campaignId, recipient, settings, text, variant, metadata };
+		return { campaignId, recipient, settings, wave, text, variant, metadata };
 	};
 	const applyAbTest = async (campaignIds: string[]) => {
 		if (!ab) return;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { errorItem } from '../../helpers/error-item';
 import { describe, prepareMessages } from '../../helpers/prepare';
 import { httpOf } from '../../../shared/transport';
-import { readMetadata, readShortenSettings } from './parameters';
+import { readMetadata, readShortenSettings, readWave } from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
 
 /** Shorten has no fields beyond the shared message fields. */
@@ -24,6 +24,7 @@ export async function execute(
 		(i) => ({
 			campaignId: pickedCampaignId(this, i),
 			settings: readShortenSettings(this, i),
+			wave: readWave(this, i),
 			recipient: this.getNodeParameter('recipient', i),
 			text: this.getNodeParameter('text', i) as string,
 			metadata: readMetadata(this, i),

@@ -1,11 +1,12 @@
-// One campaign: headline numbers, activity, funnel, A/B verdict, links, devices and hours, kept
-// current by the live stream (a debounced re-fetch of the stats when events arrive).
+// One campaign: headline numbers, activity, funnel, A/B verdict, waves, links, devices and hours,
+// kept current by the live stream (a debounced re-fetch of the stats when events arrive).
 import { api } from './api.js';
 import { devicesChart, hoursChart, timelineChart, variantsChart } from './charts.js';
 import { $, barList, el } from './dom.js';
 import { addToFeed, clearFeed, showLiveState } from './feed.js';
 import * as fmt from './format.js';
 import { followCampaign } from './live.js';
+import { renderWaves } from './waves.js';
 
 const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 /** Events arriving within this long cause one re-fetch of the stats, not one each. */
@@ -282,6 +283,7 @@ async function renderStats(stats) {
 		stats.timeline.map((t) => fmt.bucketLabel(t.bucket, stats.timelineBucket, timeZone)),
 		stats.timeline,
 	);
+	renderWaves(stats);
 	renderLinks(stats.links);
 	devicesChart(stats.breakdowns.deviceType);
 	barList($('os-bars'), stats.breakdowns.os);
