@@ -20,6 +20,7 @@ import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
 import { inboundSmsRoutes } from './opt-outs/inbound-routes';
 import { optOutRoutes } from './opt-outs/routes';
+import { sendTimeRoutes } from './send-times/routes';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -48,6 +49,7 @@ function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(eventRoutes(db));
 	api.use(webhookRoutes(db));
 	api.use(optOutRoutes(db, config));
+	api.use(sendTimeRoutes(db, config));
 	return api;
 }
 
