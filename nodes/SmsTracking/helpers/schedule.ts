@@ -28,7 +28,18 @@ export const twilioWindow = { min: 15 * minute, max: 35 * 24 * 60 * minute };
 /** Best hours are planned this far ahead at least: Twilio's minimum plus time for the send itself. */
 const planningLead = 20 * minute;
 
+const schedules = new WeakMap<IExecuteFunctions, Schedule>();
+
+/** The node's Schedule parameters (the same for every item), read once per run. */
 export function readSchedule(ctx: IExecuteFunctions): Schedule {
+	const known = schedules.get(ctx);
+	if (known) return known;
+	const schedule = readScheduleParameters(ctx);
+	schedules.set(ctx, schedule);
+	return schedule;
+}
+
+function readScheduleParameters(ctx: IExecuteFunctions): Schedule {
 	const mode = ctx.getNodeParameter('schedule', 0, 'now') as ScheduleMode;
 	const options = ctx.getNodeParameter('scheduleOptions', 0, {}) as IDataObject;
 	const timeZone = String(options.timeZone ?? '').trim() || 'recipient';
@@ -123,6 +134,25 @@ function scheduleProblem(settings: SendSettings, sendAt: Date, now: Date): strin
 		return `The send time ${sendAt.toISOString()} is in the past`;
 	}
 	return undefined;
+}
+
+/**
+ * Refuses an item whose provider cannot take the schedule, before its links are made: Twilio
+ * without a Messaging Service, or a fixed time outside the provider's window. (A best hour is
+ * always 20 minutes to about two days ahead, inside Twilio's window.)
+ */
+export function checkSchedule(
+	ctx: IExecuteFunctions,
+	settings: SendSettings,
+	itemIndex: number,
+	now = new Date(),
+): void {
+	const schedule = readSchedule(ctx);
+	if (schedule.mode === 'now') return;
+	const sendAt =
+		schedule.mode === 'at' ? new Date(schedule.at) : new Date(now.getTime() + planningLead);
+	const problem = scheduleProblem(settings, sendAt, now);
+	if (problem) throw new NodeOperationError(ctx.getNode(), problem, { itemIndex });
 }
 
 /**

@@ -79,7 +79,14 @@ const send = async (parameters: INodeParameters, phones: string[], continueOnFai
 	const reported = await server.sql('SELECT recipient FROM messages WHERE campaign_id = $1', [
 		campaignId,
 	]);
-	return { run, reported: reported.map((r) => r.recipient as string) };
+	const linked = await server.sql('SELECT DISTINCT recipient FROM links WHERE campaign_id = $1', [
+		campaignId,
+	]);
+	return {
+		run,
+		reported: reported.map((r) => r.recipient as string),
+		linked: linked.map((r) => r.recipient as string),
+	};
 };
 
 test('when Best Hour per Recipient is sent through seven.io, then each delay is the next occurrence of the recipient’s best hour, or of the audience’s for a newcomer', async () => {
@@ -134,7 +141,7 @@ test('when Best Hour of the Audience is read in a fixed zone, then the seven.io 
 test('when Twilio sends At a Time through a Messaging Service, then Twilio gets SendAt in UTC and ScheduleType fixed', async () => {
 	const recipient = '+4915100001201';
 	const sendAt = new Date(Math.floor((Date.now() + 2 * 86_400_000) / 1000) * 1000);
-	const { run, reported } = await send(
+	const { run, reported, linked } = await send(
 		{
 			provider: 'twilio',
 			messagingServiceSid: service,
@@ -170,21 +177,22 @@ test('when Twilio sends at the best hour through a Messaging Service, then SendA
 	expect(clock(new Date(sms.SendAt!), 'Europe/Berlin')).toEqual({ hour: 18, minute: 0 });
 });
 
-test('when Twilio is asked to schedule without a Messaging Service, then the node stops with a clear error and sends nothing', async () => {
+test('when Twilio is asked to schedule without a Messaging Service, then the node stops with a clear error before any link is made or message sent', async () => {
 	const recipient = '+4915100001401';
-	const { run, reported } = await send(
+	const { run, reported, linked } = await send(
 		{ provider: 'twilio', from: '+15005550006', schedule: 'recipientHour' },
 		[recipient],
 	);
 	expect(run.error?.message).toMatch(/Twilio schedules messages only through a Messaging Service/);
 	expect(twilio.received.find((r) => r.To === recipient)).toBeUndefined();
 	expect(reported).toEqual([]);
+	expect(linked).toEqual([]);
 });
 
 test('when one item’s send time is outside Twilio’s window, then that item is an error item (Continue On Fail) and only the others are sent', async () => {
 	const [bySeven, byTwilio] = ['+4915100001501', '+4915100001502'];
 	const fiveMinutes = new Date(Date.now() + minutes(5)).toISOString();
-	const { run, reported } = await send(
+	const { run, reported, linked } = await send(
 		{
 			provider: '={{ $json.phone.endsWith("1") ? "seven" : "twilio" }}',
 			messagingServiceSid: service,
@@ -203,11 +211,12 @@ test('when one item’s send time is outside Twilio’s window, then that item i
 	);
 	expect(twilio.received.find((r) => r.To === byTwilio)).toBeUndefined();
 	expect(reported).toEqual([bySeven]);
+	expect(linked).toEqual([bySeven]);
 });
 
-test('when a Twilio send time is 36 days ahead without Continue On Fail, then the node stops with the item index and nothing is sent', async () => {
+test('when a Twilio send time is 36 days ahead without Continue On Fail, then the node stops with the item index and nothing is made or sent', async () => {
 	const recipient = '+4915100001601';
-	const { run, reported } = await send(
+	const { run, reported, linked } = await send(
 		{
 			provider: 'twilio',
 			messagingServiceSid: service,
@@ -220,4 +229,5 @@ test('when a Twilio send time is 36 days ahead without Continue On Fail, then th
 	expect(run.error?.context?.itemIndex).toBe(0);
 	expect(twilio.received.find((r) => r.To === recipient)).toBeUndefined();
 	expect(reported).toEqual([]);
+	expect(linked).toEqual([]);
 });

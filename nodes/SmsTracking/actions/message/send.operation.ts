@@ -9,7 +9,7 @@ import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helper
 import { errorItem } from '../../helpers/error-item';
 import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
-import { applySchedule } from '../../helpers/schedule';
+import { applySchedule, checkSchedule } from '../../helpers/schedule';
 import type { SendSettings } from '../../helpers/providers/send';
 import { readSendSettings, readShortenSettings, readVariantEntries } from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
@@ -49,6 +49,11 @@ export async function execute(
 
 	/** The item's message; undefined for a recipient the A/B test holds out. */
 	const read = (i: number): MessageInput | undefined => {
+		const input = readItem(i);
+		if (input) checkSchedule(this, sendSettings[i], i);
+		return input;
+	};
+	const readItem = (i: number): MessageInput | undefined => {
 		const campaignId = pickedCampaignId(this, i);
 		const settings = readShortenSettings(this, i);
 		sendSettings[i] = readSendSettings(this, i);
