@@ -141,7 +141,7 @@ test('when Best Hour of the Audience is read in a fixed zone, then the seven.io 
 test('when Twilio sends At a Time through a Messaging Service, then Twilio gets SendAt in UTC and ScheduleType fixed', async () => {
 	const recipient = '+4915100001201';
 	const sendAt = new Date(Math.floor((Date.now() + 2 * 86_400_000) / 1000) * 1000);
-	const { run, reported, linked } = await send(
+	const { run, reported } = await send(
 		{
 			provider: 'twilio',
 			messagingServiceSid: service,
