@@ -50,22 +50,16 @@ GROUP BY 1, 2`;
 
 /**
  * Folds what is still queued, so the answer counts every click stored before the request: all
- * of it once, then — waiting for folds of other processes that hold some of it (SKIP LOCKED) —
- * the campaigns that still have queued events of these recipients, and the asked campaign.
+ * of it, then once more each campaign still queued, waiting for folds of other processes that
+ * hold some of it (SKIP LOCKED), and the asked campaign. (Finding only the recipients' queued
+ * events would join the queue with the events by recipient, which no index serves.)
  */
-async function foldQueued(
-	db: Database,
-	recipients: string[],
-	campaignId: string | undefined,
-): Promise<void> {
+async function foldQueued(db: Database, campaignId: string | undefined): Promise<void> {
 	while ((await foldEvents(db, null, maxFoldPerRequest)) === maxFoldPerRequest) {
 		// a large backlog: keep folding in bounded steps
 	}
 	const { rows } = await db.query<{ campaign_id: string }>(
-		`SELECT DISTINCT campaign_id FROM (
-		   SELECT p.campaign_id FROM stats_pending p JOIN events e ON e.id = p.event_id
-		   WHERE e.recipient = ANY($1::text[]) FOR UPDATE OF p) held`,
-		[recipients],
+		'SELECT DISTINCT campaign_id FROM stats_pending',
 	);
 	const campaigns = new Set(rows.map((row) => row.campaign_id));
 	if (campaignId) campaigns.add(campaignId);
@@ -80,7 +74,7 @@ export async function computeSendTimes(
 	const zoneOf = (recipient: string) =>
 		request.timeZone === 'recipient' ? recipientTimeZone(recipient) : request.timeZone;
 	const zones = recipients.map(zoneOf);
-	await foldQueued(db, recipients, campaignId);
+	await foldQueued(db, campaignId);
 
 	const own = await db.query<{ recipient: string; hour: number; clicks: number }>(
 		recipientHoursSql,
