@@ -341,3 +341,32 @@ export const listOptOuts = async (
 		{ method: 'GET', path: '/opt-outs', qs: JSON.parse(JSON.stringify(qs)) as IDataObject },
 		itemIndex,
 	);
+
+/** Recipients per send-times call (the server's limit). */
+export const maxSendTimeRecipients = 10_000;
+
+export interface RecipientSendTime {
+	recipient: string;
+	hour: number;
+	timeZone: string;
+	source: 'recipient' | 'audience' | 'default';
+	clicks: number;
+}
+
+export interface SendTimes {
+	recipients: RecipientSendTime[];
+	audience: { clicks: number; hour: number | null; hours: Record<string, number | null> };
+}
+
+/** POST /send-times: each recipient's best hour of day, from past clicks (server docs: api.md). */
+export const getSendTimes = async (
+	http: Http,
+	body: {
+		recipients: string[];
+		timeZone: string;
+		minClicks: number;
+		defaultHour: number;
+		campaignId?: string;
+	},
+	itemIndex: number,
+) => await call<SendTimes>(http, { method: 'POST', path: '/send-times', body }, itemIndex);

@@ -26,6 +26,7 @@ import { inboundSmsRoutes } from './opt-outs/inbound-routes';
 import { optOutRoutes } from './opt-outs/routes';
 import { createClientAddress } from './shared/client-address';
 import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
+import { sendTimeRoutes } from './send-times/routes';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -69,6 +70,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(keyRoutes(db));
 	api.use(optOutRoutes(db, config));
 	if (deps.live) api.use(liveRoutes(db, deps.live));
+	api.use(sendTimeRoutes(db, config));
 	return api;
 }
 

@@ -1,5 +1,6 @@
 import { startEnvironment, type Environment } from './harness/environment';
 import { abTestScenario } from './scenarios/ab-test';
+import { bestHourSendScenario } from './scenarios/best-hour-send';
 import { burstScenario } from './scenarios/burst';
 import { campaignScenario } from './scenarios/campaign';
 import { campaignUpdateScenario } from './scenarios/campaign-update';
@@ -36,6 +37,7 @@ scopedKeyScenario(env);
 conversionScenario(env);
 abTestScenario(env);
 remindNonClickersScenario(env);
+bestHourSendScenario(env);
 triggerFirstClickScenario(env);
 campaignUpdateScenario(env);
 segmentScenario(env);

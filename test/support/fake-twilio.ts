@@ -6,7 +6,10 @@ import { startJsonServer } from './fake-json-server';
  * POST /2010-04-01/Accounts/{AccountSid}/Messages.json, HTTP Basic auth with the Account SID and
  * Auth Token (or an API key SID and secret), form-encoded To, Body, From or MessagingServiceSid,
  * StatusCallback; answers 201 with the message resource (sid SM…, status queued), and errors as
- * {code, message, more_info, status}.
+ * {code, message, more_info, status}. Message Scheduling as documented: ScheduleType must be
+ * `fixed` (35126) and comes with SendAt (35111), SendAt is UTC `YYYY-MM-DDTHH:MM:SSZ` between 900
+ * seconds and 35 days ahead (35114), and only a Messaging Service schedules (35118); a scheduled
+ * message answers with status `scheduled`.
  */
 export interface TwilioSms {
 	To: string;
@@ -14,6 +17,8 @@ export interface TwilioSms {
 	From?: string;
 	MessagingServiceSid?: string;
 	StatusCallback?: string;
+	SendAt?: string;
+	ScheduleType?: string;
 	sid: string;
 	authUser: string;
 }
@@ -48,6 +53,27 @@ const error = (code: number, message: string, status: number) => ({
 	more_info: `https://www.twilio.com/docs/errors/${code}`,
 	status,
 });
+
+/** Twilio's Message Scheduling rules; undefined when the request is not scheduled or valid. */
+function scheduleError(params: Record<string, string>) {
+	if (params.ScheduleType === undefined && params.SendAt === undefined) return undefined;
+	if (params.ScheduleType !== 'fixed')
+		return error(35126, 'The ScheduleType value provided is not supported for this channel', 400);
+	if (!params.SendAt) return error(35111, 'SendAt timestamp is missing', 400);
+	if (!params.MessagingServiceSid)
+		return error(35118, 'MessagingServiceSid is required to schedule a message', 400);
+	const seconds = (Date.parse(params.SendAt) - Date.now()) / 1000;
+	if (
+		!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(params.SendAt) ||
+		!(seconds >= 900 && seconds <= 35 * 86_400)
+	)
+		return error(
+			35114,
+			'SendAt time must be between 900 seconds and 35 days (3024000 seconds) in the future, inclusive',
+			400,
+		);
+	return undefined;
+}
 
 export async function startFakeTwilio(): Promise<FakeTwilio> {
 	const accountSid = 'AC' + randomBytes(16).toString('hex');
@@ -91,6 +117,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 			return json(400, error(21701, 'The Messaging Service Sid is invalid.', 400));
 		if (params.StatusCallback && !/^https?:\/\//.test(params.StatusCallback))
 			return json(400, error(21609, 'Invalid StatusCallback url', 400));
+		const scheduling = scheduleError(params);
+		if (scheduling) return json(400, scheduling);
 		if (invalidNumbers.has(params.To))
 			return json(
 				400,
@@ -105,7 +133,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 			from: params.From ?? null,
 			messaging_service_sid: params.MessagingServiceSid ?? null,
 			body: params.Body,
-			status: params.MessagingServiceSid && !params.From ? 'accepted' : 'queued',
+			status: params.SendAt
+				? 'scheduled'
+				: params.MessagingServiceSid && !params.From
+					? 'accepted'
+					: 'queued',
 			num_segments: '1',
 			num_media: '0',
 			direction: 'outbound-api',

@@ -41,6 +41,17 @@ export function heldOutcome(
 	};
 }
 
+/** A scheduled message's output says when it goes out and, for a best hour, which and why. */
+function scheduledFields(settings: SendSettings): IDataObject {
+	const plan = settings.schedule;
+	if (!plan) return {};
+	const { sendAt, ...bestHour } = plan;
+	return {
+		scheduledAt: sendAt.toISOString(),
+		...(bestHour.hour !== undefined ? { sendTime: bestHour } : {}),
+	};
+}
+
 /**
  * Sends one prepared message; a refusal becomes a failed outcome (the caller decides whether to
  * stop) whose output keeps the `input` item's fields.
@@ -76,6 +87,7 @@ export async function sendOne(
 			provider: result.provider,
 			providerMessageId: result.providerMessageId,
 			providerSegments: result.segments ?? null,
+			...scheduledFields(settings),
 		};
 		return {
 			itemIndex,

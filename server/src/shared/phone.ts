@@ -5,18 +5,33 @@ import { badRequest } from '../http/errors';
  * Accepts formatting characters, an international 00 prefix, and — with a default calling code —
  * national numbers with a leading trunk 0.
  */
-export function normalisePhone(value: unknown, defaultCallingCode: string | undefined, field = 'recipient'): string {
-	if (typeof value !== 'string' && typeof value !== 'number') throw badRequest(`${field} must be a phone number string`, 'invalid_phone');
+export function normalisePhone(
+	value: unknown,
+	defaultCallingCode: string | undefined,
+	field = 'recipient',
+): string {
+	if (typeof value !== 'string' && typeof value !== 'number')
+		throw badRequest(`${field} must be a phone number string`, 'invalid_phone');
 	const raw = String(value).trim();
-	if (!/^\+?[\d\s().\-/]+$/.test(raw)) throw badRequest(`${field} "${raw.slice(0, 40)}" is not a phone number`, 'invalid_phone');
+	if (!/^\+?[\d\s().\-/]+$/.test(raw))
+		throw badRequest(`${field} "${raw.slice(0, 40)}" is not a phone number`, 'invalid_phone');
 	let digits = raw.replace(/[\s().\-/]/g, '');
 	if (digits.startsWith('00')) digits = '+' + digits.slice(2);
 	if (!digits.startsWith('+')) {
-		if (defaultCallingCode && digits.startsWith('0')) digits = `+${defaultCallingCode}${digits.slice(1)}`;
+		if (defaultCallingCode && digits.startsWith('0'))
+			digits = `+${defaultCallingCode}${digits.slice(1)}`;
 		else if (defaultCallingCode) digits = `+${defaultCallingCode}${digits}`;
-		else throw badRequest(`${field} "${raw.slice(0, 40)}" must be in international format (+ and country code)`, 'invalid_phone');
+		else
+			throw badRequest(
+				`${field} "${raw.slice(0, 40)}" must be in international format (+ and country code)`,
+				'invalid_phone',
+			);
 	}
-	if (!/^\+[1-9]\d{7,14}$/.test(digits)) throw badRequest(`${field} "${raw.slice(0, 40)}" is not a valid E.164 phone number`, 'invalid_phone');
+	if (!/^\+[1-9]\d{7,14}$/.test(digits))
+		throw badRequest(
+			`${field} "${raw.slice(0, 40)}" is not a valid E.164 phone number`,
+			'invalid_phone',
+		);
 	return digits;
 }
 
@@ -44,7 +59,9 @@ const callingCodes =
 	'TV688 TW886 TZ255 UA380 UG256 US1 UY598 UZ998 VA39 VC1 VE58 VG1 VI1 VN84 VU678 WF681 WS685 ' +
 	'XK383 YE967 YT262 ZA27 ZM260 ZW263';
 
-const callingCodeByCountry = new Map(callingCodes.split(' ').map((entry) => [entry.slice(0, 2), entry.slice(2)]));
+export const callingCodeByCountry: ReadonlyMap<string, string> = new Map(
+	callingCodes.split(' ').map((entry) => [entry.slice(0, 2), entry.slice(2)]),
+);
 
 /**
  * The calling code for a default country given as a calling code ("49", "+49") or an ISO country

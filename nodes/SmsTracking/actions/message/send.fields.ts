@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { scheduleFields } from './schedule.fields';
 
 const send = { resource: ['message'], operation: ['send'] };
 
@@ -104,6 +105,7 @@ export const sendFields: INodeProperties[] = [
 			'Share of recipients kept back from the test (not sent; they leave on the Hold-Out output) to receive the winner later',
 		displayOptions: { show: { ...send, abTest: [true] } },
 	},
+	...scheduleFields,
 	{
 		displayName: 'Send Options',
 		name: 'sendOptions',

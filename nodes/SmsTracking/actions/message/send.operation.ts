@@ -9,6 +9,7 @@ import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helper
 import { errorItem } from '../../helpers/error-item';
 import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
+import { applySchedule, checkSchedule } from '../../helpers/schedule';
 import type { SendSettings } from '../../helpers/providers/send';
 import {
 	readMetadata,
@@ -55,6 +56,11 @@ export async function execute(
 
 	/** The item's message; undefined for a recipient the A/B test holds out. */
 	const read = (i: number): MessageInput | undefined => {
+		const input = readItem(i);
+		if (input) checkSchedule(this, sendSettings[i], i);
+		return input;
+	};
+	const readItem = (i: number): MessageInput | undefined => {
 		const campaignId = pickedCampaignId(this, i);
 		const settings = readShortenSettings(this, i);
 		const wave = readWave(this, i);
@@ -90,11 +96,12 @@ export async function execute(
 			await setVariants(http, campaignId, split, 0);
 	};
 	const prepared = await prepareMessages(http, items.length, read, fail, applyAbTest);
-	const { sendable: ready, optedOut } = await leaveOutOptedOut(
+	const { sendable, optedOut } = await leaveOutOptedOut(
 		http,
 		prepared,
 		items.map((item) => item.json),
 	);
+	const ready = await applySchedule(this, http, sendable, sendSettings, fail);
 
 	// Send in slices and report each slice as soon as it is done, so a long run that breaks off
 	// (a failure, n8n stopping) leaves every sent message recorded on the server.

@@ -1,4 +1,5 @@
 import { trackingBaseUrl } from '../../../shared/tracking-api';
+import type { Planned } from '../schedule';
 import type { Http } from '../../../shared/transport';
 import { sendSeven } from './seven';
 import { sendTwilio } from './twilio';
@@ -16,6 +17,8 @@ export interface SendSettings {
 	label: string;
 	foreignId: string;
 	delay: string;
+	/** Set by the Schedule parameter (helpers/schedule.ts); wins over the seven.io delay option. */
+	schedule?: Planned;
 }
 
 /** Sends one SMS through the provider chosen for the item, with that item's send options. */
@@ -36,12 +39,18 @@ export async function sendSms(
 			statusCallback = `${base}/delivery-reports/twilio`;
 		}
 		const { messagingServiceSid } = settings;
-		return await sendTwilio(http, itemIndex, sms, { from, messagingServiceSid, statusCallback });
+		const sendAt = settings.schedule?.sendAt;
+		return await sendTwilio(http, itemIndex, sms, {
+			from,
+			messagingServiceSid,
+			statusCallback,
+			...(sendAt ? { sendAt } : {}),
+		});
 	}
 	return await sendSeven(http, itemIndex, sms, {
 		from,
 		label: settings.label,
 		foreignId: settings.foreignId,
-		delay: settings.delay,
+		delay: settings.schedule?.sendAt.toISOString() ?? settings.delay,
 	});
 }

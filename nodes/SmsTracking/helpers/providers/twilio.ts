@@ -11,6 +11,8 @@ export interface TwilioOptions {
 	messagingServiceSid: string;
 	/** Where Twilio posts status changes; empty: none. */
 	statusCallback: string;
+	/** A scheduled send (Message Scheduling: only through a messaging service). */
+	sendAt?: Date;
 }
 
 /** Sends one SMS with POST /2010-04-01/Accounts/{AccountSid}/Messages.json (form-encoded). */
@@ -31,6 +33,11 @@ export async function sendTwilio(
 	if (options.messagingServiceSid) body.MessagingServiceSid = options.messagingServiceSid;
 	if (options.from) body.From = options.from;
 	if (options.statusCallback) body.StatusCallback = options.statusCallback;
+	if (options.sendAt) {
+		// Twilio reads SendAt as UTC YYYY-MM-DDTHH:MM:SSZ, without fractions of a second
+		body.SendAt = options.sendAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+		body.ScheduleType = 'fixed';
+	}
 	const response = parseBody(
 		await http.request<unknown>(
 			twilioCredential,
