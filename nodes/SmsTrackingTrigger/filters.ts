@@ -9,6 +9,7 @@ export interface SubscriptionFilters {
 	urlContains: string | null;
 	variant: string | null;
 	conversionName: string | null;
+	wave: string | null;
 }
 
 export const noFilters: SubscriptionFilters = {
@@ -16,6 +17,7 @@ export const noFilters: SubscriptionFilters = {
 	urlContains: null,
 	variant: null,
 	conversionName: null,
+	wave: null,
 };
 
 export const filterOptions: INodeProperties = {
@@ -59,6 +61,15 @@ export const filterOptions: INodeProperties = {
 			placeholder: 'A',
 			description: 'Only events of recipients in this A/B variant',
 		},
+		{
+			displayName: 'Wave',
+			name: 'wave',
+			type: 'string',
+			default: '',
+			placeholder: 'Reminder',
+			description:
+				"Only events of this send wave (the Wave of Send or Shorten Links), e.g. clicks on the reminder's links",
+		},
 	],
 };
 
@@ -73,6 +84,7 @@ export function wantedFilters(ctx: IHookFunctions): SubscriptionFilters {
 		urlContains: text(options.urlContains),
 		variant: text(options.variant),
 		conversionName: text(options.conversionName),
+		wave: text(options.wave),
 	};
 }
 
@@ -91,7 +103,7 @@ export function sameFilters(
 export function filtersBody(want: SubscriptionFilters): Record<string, string | boolean> {
 	const body: Record<string, string | boolean> = {};
 	if (want.firstPerRecipient) body.firstPerRecipient = true;
-	for (const key of ['urlContains', 'variant', 'conversionName'] as const) {
+	for (const key of ['urlContains', 'variant', 'conversionName', 'wave'] as const) {
 		const value = want[key];
 		if (value !== null) body[key] = value;
 	}

@@ -234,6 +234,7 @@ export interface RemoteSubscription {
 		urlContains: string | null;
 		variant: string | null;
 		conversionName: string | null;
+		wave?: string | null;
 	};
 	active: boolean;
 }

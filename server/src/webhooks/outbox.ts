@@ -3,7 +3,7 @@
  * events insert (events/store.ts) runs it in the same statement, so in the same transaction: an
  * event is never stored without its deliveries, nor a delivery without its event. `newEvents`
  * names the statement's relation of the rows just inserted, with the columns the filters read:
- * id, type, campaign_id, recipient, variant, url, conversion_name.
+ * id, type, campaign_id, recipient, variant, url, conversion_name, wave.
  *
  * A subscription's filters (validate.ts) are conditions of the join, so an event that does not
  * match gets no delivery row at all and n8n is never woken for it.
@@ -35,6 +35,7 @@ export const outboxInsertSql = (newEvents: string) => `
    AND (s.url_contains IS NULL OR i.type NOT IN ('click', 'view', 'conversion')
         OR strpos(lower(i.url), lower(s.url_contains)) > 0)
    AND (s.conversion_name IS NULL OR i.type <> 'conversion' OR s.conversion_name = i.conversion_name)
+   AND (s.wave IS NULL OR s.wave = i.wave)
   ORDER BY s.id, 4, i.id
   ON CONFLICT (subscription_id, first_key) WHERE first_key IS NOT NULL DO NOTHING
   RETURNING 1`;

@@ -28,13 +28,14 @@ interface SubscriptionRow {
 	url_contains: string | null;
 	variant: string | null;
 	conversion_name: string | null;
+	wave: string | null;
 	disabled_at: Date | null;
 	disabled_reason: string | null;
 	created_at: Date;
 }
 
 const columns =
-	'id, url, events, campaign_id, first_per_recipient, url_contains, variant, conversion_name, disabled_at, disabled_reason, created_at';
+	'id, url, events, campaign_id, first_per_recipient, url_contains, variant, conversion_name, wave, disabled_at, disabled_reason, created_at';
 
 function toSubscription(row: SubscriptionRow): Subscription {
 	return {
@@ -47,6 +48,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
 			urlContains: row.url_contains,
 			variant: row.variant,
 			conversionName: row.conversion_name,
+			wave: row.wave,
 		},
 		active: row.disabled_at === null,
 		disabledAt: row.disabled_at?.toISOString() ?? null,
@@ -59,8 +61,8 @@ export async function createSubscription(db: Queryable, input: NewSubscription):
 	const secret = generateSecret();
 	try {
 		const { rows } = await db.query<SubscriptionRow>(
-			`INSERT INTO webhook_subscriptions (id, url, events, campaign_id, secret, first_per_recipient, url_contains, variant, conversion_name)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+			`INSERT INTO webhook_subscriptions (id, url, events, campaign_id, secret, first_per_recipient, url_contains, variant, conversion_name, wave)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${columns}`,
 			[
 				newId('whk'),
 				input.url,
@@ -71,6 +73,7 @@ export async function createSubscription(db: Queryable, input: NewSubscription):
 				input.filters.urlContains,
 				input.filters.variant,
 				input.filters.conversionName,
+				input.filters.wave,
 			],
 		);
 		const { id, url, events, campaignId, filters, createdAt, ...rest } = toSubscription(rows[0]);

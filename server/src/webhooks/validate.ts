@@ -8,7 +8,7 @@ export type SubscribableEvent = (typeof subscribableEventTypes)[number];
 /**
  * Which events of the subscribed types are delivered (docs/webhooks.md#filters). A filter applies
  * only to the event types that carry its field: `urlContains` to clicks, views and conversions,
- * `conversionName` to conversions; `variant` and `firstPerRecipient` to every type.
+ * `conversionName` to conversions; `variant`, `wave` and `firstPerRecipient` to every type.
  */
 export interface SubscriptionFilters {
 	/** Only a recipient's first matching event of each type in each campaign. */
@@ -17,11 +17,11 @@ export interface SubscriptionFilters {
 	urlContains: string | null;
 	variant: string | null;
 	conversionName: string | null;
-	// Waves: a `wave` filter is one more nullable column, one more key here and one more
-	// condition in outbox.ts, once events carry their wave.
+	/** Only events of this send wave. */
+	wave: string | null;
 }
 
-export const noFilters: SubscriptionFilters = { firstPerRecipient: false, urlContains: null, variant: null, conversionName: null };
+export const noFilters: SubscriptionFilters = { firstPerRecipient: false, urlContains: null, variant: null, conversionName: null, wave: null };
 
 export interface NewSubscription {
 	url: string;
@@ -30,7 +30,7 @@ export interface NewSubscription {
 	filters: SubscriptionFilters;
 }
 
-const filterFields = ['firstPerRecipient', 'urlContains', 'variant', 'conversionName'] as const;
+const filterFields = ['firstPerRecipient', 'urlContains', 'variant', 'conversionName', 'wave'] as const;
 
 function parseFilters(value: unknown): SubscriptionFilters {
 	if (value === undefined || value === null) return noFilters;
@@ -41,6 +41,7 @@ function parseFilters(value: unknown): SubscriptionFilters {
 		urlContains: optionalString(obj, 'urlContains', 2048, 'filters.urlContains') ?? null,
 		variant: optionalString(obj, 'variant', 100, 'filters.variant') ?? null,
 		conversionName: optionalString(obj, 'conversionName', 100, 'filters.conversionName') ?? null,
+		wave: optionalString(obj, 'wave', 100, 'filters.wave') ?? null,
 	};
 }
 

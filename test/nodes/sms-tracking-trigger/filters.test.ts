@@ -39,6 +39,7 @@ test("when the trigger's options are set, then the subscription on the server ca
 			urlContains: ' /pricing ',
 			variant: 'B',
 			conversionName: '',
+			wave: 'Reminder',
 		},
 	});
 	expect(await n8n.create()).toBe(true);
@@ -48,6 +49,7 @@ test("when the trigger's options are set, then the subscription on the server ca
 		urlContains: '/pricing',
 		variant: 'B',
 		conversionName: null,
+		wave: 'Reminder',
 	});
 	expect(await n8n.checkExists()).toBe(true);
 });

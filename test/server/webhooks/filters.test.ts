@@ -68,6 +68,7 @@ describe('the subscriptions API', () => {
 			urlContains: '/pricing',
 			variant: 'B',
 			conversionName: 'purchase',
+			wave: 'Reminder',
 		};
 		const res = await server.api('POST', '/api/v1/webhooks', {
 			url: 'https://n8n.example/webhook/f',
@@ -94,6 +95,7 @@ describe('the subscriptions API', () => {
 			urlContains: null,
 			variant: null,
 			conversionName: null,
+			wave: null,
 		});
 	});
 
@@ -103,11 +105,8 @@ describe('the subscriptions API', () => {
 	test.each([
 		['filters that are not an object', ['click'], 'filters'],
 		['an unknown filter', { firstClick: true }, 'filters has unknown field(s): firstClick'],
-		[
-			'a wave filter (no waves on this server yet)',
-			{ wave: 'Reminder' },
-			'filters has unknown field(s): wave',
-		],
+		['an empty wave', { wave: '' }, 'filters.wave'],
+		['a wave that is too long', { wave: 'w'.repeat(101) }, 'filters.wave'],
 		[
 			'firstPerRecipient that is not a boolean',
 			{ firstPerRecipient: 'yes' },
@@ -160,6 +159,30 @@ describe('filters in the outbox', () => {
 			{ type: 'failed', campaignId, recipient: bob, variant: 'B' },
 		]);
 		expect(await delivered(sub)).toEqual(['b', 'failed']);
+	});
+
+	test('when wave is set, then only events of that send wave get a delivery', async () => {
+		const campaignId = await campaign();
+		const sub = await subscribe(campaignId, ['click', 'conversion'], { wave: 'Reminder' });
+		await storeEvents(server, [
+			click(campaignId, alice, 'initial', { wave: 'Initial' }),
+			click(campaignId, bob, 'reminder', { wave: 'Reminder' }),
+			{
+				type: 'conversion',
+				campaignId,
+				recipient: bob,
+				conversionName: 'reminded',
+				wave: 'Reminder',
+			},
+			{
+				type: 'conversion',
+				campaignId,
+				recipient: alice,
+				conversionName: 'first',
+				wave: 'Initial',
+			},
+		]);
+		expect(await delivered(sub)).toEqual(['reminder', 'reminded']);
 	});
 
 	test('when conversionName is set, then only conversions of that name get a delivery and clicks still do', async () => {
