@@ -10,13 +10,20 @@ import { userAgents, visit } from '../harness/visit';
  */
 export function triggerFirstClickScenario(env: () => Environment): void {
 	describe('trigger filtered to the first click per recipient', () => {
-		test('when a recipient clicks twice and another once, then the workflow runs once per recipient', async () => {
+		test('when a recipient clicks twice and another once, then the workflow runs once per recipient, with the campaign name and the recipient metadata', async () => {
 			const { n8n, tracking, credentials } = env();
 			const [ada, bob] = ['+4915112343001', '+4915112343002'];
-			const { campaignId, links } = await campaignWithLinks(tracking, 'First click only', [
-				ada,
-				bob,
-			]);
+			const metadata = {
+				[ada]: { contactId: 'c-1', firstName: 'Ada' },
+				[bob]: { contactId: 'c-2', firstName: 'Bob' },
+			};
+			const { campaignId, links } = await campaignWithLinks(
+				tracking,
+				'First click only',
+				[ada, bob],
+				{},
+				metadata,
+			);
 			const id = await n8n.createWorkflow({
 				name: 'First click only',
 				nodes: [
@@ -80,8 +87,15 @@ export function triggerFirstClickScenario(env: () => Environment): void {
 			expect(deliveries).toHaveLength(2);
 			const all = await n8n.executions(id);
 			expect(all).toHaveLength(2);
-			const recipients = executions.map((e) => nodeOutput(e, 'On first click')[0].recipient).sort();
-			expect(recipients).toEqual([ada, bob]);
+			const payloads = executions
+				.map((e) => nodeOutput(e, 'On first click')[0])
+				.sort((a, b) => String(a.recipient).localeCompare(String(b.recipient)));
+			expect(payloads.map((p) => p.recipient)).toEqual([ada, bob]);
+			// What a CRM step needs, without a lookup: the campaign's name and the recipient's metadata
+			for (const payload of payloads) {
+				expect(payload.campaign).toEqual({ id: campaignId, name: 'First click only' });
+				expect(payload.recipientMetadata).toEqual(metadata[payload.recipient as string]);
+			}
 
 			await n8n.deactivate(id);
 			await waitFor(
