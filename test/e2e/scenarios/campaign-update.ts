@@ -60,6 +60,21 @@ export function campaignUpdateScenario(env: () => Environment): void {
 			const clickId = new URL(after.location!).searchParams.get('sms_cid');
 			expect(clickId).toMatch(/^[A-Za-z0-9]{20,}$/);
 
+			// A server-to-server conversion names a stored click: the redirect answered once the click
+			// was in its journal, and the loader stores it moments later.
+			await waitFor(
+				'the click stored',
+				async () => {
+					const res = await tracking.api(
+						'GET',
+						`/api/v1/campaigns/${campaignId}/events?type=click`,
+					);
+					return res.body.events?.some((e: { clickId: string }) => e.clickId === clickId)
+						? true
+						: undefined;
+				},
+				15_000,
+			);
 			const posted = await tracking.api('POST', '/api/v1/conversions', { clickId, name: 'signup' });
 			expect([200, 201, 202]).toContain(posted.status);
 			const stats = await waitFor(

@@ -14,15 +14,23 @@ export function remindNonClickersScenario(env: () => Environment): void {
 			const { n8n, seven, tracking, credentials } = env();
 			const before = seven.received.length;
 			const id = await n8n.createWorkflow(
-				loadExample('remind-non-clickers.json', credentials, { '"amount": 24': '"amount": 20', '"unit": "hours"': '"unit": "seconds"' }),
+				loadExample('remind-non-clickers.json', credentials, {
+					'"amount": 24': '"amount": 20',
+					'"unit": "hours"': '"unit": "seconds"',
+				}),
 			);
 			const run = n8n.executeCli(id);
 			run.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
 
-			const invitations = await waitFor('four invitations', () => {
-				const found = seven.received.slice(before);
-				return found.length >= 4 ? found : undefined;
-			}, 60_000, 100);
+			const invitations = await waitFor(
+				'four invitations',
+				() => {
+					const found = seven.received.slice(before);
+					return found.length >= 4 ? found : undefined;
+				},
+				60_000,
+				100,
+			);
 			const clickers = invitations.filter((sms) => /Hi (Ada|Grace),/.test(sms.text));
 			expect(clickers).toHaveLength(2);
 			for (const sms of clickers) {
@@ -43,7 +51,10 @@ export function remindNonClickersScenario(env: () => Environment): void {
 				['+4915112340004', 'sent'],
 			]);
 			const reminders = seven.received.slice(before + 4);
-			expect(reminders.map((s) => s.to.replace(/^\+/, '')).sort()).toEqual(['4915112340003', '4915112340004']);
+			expect(reminders.map((s) => s.to.replace(/^\+/, '')).sort()).toEqual([
+				'4915112340003',
+				'4915112340004',
+			]);
 			expect(seven.violations).toEqual([]);
 			for (const sms of reminders) expect(sms.text).toMatch(/^Reminder: our webinar/);
 
@@ -55,10 +66,30 @@ export function remindNonClickersScenario(env: () => Environment): void {
 			expect(invitationLinks).not.toContain(reminderLink);
 			expect((await visit(reminderLink, userAgents.androidChrome)).status).toBe(302);
 			const campaignId = nodeOutput(execution, 'Create campaign')[0].id;
-			const stats = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+			// The redirect answers once the click is in its journal; the stats see it once loaded.
+			const stats = await waitFor(
+				'the reminder click in the stats',
+				async () => {
+					const res = await tracking.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+					return res.body.totals?.clicks === 3 ? res : undefined;
+				},
+				15_000,
+			);
 			expect(stats.body.waves).toEqual([
-				expect.objectContaining({ wave: 'Initial', recipients: 4, clicks: 2, uniqueClickers: 2, ctr: 0.5 }),
-				expect.objectContaining({ wave: 'Reminder', recipients: 2, clicks: 1, uniqueClickers: 1, ctr: 0.5 }),
+				expect.objectContaining({
+					wave: 'Initial',
+					recipients: 4,
+					clicks: 2,
+					uniqueClickers: 2,
+					ctr: 0.5,
+				}),
+				expect.objectContaining({
+					wave: 'Reminder',
+					recipients: 2,
+					clicks: 1,
+					uniqueClickers: 1,
+					ctr: 0.5,
+				}),
 			]);
 		}, 180_000);
 	});
