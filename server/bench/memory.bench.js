@@ -27,7 +27,7 @@ const rssMb = (pid) => {
 const codeOf = (i) => `R${String(i).padStart(7, '0')}`;
 
 async function main() {
-	const db = await scratchDatabase('redirect_rss');
+	const db = await scratchDatabase('memory');
 	const server = await startServer({ DATABASE_URL: db.url });
 	const sql = new Client({ connectionString: db.url });
 	let failed = false;
