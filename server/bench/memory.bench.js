@@ -28,10 +28,11 @@ const codeOf = (i) => `R${String(i).padStart(7, '0')}`;
 
 async function main() {
 	const db = await scratchDatabase('memory');
-	const server = await startServer({ DATABASE_URL: db.url });
 	const sql = new Client({ connectionString: db.url });
+	let server;
 	let failed = false;
 	try {
+		server = await startServer({ DATABASE_URL: db.url });
 		await sql.connect();
 		const campaign = await api(`${server.url}/api/v1/campaigns`, 'POST', { name: 'rss bench' });
 		const seedStarted = Date.now();
@@ -93,7 +94,7 @@ async function main() {
 		if (failed) console.log('ERRORS OR LOST CLICKS');
 	} finally {
 		await sql.end().catch(() => undefined);
-		await server.stop();
+		await server?.stop();
 		await db.drop().catch(() => undefined);
 	}
 	if (failed) process.exitCode = 1;

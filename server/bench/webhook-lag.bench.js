@@ -120,10 +120,11 @@ const percentile = (sorted, p) =>
 
 async function main() {
 	const db = await scratchDatabase('webhook_lag');
-	const server = await startServer({ DATABASE_URL: db.url, PUBLIC_BASE_URL: 'https://go.example' });
 	const receiver = await startReceiver();
+	let server;
 	let failed = false;
 	try {
+		server = await startServer({ DATABASE_URL: db.url, PUBLIC_BASE_URL: 'https://go.example' });
 		const campaign = await api(`${server.url}/api/v1/campaigns`, 'POST', {
 			name: 'webhook lag bench',
 			conversionTracking: true,
@@ -223,7 +224,7 @@ async function main() {
 		if (failed) console.log('ERRORS, LOST OR DOUBLED WEBHOOKS');
 	} finally {
 		await receiver.close();
-		await server.stop();
+		await server?.stop();
 		await db.drop().catch(() => undefined);
 	}
 	if (failed) process.exitCode = 1;
