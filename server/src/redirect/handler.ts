@@ -30,7 +30,8 @@ let requestCounter = 0;
 
 /**
  * The redirect, on plain node:http (no Express on this path: it is the hot one).
- * Known, unexpired code: 302 to its destination once the hit's event is safe. Unknown or expired
+ * Known, unexpired code: 302 to its destination once the hit's event is journalled (or, failing
+ * that, committed; see event-recorder.ts for neither). Unknown or expired
  * (or no code at all, null: see paths.ts): the campaign's fallback, else FALLBACK_URL, else a
  * small 404 page; never anywhere else.
  */
@@ -141,13 +142,9 @@ export function createRedirectHandler(
 			}
 		}
 
-		try {
-			await recorder.record(event);
-		} catch {
-			// Neither the database nor the spool took the event: answering would lose it.
-			sendUnavailable(res, req.method);
-			return finish(req, res, code, started, 'unavailable');
-		}
+		// Never rejects: an event neither the journal nor PostgreSQL takes is counted, and the
+		// recipient still gets the 302 (event-recorder.ts).
+		await recorder.record(event);
 
 		if (clickId && link.conversionTracking) {
 			const location = appendParams(link.target, [[clickIdParam, clickId]], [clickIdParam]);
