@@ -2,10 +2,9 @@ import express, { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
 import { HttpError } from '../http/errors';
-import { sameSecret } from '../shared/constant-time';
-import { parseSevenReport, sevenOutcome } from './seven';
+import { checkSevenToken, parseSevenReport, sevenOutcome } from './seven';
 import { recordDeliveryReport } from './store';
-import { candidateUrls, isValidTwilioSignature, twilioOutcome } from './twilio';
+import { twilioOutcome, verifiedTwilioParams } from './twilio';
 
 type ReportConfig = Pick<
 	AppConfig,
@@ -30,22 +29,7 @@ export function deliveryReportRoutes(db: Database, config: ReportConfig): Router
 
 	router.post('/twilio', forms, async (req, res) => {
 		if (config.twilioAuthTokens.length === 0) throw disabled('Twilio', 'TWILIO_AUTH_TOKEN');
-		const signature = req.get('x-twilio-signature') ?? '';
-		const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
-			string,
-			string
-		>;
-		if (
-			!signature ||
-			!isValidTwilioSignature(
-				signature,
-				config.twilioAuthTokens,
-				candidateUrls(req, config.publicBaseUrl),
-				params,
-			)
-		) {
-			throw new HttpError(403, 'invalid_signature', 'The X-Twilio-Signature does not match');
-		}
+		const params = verifiedTwilioParams(req, config.twilioAuthTokens, config.publicBaseUrl);
 		const outcome = twilioOutcome(params.MessageStatus);
 		const sid = params.MessageSid ?? params.SmsSid;
 		if (outcome && sid && /^[A-Za-z0-9]{1,64}$/.test(sid)) {
@@ -64,9 +48,7 @@ export function deliveryReportRoutes(db: Database, config: ReportConfig): Router
 
 	router.post('/seven', forms, json, async (req, res) => {
 		if (!config.sevenWebhookToken) throw disabled('seven.io', 'SEVEN_WEBHOOK_TOKEN');
-		const token = typeof req.query.token === 'string' ? req.query.token : '';
-		if (!sameSecret(token, config.sevenWebhookToken))
-			throw new HttpError(403, 'invalid_token', 'The token is not valid');
+		checkSevenToken(req.query, config.sevenWebhookToken);
 		const report = parseSevenReport(req.body);
 		if (!report)
 			throw new HttpError(

@@ -1,4 +1,16 @@
+import { HttpError } from '../http/errors';
 import type { DeliveryOutcome } from '../messages/store';
+import { sameSecret } from '../shared/constant-time';
+
+/**
+ * seven.io's callbacks (delivery reports, inbound SMS) carry the server's SEVEN_WEBHOOK_TOKEN in
+ * the query string (never logged): a 403 unless it matches, compared in constant time.
+ */
+export function checkSevenToken(query: { token?: unknown }, expected: string): void {
+	const token = typeof query.token === 'string' ? query.token : '';
+	if (!sameSecret(token, expected))
+		throw new HttpError(403, 'invalid_token', 'The token is not valid');
+}
 
 export interface SevenReport {
 	msgId: string;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { HttpError } from '../http/errors';
 import { createSecretMatcher } from '../shared/constant-time';
 import type { DeliveryOutcome } from '../messages/store';
 
@@ -42,6 +43,36 @@ export function candidateUrls(
 			`${req.protocol}://${req.get('host')}${req.originalUrl}`,
 		]),
 	];
+}
+
+/** What a Twilio callback request gives the check: Express's request satisfies it. */
+interface CallbackRequest {
+	originalUrl: string;
+	protocol: string;
+	body: unknown;
+	get(header: string): string | undefined;
+}
+
+/**
+ * The form parameters of a Twilio callback (delivery report or inbound SMS) whose
+ * X-Twilio-Signature matches one of the tokens; a 403 otherwise.
+ */
+export function verifiedTwilioParams(
+	req: CallbackRequest,
+	tokens: string[],
+	publicBaseUrl: string,
+): Record<string, string> {
+	const signature = req.get('x-twilio-signature') ?? '';
+	const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
+		string,
+		string
+	>;
+	if (
+		!signature ||
+		!isValidTwilioSignature(signature, tokens, candidateUrls(req, publicBaseUrl), params)
+	)
+		throw new HttpError(403, 'invalid_signature', 'The X-Twilio-Signature does not match');
+	return params;
 }
 
 /** Twilio's MessageStatus values that end a message's journey. */

@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import type { AppConfig } from '../config';
 import type { Database } from '../db';
-import { candidateUrls, isValidTwilioSignature } from '../delivery-reports/twilio';
+import { checkSevenToken } from '../delivery-reports/seven';
+import { verifiedTwilioParams } from '../delivery-reports/twilio';
 import { HttpError } from '../http/errors';
-import { sameSecret } from '../shared/constant-time';
 import { normalisePhone } from '../shared/phone';
 import type { Logger } from '../log';
 import { intentOf, type InboundIntent } from './keywords';
@@ -55,21 +55,7 @@ export function inboundSmsRoutes(db: Database, config: InboundConfig, log: Logge
 
 	router.post('/twilio', forms, async (req, res) => {
 		if (config.twilioAuthTokens.length === 0) throw disabled('Twilio', 'TWILIO_AUTH_TOKEN');
-		const signature = req.get('x-twilio-signature') ?? '';
-		const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
-			string,
-			string
-		>;
-		if (
-			!signature ||
-			!isValidTwilioSignature(
-				signature,
-				config.twilioAuthTokens,
-				candidateUrls(req, config.publicBaseUrl),
-				params,
-			)
-		)
-			throw new HttpError(403, 'invalid_signature', 'The X-Twilio-Signature does not match');
+		const params = verifiedTwilioParams(req, config.twilioAuthTokens, config.publicBaseUrl);
 		// With Twilio's Advanced Opt-Out on, Twilio has already classified the reply (its own keyword list).
 		const intent: InboundIntent =
 			params.OptOutType === 'STOP'
@@ -83,9 +69,7 @@ export function inboundSmsRoutes(db: Database, config: InboundConfig, log: Logge
 
 	router.post('/seven', json, async (req, res) => {
 		if (!config.sevenWebhookToken) throw disabled('seven.io', 'SEVEN_WEBHOOK_TOKEN');
-		const token = typeof req.query.token === 'string' ? req.query.token : '';
-		if (!sameSecret(token, config.sevenWebhookToken))
-			throw new HttpError(403, 'invalid_token', 'The token is not valid');
+		checkSevenToken(req.query, config.sevenWebhookToken);
 		const body = req.body as
 			| { webhook_event?: unknown; data?: { sender?: unknown; text?: unknown } }
 			| undefined;
