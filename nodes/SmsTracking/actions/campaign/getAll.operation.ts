@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 import { listCampaigns } from '../../../shared/tracking-api';
 import { perItem } from '../common';
-import { collectPages, listFields } from './list';
+import { collectPages, listFields, requestedRows } from './list';
 
 const show = { resource: ['campaign'], operation: ['getAll'] };
 /** The server's largest page. */
@@ -52,10 +51,7 @@ function instant(value: unknown): string | undefined {
 }
 
 export const execute = perItem(async (ctx, i, http) => {
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', i, 50) as number);
-	if (!(limit >= 1))
-		throw new NodeOperationError(ctx.getNode(), 'Limit must be at least 1', { itemIndex: i });
+	const limit = requestedRows(ctx, i);
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
 	const query = {
 		search: String(filters.search ?? '').trim() || undefined,

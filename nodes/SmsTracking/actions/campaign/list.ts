@@ -1,13 +1,8 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-/**
- * The list operations' fields (Get Many, Get Recipients): Return All and Limit, as n8n's list
- * operations word them (Limit shows only without Return All), then the operation's Filters.
- */
-export function listFields(
-	show: Record<string, string[]>,
-	filters: INodeProperties['options'],
-): INodeProperties[] {
+/** Return All and Limit, as n8n's list operations word them (Limit shows only without Return All). */
+export function returnAllFields(show: Record<string, string[]>): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -26,6 +21,16 @@ export function listFields(
 			description: 'Max number of results to return',
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
+	];
+}
+
+/** The list operations' fields (Get Many, Get Recipients): Return All and Limit, then the operation's Filters. */
+export function listFields(
+	show: Record<string, string[]>,
+	filters: INodeProperties['options'],
+): INodeProperties[] {
+	return [
+		...returnAllFields(show),
 		{
 			displayName: 'Filters',
 			name: 'filters',
@@ -58,4 +63,13 @@ export async function collectPages(
 		cursor = page.nextCursor ?? undefined;
 	} while (cursor && rows.length < limit);
 	return rows;
+}
+
+/** How many rows Return All and Limit ask for (Infinity for all); a limit below 1 fails the item. */
+export function requestedRows(ctx: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	if (!(limit >= 1))
+		throw new NodeOperationError(ctx.getNode(), 'Limit must be at least 1', { itemIndex });
+	return limit;
 }
