@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-	closeSync,
-	fsyncSync,
-	linkSync,
-	mkdirSync,
-	openSync,
-	readFileSync,
-	renameSync,
-	unlinkSync,
-	writeSync,
-} from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { writeSyncedTemporary } from '../shared/secret-file';
 
 /** Another live process holds the data folder. */
 export class DataDirLocked extends Error {}
@@ -71,25 +62,14 @@ function takeOver(file: string, dataDir: string): void {
 }
 
 /**
- * Locks DATA_DIR for this process: a file `lock` holding the PID, created atomically (written to
- * a temporary file of mode 0600, then hard-linked to its name, which fails if the name exists).
+ * Locks DATA_DIR for this process: a file `lock` holding the PID, created atomically
+ * (writeSyncedTemporary, then hard-linked to its name, which fails if the name exists).
  * Two processes on one folder would write and delete each other's journal segments and open the
  * same embedded database. A lock whose process is gone (a crash) is taken over. Returns release().
  */
 export function lockDataDir(dataDir: string): () => void {
-	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	const file = path.join(dataDir, lockName);
-	const temporary = path.join(
-		dataDir,
-		`.${lockName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-	);
-	const fd = openSync(temporary, 'wx', 0o600);
-	try {
-		writeSync(fd, `${process.pid}\n`);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
+	const temporary = writeSyncedTemporary(dataDir, lockName, `${process.pid}\n`);
 	try {
 		for (let attempt = 0; ; attempt++) {
 			try {

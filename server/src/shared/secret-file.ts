@@ -49,6 +49,24 @@ function read(file: string): SecretFile | undefined {
 }
 
 /**
+ * Writes `content` to a new temporary file of mode 0600 beside `name` in `dir` (made 0700 if
+ * missing) and syncs it: the first half of an atomic create, whose second half hard-links it to
+ * its name (which fails rather than replace a file another process made) and unlinks it.
+ */
+export function writeSyncedTemporary(dir: string, name: string, content: string): string {
+	mkdirSync(dir, { recursive: true, mode: 0o700 });
+	const temporary = path.join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+	const fd = openSync(temporary, 'wx', 0o600);
+	try {
+		writeSync(fd, content);
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+	return temporary;
+}
+
+/**
  * A secret kept in a file of the data folder: read when it exists, else created once with
  * `create`, so a restart keeps it. Creation is atomic: the secret is written and synced to a
  * temporary file of mode 0600 in the same folder, then hard-linked to its name, which fails rather
@@ -64,19 +82,8 @@ export function readOrCreateSecret(
 	const existing = read(file);
 	if (existing) return existing;
 
-	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	const value = create();
-	const temporary = path.join(
-		dataDir,
-		`.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-	);
-	const fd = openSync(temporary, 'wx', 0o600);
-	try {
-		writeSync(fd, value + '\n');
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
+	const temporary = writeSyncedTemporary(dataDir, name, value + '\n');
 	try {
 		linkSync(temporary, file);
 		return { value, file, created: true };
