@@ -29,8 +29,8 @@ async function seed(client) {
 		);
 	}
 	await client.query(
-		`INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts, next_attempt_at, delivered_at)
-		 SELECT 'whd_' || e.id, 'whs_bench', e.id,
+		`INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_occurred_at, status, attempts, next_attempt_at, delivered_at)
+		 SELECT 'whd_' || e.id, 'whs_bench', e.id, e.occurred_at,
 		        CASE WHEN e.id % 100 = 0 THEN 'pending' WHEN e.id % 50 = 1 THEN 'failed' ELSE 'delivered' END,
 		        1, now() + interval '1 day', CASE WHEN e.id % 100 > 1 THEN now() END
 		 FROM events e`,

@@ -62,7 +62,7 @@ export async function listDeliveries(db: Queryable, subscriptionId: string, filt
 	await getSubscription(db, subscriptionId);
 	const { rows } = await db.query<DeliveryRow>(
 		`SELECT ${columns}
-		 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id AND e.occurred_at = d.event_occurred_at
 		 WHERE d.subscription_id = $1
 		   AND ($2::text IS NULL OR d.status = $2)
 		   AND ($4::text IS NULL OR (d.created_at, d.id) <
@@ -103,7 +103,7 @@ export async function retryDelivery(db: Queryable, subscriptionId: string, deliv
 
 export async function getDelivery(db: Queryable, subscriptionId: string, deliveryId: string): Promise<Delivery> {
 	const { rows } = await db.query<DeliveryRow>(
-		`SELECT ${columns} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		`SELECT ${columns} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id AND e.occurred_at = d.event_occurred_at
 		 WHERE d.id = $1 AND d.subscription_id = $2`,
 		[deliveryId, subscriptionId],
 	);
