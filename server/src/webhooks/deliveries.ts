@@ -112,3 +112,23 @@ export async function getDelivery(db: Queryable, subscriptionId: string, deliver
 	}
 	return toDelivery(rows[0]);
 }
+
+/**
+ * Deletes the deliveries of the events that occurred in [from, to) (event retention drops that
+ * month of events, events/retention.ts); with orphansOnly, only those whose event is gone.
+ */
+export async function deleteDeliveriesOfEventsBetween(
+	db: Queryable,
+	from: Date,
+	to: Date,
+	opts: { orphansOnly?: boolean } = {},
+): Promise<number> {
+	const { rowCount } = await db.query(
+		`DELETE FROM webhook_deliveries d
+		 WHERE d.event_occurred_at >= $1 AND d.event_occurred_at < $2
+		   AND (NOT $3::boolean
+		        OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id AND e.occurred_at = d.event_occurred_at))`,
+		[from, to, Boolean(opts.orphansOnly)],
+	);
+	return rowCount;
+}
