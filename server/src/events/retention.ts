@@ -1,6 +1,16 @@
-import type { Database } from '../db';
+import type { Database, Queryable } from '../db';
 import { deleteDeliveriesOfEventsBetween } from '../webhooks/deliveries';
 import { listEventPartitions } from './partitions';
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Whether events of the partition wait in the rollups' queue (stats_pending). */
+async function stillQueued(db: Queryable, partition: string): Promise<boolean> {
+	const { rows } = await db.query<{ queued: boolean }>(
+		`SELECT EXISTS (SELECT 1 FROM stats_pending p JOIN ${quoted(partition)} e ON e.id = p.event_id) AS queued`,
+	);
+	return rows[0].queued;
+}
 
 /** Rolls the drop back: the month's last events are folded first (the folder runs meanwhile). */
 class MonthStillQueued extends Error {}
@@ -25,6 +35,7 @@ export async function dropExpiredEventPartitions(db: Database, days: number, now
 	for (const partition of expired) {
 		const from = partition.from as Date;
 		const to = partition.to as Date;
+		if (await stillQueued(db, partition.name)) continue;
 		await deleteDeliveriesOfEventsBetween(db, from, to);
 		await db.query('DELETE FROM event_keys WHERE occurred_at >= $1 AND occurred_at < $2', [from, to]);
 		const done = await db.withTransaction(async (tx) => {
@@ -32,14 +43,11 @@ export async function dropExpiredEventPartitions(db: Database, days: number, now
 			await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('events_partitions', 0))`);
 			const { rows: still } = await tx.query('SELECT to_regclass($1) AS oid', [partition.name]);
 			if (still[0].oid === null) return false;
-			const table = `"${partition.name.replace(/"/g, '""')}"`;
+			const table = quoted(partition.name);
 			await tx.query(`ALTER TABLE events DETACH PARTITION ${table}`);
 			// Detached (and locked), the month takes no more events; none of its own may still wait
 			// for the fold, which reads them from events.
-			const { rows: queued } = await tx.query<{ queued: boolean }>(
-				`SELECT EXISTS (SELECT 1 FROM stats_pending p JOIN ${table} e ON e.id = p.event_id) AS queued`,
-			);
-			if (queued[0].queued) throw new MonthStillQueued();
+			if (await stillQueued(tx, partition.name)) throw new MonthStillQueued();
 			// What still points at the month's rows (a late event's delivery or key) is orphaned now.
 			await deleteDeliveriesOfEventsBetween(tx, from, to, { orphansOnly: true });
 			await tx.query(
