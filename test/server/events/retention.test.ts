@@ -3,6 +3,7 @@ import { dropExpiredEventPartitions } from '../../../server/src/events/retention
 import type { NewEvent } from '../../../server/src/events/types';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, createCampaignWithLinks, hit } from '../../support/short-links';
+import { waitFor } from '../../support/wait';
 
 /**
  * EVENTS_RETENTION_DAYS drops whole monthly partitions of events; the campaign's figures stay,
@@ -125,4 +126,24 @@ test('when a month still has events queued for the rollups, then it is not dropp
 	const after = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
 	expect(after.body.totals).toEqual(stats.body.totals);
 	expect(after.body.totals.clicks).toBe(5);
+});
+
+test('when a server starts with EVENTS_RETENTION_DAYS, then it drops the months past the limit by itself', async () => {
+	const at = new Date(monthStart(9).getTime() + day);
+	await server.sql('SELECT events_create_month_partition($1)', [at]);
+	await insertEvents(server.db, [
+		{ eventKey: 'click_keeper', type: 'click', occurredAt: at, campaignId, code: codes[1], recipient: people[1], url: sale, clickId: 'keeper1', wave: 'Initial' },
+	]);
+	const [{ p }] = await server.sql(`SELECT tableoid::regclass::text AS p FROM events WHERE event_key = 'click_keeper'`);
+	const totals = (await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`)).body.totals; // folded
+
+	const second = await startTestServer({ DATABASE_URL: server.databaseUrl, EVENTS_RETENTION_DAYS: '60', WEBHOOK_DISPATCHER: 'false' });
+	try {
+		await waitFor(async () => (await server.sql('SELECT to_regclass($1) AS t', [p]))[0].t === null, {
+			what: `the keeper of a server with EVENTS_RETENTION_DAYS=60 to drop ${p}`,
+		});
+		expect((await second.api('GET', `/api/v1/campaigns/${campaignId}/stats`)).body.totals).toEqual(totals);
+	} finally {
+		await second.close();
+	}
 });
