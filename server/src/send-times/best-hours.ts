@@ -1,7 +1,7 @@
 import type { Database } from '../db';
 import { foldCampaign, foldEvents, maxFoldPerRequest } from '../stats/rollup-folder';
 import { recipientTimeZone } from './recipient-zone';
-import type { SendTimesRequest } from './validate';
+import type { SendTimesRequest } from './schemas';
 
 export interface SendTime {
 	recipient: string;

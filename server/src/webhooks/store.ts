@@ -4,7 +4,7 @@ import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
 import { newId } from '../shared/ids';
 import { generateSecret } from './signature';
-import type { NewSubscription, SubscriptionFilters } from './validate';
+import type { NewSubscription, SubscriptionFilters } from './schemas';
 
 /** What the API shows of a subscription; the secret only once, when it is created. */
 export interface Subscription {
