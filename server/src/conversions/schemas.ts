@@ -10,7 +10,11 @@ import { parseClickId, parseCurrency, parseIdempotencyKey, parseName, parseValue
  * the schema so the API, t.js and the pixel refuse the same things with the same codes.
  */
 const parsed = <T>(parse: (value: unknown, field: string) => T, openapi: Record<string, unknown>) =>
-	z.unknown().transform(byParser(parse)).meta({ openapi });
+	z.unknown().optional().transform(byParser(parse)).meta({ openapi });
+
+/** As parsed, for a field that must be given (the parser names it when it is missing). */
+const required = (parse: (value: unknown, field: string) => string, openapi: Record<string, unknown>) =>
+	z.preprocess(byParser(parse), z.string()).meta({ openapi });
 
 export const conversionBody = z.strictObject({
 	clickId: parsed((v, f) => (v === undefined || v === null ? undefined : parseClickId(v, f)), {
@@ -20,7 +24,7 @@ export const conversionBody = z.strictObject({
 	}),
 	campaignId: z.string().trim().min(1).max(100).nullish().transform((v) => v ?? undefined),
 	recipient: phoneInput.nullish().transform((v) => v ?? undefined),
-	name: parsed(parseName, { type: 'string', maxLength: 100 }),
+	name: required(parseName, { type: 'string', maxLength: 100 }),
 	value: parsed(parseValue, { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }] }),
 	currency: parsed(parseCurrency, { type: 'string', description: 'ISO 4217, such as EUR' }),
 	idempotencyKey: parsed(parseIdempotencyKey, { type: 'string', maxLength: 200 }),

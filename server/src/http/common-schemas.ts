@@ -18,7 +18,7 @@ export const timestamp = z.iso.datetime({ offset: true });
 export const pageLimit = ({ fallback, max }: { fallback: number; max: number }) => {
 	const message = `must be a whole number from 1 to ${max}`;
 	return z
-		.string()
+		.string({ error: message })
 		.regex(/^\d{1,9}$/, message)
 		.transform(Number)
 		.refine((n) => n >= 1 && n <= max, message)

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { badRequest, HttpError } from './errors';
 
+// The tests build schemas with the server's zod 4 (the repository root resolves an older one).
+export { z };
+
 /**
  * Request validation from the routes' zod schemas (each module's schemas.ts). The first problem
  * found becomes a 400 `{error:{code,message}}` whose message starts with the field's path, such as

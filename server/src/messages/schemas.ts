@@ -44,7 +44,7 @@ export const reportedMessage = z
 		error: z
 			.string()
 			.nullish()
-			.transform((e) => (e ? e.slice(0, 1000) : null)),
+			.transform((e) => (e == null ? null : e.slice(0, 1000))),
 		metadata: metadataInput.nullish(),
 		codes: z
 			.array(

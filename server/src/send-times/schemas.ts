@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeRoutes } from '../http/route-schema';
-import { byParser } from '../http/schema';
+import { byParser, coded } from '../http/schema';
 import { e164, phoneInput } from '../shared/phone-schema';
 import { parseTimeZone } from '../stats/time-zone';
 
@@ -10,7 +10,7 @@ export const maxRecipientsPerRequest = 10_000;
 export const sendTimesBody = z.strictObject({
 	recipients: z.array(phoneInput).min(1).max(maxRecipientsPerRequest),
 	timeZone: z
-		.string()
+		.string({ error: coded('invalid_time_zone', 'must be an IANA time zone name such as Europe/Berlin or UTC') })
 		// parseTimeZone reads '' as UTC; here an empty zone is a mistake, so it is refused
 		.transform(byParser((zone) => (zone === 'recipient' ? 'recipient' : parseTimeZone(zone === '' ? null : zone))))
 		.nullish()

@@ -4,11 +4,14 @@ import { describeRoutes } from '../http/route-schema';
 import { byParser, coded } from '../http/schema';
 import { absoluteUrl } from '../shared/url-schema';
 import { waveName } from '../shared/waves';
-import { recipientStatuses } from './segment';
+import { decodeCursor } from './recipients-cursor';
 import { parseTimeZone } from './time-zone';
 
+export const recipientStatuses = ['sent', 'delivered', 'failed', 'holdout'] as const;
+export type RecipientStatus = (typeof recipientStatuses)[number];
+
 const timeZone = z
-	.string()
+	.string({ error: coded('invalid_time_zone', 'must be an IANA time zone name such as Europe/Berlin or UTC') })
 	.transform(byParser((zone) => parseTimeZone(zone)))
 	.optional()
 	.transform((zone) => zone ?? 'UTC')
@@ -74,7 +77,11 @@ export const recipientsQuery = z.strictObject({
 	notClickedWithinHours: hours,
 	wave: waveName.optional(),
 	limit: pageLimit({ fallback: 100, max: 1000 }),
-	cursor: z.string().max(200).optional().meta({ description: 'The nextCursor of the previous page' }),
+	cursor: z
+		.string()
+		.transform(byParser((value) => decodeCursor(value)))
+		.optional()
+		.meta({ openapi: { type: 'string', description: 'The nextCursor of the previous page' } }),
 });
 
 /** The body of POST …/winner. */

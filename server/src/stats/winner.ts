@@ -4,7 +4,7 @@ import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
 import { campaignStats } from './campaign-stats';
 import { audience } from './metrics';
-import type { WinnerMetric, WinnerRequest } from './params';
+import type { WinnerMetric, WinnerRequest } from './schemas';
 import { requiredSamplePerVariant, twoProportionZTest } from './z-test';
 
 export interface VariantRate {
