@@ -4,6 +4,7 @@ import {
 	nextCursor,
 	optionalText,
 	pageLimit,
+	queryText,
 	requestDateTime,
 	requiredText,
 	timestamp,
@@ -122,9 +123,6 @@ export const campaignChangesBody = z
 		...c,
 		holdout: c.variants === undefined ? undefined : (share ?? 0),
 	}));
-
-const queryText = (max: number) =>
-	z.string({ error: `must be text of at most ${max} characters` }).max(max, { error: `must be text of at most ${max} characters` });
 
 /** The query of GET /campaigns: one page, newest first, after the cursor (the last id of the previous page). */
 export const campaignQuery = z

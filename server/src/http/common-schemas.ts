@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCurrency } from '../shared/currencies';
 
 /** Every error answer of the API. */
 export const errorResponse = z.object({
@@ -56,8 +57,11 @@ export const queryInstant = z
 	})
 	.meta({ description: 'A date (midnight UTC) or a date-time with offset, such as 2026-12-01T08:00:00Z' });
 
-/** A phone number as the query string gives it; normalised in the route (shared/phone.ts). */
-export const queryText = (max: number) => z.string().max(max);
+/** Text in the query string of at most `max` characters. */
+export const queryText = (max: number) =>
+	z
+		.string({ error: `must be text of at most ${max} characters` })
+		.max(max, { error: `must be text of at most ${max} characters` });
 
 /** Text a request must give: trimmed, not empty, at most `max` characters. */
 export const requiredText = (max: number) =>
@@ -73,13 +77,10 @@ export const optionalText = (max: number) =>
 		.nullish()
 		.transform((value) => value ?? undefined);
 
-/** ISO 4217 codes as far as the runtime's Intl knows them (all active currencies). */
-const currencies = new Set<string>((Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('currency'));
-
 /** A currency code, any case in, upper case out. */
 export const currencyCode = z
 	.string({ error: 'must be an ISO 4217 currency code such as EUR or USD' })
-	.refine((value) => currencies.has(value.toUpperCase()), { error: 'must be an ISO 4217 currency code such as EUR or USD' })
+	.refine(isCurrency, { error: 'must be an ISO 4217 currency code such as EUR or USD' })
 	.transform((value) => value.toUpperCase())
 	.meta({ openapi: { type: 'string', pattern: '^[A-Za-z]{3}$', description: 'ISO 4217, such as EUR' } });
 

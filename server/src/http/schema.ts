@@ -89,7 +89,7 @@ export function fieldPath(path: PropertyKey[], root: string): string {
 	return text || root;
 }
 
-function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query' | 'params'): HttpError {
+function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query'): HttpError {
 	const thrown = (issue as { params?: Record<string, unknown> }).params?.[thrownError];
 	if (thrown instanceof HttpError)
 		return new HttpError(thrown.status, thrown.code, thrown.message.replaceAll(fieldMark, fieldPath(issue.path, where)));
@@ -101,7 +101,7 @@ function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query' | 'params'
 	return badRequest(`${fieldPath(issue.path, where)} ${message}`, code);
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
 	const result = schema.safeParse(value, { error: describe });
 	if (result.success) return result.data;
 	throw toHttpError(result.error.issues[0], where);
@@ -121,6 +121,3 @@ export function parseQuery<S extends z.ZodType>(schema: S, req: { query: unknown
 	);
 	return parse(schema, query, 'query');
 }
-
-export const parseParams = <S extends z.ZodType>(schema: S, req: { params: unknown }): z.output<S> =>
-	parse(schema, req.params, 'params');

@@ -7,7 +7,7 @@ export const liveSchemas = describeRoutes('Live', [
 		path: '/campaigns/:id/live',
 		summary: "Server-Sent Events: the campaign's clicks, views and conversions as they are stored",
 		description:
-			'Send Last-Event-ID to resume after a reconnect. At most LIVE_MAX_STREAMS streams per instance: past it, 503 with Retry-After.',
+			'Send Last-Event-ID to resume after a reconnect. At most LIVE_MAX_CONNECTIONS streams per instance: past it, 503 with Retry-After.',
 		scope: 'read',
 		responses: {
 			200: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { subscribableEventTypes } from '../events/types';
-import { nextCursor, pageLimit, timestamp } from '../http/common-schemas';
+import { nextCursor, pageLimit, queryText, timestamp } from '../http/common-schemas';
 import { describeRoutes } from '../http/route-schema';
 import { coded } from '../http/schema';
 import { absoluteUrl } from '../shared/url-schema';
@@ -54,14 +54,12 @@ export const rotationBody = z.strictObject({
 
 const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 
-const queryText = z.string().max(2048);
-
-export const subscriptionQuery = z.object({ url: queryText.optional(), campaignId: queryText.optional() });
+export const subscriptionQuery = z.object({ url: queryText(2048).optional(), campaignId: queryText(2048).optional() });
 
 export const deliveriesQuery = z.object({
 	limit: pageLimit({ fallback: 50, max: 500 }),
 	status: z.enum(deliveryStatuses).optional(),
-	cursor: queryText.optional(),
+	cursor: queryText(2048).optional(),
 });
 
 export const subscription = z.object({
