@@ -49,19 +49,22 @@ function parameters(route: TaggedRouteSchema): JsonSchema[] {
 		required: true,
 		schema: { type: 'string' },
 	}));
-	if (!route.query) return inPath;
-	const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
-	const inQuery = Object.entries(query.properties ?? {}).map(([name, schema]) => {
-		const { description, ...rest } = schema;
+	return [...inPath, ...named(route.query, 'query'), ...named(route.headers, 'header')];
+}
+
+function named(schema: z.ZodObject | undefined, where: 'query' | 'header'): JsonSchema[] {
+	if (!schema) return [];
+	const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+	return Object.entries(object.properties ?? {}).map(([name, property]) => {
+		const { description, ...rest } = property;
 		return {
 			name,
-			in: 'query',
-			required: query.required?.includes(name) ?? false,
+			in: where,
+			required: object.required?.includes(name) ?? false,
 			...(description ? { description } : {}),
 			schema: rest,
 		};
 	});
-	return [...inPath, ...inQuery];
 }
 
 function response(status: number, answer: ResponseSchema): JsonSchema {
@@ -85,7 +88,7 @@ function operation(route: TaggedRouteSchema): JsonSchema {
 		summary: route.summary,
 		...(route.description ? { description: route.description } : {}),
 		...(route.scope === 'public' ? { security: [] } : { 'x-scope': route.scope }),
-		...(route.query || route.path.includes(':') ? { parameters: parameters(route) } : {}),
+		...(route.query || route.headers || route.path.includes(':') ? { parameters: parameters(route) } : {}),
 		...(route.body
 			? {
 					requestBody: {

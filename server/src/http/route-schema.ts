@@ -18,6 +18,8 @@ export interface RouteSchema {
 	/** The scope its requireScope declares; 'public' for the few routes that need no key. */
 	scope: RouteScope | 'public';
 	query?: z.ZodObject;
+	/** Request headers the route reads, by their lower-case names. */
+	headers?: z.ZodObject;
 	body?: z.ZodType;
 	/** Whether the body may be left out (POST …/archive, …/rotate-secret). */
 	bodyOptional?: boolean;

@@ -89,7 +89,7 @@ export function fieldPath(path: PropertyKey[], root: string): string {
 	return text || root;
 }
 
-function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query'): HttpError {
+function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query' | 'headers'): HttpError {
 	const thrown = (issue as { params?: Record<string, unknown> }).params?.[thrownError];
 	if (thrown instanceof HttpError)
 		return new HttpError(thrown.status, thrown.code, thrown.message.replaceAll(fieldMark, fieldPath(issue.path, where)));
@@ -101,7 +101,7 @@ function toHttpError(issue: z.core.$ZodIssue, where: 'body' | 'query'): HttpErro
 	return badRequest(`${fieldPath(issue.path, where)} ${message}`, code);
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'headers'): z.output<S> {
 	const result = schema.safeParse(value, { error: describe });
 	if (result.success) return result.data;
 	throw toHttpError(result.error.issues[0], where);
@@ -121,3 +121,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, req: { query: unknown
 	);
 	return parse(schema, query, 'query');
 }
+
+/** The request headers a route reads, through their schema (names in lower case). */
+export const parseHeaders = <S extends z.ZodType>(schema: S, req: { headers: unknown }): z.output<S> =>
+	parse(schema, req.headers, 'headers');

@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import { describeRoutes } from '../http/route-schema';
+import { coded } from '../http/schema';
+
+/** Headers are read loosely: a request carries many more than these. */
+export const liveHeaders = z.object({
+	'last-event-id': z
+		.string()
+		.trim()
+		.refine((id) => id === '' || /^\d{1,18}$/.test(id), {
+			error: coded('invalid_last_event_id', 'must be the id of an event this stream sent'),
+		})
+		.transform((id) => id || undefined)
+		.optional()
+		.meta({ description: 'Resume after this event (what a reconnecting EventSource sends)' }),
+});
 
 export const liveSchemas = describeRoutes('Live', [
 	{
@@ -7,8 +21,9 @@ export const liveSchemas = describeRoutes('Live', [
 		path: '/campaigns/:id/live',
 		summary: "Server-Sent Events: the campaign's clicks, views and conversions as they are stored",
 		description:
-			'Send Last-Event-ID to resume after a reconnect. At most LIVE_MAX_CONNECTIONS streams per instance: past it, 503 with Retry-After.',
+			'At most LIVE_MAX_CONNECTIONS streams per instance: past it, 503 with Retry-After.',
 		scope: 'read',
+		headers: liveHeaders,
 		responses: {
 			200: {
 				contentType: 'text/event-stream',
