@@ -15,17 +15,17 @@
 
 /** The counts of MetricsRow over a set of recipient rows (recipients, or a wave's). */
 const recipientCounts = `
-         count(*) AS recipients,
+         count(*) FILTER (WHERE person) AS recipients,
          count(*) FILTER (WHERE sent) AS sent,
          count(*) FILTER (WHERE delivered) AS delivered,
          count(*) FILTER (WHERE failed) AS failed,
          coalesce(sum(views), 0) AS views,
-         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
+         count(*) FILTER (WHERE person AND views > 0) AS "uniqueViewers",
          coalesce(sum(clicks), 0) AS clicks,
-         count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         count(*) FILTER (WHERE person AND clicks > 0) AS "uniqueClickers",
          coalesce(sum(conversions), 0) AS conversions,
-         count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
-         count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
+         count(*) FILTER (WHERE person AND conversions > 0) AS "uniqueConverters",
+         count(*) FILTER (WHERE person AND conversions > 0 AND clicks > 0) AS "convertedClickers",
          coalesce(sum(revenue), 0) AS revenue,
          coalesce(sum(segments), 0) AS segments`;
 
@@ -36,7 +36,10 @@ const recipientCounts = `
  */
 const rollupSource = `
 recipients AS (
-  SELECT coalesce(message_variant, link_variant, event_variant) AS variant,
+  -- the row '' holds the clicks and views of Do-Not-Track visitors (migration 026): counted in the
+  -- totals' clicks and views, never as a recipient, and in no variant
+  SELECT CASE WHEN recipient <> '' THEN coalesce(message_variant, link_variant, event_variant) END AS variant,
+         recipient <> '' AS person,
          messages_charged > 0 AS sent,
          messages_delivered > 0 OR delivered_events > 0 AS delivered,
          (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
@@ -63,7 +66,7 @@ currencies AS (
 wave_metrics AS (
   SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
   FROM (
-    SELECT wave, first_seen_at AS first_seen,
+    SELECT wave, first_seen_at AS first_seen, true AS person,
            messages_charged > 0 AS sent,
            messages_delivered > 0 OR delivered_events > 0 AS delivered,
            (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
@@ -148,6 +151,7 @@ known AS (
 ),
 recipients AS (
   SELECT recipient,
+         recipient <> '' AS person,
          coalesce(k.variant, e.variant) AS variant,
          coalesce(k.sent, false) AS sent,
          coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
