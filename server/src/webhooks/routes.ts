@@ -6,6 +6,7 @@ import type { OutboundGuard } from '../shared/outbound-address';
 import { parsePageLimit } from '../shared/pagination';
 import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret } from './store';
+import { parseReceipt, recordReceipt } from './receipts';
 import { parseNewSubscription, parseRotation } from './validate';
 
 const deliveryStatuses: Delivery['status'][] = ['pending', 'delivered', 'failed'];
@@ -39,6 +40,13 @@ export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { def
 
 	router.post('/webhooks/:id/rotate-secret', requireScope('webhooks'), async (req, res) => {
 		res.json(await rotateSecret(db, req.params.id, parseRotation(req.body, overlap)));
+	});
+
+	// The trigger node records each delivery it runs, so a redelivery is dropped even after n8n restarted.
+	router.post('/webhooks/:id/receipts', requireScope('webhooks'), async (req, res) => {
+		const { deliveryId } = parseReceipt(req.body);
+		const receipt = await recordReceipt(db, req.params.id, deliveryId);
+		res.status(receipt.duplicate ? 200 : 201).json(receipt);
 	});
 
 	router.delete('/webhooks/:id', requireScope('webhooks'), async (req, res) => {

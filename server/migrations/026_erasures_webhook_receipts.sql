@@ -17,18 +17,18 @@ CREATE TABLE erasures (
 );
 CREATE INDEX erasures_newest ON erasures (erased_at DESC);
 
--- Webhook deliveries a trigger has taken (POST /api/v1/webhooks/{id}/claims): the trigger node
--- claims a delivery's webhook-id before it starts its workflow, so a redelivery is dropped even
--- after n8n restarted (n8n does not save static data written in webhook()). No foreign key to
--- webhook_deliveries: a claim is only the id the receiver saw. Claims older than the webhook
--- retry window (7 days; retries stop after about 3) are deleted by webhooks/claims.ts.
-CREATE TABLE webhook_claims (
+-- Receipts of webhook deliveries (POST /api/v1/webhooks/{id}/receipts, webhooks/receipts.ts): the
+-- trigger node records a delivery's webhook-id before it starts its workflow, and drops a delivery
+-- whose id has a receipt already, even after n8n restarted (n8n does not save static data written
+-- in webhook()). No foreign key to webhook_deliveries: a receipt is only the id the receiver saw.
+-- Receipts older than 7 days (retries stop after about 3) are deleted.
+CREATE TABLE webhook_receipts (
   subscription_id  text NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
   delivery_id      text NOT NULL,
-  claimed_at       timestamptz NOT NULL DEFAULT now(),
+  received_at      timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription_id, delivery_id)
 );
-CREATE INDEX webhook_claims_claimed_at ON webhook_claims (claimed_at);
+CREATE INDEX webhook_receipts_received_at ON webhook_receipts (received_at);
 
 -- Do-Not-Track anonymous hits (DO_NOT_TRACK=anonymous) are stored without a recipient. They count
 -- in the campaign's clicks and views: the per-recipient rollup keeps them in one row per campaign
@@ -284,5 +284,5 @@ BEGIN
       || E'  RETURN n;\nEND');
 END $$;
 DELETE FROM stats_recipients WHERE recipient = '';
-DROP TABLE webhook_claims;
+DROP TABLE webhook_receipts;
 DROP TABLE erasures;
