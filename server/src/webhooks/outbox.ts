@@ -3,10 +3,12 @@
  * events insert (events/store.ts) runs it in the same statement, so in the same transaction: an
  * event is never stored without its deliveries, nor a delivery without its event. `newEvents`
  * names the statement's relation of the rows just inserted, with the columns the filters read:
- * id, type, campaign_id, recipient, variant, url, conversion_name, wave.
+ * id, type, campaign_id, code, recipient, variant, url, conversion_name, wave.
  *
- * Clicks and views without a recipient (Do-Not-Track visitors, DO_NOT_TRACK=anonymous) get no
- * delivery: the visitor asked not to be tracked, and a workflow could do nothing for nobody.
+ * Clicks and views stored without recipient and code (Do-Not-Track visitors under
+ * DO_NOT_TRACK=anonymous: redirect/handler.ts; every other click or view comes from a link and
+ * carries its code) get no delivery: the visitor asked not to be tracked, and a workflow could do
+ * nothing for nobody.
  *
  * A subscription's filters (validate.ts) are conditions of the join, so an event that does not
  * match gets no delivery row at all and n8n is never woken for it.
@@ -33,8 +35,8 @@ export const outboxInsertSql = (newEvents: string) => `
   JOIN webhook_subscriptions s
     ON s.disabled_at IS NULL
    AND i.type = ANY (s.events)
-   -- a click or view without a recipient is a Do-Not-Track visitor's (DO_NOT_TRACK=anonymous): no webhook
-   AND (i.recipient IS NOT NULL OR i.type NOT IN ('click', 'view'))
+   -- a click or view with neither recipient nor code is a Do-Not-Track visitor's: no webhook
+   AND (i.type NOT IN ('click', 'view') OR i.recipient IS NOT NULL OR i.code IS NOT NULL)
    AND (s.campaign_id IS NULL OR s.campaign_id = i.campaign_id)
    AND (s.variant IS NULL OR s.variant = i.variant)
    AND (s.url_contains IS NULL OR i.type NOT IN ('click', 'view', 'conversion')
