@@ -318,7 +318,11 @@ export async function recordWebhookReceipt(
 
 /** DELETE /recipients/:phone: erases a person from every campaign; the counts of what went. */
 export const eraseRecipient = async (http: Http, phone: string, itemIndex: number) =>
-	await call(http, { method: 'DELETE', path: `/recipients/${encodeURIComponent(phone)}` }, itemIndex);
+	await call(
+		http,
+		{ method: 'DELETE', path: `/recipients/${encodeURIComponent(phone)}` },
+		itemIndex,
+	);
 
 /** Phone numbers per opt-out add or check call (the server's limit). */
 export const maxPhonesPerCall = 10_000;

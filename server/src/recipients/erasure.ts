@@ -143,10 +143,16 @@ const steps = {
  * The stats queue is locked first (SHARE ROW EXCLUSIVE: no fold and no event insert runs beside
  * the erasure), so no event of the number is folded into its old rollup rows after they moved.
  */
-export async function erasePerson(db: Database, phone: string, keyId: string): Promise<ErasureResult> {
+export async function erasePerson(
+	db: Database,
+	phone: string,
+	keyId: string,
+): Promise<ErasureResult> {
 	return db.withTransaction(async (tx) => {
 		await tx.query('LOCK TABLE stats_pending IN SHARE ROW EXCLUSIVE MODE');
-		const campaigns = (await tx.query<{ id: string }>(campaignsOfSql, [phone])).rows.map((r) => r.id);
+		const campaigns = (await tx.query<{ id: string }>(campaignsOfSql, [phone])).rows.map(
+			(r) => r.id,
+		);
 		const optOutKept = await onOptOutList(tx, phone);
 		const result: ErasureResult = {
 			erasureId: null,

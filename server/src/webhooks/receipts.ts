@@ -46,8 +46,7 @@ export async function recordReceipt(
 		);
 		return { deliveryId, duplicate: rowCount === 0 };
 	} catch (err) {
-		if (isPgError(err, pgErrors.foreignKeyViolation))
-			throw subscriptionNotFound(subscriptionId);
+		if (isPgError(err, pgErrors.foreignKeyViolation)) throw subscriptionNotFound(subscriptionId);
 		throw err;
 	}
 }

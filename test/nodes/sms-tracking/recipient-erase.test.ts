@@ -30,8 +30,19 @@ test('when a person is erased through the node, then the server erases them and 
 	});
 	expect(run.error).toBeUndefined();
 	expect(run.outputs[0].map((o) => [o.pairedItem, o.json])).toEqual([
-		[{ item: 0 }, expect.objectContaining({ phone: '+4915140000001', erasureId: expect.stringMatching(/^era_/), campaigns: 1, links: 1 })],
-		[{ item: 1 }, expect.objectContaining({ phone: '+4915140000099', erasureId: null, campaigns: 0 })],
+		[
+			{ item: 0 },
+			expect.objectContaining({
+				phone: '+4915140000001',
+				erasureId: expect.stringMatching(/^era_/),
+				campaigns: 1,
+				links: 1,
+			}),
+		],
+		[
+			{ item: 1 },
+			expect.objectContaining({ phone: '+4915140000099', erasureId: null, campaigns: 0 }),
+		],
 	]);
 	expect(await linksOf('+4915140000001')).toBe(0);
 });
@@ -50,7 +61,11 @@ test('when Erase for Good is off, then the item fails and nothing is erased', as
 test('when a phone number is not one, then the item fails with its index, or with Continue On Fail keeps its fields beside the error, and nothing is erased', async () => {
 	await personWithLink('+4915140000003');
 	const items = [{ phone: 'call me', crmId: 'c1' }, { phone: '+4915140000003' }];
-	const failed = await runNode({ parameters: erase({ eraseForGood: true }), items, credentials: env.credentials() });
+	const failed = await runNode({
+		parameters: erase({ eraseForGood: true }),
+		items,
+		credentials: env.credentials(),
+	});
 	expect(failed.error?.message).toContain('Invalid phone number');
 	expect(failed.error?.context?.itemIndex).toBe(0);
 	expect(await linksOf('+4915140000003')).toBe(1);

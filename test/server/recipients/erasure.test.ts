@@ -90,7 +90,9 @@ beforeAll(async () => {
 		filters: { firstPerRecipient: true },
 	});
 	expect(hook.status).toBe(201);
-	const rows = await server.sql<{ code: string }>('SELECT code FROM links WHERE recipient = $1', [person]);
+	const rows = await server.sql<{ code: string }>('SELECT code FROM links WHERE recipient = $1', [
+		person,
+	]);
 	personCodes = rows.map((r) => r.code);
 	await storeEvents(server, [
 		{
@@ -115,17 +117,27 @@ beforeAll(async () => {
 	expect(opened.status).toBe(302);
 	await journalsLoaded();
 	await server.api('POST', '/api/v1/opt-outs', { phones: [person] });
-	await server.sql(`UPDATE messages SET error = 'unreachable: ' || recipient WHERE recipient = $1`, [person]);
+	await server.sql(
+		`UPDATE messages SET error = 'unreachable: ' || recipient WHERE recipient = $1`,
+		[person],
+	);
 });
 
 test('when a write key erases a number, then it is in no table but the opt-out list, and every figure is unchanged', async () => {
 	const before = await figures(campaigns);
 	expect((before.stats[0] as any).totals.clicks).toBeGreaterThan(0);
 	expect(await placesHolding(digits)).toEqual(
-		expect.arrayContaining(['links.recipient', 'messages.recipient', 'events.recipient', 'recipient_metadata.metadata', 'webhook_deliveries.first_key']),
+		expect.arrayContaining([
+			'links.recipient',
+			'messages.recipient',
+			'events.recipient',
+			'recipient_metadata.metadata',
+			'webhook_deliveries.first_key',
+		]),
 	);
 
-	const writer = (await server.api('POST', '/api/v1/keys', { name: 'eraser', scopes: ['write'] })).body;
+	const writer = (await server.api('POST', '/api/v1/keys', { name: 'eraser', scopes: ['write'] }))
+		.body;
 	const res = await request(
 		`${server.url}/api/v1/recipients/${encodeURIComponent('0151 00000001')}`,
 		'DELETE',
@@ -149,7 +161,13 @@ test('when a write key erases a number, then it is in no table but the opt-out l
 
 	const audit = await server.sql('SELECT * FROM erasures');
 	expect(audit).toEqual([
-		expect.objectContaining({ id: res.body.erasureId, key_id: writer.id, campaigns: 2, links: 4, opt_out_kept: true }),
+		expect.objectContaining({
+			id: res.body.erasureId,
+			key_id: writer.id,
+			campaigns: 2,
+			links: 4,
+			opt_out_kept: true,
+		}),
 	]);
 
 	// the recipients list holds phone numbers only: the pseudonym is counted, never listed
@@ -174,7 +192,10 @@ test('when an erased short link is opened, then it redirects to the fallback and
 
 test('when a number nothing is stored about is erased, then the answer counts zero and nothing changes', async () => {
 	const before = await rowCounts();
-	const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent('+4915199999999')}`);
+	const res = await server.api(
+		'DELETE',
+		`/api/v1/recipients/${encodeURIComponent('+4915199999999')}`,
+	);
 	expect(res.status).toBe(200);
 	expect(res.body).toEqual({
 		erasureId: null,
@@ -194,19 +215,23 @@ test.each([
 	['not a number', 'abc', 400, 'invalid_phone'],
 	['too short', '+49123', 400, 'invalid_phone'],
 	['letters inside', '+49151abc0002', 400, 'invalid_phone'],
-])('when the number is %s (%s), then the answer is %i and nothing changes', async (_what, phone, status, code) => {
-	const before = await rowCounts();
-	const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent(phone)}`);
-	expect(res.status).toBe(status);
-	expect(res.body.error.code).toBe(code);
-	expect(res.body.error.message).toMatch(/phone/);
-	expect(await rowCounts()).toEqual(before);
-});
+])(
+	'when the number is %s (%s), then the answer is %i and nothing changes',
+	async (_what, phone, status, code) => {
+		const before = await rowCounts();
+		const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent(phone)}`);
+		expect(res.status).toBe(status);
+		expect(res.body.error.code).toBe(code);
+		expect(res.body.error.message).toMatch(/phone/);
+		expect(await rowCounts()).toEqual(before);
+	},
+);
 
 test('when a read or webhooks key asks for an erasure, then it is refused with 403 and nothing changes', async () => {
 	const before = await rowCounts();
 	for (const scopes of [['read'], ['webhooks']]) {
-		const key = (await server.api('POST', '/api/v1/keys', { name: `no ${scopes[0]}`, scopes })).body;
+		const key = (await server.api('POST', '/api/v1/keys', { name: `no ${scopes[0]}`, scopes }))
+			.body;
 		const res = await request(
 			`${server.url}/api/v1/recipients/${encodeURIComponent(people.a2)}`,
 			'DELETE',
@@ -218,5 +243,8 @@ test('when a read or webhooks key asks for an erasure, then it is refused with 4
 	}
 	const after = await rowCounts();
 	expect({ ...after, api_keys: 0 }).toEqual({ ...before, api_keys: 0 });
-	expect((await server.sql('SELECT count(*)::int AS n FROM links WHERE recipient = $1', [people.a2]))[0].n).toBe(2);
+	expect(
+		(await server.sql('SELECT count(*)::int AS n FROM links WHERE recipient = $1', [people.a2]))[0]
+			.n,
+	).toBe(2);
 });

@@ -36,7 +36,14 @@ test('when Do-Not-Track visitors click and preview, then the hits count in the t
 		[campaignId],
 	);
 	expect(events).toEqual([
-		{ type: 'click', recipient: person, code: codes[0], device_type: 'mobile', browser: 'Chrome', deliveries: 1 },
+		{
+			type: 'click',
+			recipient: person,
+			code: codes[0],
+			device_type: 'mobile',
+			browser: 'Chrome',
+			deliveries: 1,
+		},
 		{ type: 'click', recipient: null, code: null, device_type: null, browser: null, deliveries: 0 },
 		{ type: 'click', recipient: null, code: null, device_type: null, browser: null, deliveries: 0 },
 		{ type: 'view', recipient: null, code: null, device_type: null, browser: null, deliveries: 0 },
@@ -51,9 +58,16 @@ test('when Do-Not-Track visitors click and preview, then the hits count in the t
 		uniqueViewers: 0,
 	});
 	expect(stats.body.links).toEqual([
-		expect.objectContaining({ url: 'https://shop.example/', clicks: 3, uniqueClickers: 1, views: 1 }),
+		expect.objectContaining({
+			url: 'https://shop.example/',
+			clicks: 3,
+			uniqueClickers: 1,
+			views: 1,
+		}),
 	]);
 
 	const recipients = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients`);
-	expect(recipients.body.recipients.map((r: any) => [r.recipient, r.clicks])).toEqual([[person, 1]]);
+	expect(recipients.body.recipients.map((r: any) => [r.recipient, r.clicks])).toEqual([
+		[person, 1],
+	]);
 });

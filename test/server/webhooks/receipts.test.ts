@@ -14,11 +14,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const receipts = () => server.sql('SELECT subscription_id, delivery_id FROM webhook_receipts ORDER BY 2');
+const receipts = () =>
+	server.sql('SELECT subscription_id, delivery_id FROM webhook_receipts ORDER BY 2');
 const receive = (deliveryId: unknown, id = webhookId, key = server.apiKey) =>
-	request(`${server.url}/api/v1/webhooks/${id}/receipts`, 'POST', { deliveryId }, {
-		authorization: `Bearer ${key}`,
-	});
+	request(
+		`${server.url}/api/v1/webhooks/${id}/receipts`,
+		'POST',
+		{ deliveryId },
+		{
+			authorization: `Bearer ${key}`,
+		},
+	);
 
 test('when a delivery id is received twice, then the first is new (201) and the second a duplicate (200), also from another server instance', async () => {
 	const first = await receive('msg_0001');
@@ -26,11 +32,19 @@ test('when a delivery id is received twice, then the first is new (201) and the 
 	const again = await receive('msg_0001');
 	expect([again.status, again.body]).toEqual([200, { deliveryId: 'msg_0001', duplicate: true }]);
 
-	const other = await startTestServer({ DATABASE_URL: server.databaseUrl, WEBHOOK_DISPATCHER: 'off' });
+	const other = await startTestServer({
+		DATABASE_URL: server.databaseUrl,
+		WEBHOOK_DISPATCHER: 'off',
+	});
 	try {
-		const elsewhere = await request(`${other.url}/api/v1/webhooks/${webhookId}/receipts`, 'POST', { deliveryId: 'msg_0001' }, {
-			authorization: `Bearer ${other.apiKey}`,
-		});
+		const elsewhere = await request(
+			`${other.url}/api/v1/webhooks/${webhookId}/receipts`,
+			'POST',
+			{ deliveryId: 'msg_0001' },
+			{
+				authorization: `Bearer ${other.apiKey}`,
+			},
+		);
 		expect(elsewhere.body.duplicate).toBe(true);
 	} finally {
 		await other.close();
@@ -70,7 +84,8 @@ test('when a read or write key records a receipt, then 403: receipts need the we
 		const key = (await server.api('POST', '/api/v1/keys', { name: scopes[0], scopes })).body.key;
 		expect((await receive('msg_0003', webhookId, key)).status).toBe(403);
 	}
-	const hooks = (await server.api('POST', '/api/v1/keys', { name: 'hooks', scopes: ['webhooks'] })).body.key;
+	const hooks = (await server.api('POST', '/api/v1/keys', { name: 'hooks', scopes: ['webhooks'] }))
+		.body.key;
 	expect((await receive('msg_0003', webhookId, hooks)).status).toBe(201);
 	expect((await receipts()).length).toBe(before.length + 1);
 });

@@ -40,7 +40,9 @@ export const description: INodeProperties[] = [
 
 /** One erasure per item; a number nothing is stored about comes back with zero counts. */
 export const execute = perItem(async (ctx, i, http) => {
-	const options = ctx.getNodeParameter('recipientOptions', i, {}) as { defaultCallingCode?: string };
+	const options = ctx.getNodeParameter('recipientOptions', i, {}) as {
+		defaultCallingCode?: string;
+	};
 	const country = String(options.defaultCallingCode ?? '').trim();
 	const callingCode = country ? callingCodeOf(country) : undefined;
 	if (country && !callingCode)
