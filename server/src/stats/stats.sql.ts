@@ -124,7 +124,7 @@ per_event_wave_recipient AS MATERIALIZED (
          sum(conversions) AS conversions, sum(revenue) AS revenue,
          sum(delivered_events) AS delivered_events, sum(failed_events) AS failed_events,
          min(first_click_at) AS first_click
-  FROM cells WHERE recipient <> ''
+  FROM cells
   GROUP BY recipient, wave
 ),
 per_event_recipient AS (
@@ -151,8 +151,9 @@ known AS (
 ),
 recipients AS (
   SELECT recipient,
+         -- '' holds Do-Not-Track hits: their clicks and views count, never as a recipient or in a variant
          recipient <> '' AS person,
-         coalesce(k.variant, e.variant) AS variant,
+         CASE WHEN recipient <> '' THEN coalesce(k.variant, e.variant) END AS variant,
          coalesce(k.sent, false) AS sent,
          coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
          (coalesce(k.failed, false) OR coalesce(e.failed, false))
@@ -232,7 +233,7 @@ wave_events AS (
          e.delivered_events > 0 AS e_delivered, e.failed_events > 0 AS e_failed
   FROM per_event_wave_recipient e
   LEFT JOIN stats_wave_recipients k ON k.campaign_id = $1 AND k.wave = e.wave AND k.recipient = e.recipient
-  WHERE e.wave <> ''
+  WHERE e.wave <> '' AND e.recipient <> ''
 ),
 wave_event_counts AS (
   SELECT wave,

@@ -48,6 +48,7 @@ export function redeliveryAfterRestartScenario(env: () => Environment): void {
 			expect((await visit(links[later], userAgents.iPhoneSafari)).status).toBe(302);
 			const executions = await n8n.waitForExecutions(id, 2);
 			expect(executions).toHaveLength(2);
+			expect(await n8n.executions(id)).toHaveLength(2); // none still running either
 			expect(executions.map((e) => nodeOutput(e, 'On click')[0].recipient).sort()).toEqual([first, later]);
 
 			await n8n.deactivate(id);

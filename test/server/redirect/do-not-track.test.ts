@@ -1,3 +1,4 @@
+import { storeEvents } from '../../support/events';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, createCampaignWithLinks, hit } from '../../support/short-links';
 
@@ -49,6 +50,17 @@ test('when Do-Not-Track visitors click and preview, then the hits count in the t
 		{ type: 'view', recipient: null, code: null, device_type: null, browser: null, deliveries: 0 },
 	]);
 
+	// an earlier delivery report, so that a time range after it is not the whole campaign
+	await storeEvents(server, [
+		{
+			type: 'delivered',
+			campaignId,
+			recipient: person,
+			wave: 'Initial',
+			occurredAt: new Date(Date.now() - 3 * 3_600_000),
+		},
+	]);
+
 	const stats = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
 	expect(stats.body.totals).toMatchObject({
 		recipients: 1,
@@ -64,6 +76,25 @@ test('when Do-Not-Track visitors click and preview, then the hits count in the t
 			uniqueClickers: 1,
 			views: 1,
 		}),
+	]);
+
+	// a time range that cuts slots at both ends reads the hits from the events themselves
+	const from = new Date(Date.now() - 3_600_000 - 1234).toISOString();
+	const to = new Date(Date.now() + 3_600_000 + 1234).toISOString();
+	const ranged = await server.api(
+		'GET',
+		`/api/v1/campaigns/${campaignId}/stats?from=${from}&to=${to}`,
+	);
+	expect(ranged.body.from).toBe(from);
+	expect(ranged.body.totals).toMatchObject({
+		recipients: 1,
+		clicks: 3,
+		uniqueClickers: 1,
+		views: 1,
+		uniqueViewers: 0,
+	});
+	expect(ranged.body.waves).toEqual([
+		expect.objectContaining({ wave: 'Initial', recipients: 1, clicks: 1, uniqueClickers: 1 }),
 	]);
 
 	const recipients = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients`);
