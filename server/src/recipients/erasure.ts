@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db';
+import { isPgError, pgErrors, type Database, type Queryable } from '../db';
 import { newClickId, newId } from '../shared/ids';
 
 /** What an erasure removed or pseudonymised (the answer of DELETE /api/v1/recipients/{phone}). */
@@ -148,6 +148,18 @@ export async function erasePerson(
 	phone: string,
 	keyId: string,
 ): Promise<ErasureResult> {
+	// A delivery report for the same person may hold its message while it waits for the stats
+	// queue the erasure holds: PostgreSQL then cancels one of the two, and the erasure starts again.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await eraseOnce(db, phone, keyId);
+		} catch (err) {
+			if (attempt >= 3 || !isPgError(err, pgErrors.deadlockDetected)) throw err;
+		}
+	}
+}
+
+async function eraseOnce(db: Database, phone: string, keyId: string): Promise<ErasureResult> {
 	return db.withTransaction(async (tx) => {
 		await tx.query('LOCK TABLE stats_pending IN SHARE ROW EXCLUSIVE MODE');
 		const campaigns = (await tx.query<{ id: string }>(campaignsOfSql, [phone])).rows.map(
