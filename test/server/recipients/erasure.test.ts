@@ -248,3 +248,31 @@ test('when a read or webhooks key asks for an erasure, then it is refused with 4
 			.n,
 	).toBe(2);
 });
+
+test('when a person is erased right after their click was stored, then the click counts under the pseudonym whether or not it was folded yet', async () => {
+	const phone = '+4915100000077';
+	const campaign = (await server.api('POST', '/api/v1/campaigns', { name: 'just clicked' })).body
+		.id;
+	const links = await server.api('POST', `/api/v1/campaigns/${campaign}/links`, {
+		recipients: [{ recipient: phone, urls: [sale] }],
+	});
+	await storeEvents(server, [
+		{
+			type: 'click',
+			campaignId: campaign,
+			recipient: phone,
+			code: links.body.links[0].code,
+			url: sale,
+			wave: 'Initial',
+		},
+	]);
+	const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent(phone)}`);
+	expect(res.body).toMatchObject({ campaigns: 1, links: 1, events: 1 });
+
+	const stats = await server.api('GET', `/api/v1/campaigns/${campaign}/stats`);
+	expect(stats.body.totals).toMatchObject({ recipients: 1, clicks: 1, uniqueClickers: 1 });
+	expect(stats.body.links).toEqual([
+		expect.objectContaining({ url: sale, clicks: 1, uniqueClickers: 1 }),
+	]);
+	expect(await placesHolding(phone.slice(1))).toEqual([]);
+});
