@@ -84,6 +84,8 @@ export interface Config {
 	liveMaxConnections: number;
 	/** How often an idle live stream sends a heartbeat comment. */
 	liveHeartbeatMs: number;
+	/** How often this process checks the A/B test rules (every instance may; one decides each test); 0: never. */
+	abTestCheckIntervalMs: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -402,6 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
 		pendingConversionsMax: integer(env, 'PENDING_CONVERSIONS_MAX', 10_000, 1, 10_000_000),
 		liveMaxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 100, 0, 100_000),
 		liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 3_600) * 1000,
+		abTestCheckIntervalMs: integer(env, 'AB_TEST_CHECK_INTERVAL_MS', 60_000, 0, 86_400_000),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -1,3 +1,6 @@
+import type { AbTestRule } from '../ab-tests/rule';
+import type { WinnerReport } from '../ab-tests/report';
+
 /** The campaign as the API shows it and the features read it. */
 export interface Campaign {
 	id: string;
@@ -10,6 +13,10 @@ export interface Campaign {
 	costPerSegment: number | null;
 	currency: string | null;
 	winner: string | null;
+	/** How the server concludes the A/B test by itself; null: only by hand (Pick Winner). */
+	abTestRule: AbTestRule | null;
+	/** What the rule decided (winner, tie, p-value, rates), once it did; null before. */
+	abTestResult: WinnerReport | null;
 	createdAt: string;
 	/** When the campaign was archived (hidden from lists; its links keep redirecting); null: active. */
 	archivedAt: string | null;
@@ -24,6 +31,7 @@ export interface NewCampaign {
 	holdout: number;
 	costPerSegment?: number;
 	currency?: string;
+	abTestRule?: AbTestRule;
 }
 
 /** What an existing campaign of the same name means to POST /campaigns (absent: create another). */
@@ -39,6 +47,8 @@ export interface CampaignChanges {
 	currency?: string | null;
 	variants?: Variant[];
 	holdout?: number;
+	/** null removes the rule (only before it decided). */
+	abTestRule?: AbTestRule | null;
 }
 
 export const campaignStatuses = ['active', 'archived', 'all'] as const;

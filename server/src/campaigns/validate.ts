@@ -10,6 +10,7 @@ import {
 	requiredString,
 	type Json,
 } from '../http/validate';
+import { parseAbTestRule } from '../ab-tests/rule';
 import { parseOptionalHttpUrl } from '../shared/urls';
 import { parsePageLimit } from '../shared/pagination';
 import {
@@ -80,7 +81,7 @@ export function parseVariantSplit(body: unknown): { variants: Variant[]; holdout
 
 export function parseNewCampaign(body: unknown): NewCampaign & { ifNameExists?: IfNameExists } {
 	const obj: Json = asObject(body);
-	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency', 'ifNameExists']);
+	onlyKnownFields(obj, ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'variants', 'holdout', 'costPerSegment', 'currency', 'ifNameExists', 'abTestRule']);
 	const ifNameExists = optionalString(obj, 'ifNameExists', 10);
 	if (ifNameExists !== undefined && ifNameExists !== 'return' && ifNameExists !== 'fail') {
 		throw badRequest('ifNameExists must be "return" or "fail"');
@@ -91,6 +92,10 @@ export function parseNewCampaign(body: unknown): NewCampaign & { ifNameExists?: 
 	const costPerSegment = optionalNumber(obj, 'costPerSegment', { min: 0, max: 1000 });
 	const currency = optionalCurrency(obj, 'currency');
 	if (costPerSegment !== undefined && !currency) throw badRequest('currency is required with costPerSegment');
+	const abTestRule = obj.abTestRule === undefined || obj.abTestRule === null ? undefined : parseAbTestRule(obj.abTestRule);
+	if (abTestRule && !variants) {
+		throw badRequest('abTestRule needs an A/B test: give variants too (or set the rule once the variants are stored)', 'no_ab_test');
+	}
 	return {
 		name: requiredString(obj, 'name', 200),
 		conversionTracking: optionalBoolean(obj, 'conversionTracking') ?? false,
@@ -100,6 +105,7 @@ export function parseNewCampaign(body: unknown): NewCampaign & { ifNameExists?: 
 		holdout,
 		costPerSegment,
 		currency,
+		abTestRule,
 		ifNameExists,
 	};
 }
@@ -107,7 +113,7 @@ export function parseNewCampaign(body: unknown): NewCampaign & { ifNameExists?: 
 /** The body of PATCH /campaigns/:id; an empty change is refused (it is most likely a mistake). */
 export function parseCampaignChanges(body: unknown): CampaignChanges {
 	const obj: Json = asObject(body);
-	const fields = ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'costPerSegment', 'currency', 'variants', 'holdout'];
+	const fields = ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'costPerSegment', 'currency', 'variants', 'holdout', 'abTestRule'];
 	onlyKnownFields(obj, fields);
 	const given = (key: string) => obj[key] !== undefined;
 	if (!fields.some(given)) throw badRequest(`the body names nothing to change (one of ${fields.join(', ')})`);
@@ -126,6 +132,8 @@ export function parseCampaignChanges(body: unknown): CampaignChanges {
 		changes.variants = split.variants;
 		changes.holdout = split.holdout;
 	}
+	if (obj.abTestRule === null) changes.abTestRule = null;
+	else if (given('abTestRule')) changes.abTestRule = parseAbTestRule(obj.abTestRule);
 	return changes;
 }
 

@@ -1,5 +1,5 @@
 import { badRequest } from '../http/errors';
-import { asObject, onlyKnownFields, optionalBoolean, optionalNumber } from '../http/validate';
+import { asObject, onlyKnownFields, optionalBoolean, optionalNumber, type Json } from '../http/validate';
 import { parseTimeZone } from './time-zone';
 import { optionalWave } from '../shared/waves';
 
@@ -75,27 +75,35 @@ export function decodeCursor(value: unknown): string | undefined {
 
 export type WinnerMetric = 'ctr' | 'conversionRate';
 
-export interface WinnerRequest {
+/** What decides an A/B test: the metric, the confidence and the minimum sample per variant. */
+export interface WinnerSettings {
 	metric: WinnerMetric;
 	minSamplePerVariant: number;
 	confidence: number;
+}
+
+export interface WinnerRequest extends WinnerSettings {
 	record: boolean;
+}
+
+/**
+ * metric, minSamplePerVariant and confidence of a body (POST …/winner, a campaign's abTestRule);
+ * `field` prefixes the names in messages ("abTestRule.confidence").
+ */
+export function parseWinnerSettings(obj: Json, field = ''): WinnerSettings {
+	if (obj.metric !== 'ctr' && obj.metric !== 'conversionRate') {
+		throw badRequest(`${field}metric must be "ctr" or "conversionRate"`, 'invalid_metric');
+	}
+	const minSample =
+		optionalNumber(obj, 'minSamplePerVariant', { min: 1, max: 100_000_000 }, `${field}minSamplePerVariant`) ?? 100;
+	if (!Number.isInteger(minSample)) throw badRequest(`${field}minSamplePerVariant must be a whole number`);
+	const confidence = optionalNumber(obj, 'confidence', { min: 0.5, max: 0.9999 }, `${field}confidence`) ?? 0.95;
+	return { metric: obj.metric, minSamplePerVariant: minSample, confidence };
 }
 
 /** The body of POST …/winner. */
 export function parseWinnerRequest(body: unknown): WinnerRequest {
 	const obj = asObject(body ?? {});
 	onlyKnownFields(obj, ['metric', 'minSamplePerVariant', 'confidence', 'record']);
-	if (obj.metric !== 'ctr' && obj.metric !== 'conversionRate') {
-		throw badRequest('metric must be "ctr" or "conversionRate"', 'invalid_metric');
-	}
-	const minSample = optionalNumber(obj, 'minSamplePerVariant', { min: 1, max: 100_000_000 }) ?? 100;
-	if (!Number.isInteger(minSample)) throw badRequest('minSamplePerVariant must be a whole number');
-	const confidence = optionalNumber(obj, 'confidence', { min: 0.5, max: 0.9999 }) ?? 0.95;
-	return {
-		metric: obj.metric,
-		minSamplePerVariant: minSample,
-		confidence,
-		record: optionalBoolean(obj, 'record') ?? false,
-	};
+	return { ...parseWinnerSettings(obj), record: optionalBoolean(obj, 'record') ?? false };
 }
