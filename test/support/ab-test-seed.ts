@@ -6,7 +6,7 @@ export type VariantPlan = Record<string, { sent: number; clickers: number; conve
 /**
  * An A/B campaign whose variants were sent to `sent` recipients each, of whom the first `clickers`
  * clicked and the first `converters` converted, plus `holdout` hold-out recipients (messages with
- * status holdout). Messages go in by SQL (the stats triggers keep the rollups), events through the
+ * status holdout), then `abTestRule`. Messages go in by SQL (the stats triggers keep the rollups), events through the
  * one events insert path.
  */
 export async function seedAbCampaign(
@@ -19,7 +19,6 @@ export async function seedAbCampaign(
 		name: opts.name ?? 'auto ab',
 		variants: names.map((name) => ({ name, ...(variants[name].text ? { text: variants[name].text } : {}) })),
 		holdout: 0.1,
-		...(opts.abTestRule ? { abTestRule: opts.abTestRule } : {}),
 	});
 	if (created.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(created.body)}`);
 	const id = created.body.id as string;
@@ -48,5 +47,10 @@ export async function seedAbCampaign(
 		);
 	}
 	if (events.length) await storeEvents(server as TestServer, events);
+	// The rule comes last: a rule that decides at the first send must see the whole send.
+	if (opts.abTestRule) {
+		const ruled = await server.api('PATCH', `/api/v1/campaigns/${id}`, { abTestRule: opts.abTestRule });
+		if (ruled.status !== 200) throw new Error(`rule not set: ${JSON.stringify(ruled.body)}`);
+	}
 	return id;
 }
