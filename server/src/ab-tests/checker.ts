@@ -3,7 +3,7 @@ import type { Database } from '../db';
 import { insertEvents } from '../events/store';
 import type { Logger } from '../log';
 import { foldCampaign } from '../stats/rollup-folder';
-import { variantCountsOf } from '../stats/variant-counts';
+import { countsSignaturesOf, variantCountsOf } from '../stats/variant-counts';
 import { variantRates, type VariantCounts } from '../stats/winner';
 import { holdoutVariant } from '../campaigns/types';
 import { evaluateRule, isDue } from './evaluate';
@@ -15,7 +15,7 @@ const countsBatch = 500;
 export interface CheckResult {
 	/** Rules waiting for a decision. */
 	open: number;
-	/** Of those, the ones whose decision time or deadline has come (their counts were read). */
+	/** Of those, the ones whose decision time or deadline has come (their counts were looked at). */
 	due: number;
 	/** Tests this pass decided (another instance may have decided others). */
 	decided: number;
@@ -31,28 +31,63 @@ function inCampaignOrder(test: OpenAbTest, counts: VariantCounts[]): VariantCoun
 }
 
 /**
- * One pass over the open rules: reads only the due ones' counts (one statement per batch) and
- * concludes those whose rule decides. Every instance may run it at once.
+ * Every this many passes the checker reads every due test's counts; in between only those whose
+ * events changed (countsSignaturesOf), so a pass over 1,000 waiting tests costs a probe each. What
+ * the signature cannot see — new messages, an event committed after a newer one — is read at the
+ * next full pass. A decision is always taken on numbers read afresh (concludeAbTest).
  */
-export async function checkAbTests(db: Database, log: Logger, now = new Date()): Promise<CheckResult> {
-	const open = await openAbTests(db);
-	const started = await noteAbTestStarts(
-		db,
-		open.filter((t) => !t.startedAt).map((t) => t.id),
-	);
-	for (const test of open) test.startedAt ??= started.get(test.id) ?? null;
-	const due = open.filter((t) => isDue(t.rule, t.startedAt, now));
-	let decided = 0;
-	for (let i = 0; i < due.length; i += countsBatch) {
-		const batch = due.slice(i, i + countsBatch);
-		const counts = await variantCountsOf(db, batch.map((t) => t.id));
-		for (const test of batch) {
-			const rates = variantRates(inCampaignOrder(test, counts.get(test.id) ?? []), test.rule.metric);
-			if (!evaluateRule(test.rule, test.startedAt, now, rates)) continue;
-			if (await concludeAbTest(db, log, test)) decided++;
+const fullReadEvery = 10;
+
+export interface AbTestChecker {
+	/** One pass over the open rules; every instance may run passes at once. */
+	check(now?: Date): Promise<CheckResult>;
+}
+
+/**
+ * The checker of one process: reads only the due tests' counts (one statement per batch), keeps
+ * them between passes with their signature, and concludes the tests whose rule decides.
+ */
+export function createAbTestChecker(db: Database, log: Logger): AbTestChecker {
+	const known = new Map<string, { signature: string | null; counts: VariantCounts[] }>();
+	let passes = 0;
+
+	async function countsOf(due: OpenAbTest[]): Promise<Map<string, VariantCounts[]>> {
+		const full = passes++ % fullReadEvery === 0;
+		const signatures = await countsSignaturesOf(db, due.map((t) => t.id));
+		const stale = due.filter((t) => {
+			const kept = known.get(t.id);
+			return full || !kept || kept.signature === null || kept.signature !== signatures.get(t.id);
+		});
+		for (let i = 0; i < stale.length; i += countsBatch) {
+			const batch = stale.slice(i, i + countsBatch).map((t) => t.id);
+			for (const [id, counts] of await variantCountsOf(db, batch)) {
+				known.set(id, { signature: signatures.get(id) ?? null, counts });
+			}
 		}
+		const dueIds = new Set(due.map((t) => t.id));
+		for (const id of known.keys()) if (!dueIds.has(id)) known.delete(id);
+		return new Map(due.map((t) => [t.id, known.get(t.id)?.counts ?? []]));
 	}
-	return { open: open.length, due: due.length, decided };
+
+	return {
+		async check(now = new Date()) {
+			const open = await openAbTests(db);
+			const started = await noteAbTestStarts(
+				db,
+				open.filter((t) => !t.startedAt).map((t) => t.id),
+			);
+			for (const test of open) test.startedAt ??= started.get(test.id) ?? null;
+			const due = open.filter((t) => isDue(t.rule, t.startedAt, now));
+			const counts = await countsOf(due);
+			let decided = 0;
+			for (const test of due) {
+				const rates = variantRates(inCampaignOrder(test, counts.get(test.id) ?? []), test.rule.metric);
+				if (!evaluateRule(test.rule, test.startedAt, now, rates)) continue;
+				if (await concludeAbTest(db, log, test)) decided++;
+			}
+			return { open: open.length, due: due.length, decided };
+		},
+	};
 }
 
 /**
@@ -97,11 +132,12 @@ export function startAbTestChecker(db: Database, log: Logger, opts: { intervalMs
 	let stopped = false;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> = Promise.resolve();
+	const checker = createAbTestChecker(db, log);
 
 	const tick = () => {
 		running = (async () => {
 			try {
-				await checkAbTests(db, log);
+				await checker.check();
 			} catch (err) {
 				log.warn('checking A/B test rules failed; retrying', { err });
 			}

@@ -28,3 +28,23 @@ export async function variantCountsOf(db: Queryable, campaignIds: string[]): Pro
 	}
 	return byCampaign;
 }
+
+/**
+ * What each campaign's variant counts are as of: its newest event, or null while some of its
+ * events wait to be folded (then the counts are about to change: read them again). Counts read
+ * after a signature include every event up to it, so equal signatures mean unchanged counts, up
+ * to two exceptions its reader must allow for: new messages (which change the audience) and an
+ * event that commits after a newer one was seen. One index probe per campaign.
+ */
+export async function countsSignaturesOf(db: Queryable, campaignIds: string[]): Promise<Map<string, string | null>> {
+	if (!campaignIds.length) return new Map();
+	const { rows } = await db.query<{ id: string; signature: string | null }>(
+		`SELECT c.id,
+		        CASE WHEN EXISTS (SELECT 1 FROM stats_pending p WHERE p.campaign_id = c.id) THEN NULL
+		             ELSE coalesce((SELECT max(e.id) FROM events e WHERE e.campaign_id = c.id), 0)::text END AS signature
+		 FROM unnest($1::text[]) AS c(id)`,
+		[campaignIds],
+		'variant-counts-signatures',
+	);
+	return new Map(rows.map((r) => [r.id, r.signature]));
+}
