@@ -97,7 +97,9 @@ async function main() {
 		const checker = createAbTestChecker(db, log);
 		const first = await checker.check(); // notes each test's start, plans the statements
 		if (first.open !== campaigns || first.due !== campaigns || first.decided !== 0) {
-			throw new Error(`expected ${campaigns} open and due tests and no decision, got ${JSON.stringify(first)}`);
+			throw new Error(
+				`expected ${campaigns} open and due tests and no decision, got ${JSON.stringify(first)}`,
+			);
 		}
 		// Passes 1…9 of the checker's cycle look at each test's signature only (nothing changed);
 		// pass 10 reads every test's counts, as does every pass when every test gets new clicks.
@@ -114,12 +116,18 @@ async function main() {
 			const cpu = process.cpuUsage(cpuBefore);
 			into.node.push((cpu.user + cpu.system) / 1000);
 			const ticksAfter = await backendTicks(client, database);
-			if (ticksBefore !== null && ticksAfter !== null) into.pg.push(((ticksAfter - ticksBefore) * 1000) / ticksPerSecond);
-			if (result.due !== campaigns || result.decided !== 0) throw new Error(`pass ${pass}: ${JSON.stringify(result)}`);
+			if (ticksBefore !== null && ticksAfter !== null)
+				into.pg.push(((ticksAfter - ticksBefore) * 1000) / ticksPerSecond);
+			if (result.due !== campaigns || result.decided !== 0)
+				throw new Error(`pass ${pass}: ${JSON.stringify(result)}`);
 		}
 		const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 		// backend ticks are 10 ms coarse: means over the passes, not medians, keep their sums
-		const cost = (m) => ({ node: mean(m.node), pg: m.pg.length ? mean(m.pg) : null, wall: median(m.wall) });
+		const cost = (m) => ({
+			node: mean(m.node),
+			pg: m.pg.length ? mean(m.pg) : null,
+			wall: median(m.wall),
+		});
 		const probe = cost(probes);
 		const read = cost(reads);
 		const perPass = (pick) => (pick(read) + (cycle - 1) * pick(probe)) / cycle;

@@ -1,7 +1,10 @@
 import { storeEvents } from './events';
 import type { TestServer } from './server';
 
-export type VariantPlan = Record<string, { sent: number; clickers: number; converters?: number; text?: string }>;
+export type VariantPlan = Record<
+	string,
+	{ sent: number; clickers: number; converters?: number; text?: string }
+>;
 
 /**
  * An A/B campaign whose variants were sent to `sent` recipients each, of whom the first `clickers`
@@ -17,13 +20,19 @@ export async function seedAbCampaign(
 	const names = Object.keys(variants);
 	const created = await server.api('POST', '/api/v1/campaigns', {
 		name: opts.name ?? 'auto ab',
-		variants: names.map((name) => ({ name, ...(variants[name].text ? { text: variants[name].text } : {}) })),
+		variants: names.map((name) => ({
+			name,
+			...(variants[name].text ? { text: variants[name].text } : {}),
+		})),
 		holdout: 0.1,
 	});
-	if (created.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(created.body)}`);
+	if (created.status !== 201)
+		throw new Error(`campaign not created: ${JSON.stringify(created.body)}`);
 	const id = created.body.id as string;
 	const events: Parameters<typeof storeEvents>[1] = [];
-	for (const [index, [variant, { sent, clickers, converters = 0 }]] of Object.entries(variants).entries()) {
+	for (const [index, [variant, { sent, clickers, converters = 0 }]] of Object.entries(
+		variants,
+	).entries()) {
 		await server.sql(
 			`INSERT INTO messages (campaign_id, recipient, variant, segments, status)
 			 SELECT $1, '+49170' || $3 || lpad(i::text, 6, '0'), $2, 1, 'sent' FROM generate_series(1, $4::int) i`,
@@ -34,7 +43,12 @@ export async function seedAbCampaign(
 			const base = { campaignId: id, recipient, variant, url: 'https://shop.example/' };
 			if (i <= clickers) events.push({ ...base, eventKey: `${id}-c-${recipient}`, type: 'click' });
 			if (i <= converters) {
-				events.push({ ...base, eventKey: `${id}-v-${recipient}`, type: 'conversion', conversionName: 'buy' });
+				events.push({
+					...base,
+					eventKey: `${id}-v-${recipient}`,
+					type: 'conversion',
+					conversionName: 'buy',
+				});
 			}
 		}
 	}
@@ -49,7 +63,9 @@ export async function seedAbCampaign(
 	if (events.length) await storeEvents(server as TestServer, events);
 	// The rule comes last: a rule that decides at the first send must see the whole send.
 	if (opts.abTestRule) {
-		const ruled = await server.api('PATCH', `/api/v1/campaigns/${id}`, { abTestRule: opts.abTestRule });
+		const ruled = await server.api('PATCH', `/api/v1/campaigns/${id}`, {
+			abTestRule: opts.abTestRule,
+		});
 		if (ruled.status !== 200) throw new Error(`rule not set: ${JSON.stringify(ruled.body)}`);
 	}
 	return id;

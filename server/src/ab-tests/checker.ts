@@ -1,4 +1,9 @@
-import { noteAbTestStarts, openAbTests, recordAbTestDecision, type OpenAbTest } from '../campaigns/store';
+import {
+	noteAbTestStarts,
+	openAbTests,
+	recordAbTestDecision,
+	type OpenAbTest,
+} from '../campaigns/store';
 import type { Database } from '../db';
 import { insertEvents } from '../events/store';
 import type { Logger } from '../log';
@@ -27,7 +32,9 @@ function inCampaignOrder(test: OpenAbTest, counts: VariantCounts[]): VariantCoun
 		const i = test.variants.findIndex((v) => v.name === name);
 		return i < 0 ? test.variants.length : i;
 	};
-	return [...counts].sort((a, b) => rank(a.variant) - rank(b.variant) || a.variant.localeCompare(b.variant));
+	return [...counts].sort(
+		(a, b) => rank(a.variant) - rank(b.variant) || a.variant.localeCompare(b.variant),
+	);
 }
 
 /**
@@ -53,7 +60,10 @@ export function createAbTestChecker(db: Database, log: Logger): AbTestChecker {
 
 	async function countsOf(due: OpenAbTest[]): Promise<Map<string, VariantCounts[]>> {
 		const full = passes++ % fullReadEvery === 0;
-		const signatures = await countsSignaturesOf(db, due.map((t) => t.id));
+		const signatures = await countsSignaturesOf(
+			db,
+			due.map((t) => t.id),
+		);
 		const stale = due.filter((t) => {
 			const kept = known.get(t.id);
 			return full || !kept || kept.signature === null || kept.signature !== signatures.get(t.id);
@@ -81,7 +91,10 @@ export function createAbTestChecker(db: Database, log: Logger): AbTestChecker {
 			const counts = await countsOf(due);
 			let decided = 0;
 			for (const test of due) {
-				const rates = variantRates(inCampaignOrder(test, counts.get(test.id) ?? []), test.rule.metric);
+				const rates = variantRates(
+					inCampaignOrder(test, counts.get(test.id) ?? []),
+					test.rule.metric,
+				);
 				if (!evaluateRule(test.rule, test.startedAt, now, rates)) continue;
 				if (await concludeAbTest(db, log, test)) decided++;
 			}
@@ -95,21 +108,38 @@ export function createAbTestChecker(db: Database, log: Logger): AbTestChecker {
  * decides and no one decided before, records the decision and stores its `winner` event in one
  * transaction. Returns whether this call decided.
  */
-export async function concludeAbTest(db: Database, log: Logger, test: OpenAbTest): Promise<boolean> {
+export async function concludeAbTest(
+	db: Database,
+	log: Logger,
+	test: OpenAbTest,
+): Promise<boolean> {
 	await foldCampaign(db, test.id);
 	const now = new Date();
 	const counts = inCampaignOrder(test, (await variantCountsOf(db, [test.id])).get(test.id) ?? []);
-	const decision = evaluateRule(test.rule, test.startedAt, now, variantRates(counts, test.rule.metric));
+	const decision = evaluateRule(
+		test.rule,
+		test.startedAt,
+		now,
+		variantRates(counts, test.rule.metric),
+	);
 	if (!decision) return false;
 	const report = winnerReport(test.rule, decision, {
-		texts: new Map(test.variants.flatMap((v) => (v.text === undefined ? [] : [[v.name, v.text] as const]))),
+		texts: new Map(
+			test.variants.flatMap((v) => (v.text === undefined ? [] : [[v.name, v.text] as const])),
+		),
 		holdoutRecipients: counts.find((c) => c.variant === holdoutVariant)?.recipients ?? 0,
 		decidedAt: now,
 	});
 	const decided = await db.withTransaction(async (tx) => {
 		if (!(await recordAbTestDecision(tx, test.id, test.rule, report))) return false;
 		await insertEvents(tx, [
-			{ eventKey: `winner:${test.id}`, type: 'winner', occurredAt: now, campaignId: test.id, variant: report.variant },
+			{
+				eventKey: `winner:${test.id}`,
+				type: 'winner',
+				occurredAt: now,
+				campaignId: test.id,
+				variant: report.variant,
+			},
 		]);
 		return true;
 	});
@@ -128,7 +158,11 @@ export async function concludeAbTest(db: Database, log: Logger, test: OpenAbTest
  * The background checker: a pass every `intervalMs`, the next one timed from the end of the last.
  * Returns its stopper.
  */
-export function startAbTestChecker(db: Database, log: Logger, opts: { intervalMs: number }): () => Promise<void> {
+export function startAbTestChecker(
+	db: Database,
+	log: Logger,
+	opts: { intervalMs: number },
+): () => Promise<void> {
 	let stopped = false;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> = Promise.resolve();

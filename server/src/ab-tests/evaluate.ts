@@ -7,11 +7,18 @@ const hourMs = 3_600_000;
  * When the rule may decide and when its deadline falls; null where it depends on a first send
  * that has not happened yet.
  */
-export function ruleTimes(rule: AbTestRule, startedAt: Date | null): { decideFrom: Date | null; deadline: Date | null } {
+export function ruleTimes(
+	rule: AbTestRule,
+	startedAt: Date | null,
+): { decideFrom: Date | null; deadline: Date | null } {
 	const after = (hours: number | undefined) =>
 		startedAt && hours !== undefined ? new Date(startedAt.getTime() + hours * hourMs) : null;
 	const decideFrom =
-		rule.decide === 'atTime' ? new Date(rule.decideAt!) : rule.decide === 'afterDuration' ? after(rule.decideAfterHours) : startedAt;
+		rule.decide === 'atTime'
+			? new Date(rule.decideAt!)
+			: rule.decide === 'afterDuration'
+				? after(rule.decideAfterHours)
+				: startedAt;
 	const deadline = rule.deadlineAt ? new Date(rule.deadlineAt) : after(rule.deadlineAfterHours);
 	return { decideFrom, deadline };
 }

@@ -1,5 +1,11 @@
 import { badRequest } from '../http/errors';
-import { asObject, onlyKnownFields, optionalDate, optionalNumber, type Json } from '../http/validate';
+import {
+	asObject,
+	onlyKnownFields,
+	optionalDate,
+	optionalNumber,
+	type Json,
+} from '../http/validate';
 import { parseWinnerSettings, type WinnerSettings } from '../stats/params';
 
 export const decideWhen = ['afterDuration', 'atTime', 'whenMet'] as const;
@@ -39,7 +45,12 @@ const fields = [
 const maxHours = 24 * 366;
 const field = 'abTestRule.';
 
-function oneOf<T extends readonly string[]>(obj: Json, key: string, choices: T, fallback?: T[number]): T[number] {
+function oneOf<T extends readonly string[]>(
+	obj: Json,
+	key: string,
+	choices: T,
+	fallback?: T[number],
+): T[number] {
 	const value = obj[key] ?? fallback;
 	if (typeof value !== 'string' || !choices.includes(value)) {
 		throw badRequest(`${field}${key} must be one of ${choices.join(', ')}`);
@@ -79,7 +90,8 @@ export function parseAbTestRule(value: unknown, now = new Date()): AbTestRule {
 		notWith(obj, 'decideAt', decide, 'decideAfterHours');
 		notWith(obj, 'deadlineAt', decide, 'deadlineAfterHours');
 		rule.decideAfterHours = hours(obj, 'decideAfterHours');
-		if (rule.decideAfterHours === undefined) throw badRequest(`${field}decideAfterHours is required with decide "afterDuration"`);
+		if (rule.decideAfterHours === undefined)
+			throw badRequest(`${field}decideAfterHours is required with decide "afterDuration"`);
 	} else if (decide === 'atTime') {
 		notWith(obj, 'decideAfterHours', decide, 'decideAt');
 		notWith(obj, 'deadlineAfterHours', decide, 'deadlineAt');

@@ -8,7 +8,10 @@ import type { VariantCounts } from './winner';
  * a test reads what GET …/stats reports, without the breakdowns. Events the background folder has
  * not folded yet are not in it (see foldCampaign).
  */
-export async function variantCountsOf(db: Queryable, campaignIds: string[]): Promise<Map<string, VariantCounts[]>> {
+export async function variantCountsOf(
+	db: Queryable,
+	campaignIds: string[],
+): Promise<Map<string, VariantCounts[]>> {
 	const byCampaign = new Map<string, VariantCounts[]>(campaignIds.map((id) => [id, []]));
 	if (!campaignIds.length) return byCampaign;
 	const { rows } = await db.query<VariantCounts & { campaign_id: string }>(
@@ -36,7 +39,10 @@ export async function variantCountsOf(db: Queryable, campaignIds: string[]): Pro
  * to two exceptions its reader must allow for: new messages (which change the audience) and an
  * event that commits after a newer one was seen. One index probe per campaign.
  */
-export async function countsSignaturesOf(db: Queryable, campaignIds: string[]): Promise<Map<string, string | null>> {
+export async function countsSignaturesOf(
+	db: Queryable,
+	campaignIds: string[],
+): Promise<Map<string, string | null>> {
 	if (!campaignIds.length) return new Map();
 	const { rows } = await db.query<{ id: string; signature: string | null }>(
 		`SELECT c.id,

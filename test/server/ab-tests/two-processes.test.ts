@@ -29,7 +29,13 @@ test('when two server processes check the rules of one database, then each test 
 					name: `race ${i}`,
 					abTestRule: significant
 						? { metric: 'ctr', decide: 'whenMet', deadlineAfterHours: 24 }
-						: { metric: 'ctr', decide: 'afterDuration', decideAfterHours: 0, deadlineAfterHours: 0, atDeadline: 'tie' },
+						: {
+								metric: 'ctr',
+								decide: 'afterDuration',
+								decideAfterHours: 0,
+								deadlineAfterHours: 0,
+								atDeadline: 'tie',
+							},
 				},
 			),
 		);
@@ -51,14 +57,26 @@ test('when two server processes check the rules of one database, then each test 
 			}),
 		);
 	}
-	track(Promise.resolve({ close: async () => void (await Promise.all(spawned.map((s) => s.stop()))) }));
+	track(
+		Promise.resolve({ close: async () => void (await Promise.all(spawned.map((s) => s.stop()))) }),
+	);
 
 	await waitFor(
-		async () => (await query<{ n: number }>('SELECT count(*)::int AS n FROM campaigns WHERE ab_test_decided_at IS NOT NULL'))[0].n,
+		async () =>
+			(
+				await query<{ n: number }>(
+					'SELECT count(*)::int AS n FROM campaigns WHERE ab_test_decided_at IS NOT NULL',
+				)
+			)[0].n,
 		{ what: 'every test to be decided', until: (n) => n === tests, timeoutMs: 30_000 },
 	);
 	await waitFor(
-		async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`))[0].n,
+		async () =>
+			(
+				await query<{ n: number }>(
+					`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'`,
+				)
+			)[0].n,
 		{ what: 'every winner webhook to be delivered', until: (n) => n === tests, timeoutMs: 30_000 },
 	);
 
@@ -71,15 +89,25 @@ test('when two server processes check the rules of one database, then each test 
 	);
 	for (const c of decided) {
 		const significant = ids.indexOf(c.id) % 2 === 0;
-		expect(c).toMatchObject(significant ? { winner: 'A', ab_test_tie: false } : { winner: null, ab_test_tie: true });
+		expect(c).toMatchObject(
+			significant ? { winner: 'A', ab_test_tie: false } : { winner: null, ab_test_tie: true },
+		);
 		expect(events.find((e) => e.campaign_id === c.id)!.variant).toBe(c.winner);
 	}
-	expect((await query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries'))[0].n).toBe(tests);
+	expect(
+		(await query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries'))[0].n,
+	).toBe(tests);
 	const campaignsCalled = hook.received.map((r) => JSON.parse(r.body).campaignId as string);
 	expect(new Set(campaignsCalled).size).toBe(tests);
 	expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(tests);
 	// Each process logs the tests it decided: together exactly one decision per test.
-	const decisions = spawned.map((s) => s.output().split('\n').filter((line) => line.includes('A/B test decided')).length);
+	const decisions = spawned.map(
+		(s) =>
+			s
+				.output()
+				.split('\n')
+				.filter((line) => line.includes('A/B test decided')).length,
+	);
 	expect(decisions[0] + decisions[1]).toBe(tests);
 	expect(hook.received).toHaveLength(tests);
 }, 120_000);

@@ -44,11 +44,15 @@ test.each([
 	[0.9, closeCall, 'A'],
 	[0.95, closeCall, undefined],
 	[0.99, smallButClear, 'A'],
-])('when the confidence is %p, then the rule is met exactly when z passes the table value', (confidence, variants, winner) => {
-	const decision = evaluateRule(rule({ confidence }), started, hoursLater(25), variants);
-	expect(decision?.winner).toBe(winner);
-	if (decision) expect(decision).toMatchObject({ decidedBy: 'significance', significant: true, tie: false });
-});
+])(
+	'when the confidence is %p, then the rule is met exactly when z passes the table value',
+	(confidence, variants, winner) => {
+		const decision = evaluateRule(rule({ confidence }), started, hoursLater(25), variants);
+		expect(decision?.winner).toBe(winner);
+		if (decision)
+			expect(decision).toMatchObject({ decidedBy: 'significance', significant: true, tie: false });
+	},
+);
 
 test('when the p-value is reported, then it agrees with the table to three places', () => {
 	const decision = evaluateRule(rule(), started, hoursLater(25), sixtyVsForty)!;
@@ -72,13 +76,17 @@ test('when a variant lacks the minimum sample, then a significant lead waits unt
 });
 
 test('when the deadline passes without significance, then the leader is taken, or a tie is declared when the rule says so', () => {
-	expect(evaluateRule(rule({ confidence: 0.95 }), started, hoursLater(72), closeCall)).toMatchObject({
+	expect(
+		evaluateRule(rule({ confidence: 0.95 }), started, hoursLater(72), closeCall),
+	).toMatchObject({
 		winner: 'A',
 		tie: false,
 		decidedBy: 'deadline',
 		significant: false,
 	});
-	expect(evaluateRule(rule({ atDeadline: 'tie' }), started, hoursLater(72), closeCall)).toMatchObject({
+	expect(
+		evaluateRule(rule({ atDeadline: 'tie' }), started, hoursLater(72), closeCall),
+	).toMatchObject({
 		winner: null,
 		tie: true,
 		tied: ['A', 'B'],
@@ -87,14 +95,33 @@ test('when the deadline passes without significance, then the leader is taken, o
 });
 
 test('when the best rate is shared at the deadline, then it is a tie naming the tied variants, never a lead', () => {
-	const decision = evaluateRule(rule(), started, hoursLater(72), [rate('A', 40, 400), rate('B', 20, 400), rate('C', 40, 400)]);
-	expect(decision).toMatchObject({ winner: null, tie: true, tied: ['A', 'C'], decidedBy: 'deadline' });
+	const decision = evaluateRule(rule(), started, hoursLater(72), [
+		rate('A', 40, 400),
+		rate('B', 20, 400),
+		rate('C', 40, 400),
+	]);
+	expect(decision).toMatchObject({
+		winner: null,
+		tie: true,
+		tied: ['A', 'C'],
+		decidedBy: 'deadline',
+	});
 });
 
 test('when nothing was sent by an instant deadline, then the test ends as a tie without rates', () => {
-	const atTime = rule({ decide: 'atTime', decideAfterHours: undefined, deadlineAfterHours: undefined, decideAt: '2026-12-02T08:00:00Z', deadlineAt: '2026-12-03T08:00:00Z' });
+	const atTime = rule({
+		decide: 'atTime',
+		decideAfterHours: undefined,
+		deadlineAfterHours: undefined,
+		decideAt: '2026-12-02T08:00:00Z',
+		deadlineAt: '2026-12-03T08:00:00Z',
+	});
 	expect(evaluateRule(atTime, null, new Date('2026-12-02T09:00:00Z'), [])).toBeUndefined();
-	expect(evaluateRule(atTime, null, new Date('2026-12-03T08:00:00Z'), [])).toMatchObject({ winner: null, tie: true, pValue: null });
+	expect(evaluateRule(atTime, null, new Date('2026-12-03T08:00:00Z'), [])).toMatchObject({
+		winner: null,
+		tie: true,
+		pValue: null,
+	});
 });
 
 test('when the times depend on a first send that has not happened, then nothing is due', () => {
