@@ -27,6 +27,7 @@ import { optOutRoutes } from './opt-outs/routes';
 import { createClientAddress } from './shared/client-address';
 import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
 import { sendTimeRoutes } from './send-times/routes';
+import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -57,6 +58,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const clientAddress = createClientAddress(config.trustProxy);
 	api.use(authenticate({ apiKeys: config.apiKeys, db, throttle: createAuthThrottle(), clientAddress }));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
+	api.use(reportRoutes(db)); // before the campaign routes: /campaigns/kpis is not a campaign id
 	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
