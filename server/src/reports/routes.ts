@@ -10,7 +10,7 @@ import { parseRecipientsQuery } from '../stats/segment';
 import { campaignKpis } from './campaign-kpis';
 import { startCsv } from './csv';
 import { streamRows } from './cursor-stream';
-import { eventLine, eventsCsvSql, eventsHeader } from './events-csv';
+import { eventLines, eventsCsvSql, eventsHeader } from './events-csv';
 import { parseExportRange, rangeName } from './params';
 import { recipientLine, recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
@@ -60,7 +60,7 @@ export function reportRoutes(db: Database): Router {
 		const campaign = await getCampaign(db, req.params.id);
 		startCsv(res, `${campaign.id}-events-${rangeName(range)}.csv`);
 		res.write(eventsHeader);
-		await streamRows(db, res, eventsCsvSql(campaign.id, range), eventLine);
+		await streamRows(db, res, eventsCsvSql(campaign.id, range), eventLines(range.timeZone));
 		res.end();
 	});
 

@@ -97,7 +97,7 @@ describe('bad input gets a JSON 4xx naming the problem, and no file', () => {
 		['a range on recipients.csv', `recipients.csv?from=${at(0)}`, 400, /from and to/],
 		['a bad recipient filter', 'recipients.csv?clicked=maybe', 400, /clicked/],
 	];
-	test.each(cases)('when %s is asked for, then the answer is %#', async (_name, path, status, message) => {
+	test.each(cases)('when %s is asked for, then it is a JSON 400 naming it', async (_name, path, status, message) => {
 		const res = await csv(path);
 		expect(res.status).toBe(status);
 		expect(res.headers.get('content-type')).toMatch(/application\/json/);
