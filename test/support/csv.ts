@@ -1,4 +1,4 @@
-/** Parses RFC 4180 CSV (quoted cells, doubled quotes, CRLF) into rows of cells, for assertions. */
+/** Parses CSV (quoted cells, doubled quotes, lines ending in LF or CRLF) into rows of cells, for assertions. */
 export function parseCsv(text: string): string[][] {
 	const rows: string[][] = [];
 	let row: string[] = [];
@@ -16,12 +16,12 @@ export function parseCsv(text: string): string[][] {
 		else if (ch === ',') {
 			row.push(cell);
 			cell = '';
-		} else if (ch === '\r' && text[i + 1] === '\n') {
+		} else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
 			row.push(cell);
 			rows.push(row);
 			row = [];
 			cell = '';
-			i++;
+			if (ch === '\r') i++;
 		} else cell += ch;
 	}
 	if (cell !== '' || row.length) {

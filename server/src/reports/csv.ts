@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { CopySink } from '../db';
 
 /**
  * A text cell that a spreadsheet could read as a formula (=, +, -, @, or a leading tab or carriage
@@ -22,7 +23,15 @@ export function numberCell(value: number | string | null | undefined): string {
 	return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text) ? text : textCell(text);
 }
 
-export const csvLine = (cells: string[]) => `${cells.join(',')}\r\n`;
+/** Lines end in \n, as PostgreSQL's COPY ends them (every spreadsheet reads that). */
+export const csvLine = (cells: string[]) => `${cells.join(',')}\n`;
+
+/**
+ * The same rule as textCell for a text column of a statement whose output PostgreSQL writes as CSV
+ * itself (COPY quotes what needs quoting): a leading apostrophe when it starts like a formula.
+ */
+export const sqlTextCell = (column: string) =>
+	`CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE ${column} END`;
 
 /** Headers of a CSV download; the file name is built from ids and dates only. */
 export function startCsv(res: Response, fileName: string): void {
@@ -33,22 +42,23 @@ export function startCsv(res: Response, fileName: string): void {
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 }
 
-/**
- * Writes a chunk and waits while the client's socket buffer is full, so a slow reader holds the
- * database cursor back instead of the server buffering the file. false: the client went away.
- */
-export function writeChunk(res: Response, chunk: string): Promise<boolean> {
-	if (res.destroyed || res.writableEnded) return Promise.resolve(false);
-	if (res.write(chunk)) return Promise.resolve(true);
-	return new Promise((resolve) => {
-		const done = (ok: boolean) => {
-			res.off('drain', onDrain);
-			res.off('close', onClose);
-			resolve(ok);
-		};
-		const onDrain = () => done(true);
-		const onClose = () => done(false);
-		res.on('drain', onDrain);
-		res.on('close', onClose);
-	});
+/** The response as the sink of a COPY: its write() and, when it is behind, its next drain (or close). */
+export function responseSink(res: Response): CopySink {
+	return {
+		write: (chunk) => !res.destroyed && res.write(chunk),
+		drained: () =>
+			res.destroyed
+				? Promise.resolve(false)
+				: new Promise((resolve) => {
+						const done = (ok: boolean) => {
+							res.off('drain', onDrain);
+							res.off('close', onClose);
+							resolve(ok);
+						};
+						const onDrain = () => done(true);
+						const onClose = () => done(false);
+						res.on('drain', onDrain);
+						res.on('close', onClose);
+					}),
+	};
 }

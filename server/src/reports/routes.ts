@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
@@ -8,11 +8,10 @@ import { campaignStats } from '../stats/campaign-stats';
 import { foldCampaign } from '../stats/rollup-folder';
 import { parseRecipientsQuery } from '../stats/segment';
 import { campaignKpis } from './campaign-kpis';
-import { startCsv } from './csv';
-import { streamRows } from './cursor-stream';
-import { eventLines, eventsCsvSql, eventsHeader } from './events-csv';
+import { responseSink, startCsv } from './csv';
+import { eventsCsvSql, eventsHeader } from './events-csv';
 import { parseExportRange, rangeName } from './params';
-import { recipientLine, recipientsCsvSql, recipientsHeader } from './recipients-csv';
+import { recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
 
 /** Recipient filters a CSV takes (those of GET …/recipients without its page). */
@@ -30,6 +29,23 @@ const recipientFilters = [
 	'clickedWithinHours',
 	'notClickedWithinHours',
 ];
+
+/**
+ * Streams a statement's rows as CSV written by PostgreSQL (COPY), at the pace the client reads.
+ * Headers are out by then: a failure cuts the transfer, so no half file looks whole.
+ */
+async function copyToResponse(db: Database, res: Response, sql: { text: string; params: unknown[] }) {
+	let clientGone = false;
+	res.once('close', () => (clientGone = !res.writableFinished));
+	try {
+		await db.copyCsv(sql.text, sql.params, responseSink(res));
+		res.end();
+	} catch (err) {
+		if (clientGone) return; // the client stopped reading: nothing went wrong here
+		res.destroy();
+		throw err;
+	}
+}
 
 /**
  * Reports: the campaign list with KPIs and the CSV downloads. Mounted before the campaign routes
@@ -60,8 +76,7 @@ export function reportRoutes(db: Database): Router {
 		const campaign = await getCampaign(db, req.params.id);
 		startCsv(res, `${campaign.id}-events-${rangeName(range)}.csv`);
 		res.write(eventsHeader);
-		await streamRows(db, res, eventsCsvSql(campaign.id, range), eventLines(range.timeZone));
-		res.end();
+		await copyToResponse(db, res, eventsCsvSql(campaign.id, range));
 	});
 
 	router.get('/campaigns/:id/recipients.csv', requireScope('read'), async (req, res) => {
@@ -78,8 +93,7 @@ export function reportRoutes(db: Database): Router {
 		await foldCampaign(db, campaign.id);
 		startCsv(res, `${campaign.id}-recipients.csv`);
 		res.write(recipientsHeader);
-		await streamRows(db, res, recipientsCsvSql(campaign.id, segment, range), recipientLine);
-		res.end();
+		await copyToResponse(db, res, recipientsCsvSql(campaign.id, segment, range));
 	});
 
 	return router;

@@ -23,9 +23,10 @@ test('when the events of a range are downloaded, then the CSV holds exactly the 
 	const listed = (await server.api('GET', `/api/v1/campaigns/${id}/events?${range}&limit=1000`)).body.events;
 	expect(rows.map((r) => r.id)).toEqual(listed.map((e: any) => e.id));
 	const first = rows.find((r) => r.id === listed[0].id)!;
-	expect(first.occurred_at).toBe(listed[0].occurredAt);
+	// what spreadsheets read as a date: "YYYY-MM-DD HH:MM:SS", milliseconds when there are any
+	expect(first.occurred_at_utc).toBe(listed[0].occurredAt.replace('T', ' ').replace(/(\.000)?Z$/, ''));
 	// 09:00 UTC is 10:00 in Berlin in November
-	expect(rows.find((r) => r.occurred_at === at(10))!.occurred_at_local).toBe('2026-11-20 10:10:00');
+	expect(rows.find((r) => r.occurred_at_utc === '2026-11-20 09:10:00')!.occurred_at_local).toBe('2026-11-20 10:10:00');
 });
 
 test('when a recipient is a phone number, then its cell starts with an apostrophe, so a spreadsheet does not turn it into a formula or a number', async () => {
@@ -63,7 +64,8 @@ test('when the recipients are downloaded with the filters of Get Recipients, the
 			status: r.status ?? '',
 			clicks: String(r.clicks),
 			conversions: String(r.conversions),
-			first_click_at: r.firstClickAt ?? '',
+			delivered: String(r.delivered),
+			first_click_at_utc: r.firstClickAt?.replace('T', ' ').replace(/(\.000)?Z$/, '') ?? '',
 		});
 		expect(Number(rows[i].revenue)).toBe(r.revenue);
 	}
@@ -130,4 +132,20 @@ test('when a campaign has more events than one fetch of the cursor, then every o
 	const rows = parseCsv(res.body).slice(1);
 	expect(rows).toHaveLength(12_345);
 	expect(new Set(rows.map((r) => r[0])).size).toBe(12_345);
+});
+
+test('when clients stop reading downloads half way, then their database connections come back and the next downloads are whole', async () => {
+	const url = `${server.url}/api/v1/campaigns/${id}/events.csv`;
+	for (let i = 0; i < 6; i++) {
+		const controller = new AbortController();
+		const res = await fetch(url, { headers: { authorization: `Bearer ${server.apiKey}` }, signal: controller.signal });
+		const reader = res.body!.getReader();
+		await reader.read();
+		controller.abort();
+		await reader.closed.catch(() => undefined);
+	}
+	// the pool has 4 connections: six abandoned downloads holding theirs would leave none
+	const whole = await Promise.all([1, 2, 3].map(() => csv('events.csv')));
+	for (const res of whole) expect(parseCsv(res.body).length).toBe(parseCsv(whole[0].body).length);
+	expect(parseCsv(whole[0].body).length).toBeGreaterThan(12_345);
 });

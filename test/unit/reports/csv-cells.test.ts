@@ -11,7 +11,7 @@ test('when a text cell starts like a formula, then it gets a leading apostrophe 
 
 test('when a text cell holds commas, quotes or line breaks, then it is quoted with doubled quotes and reads back the same', () => {
 	const value = 'Say "hi", then\r\nleave';
-	const line = `${textCell(value)},${textCell('plain')}\r\n`;
+	const line = `${textCell(value)},${textCell('plain')}\n`;
 	expect(parseCsv(line)).toEqual([[value, 'plain']]);
 });
 
