@@ -52,7 +52,9 @@ function render() {
 		el(
 			'tr',
 			{ class: 'campaign-row', 'data-row': c.id },
-			...columns.map(([key, , cell], i) => el('td', { class: i > 1 ? 'num' : i === 0 ? 'name' : '', 'data-key': key }, cell(c))),
+			...columns.map(([key, label, cell], i) =>
+				el('td', { class: i > 1 ? 'num' : i === 0 ? 'name' : '', 'data-key': key, 'data-label': label }, cell(c)),
+			),
 		),
 	);
 	$('campaign-list').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
