@@ -155,6 +155,8 @@ test('when a custom range, a preset and another time zone are chosen, then every
 	expect(day.totals.clicks).toBeLessThan(whole.totals.clicks);
 	expect(await page.innerText('#range-label')).toBe('Nov 20, 2026 · Europe/Berlin');
 	expect(await page.isVisible('#verdict-scope')).toBe(true);
+	// the whole campaign's verdict puts no badge beside the rates of one day
+	expect(await page.locator('#variants-table .badge').count()).toBe(0);
 	await page.screenshot({ path: path.join(artifacts, 'dashboard-range-custom-day.png'), fullPage: true });
 
 	// the same day in New York starts 6 hours later and shows New York's hours

@@ -25,8 +25,10 @@ export const eventsHeader = csvLine([...eventColumns]);
 /**
  * A campaign's events in [from, to) in the order they were stored, as PostgreSQL writes them into
  * the CSV: times as "YYYY-MM-DD HH:MM:SS[.fff]" (what spreadsheets read as a date) in UTC and in
- * the range's time zone, texts formula-safe. $1 campaign, $2/$3 the range (null: open), $4 the
- * time zone (checked by parseTimeZone).
+ * the range's time zone. Texts that people or user agents choose are made formula-safe (the check
+ * is most of PostgreSQL's work per row, so it is left off where a value cannot start with a formula
+ * character: the type, link destinations (http or https URLs), codes, device types, countries and
+ * currencies). $1 campaign, $2/$3 the range (null: open), $4 the time zone (checked by parseTimeZone).
  */
 export function eventsCsvSql(campaignId: string, q: StatsQuery): { text: string; params: unknown[] } {
 	const text = (column: string) => sqlTextCell(`e.${column}`);
@@ -34,7 +36,8 @@ export function eventsCsvSql(campaignId: string, q: StatsQuery): { text: string;
 		params: [campaignId, q.from, q.to, q.timeZone],
 		text: `
 SELECT e.id, e.type, (e.occurred_at AT TIME ZONE 'UTC')::timestamp(3), (e.occurred_at AT TIME ZONE $4::text)::timestamp(3),
-       ${['recipient', 'variant', 'wave', 'url', 'code', 'device_type', 'os', 'browser', 'country', 'conversion_name'].map(text).join(', ')},
+       ${text('recipient')}, ${text('variant')}, ${text('wave')}, e.url, e.code, e.device_type,
+       ${text('os')}, ${text('browser')}, e.country, ${text('conversion_name')},
        e.conversion_value, e.conversion_currency
 FROM events e
 WHERE e.campaign_id = $1

@@ -246,7 +246,9 @@ async function loadVerdict(stats) {
 		metric: winnerMetric,
 	});
 	renderVerdict(decision);
-	renderVariantsTable(stats, decision);
+	// The verdict weighs the whole campaign: beside the rates of chosen dates its badges could
+	// mark a leader among equal rates, so they show only with the whole campaign.
+	renderVariantsTable(stats, stats.from || stats.to ? null : decision);
 	variantsChart(stats.variants);
 }
 
