@@ -358,7 +358,8 @@ export async function showCampaign(id, onUnauthorized) {
 	shownValues = new Map();
 	await renderStats(stats, path);
 	downloadsFor(id);
-	await showRecipients(campaign, timeZone());
+	// The recipients load beside the live feed's start, not before it.
+	const recipientsShown = showRecipients(campaign, timeZone());
 
 	clearFeed();
 	const refresh = refresher(id);
@@ -375,6 +376,7 @@ export async function showCampaign(id, onUnauthorized) {
 			onUnauthorized?.();
 		},
 	});
+	await recipientsShown;
 }
 
 /** Draws every card again for new dates or a new time zone (the latest choice wins). */

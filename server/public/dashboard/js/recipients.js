@@ -40,9 +40,10 @@ function render(timeZone) {
 	);
 	const body = rows.length
 		? rows.map((r) =>
+				// Full numbers enter the page only when asked for: not even in attributes.
 				el(
 					'tr',
-					{ 'data-recipient': r.recipient },
+					{ class: 'recipient-row' },
 					el('td', { class: 'phone', text: showNumbers ? r.recipient : maskPhone(r.recipient) }),
 					el('td', { text: r.variant ?? '—' }),
 					el('td', { text: r.status ?? 'not reported' }),
