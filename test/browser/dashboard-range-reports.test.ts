@@ -297,6 +297,10 @@ test('when the dashboard with its range bar and recipients is opened on a phone 
 		const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
 		expect(widths.page).toBeLessThanOrEqual(widths.viewport);
 		await page.screenshot({ path: path.join(artifacts, `dashboard-range-${name}.png`), fullPage: true });
+		// what a phone shows at once: the top of the page, and the A/B card scrolled to
+		await page.screenshot({ path: path.join(artifacts, `dashboard-range-${name}-top.png`) });
+		await page.locator('#variants-card').scrollIntoViewIfNeeded();
+		await page.screenshot({ path: path.join(artifacts, `dashboard-range-${name}-ab.png`) });
 		await page.locator('#range-bar').screenshot({ path: path.join(artifacts, `dashboard-range-bar-${name}.png`) });
 		await page.locator('#recipients-card').screenshot({ path: path.join(artifacts, `dashboard-recipients-${name}.png`) });
 		await page.click('.back');
