@@ -1,4 +1,4 @@
-import type { StatsQuery } from '../stats/params';
+import type { StatsQuery } from '../stats/schemas';
 import { deliveredSql, failedSql, segmentWhere, statusSql, variantSql } from '../stats/recipients';
 import type { RecipientsQuery } from '../stats/segment';
 import { csvLine, sqlTextCell } from './csv';
@@ -31,7 +31,7 @@ const utc = (column: string) => `(${column} AT TIME ZONE 'UTC')::timestamp(3)`;
 export function recipientsCsvSql(
 	campaignId: string,
 	q: RecipientsQuery,
-	range: StatsQuery,
+	range: Pick<StatsQuery, 'timeZone'>,
 ): { text: string; params: unknown[] } {
 	const { where, params } = segmentWhere(campaignId, q);
 	const zone = `$${params.push(range.timeZone)}::text`;

@@ -1,16 +1,17 @@
 import { Router, type Response } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
-import { badRequest } from '../http/errors';
 import { getCampaign } from '../campaigns/store';
-import { parseCampaignQuery } from '../campaigns/validate';
+import { campaignQuery } from '../campaigns/schemas';
+import { parseQuery } from '../http/schema';
 import { campaignStats } from '../stats/campaign-stats';
 import { foldCampaign } from '../stats/rollup-folder';
+import { statsQuery } from '../stats/schemas';
 import { parseRecipientsQuery } from '../stats/segment';
 import { campaignKpis } from './campaign-kpis';
 import { responseSink, startCsv } from './csv';
 import { eventsCsvSql, eventsHeader } from './events-csv';
-import { parseExportRange, rangeName } from './params';
+import { recipientsCsvQuery } from './schemas';
 import { recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
 
@@ -29,6 +30,12 @@ const recipientFilters = [
 	'clickedWithinHours',
 	'notClickedWithinHours',
 ];
+
+/** The part of a file name that names the range: 2026-11-20_2026-11-27, or "all". */
+const rangeName = (q: { from: Date | null; to: Date | null }) =>
+	q.from || q.to
+		? `${q.from?.toISOString().slice(0, 10) ?? 'start'}_${q.to?.toISOString().slice(0, 10) ?? 'now'}`
+		: 'all';
 
 /**
  * Streams a statement's rows as CSV written by PostgreSQL (COPY), at the pace the client reads.
@@ -56,23 +63,19 @@ export function reportRoutes(db: Database): Router {
 	const router = Router();
 
 	router.get('/campaigns/kpis', requireScope('read'), async (req, res) => {
-		res.json(await campaignKpis(db, parseCampaignQuery(req.query as Record<string, unknown>)));
+		res.json(await campaignKpis(db, parseQuery(campaignQuery, req)));
 	});
 
 	router.get('/campaigns/:id/stats.csv', requireScope('read'), async (req, res) => {
-		const range = parseExportRange(req.query as Record<string, unknown>, ['wave']);
-		const wave = req.query.wave;
+		const range = parseQuery(statsQuery, req);
 		const campaign = await getCampaign(db, req.params.id);
-		const stats = await campaignStats(db, campaign, {
-			...range,
-			...(typeof wave === 'string' && wave !== '' ? { wave } : {}),
-		});
+		const stats = await campaignStats(db, campaign, range);
 		startCsv(res, `${campaign.id}-stats-${rangeName(range)}.csv`);
 		res.end(statsCsv(stats));
 	});
 
 	router.get('/campaigns/:id/events.csv', requireScope('read'), async (req, res) => {
-		const range = parseExportRange(req.query as Record<string, unknown>);
+		const range = parseQuery(statsQuery, req);
 		const campaign = await getCampaign(db, req.params.id);
 		startCsv(res, `${campaign.id}-events-${rangeName(range)}.csv`);
 		res.write(eventsHeader);
@@ -80,15 +83,12 @@ export function reportRoutes(db: Database): Router {
 	});
 
 	router.get('/campaigns/:id/recipients.csv', requireScope('read'), async (req, res) => {
+		const { timeZone } = parseQuery(recipientsCsvQuery, req); // refuses from, to and anything unknown
 		const query = req.query as Record<string, unknown>;
-		const range = parseExportRange(
-			Object.fromEntries(Object.entries(query).filter(([k]) => !recipientFilters.includes(k))),
-		);
-		if (query.from !== undefined || query.to !== undefined)
-			throw badRequest('recipients.csv holds whole-campaign counts per recipient; from and to are not taken');
 		const segment = parseRecipientsQuery(
 			Object.fromEntries(Object.entries(query).filter(([k]) => recipientFilters.includes(k))),
 		);
+		const range = { timeZone };
 		const campaign = await getCampaign(db, req.params.id);
 		await foldCampaign(db, campaign.id);
 		startCsv(res, `${campaign.id}-recipients.csv`);
