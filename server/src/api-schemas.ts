@@ -11,6 +11,7 @@ import { messageSchemas } from './messages/schemas';
 import { optOutSchemas } from './opt-outs/schemas';
 import { recipientSchemas } from './recipients/schemas';
 import { sendTimeSchemas } from './send-times/schemas';
+import { reportSchemas } from './reports/schemas';
 import { statsSchemas } from './stats/schemas';
 import { webhookSchemas } from './webhooks/schemas';
 
@@ -30,6 +31,7 @@ const documentSchemas = describeRoutes('API description', [
  */
 export const apiRouteSchemas: TaggedRouteSchema[] = [
 	...documentSchemas,
+	...reportSchemas,
 	...campaignSchemas,
 	...linkSchemas,
 	...messageSchemas,

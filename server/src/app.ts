@@ -29,6 +29,7 @@ import { recipientRoutes } from './recipients/routes';
 import { createClientAddress } from './shared/client-address';
 import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
 import { sendTimeRoutes } from './send-times/routes';
+import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './stats/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -63,6 +64,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	});
 	api.use(authenticate({ apiKeys: config.apiKeys, db, throttle: createAuthThrottle(), clientAddress }));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
+	api.use(reportRoutes(db)); // before the campaign routes: /campaigns/kpis is not a campaign id
 	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));

@@ -59,7 +59,7 @@ test('when a user signs in and opens a campaign, then the dashboard shows the nu
 
 	await signIn(page, server.apiKey);
 	await page.waitForSelector(`[data-campaign="${campaignId}"]`);
-	expect(await page.locator('.campaign-tile').count()).toBeGreaterThanOrEqual(2);
+	expect(await page.locator('.campaign-row').count()).toBeGreaterThanOrEqual(2);
 	await page.click(`[data-campaign="${campaignId}"]`);
 	await page.waitForSelector('body[data-ready="true"] #kpis .kpi');
 	expect(await text(page, '#campaign-name')).toBe('Black Friday');

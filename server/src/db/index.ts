@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { escapeLiteral, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from '../log';
 
 /**
@@ -15,10 +15,108 @@ export interface Database extends Queryable {
 	/** A dedicated connection for LISTEN or advisory locks; release it when done. */
 	connect(): Promise<PoolClient>;
 	ping(): Promise<boolean>;
+	/**
+	 * Runs `COPY (query) TO STDOUT WITH (FORMAT csv)` and hands PostgreSQL's output to `sink` in
+	 * chunks (see copyOut below).
+	 */
+	copyCsv(query: string, params: unknown[], sink: CopySink): Promise<void>;
 	/** The pool's connections (open, idle) and the queries waiting for one. */
 	poolStats(): { total: number; idle: number; waiting: number };
 	close(): Promise<void>;
 	readonly connectionString: string;
+}
+
+/** Where copyCsv writes: write() returns false when the reader is behind; drained() resolves once it caught up (false: it went away). */
+export interface CopySink {
+	write(chunk: Buffer): boolean;
+	drained(): Promise<boolean>;
+}
+
+/** The longest a CSV export may stream (a slow reader of a big file), instead of the statement timeout. */
+const copyTimeoutMs = 3_600_000;
+
+/** Chunks handed to a CopySink: PostgreSQL sends one message per row, the sink gets about this many bytes at once. */
+const copyChunkBytes = 64 * 1024;
+
+/**
+ * A parameter of a COPY statement as an SQL literal: COPY takes no bind parameters, so they are
+ * written into the statement, strings through pg's escapeLiteral.
+ */
+function literal(value: unknown): string {
+	if (value === null || value === undefined) return 'NULL';
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'boolean') return value ? 'true' : 'false';
+	if (value instanceof Date) return escapeLiteral(value.toISOString());
+	if (typeof value === 'string') return escapeLiteral(value);
+	throw new Error(`a COPY parameter must be a string, number, boolean, date or null; got ${typeof value}`);
+}
+
+/**
+ * COPY … TO STDOUT on a dedicated connection, in a read-only transaction with ISO dates. PostgreSQL
+ * writes the CSV itself (quoting included); the rows are never parsed here. When the sink is
+ * behind, the connection's socket is paused, so PostgreSQL waits on TCP instead of this process
+ * buffering the result: memory stays at a chunk or two whatever the size. A sink that goes away
+ * ends the connection, which cancels the COPY.
+ */
+async function copyOut(client: PoolClient, query: string, params: unknown[], sink: CopySink): Promise<void> {
+	const statement = query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+	const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
+	await client.query(
+		`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = ${copyTimeoutMs}`,
+	);
+	await new Promise<void>((resolve, reject) => {
+		// pg hands each row as a view into its read buffer, which it reuses: rows are copied into a
+		// chunk of our own before anything keeps them.
+		let chunk = Buffer.allocUnsafe(copyChunkBytes);
+		let used = 0;
+		let failed = false;
+		const send = (data: Buffer) => {
+			if (failed || sink.write(data)) return;
+			socket.pause();
+			void sink.drained().then((alive) => {
+				if (alive) socket.resume();
+				else {
+					failed = true;
+					reject(new Error('the reader of the CSV went away'));
+				}
+			});
+		};
+		const flush = () => {
+			if (used === 0) return;
+			const full = chunk.subarray(0, used);
+			chunk = Buffer.allocUnsafe(copyChunkBytes);
+			used = 0;
+			send(full);
+		};
+		const add = (row: Buffer) => {
+			if (used + row.length > copyChunkBytes) flush();
+			if (row.length > copyChunkBytes) return send(Buffer.from(row));
+			row.copy(chunk, used);
+			used += row.length;
+		};
+		client.query({
+			// pg's client-side read timeout would end a long download that is making progress
+			query_timeout: copyTimeoutMs + 1_000,
+			submit(connection: { query(text: string): void }) {
+				connection.query(`COPY (${statement}) TO STDOUT WITH (FORMAT csv)`);
+			},
+			handleCopyData(msg: { chunk: Buffer }) {
+				add(msg.chunk);
+			},
+			handleCommandComplete() {
+				flush();
+			},
+			handleError(this: { callback?: (err: Error | null) => void }, err: Error) {
+				this.callback?.(err); // clears pg's read timer
+				if (!failed) reject(err);
+			},
+			handleReadyForQuery(this: { callback?: (err: Error | null) => void }) {
+				this.callback?.(null);
+				if (!failed) resolve();
+			},
+		} as never);
+	});
+	await client.query('COMMIT');
 }
 
 /** PostgreSQL error codes the capabilities react to. */
@@ -122,6 +220,17 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				return true;
 			} catch {
 				return false;
+			}
+		},
+		async copyCsv(query, params, sink) {
+			const client = await pool.connect();
+			try {
+				await copyOut(client, query, params, sink);
+				client.release();
+			} catch (err) {
+				// Mid-COPY the connection cannot be reused: discarding it also cancels the statement.
+				client.release(err as Error);
+				throw err;
 			}
 		},
 		poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),

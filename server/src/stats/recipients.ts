@@ -22,11 +22,11 @@ export interface RecipientRow {
 	metadata: Record<string, unknown> | null;
 }
 
-const variantSql = 'coalesce(s.message_variant, s.link_variant, s.event_variant)';
-const deliveredSql = '(s.messages_delivered > 0 OR s.delivered_events > 0)';
+export const variantSql = 'coalesce(s.message_variant, s.link_variant, s.event_variant)';
+export const deliveredSql = '(s.messages_delivered > 0 OR s.delivered_events > 0)';
 // Implies the predicate of the partial index stats_recipients_failed (migration 012).
-const failedSql = `((s.messages_failed > 0 OR s.failed_events > 0) AND NOT ${deliveredSql})`;
-const statusSql: Record<RecipientStatus, string> = {
+export const failedSql = `((s.messages_failed > 0 OR s.failed_events > 0) AND NOT ${deliveredSql})`;
+export const statusSql: Record<RecipientStatus, string> = {
 	sent: 's.messages_charged > 0',
 	delivered: deliveredSql,
 	failed: failedSql,
@@ -39,7 +39,7 @@ const statusSql: Record<RecipientStatus, string> = {
  * (PRIMARY KEY campaign, trait, value, recipient), its partial and expression indexes for failed
  * sends, variant and hold-out, events_campaign_type_time for clicks in the last hours.
  */
-function segmentWhere(
+export function segmentWhere(
 	campaignId: string,
 	q: RecipientsQuery,
 ): { where: string; params: unknown[] } {

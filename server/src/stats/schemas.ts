@@ -10,7 +10,7 @@ import { parseTimeZone } from './time-zone';
 export const recipientStatuses = ['sent', 'delivered', 'failed', 'holdout'] as const;
 export type RecipientStatus = (typeof recipientStatuses)[number];
 
-const timeZone = z
+export const timeZoneParam = z
 	.string({ error: coded('invalid_time_zone', 'must be an IANA time zone name such as Europe/Berlin or UTC') })
 	.transform(byParser((zone) => parseTimeZone(zone)))
 	.optional()
@@ -28,7 +28,7 @@ export const statsQuery = z
 	.strictObject({
 		from: queryInstant.optional().transform((v) => v ?? null),
 		to: queryInstant.optional().transform((v) => v ?? null),
-		timeZone,
+		timeZone: timeZoneParam,
 		wave: waveName.optional().meta({ description: 'Limit the evaluation to one send wave' }),
 	})
 	.superRefine(({ from, to }, ctx) => {

@@ -133,6 +133,17 @@ describe('evaluations, conversions and events', () => {
 		expect((await call('POST', '/campaigns/:id/winner', { params, body: { metric: 'ctr', minSamplePerVariant: 1 } })).status).toBe(200);
 	});
 
+	test('when KPIs and the CSV reports are asked for, then the answers are the documented ones', async () => {
+		const params = { id: campaignId };
+		const kpis = await call('GET', '/campaigns/kpis', { query: 'limit=5' });
+		expect(kpis.body.campaigns.map((c: { id: string }) => c.id)).toContain(campaignId);
+		for (const report of ['stats', 'events', 'recipients']) {
+			const csv = await call('GET', `/campaigns/:id/${report}.csv`, { params, query: 'timeZone=Europe/Berlin' });
+			expect(csv.status).toBe(200);
+		}
+		expect((await call('GET', '/campaigns/:id/events.csv', { params, query: 'from=2026-12-02&to=2026-12-01' })).status).toBe(400);
+	});
+
 	test('when a conversion is reported and the tracking code asked for, then the answers are the documented ones', async () => {
 		const conversion = await call('POST', '/conversions', {
 			body: { campaignId, recipient: phones[0], name: 'purchase', value: '9.90', currency: 'EUR', idempotencyKey: 'order-1' },

@@ -1,12 +1,15 @@
 // Entry point: sign-in, hash routing (#/ and #/campaigns/<id>), refresh and sign-out.
 import { api, ApiError, session } from './api.js';
-import { bindCampaignControls, leaveCampaign, showCampaign, timeZone } from './campaign.js';
+import { bindCampaignControls, leaveCampaign, showCampaign } from './campaign.js';
+import { bindDownloads } from './downloads.js';
 import { $, show, showError } from './dom.js';
 import { showList } from './list.js';
+import { bindRangeControls, onRangeChange, timeZone } from './range.js';
+import { bindRecipientControls } from './recipients.js';
 
 function signedIn(yes) {
 	$('session-actions').hidden = !yes;
-	$('tz-label').textContent = timeZone;
+	$('tz-label').textContent = timeZone();
 }
 
 function signOut() {
@@ -76,5 +79,9 @@ window.addEventListener('hashchange', () => {
 	document.body.dataset.ready = 'false';
 	route();
 });
+bindRangeControls();
 bindCampaignControls();
+bindRecipientControls();
+bindDownloads();
+onRangeChange(() => ($('tz-label').textContent = timeZone()));
 route();

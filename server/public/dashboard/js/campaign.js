@@ -2,13 +2,15 @@
 // kept current by the live stream (a debounced re-fetch of the stats when events arrive).
 import { api } from './api.js';
 import { devicesChart, hoursChart, timelineChart, variantsChart } from './charts.js';
-import { $, barList, el } from './dom.js';
+import { $, barList, el, showError } from './dom.js';
 import { addToFeed, clearFeed, showLiveState } from './feed.js';
 import * as fmt from './format.js';
 import { followCampaign } from './live.js';
+import { onRangeChange, rangeQuery, timeZone } from './range.js';
+import { downloadsFor } from './downloads.js';
+import { recipientsTimeZone, showRecipients } from './recipients.js';
 import { renderWaves } from './waves.js';
 
-const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 /** Events arriving within this long cause one re-fetch of the stats, not one each. */
 const refreshDelayMs = 800;
 let winnerMetric = 'ctr';
@@ -244,7 +246,9 @@ async function loadVerdict(stats) {
 		metric: winnerMetric,
 	});
 	renderVerdict(decision);
-	renderVariantsTable(stats, decision);
+	// The verdict weighs the whole campaign: beside the rates of chosen dates its badges could
+	// mark a leader among equal rates, so they show only with the whole campaign.
+	renderVariantsTable(stats, stats.from || stats.to ? null : decision);
 	variantsChart(stats.variants);
 }
 
@@ -272,15 +276,18 @@ function renderLinks(links) {
 	$('links-table').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
 }
 
+/** GET …/stats for the chosen dates and time zone: every card below is drawn from its answer. */
 const statsPath = (id) =>
-	`/campaigns/${encodeURIComponent(id)}/stats?timeZone=${encodeURIComponent(timeZone)}`;
+	`/campaigns/${encodeURIComponent(id)}/stats?${rangeQuery().query ?? new URLSearchParams({ timeZone: timeZone() })}`;
 
-async function renderStats(stats) {
+/** `path`: the stats query drawn, kept on the page (data-drawn) for whoever waits for a range to show. */
+async function renderStats(stats, path) {
 	current = stats;
+	document.body.dataset.drawn = path;
 	renderKpis(stats);
 	renderFunnel(stats.totals);
 	timelineChart(
-		stats.timeline.map((t) => fmt.bucketLabel(t.bucket, stats.timelineBucket, timeZone)),
+		stats.timeline.map((t) => fmt.bucketLabel(t.bucket, stats.timelineBucket, stats.timeZone)),
 		stats.timeline,
 	);
 	renderWaves(stats);
@@ -288,7 +295,8 @@ async function renderStats(stats) {
 	devicesChart(stats.breakdowns.deviceType);
 	barList($('os-bars'), stats.breakdowns.os);
 	barList($('country-bars'), stats.breakdowns.country);
-	$('hours-tz').textContent = `(${timeZone})`;
+	$('hours-tz').textContent = `(${stats.timeZone})`;
+	$('verdict-scope').hidden = !stats.from && !stats.to;
 	hoursChart(stats.breakdowns.hourOfDay);
 	await loadVerdict(stats);
 }
@@ -303,11 +311,13 @@ function refresher(id) {
 			await running;
 			return schedule();
 		}
-		running = api('GET', statsPath(id))
+		const path = statsPath(id);
+		running = api('GET', path)
 			.then((stats) => {
 				if (current?.campaignId !== id) return; // the user left the campaign meanwhile
+				if (path !== statsPath(id)) return; // the dates changed meanwhile: their own fetch draws
 				if (JSON.stringify(stats) === JSON.stringify(current)) return;
-				return renderStats(stats);
+				return renderStats(stats, path);
 			})
 			.catch(() => undefined) // the next event or reconnect tries again
 			.finally(() => (running = null));
@@ -328,9 +338,10 @@ export function leaveCampaign() {
 
 export async function showCampaign(id, onUnauthorized) {
 	leaveCampaign();
+	const path = statsPath(id);
 	const [campaign, stats] = await Promise.all([
 		api('GET', `/campaigns/${encodeURIComponent(id)}`),
-		api('GET', statsPath(id)),
+		api('GET', path),
 	]);
 	$('campaign-name').textContent = campaign.name;
 	const variants = campaign.variants?.map((v) => v.name).join(' / ');
@@ -345,7 +356,10 @@ export async function showCampaign(id, onUnauthorized) {
 		.filter(Boolean)
 		.join(' · ');
 	shownValues = new Map();
-	await renderStats(stats);
+	await renderStats(stats, path);
+	downloadsFor(id);
+	// The recipients load beside the live feed's start, not before it.
+	const recipientsShown = showRecipients(campaign, timeZone());
 
 	clearFeed();
 	const refresh = refresher(id);
@@ -362,9 +376,30 @@ export async function showCampaign(id, onUnauthorized) {
 			onUnauthorized?.();
 		},
 	});
+	await recipientsShown;
+}
+
+/** Draws every card again for new dates or a new time zone (the latest choice wins). */
+async function followRange() {
+	const id = current?.campaignId;
+	if (!id) return;
+	document.body.dataset.ready = 'false';
+	const path = statsPath(id);
+	try {
+		const stats = await api('GET', path);
+		if (current?.campaignId !== id || path !== statsPath(id)) return;
+		shownValues = new Map();
+		await renderStats(stats, path);
+		recipientsTimeZone(timeZone());
+		document.body.dataset.ready = 'true';
+		showError(null);
+	} catch (err) {
+		showError(err.message);
+	}
 }
 
 export function bindCampaignControls() {
+	onRangeChange(followRange);
 	for (const button of document.querySelectorAll('[data-metric-choice]')) {
 		button.addEventListener('click', async () => {
 			winnerMetric = button.dataset.metricChoice;
@@ -375,4 +410,3 @@ export function bindCampaignControls() {
 	}
 }
 
-export { timeZone };

@@ -44,8 +44,8 @@ export function bucketLabel(iso, size, timeZone) {
 	return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
 }
 
-export const dateTime = (iso) =>
-	new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+export const dateTime = (iso, timeZone) =>
+	new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
 		new Date(iso),
 	);
 
