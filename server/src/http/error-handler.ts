@@ -17,9 +17,16 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
 	}
 }
 
+/** The router's error for a path segment that is not valid percent-encoding (`/campaigns/%zz`). */
+function fromRouter(err: unknown): HttpError | undefined {
+	if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
+		return new HttpError(400, 'invalid_path', 'A path segment is not valid percent-encoding');
+	return undefined;
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
 	return (err, req, res, _next) => {
-		const known = err instanceof HttpError ? err : fromBodyParser(err);
+		const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromRouter(err));
 		if (!known) {
 			log.error('request failed', { reqId: res.locals.reqId, method: req.method, route: req.route?.path, err });
 		}
