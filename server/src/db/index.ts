@@ -26,6 +26,8 @@ export const pgErrors = {
 	uniqueViolation: '23505',
 	foreignKeyViolation: '23503',
 	serializationFailure: '40001',
+	/** A NUL character in text ('\u0000' in JSON, %00 in a path): PostgreSQL text cannot hold one. */
+	characterNotInRepertoire: '22021',
 } as const;
 
 export function isPgError(err: unknown, code: string): boolean {
