@@ -142,7 +142,10 @@ function resourceRequests(resource: Resource): fc.Arbitrary<RawRequest> {
 	return fc
 		.record({
 			route,
-			query: hostileQuery(resource.query, plausibleValues().map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))),
+			query: hostileQuery(
+				resource.query,
+				plausibleValues().map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+			),
 			auth,
 			client: fc.ipV4(),
 			type: fc.oneof(
