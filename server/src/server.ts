@@ -17,6 +17,7 @@ import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 import { startPendingConversionSweeper } from './conversions/pending-sweeper';
+import { prepareClickHours } from './send-times/click-hours';
 
 export interface RunningServer {
 	url: string;
@@ -70,6 +71,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			name: 'sms-tracking-redirect',
 		});
 		closers.push(() => lookups.close());
+		await prepareClickHours(db, log);
 		closers.push(startRollupFolder(db, log));
 		const metrics = createMetrics(createDatabaseGauges(db, log));
 		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });
