@@ -212,7 +212,11 @@ describe('seven.io delivery reports', () => {
 	test('when the report time is a number no date can hold, then the report counts at the time it arrived', async () => {
 		const id = await sentMessage('seven', '77100000044');
 		const before = Date.now();
-		const res = await sevenCallback({ msg_id: '77100000044', status: 'DELIVERED', status_time: 1e300 });
+		const res = await sevenCallback({
+			msg_id: '77100000044',
+			status: 'DELIVERED',
+			status_time: 1e300,
+		});
 		expect(res.status).toBe(204);
 		expect((await messageRow(id)).status).toBe('delivered');
 		const [delivered] = await server.sql<{ at: Date }>(
