@@ -11,6 +11,12 @@ import { journalsLoaded } from './server';
  */
 export const fuzzRequestsPerEndpoint = Number(process.env.FUZZ_REQUESTS || 1_000);
 
+/**
+ * A fuzz test's time limit: jest's 60 s is too short for 10,000 requests on a loaded machine, and a
+ * test cut off by it would go on sending while the next one checks its rows.
+ */
+export const fuzzTimeoutMs = 60_000 + fuzzRequestsPerEndpoint * 30;
+
 export interface RawRequest {
 	method: string;
 	path: string;

@@ -5,6 +5,7 @@ import {
 	contentType,
 	fuzz,
 	fuzzRequestsPerEndpoint,
+	fuzzTimeoutMs,
 	hostileBody,
 	hostileHeaders,
 	hostileQuery,
@@ -329,9 +330,15 @@ const resources: Record<string, Resource> = {
 
 describe('when an API resource gets hostile requests, then it never answers 5xx and a rejected request changes nothing', () => {
 	for (const [name, resource] of Object.entries(resources))
-		test(name, async () => {
-			expectNoServerError(
-				await fuzz({ baseUrl: server.url, sql: server.sql }, resourceRequests(resource), { total }),
-			);
-		});
+		test(
+			name,
+			async () => {
+				expectNoServerError(
+					await fuzz({ baseUrl: server.url, sql: server.sql }, resourceRequests(resource), {
+						total,
+					}),
+				);
+			},
+			fuzzTimeoutMs,
+		);
 });

@@ -6,6 +6,7 @@ import {
 	encodePart,
 	fuzz,
 	fuzzRequestsPerEndpoint,
+	fuzzTimeoutMs,
 	hostileBody,
 	hostileHeaders,
 	hostileQuery,
@@ -75,28 +76,32 @@ function expectNoServerError(outcome: FuzzOutcome) {
 
 const method = (...methods: string[]) => fc.constantFrom(...methods);
 
-test('when the redirect gets hostile paths, methods and headers, then it never answers 5xx and a refused request stores nothing', async () => {
-	const request: fc.Arbitrary<RawRequest> = fc
-		.record({
-			method: method('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
-			code: fc.oneof(
-				{ weight: 1, arbitrary: fc.constantFrom(...codes) },
-				{ weight: 6, arbitrary: hostileSegment(['abc', 'ABCDEFG', '0000000', 'a'.repeat(300)]) },
-			),
-			rest: fc.option(hostileSegment(['', 'x', 'favicon.ico']), { nil: undefined }),
-			query: hostileQuery(
-				['sms_cid', 'utm_source', 'dnt', 'preview'],
-				fc.constantFrom(...clickIds),
-			),
-			headers: hostileHeaders,
-		})
-		.map((r) => ({
-			method: r.method,
-			path: `/${r.code}${r.rest === undefined ? '' : `/${r.rest}`}${r.query}`,
-			headers: r.headers,
-		}));
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when the redirect gets hostile paths, methods and headers, then it never answers 5xx and a refused request stores nothing',
+	async () => {
+		const request: fc.Arbitrary<RawRequest> = fc
+			.record({
+				method: method('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
+				code: fc.oneof(
+					{ weight: 1, arbitrary: fc.constantFrom(...codes) },
+					{ weight: 6, arbitrary: hostileSegment(['abc', 'ABCDEFG', '0000000', 'a'.repeat(300)]) },
+				),
+				rest: fc.option(hostileSegment(['', 'x', 'favicon.ico']), { nil: undefined }),
+				query: hostileQuery(
+					['sms_cid', 'utm_source', 'dnt', 'preview'],
+					fc.constantFrom(...clickIds),
+				),
+				headers: hostileHeaders,
+			})
+			.map((r) => ({
+				method: r.method,
+				path: `/${r.code}${r.rest === undefined ? '' : `/${r.rest}`}${r.query}`,
+				headers: r.headers,
+			}));
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
 const conversionFields = ['clickId', 'name', 'value', 'currency', 'idempotencyKey'];
 const plausibleConversion = () =>
@@ -106,39 +111,47 @@ const plausibleConversion = () =>
 		fc.double({ min: -1e20, max: 1e20, noNaN: true }),
 	);
 
-test('when /collect gets hostile conversion reports, then it never answers 5xx and a refused report stores nothing', async () => {
-	const request: fc.Arbitrary<RawRequest> = fc
-		.record({
-			method: method('POST', 'POST', 'POST', 'POST', 'GET', 'OPTIONS', 'PUT'),
-			query: hostileQuery(['clickId']),
-			type: fc.constantFrom('text/plain', 'application/json', 'text/plain;charset=UTF-8'),
-			otherType: contentType,
-			useOther: fc.boolean(),
-			body: hostileBody(conversionFields, plausibleConversion()),
-			headers: hostileHeaders,
-		})
-		.map((r) => ({
-			method: r.method,
-			path: `/collect${r.query}`,
-			headers: { ...r.headers, 'content-type': r.useOther ? r.otherType : r.type },
-			body: r.body,
-		}));
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when /collect gets hostile conversion reports, then it never answers 5xx and a refused report stores nothing',
+	async () => {
+		const request: fc.Arbitrary<RawRequest> = fc
+			.record({
+				method: method('POST', 'POST', 'POST', 'POST', 'GET', 'OPTIONS', 'PUT'),
+				query: hostileQuery(['clickId']),
+				type: fc.constantFrom('text/plain', 'application/json', 'text/plain;charset=UTF-8'),
+				otherType: contentType,
+				useOther: fc.boolean(),
+				body: hostileBody(conversionFields, plausibleConversion()),
+				headers: hostileHeaders,
+			})
+			.map((r) => ({
+				method: r.method,
+				path: `/collect${r.query}`,
+				headers: { ...r.headers, 'content-type': r.useOther ? r.otherType : r.type },
+				body: r.body,
+			}));
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
-test('when the pixel gets hostile query strings, then it never answers 5xx and a refused hit stores nothing', async () => {
-	const request: fc.Arbitrary<RawRequest> = fc
-		.record({
-			method: method('GET', 'GET', 'GET', 'HEAD', 'POST'),
-			query: hostileQuery(
-				['sms_cid', ...conversionFields],
-				plausibleConversion().map((v) => String(v)),
-			),
-			headers: hostileHeaders,
-		})
-		.map((r) => ({ method: r.method, path: `/c.gif${r.query}`, headers: r.headers }));
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when the pixel gets hostile query strings, then it never answers 5xx and a refused hit stores nothing',
+	async () => {
+		const request: fc.Arbitrary<RawRequest> = fc
+			.record({
+				method: method('GET', 'GET', 'GET', 'HEAD', 'POST'),
+				query: hostileQuery(
+					['sms_cid', ...conversionFields],
+					plausibleConversion().map((v) => String(v)),
+				),
+				headers: hostileHeaders,
+			})
+			.map((r) => ({ method: r.method, path: `/c.gif${r.query}`, headers: r.headers }));
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
 /** Form parameters, signed as Twilio signs them most of the time, so the fuzz reaches past the check. */
 function twilioCallback(path: string, fields: string[], plausible: fc.Arbitrary<string>) {
@@ -247,58 +260,74 @@ function sevenCallback(path: string, fields: string[], plausible: fc.Arbitrary<u
 		);
 }
 
-test('when Twilio delivery reports come hostile, then the endpoint never answers 5xx and a refused report changes nothing', async () => {
-	const request = twilioCallback(
-		'/delivery-reports/twilio',
-		['MessageSid', 'SmsSid', 'MessageStatus', 'ErrorCode', 'AccountSid'],
-		fc.constantFrom(...sids, 'delivered', 'read', 'failed', 'undelivered', 'sent', '30003'),
-	);
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when Twilio delivery reports come hostile, then the endpoint never answers 5xx and a refused report changes nothing',
+	async () => {
+		const request = twilioCallback(
+			'/delivery-reports/twilio',
+			['MessageSid', 'SmsSid', 'MessageStatus', 'ErrorCode', 'AccountSid'],
+			fc.constantFrom(...sids, 'delivered', 'read', 'failed', 'undelivered', 'sent', '30003'),
+		);
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
-test('when seven.io delivery reports come hostile, then the endpoint never answers 5xx and a refused report changes nothing', async () => {
-	const request = sevenCallback(
-		'/delivery-reports/seven',
-		['msg_id', 'id', 'status', 'dlr', 'status_time', 'timestamp', 'webhook_timestamp'],
-		fc.oneof(
-			fc.constantFrom(
-				...sevenIds,
-				'DELIVERED',
-				'NOTDELIVERED',
-				'REJECTED',
-				'2026-11-29 12:00:00',
-				'1764417600',
+test(
+	'when seven.io delivery reports come hostile, then the endpoint never answers 5xx and a refused report changes nothing',
+	async () => {
+		const request = sevenCallback(
+			'/delivery-reports/seven',
+			['msg_id', 'id', 'status', 'dlr', 'status_time', 'timestamp', 'webhook_timestamp'],
+			fc.oneof(
+				fc.constantFrom(
+					...sevenIds,
+					'DELIVERED',
+					'NOTDELIVERED',
+					'REJECTED',
+					'2026-11-29 12:00:00',
+					'1764417600',
+				),
+				fc.integer(),
+				fc.double(),
 			),
-			fc.integer(),
-			fc.double(),
-		),
-	);
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+		);
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
-test('when inbound SMS come hostile from Twilio, then the endpoint never answers 5xx and a refused one changes nothing', async () => {
-	const request = twilioCallback(
-		'/inbound-sms/twilio',
-		['From', 'Body', 'To', 'MessageSid', 'AccountSid', 'OptOutType'],
-		fc.constantFrom(
-			'+4915100000001',
-			'4915100000002',
-			'STOP',
-			'stop',
-			'START',
-			'Unsubscribe',
-			'HELP',
-			'Hi',
-		),
-	);
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when inbound SMS come hostile from Twilio, then the endpoint never answers 5xx and a refused one changes nothing',
+	async () => {
+		const request = twilioCallback(
+			'/inbound-sms/twilio',
+			['From', 'Body', 'To', 'MessageSid', 'AccountSid', 'OptOutType'],
+			fc.constantFrom(
+				'+4915100000001',
+				'4915100000002',
+				'STOP',
+				'stop',
+				'START',
+				'Unsubscribe',
+				'HELP',
+				'Hi',
+			),
+		);
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
 
-test('when inbound SMS come hostile from seven.io, then the endpoint never answers 5xx and a refused one changes nothing', async () => {
-	const request = sevenCallback(
-		'/inbound-sms/seven',
-		['sender', 'text', 'system', 'id', 'time', 'message_type'],
-		fc.constantFrom('+4915100000001', '4915100000002', 'STOP', 'stop', 'START', 'Hi'),
-	);
-	expectNoServerError(await fuzz(target(), request, { total }));
-});
+test(
+	'when inbound SMS come hostile from seven.io, then the endpoint never answers 5xx and a refused one changes nothing',
+	async () => {
+		const request = sevenCallback(
+			'/inbound-sms/seven',
+			['sender', 'text', 'system', 'id', 'time', 'message_type'],
+			fc.constantFrom('+4915100000001', '4915100000002', 'STOP', 'stop', 'START', 'Hi'),
+		);
+		expectNoServerError(await fuzz(target(), request, { total }));
+	},
+	fuzzTimeoutMs,
+);
