@@ -33,17 +33,10 @@ export async function prepareClickHours(db: Database, log: Logger): Promise<void
 		const upTo = Number(rows[0].up_to);
 		for (let from = 0; from < upTo; from += backfillChunk) {
 			await tx.query(
-				`INSERT INTO recipient_click_hours AS h (recipient, zone, hours, clicks)
-				 SELECT b.* FROM (
-				   SELECT array_agg(recipient) AS r, array_agg(occurred_at) AS t FROM events
-				   WHERE id > $1 AND id <= $2 AND type = 'click' AND recipient IS NOT NULL AND recipient <> ''
-				 ) n CROSS JOIN LATERAL recipient_click_hours_of(n.r, n.t) b
-				 WHERE n.r IS NOT NULL
-				 ORDER BY b.recipient
-				 ON CONFLICT (recipient) DO UPDATE SET
-				   zone = CASE WHEN h.zone = excluded.zone THEN h.zone ELSE '' END,
-				   hours = ARRAY(SELECT a + b FROM unnest(h.hours, excluded.hours) WITH ORDINALITY AS x(a, b, i) ORDER BY i),
-				   clicks = h.clicks + excluded.clicks`,
+				`SELECT recipient_click_hours_add(array_agg(recipient), array_agg(occurred_at))
+				 FROM events
+				 WHERE id > $1 AND id <= $2 AND type = 'click' AND recipient IS NOT NULL AND recipient <> ''
+				 HAVING count(*) > 0`,
 				[from, Math.min(from + backfillChunk, upTo)],
 			);
 		}

@@ -25,7 +25,7 @@ const ownHour = async (recipient: string) =>
 const row = async (recipient: string) =>
 	(
 		await server.sql(
-			'SELECT zone, hours, clicks, best_hour FROM recipient_click_hours WHERE recipient = $1',
+			'SELECT zone, h07, h18, clicks, best_hour FROM recipient_click_hours WHERE recipient = $1',
 			[recipient],
 		)
 	)[0];
@@ -41,9 +41,7 @@ test('when a recipient clicks, then their clicks by local hour and best hour are
 	]);
 
 	const stored = await row(londoner);
-	expect(stored).toMatchObject({ zone: 'Europe/London', clicks: 3, best_hour: 18 });
-	expect(stored.hours[18]).toBe(2);
-	expect(stored.hours[7]).toBe(1);
+	expect(stored).toEqual({ zone: 'Europe/London', h07: 1, h18: 2, clicks: 3, best_hour: 18 });
 	expect(await ownHour(londoner)).toMatchObject({ hour: 18, source: 'recipient', clicks: 3 });
 });
 
@@ -67,7 +65,7 @@ test('when a recipient’s counted zone is no longer theirs, then their hour is 
 	await clicksAt(campaign, newYorker, ['2026-01-10T23:15:00Z', '2026-01-11T23:40:00Z']); // 18:xx EST
 	// as if the zone list had changed since these clicks were counted
 	await server.sql(
-		`UPDATE recipient_click_hours SET zone = 'Asia/Tokyo', hours = array_fill(0, ARRAY[24]) WHERE recipient = $1`,
+		`UPDATE recipient_click_hours SET zone = 'Asia/Tokyo', h18 = 0, h05 = 7 WHERE recipient = $1`,
 		[newYorker],
 	);
 	expect(await ownHour(newYorker)).toMatchObject({

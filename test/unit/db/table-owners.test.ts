@@ -24,9 +24,9 @@ const owners: Record<string, RegExp> = {
 	webhook_deliveries: /^webhooks\//,
 	journal_positions: /^journal\/position-store\.ts$/,
 	// Send-time optimisation's precomputed hours (migration 027): the zones its trigger reads, and
-	// the one-off count of clicks stored before it; the trigger keeps the hours themselves.
+	// the one-off count of clicks stored before it; recipient_click_hours itself is written only by
+	// that migration's functions, on the events insert.
 	send_time_zones: /^send-times\/click-hours\.ts$/,
-	recipient_click_hours: /^send-times\/click-hours\.ts$/,
 	recipient_click_hours_backfill: /^send-times\/click-hours\.ts$/,
 };
 
