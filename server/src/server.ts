@@ -19,6 +19,7 @@ import { startRollupFolder } from './stats/rollup-folder';
 import { startPendingConversionSweeper } from './conversions/pending-sweeper';
 import { startEventPartitionKeeper } from './events/partition-keeper';
 import { startAbTestChecker } from './ab-tests/checker';
+import { prepareClickHours } from './send-times/click-hours';
 
 export interface RunningServer {
 	url: string;
@@ -72,6 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			name: 'sms-tracking-redirect',
 		});
 		closers.push(() => lookups.close());
+		await prepareClickHours(db, log);
 		closers.push(startRollupFolder(db, log));
 		const metrics = createMetrics(createDatabaseGauges(db, log));
 		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });

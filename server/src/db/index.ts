@@ -48,7 +48,7 @@ function literal(value: unknown): string {
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
 	if (value instanceof Date) return escapeLiteral(value.toISOString());
 	if (typeof value === 'string') return escapeLiteral(value);
-	throw new Error(`a COPY parameter must be a string, number, boolean, date or null; got ${typeof value}`);
+	throw new Error(`a parameter of COPY must be a string, number, boolean, date or null; got ${typeof value}`);
 }
 
 /**
@@ -125,6 +125,8 @@ export const pgErrors = {
 	foreignKeyViolation: '23503',
 	serializationFailure: '40001',
 	deadlockDetected: '40P01',
+	/** A NUL character in text ('\u0000' in JSON, %00 in a path): PostgreSQL text cannot hold one. */
+	characterNotInRepertoire: '22021',
 } as const;
 
 export function isPgError(err: unknown, code: string): boolean {

@@ -39,7 +39,9 @@ export function parseSevenReport(body: unknown): SevenReport | undefined {
 		occurredAt = new Date(Number(rawTime) * 1000);
 	else if (typeof rawTime === 'string' && !Number.isNaN(Date.parse(rawTime.replace(' ', 'T'))))
 		occurredAt = new Date(rawTime.replace(' ', 'T'));
-	if (Math.abs(occurredAt.getTime() - Date.now()) > 366 * 24 * 3600 * 1000) occurredAt = new Date();
+	// `!(… <= …)` also catches a time no Date can hold (status_time 1e300 gives NaN).
+	if (!(Math.abs(occurredAt.getTime() - Date.now()) <= 366 * 24 * 3600 * 1000))
+		occurredAt = new Date();
 	return { msgId: String(msgId), status: status.toUpperCase(), occurredAt };
 }
 

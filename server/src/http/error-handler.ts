@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isPgError, pgErrors } from '../db';
 import type { Logger } from '../log';
 import { HttpError } from './errors';
 
@@ -17,9 +18,23 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
 	}
 }
 
+/** The router's error for a path segment that is not valid percent-encoding (`/campaigns/%zz`). */
+function fromRouter(err: unknown): HttpError | undefined {
+	if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
+		return new HttpError(400, 'invalid_path', 'A path segment is not valid percent-encoding');
+	return undefined;
+}
+
+/** Input PostgreSQL refuses as text, wherever a route passed it on unchecked. */
+function fromDatabase(err: unknown): HttpError | undefined {
+	if (isPgError(err, pgErrors.characterNotInRepertoire))
+		return new HttpError(400, 'invalid_text', 'The request contains a NUL character (\\u0000 or %00)');
+	return undefined;
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
 	return (err, req, res, _next) => {
-		const known = err instanceof HttpError ? err : fromBodyParser(err);
+		const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromRouter(err) ?? fromDatabase(err));
 		if (!known) {
 			log.error('request failed', { reqId: res.locals.reqId, method: req.method, route: req.route?.path, err });
 		}

@@ -1,5 +1,6 @@
 import type { Database } from '../db';
 import { foldCampaign, foldEvents, maxFoldPerRequest } from '../stats/rollup-folder';
+import { readOwnBestHours } from './click-hours';
 import { recipientTimeZone } from './recipient-zone';
 import type { SendTimesRequest } from './schemas';
 import type { z } from 'zod';
@@ -20,7 +21,9 @@ function bestHour(byHour: Map<number, number>): number | null {
 	return best;
 }
 
-// A recipient's clicks by local hour, across campaigns, from the 15-minute UTC slots: converting
+// A recipient's clicks by local hour, across campaigns, from the 15-minute UTC slots, for a fixed
+// zone (the precomputed hours are on the recipient's own clock) or a row counted in a zone that is
+// no longer the recipient's: converting
 // each slot with its own UTC offset makes daylight saving time exact (a 19:00 click is 19:00
 // in summer and in winter) and keeps half-hour zones (India, +05:30) right.
 const recipientHoursSql = `
@@ -68,15 +71,32 @@ export async function computeSendTimes(
 	const zones = recipients.map(zoneOf);
 	await foldQueued(db, campaignId);
 
-	const own = await db.query<{ recipient: string; hour: number; clicks: number }>(
-		recipientHoursSql,
-		[recipients, zones],
-	);
-	const byRecipient = new Map<string, Map<number, number>>();
-	for (const row of own.rows) {
-		const hours = byRecipient.get(row.recipient) ?? new Map<number, number>();
-		hours.set(row.hour, (hours.get(row.hour) ?? 0) + row.clicks);
-		byRecipient.set(row.recipient, hours);
+	// Each recipient's own best hour: precomputed on their own clock (migration 027), else from the slots.
+	const precomputed =
+		request.timeZone === 'recipient' ? await readOwnBestHours(db, recipients) : new Map();
+	const own = new Map<string, { hour: number | null; clicks: number }>();
+	const fromSlots: number[] = [];
+	recipients.forEach((recipient, i) => {
+		const row = precomputed.get(recipient);
+		if (request.timeZone !== 'recipient' || (row && row.zone !== zones[i])) fromSlots.push(i);
+		else if (row) own.set(recipient, row);
+	});
+	if (fromSlots.length) {
+		const slotted = await db.query<{ recipient: string; hour: number; clicks: number }>(
+			recipientHoursSql,
+			[fromSlots.map((i) => recipients[i]), fromSlots.map((i) => zones[i])],
+		);
+		const byRecipient = new Map<string, Map<number, number>>();
+		for (const row of slotted.rows) {
+			const hours = byRecipient.get(row.recipient) ?? new Map<number, number>();
+			hours.set(row.hour, (hours.get(row.hour) ?? 0) + row.clicks);
+			byRecipient.set(row.recipient, hours);
+		}
+		for (const [recipient, hours] of byRecipient)
+			own.set(recipient, {
+				hour: bestHour(hours),
+				clicks: [...hours.values()].reduce((a, b) => a + b, 0),
+			});
 	}
 
 	const distinctZones = [...new Set(zones)];
@@ -98,10 +118,10 @@ export async function computeSendTimes(
 	return {
 		recipients: recipients.map((recipient, i) => {
 			const timeZone = zones[i];
-			const hours = byRecipient.get(recipient);
-			const clicks = hours ? [...hours.values()].reduce((a, b) => a + b, 0) : 0;
-			if (hours && clicks >= minClicks) {
-				return { recipient, hour: bestHour(hours)!, timeZone, source: 'recipient', clicks };
+			const mine = own.get(recipient);
+			const clicks = mine?.clicks ?? 0;
+			if (mine && mine.hour !== null && clicks >= minClicks) {
+				return { recipient, hour: mine.hour, timeZone, source: 'recipient', clicks };
 			}
 			const hour = audienceHours[timeZone];
 			if (hour !== null) return { recipient, hour, timeZone, source: 'audience', clicks };

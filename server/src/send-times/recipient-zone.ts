@@ -93,3 +93,10 @@ export function recipientTimeZone(e164: string): string {
 	}
 	return 'UTC';
 }
+
+/** Every calling code with the zone recipientTimeZone gives its numbers (send_time_zones, migration 027). */
+export function zoneByCallingCode(): Map<string, string> {
+	return new Map(
+		[...countryByCallingCode].map(([code, country]) => [code, zoneByCountry.get(country) ?? 'UTC']),
+	);
+}

@@ -209,6 +209,23 @@ describe('seven.io delivery reports', () => {
 		expect(await events(id)).toEqual([]);
 	});
 
+	test('when the report time is a number no date can hold, then the report counts at the time it arrived', async () => {
+		const id = await sentMessage('seven', '77100000044');
+		const before = Date.now();
+		const res = await sevenCallback({
+			msg_id: '77100000044',
+			status: 'DELIVERED',
+			status_time: 1e300,
+		});
+		expect(res.status).toBe(204);
+		expect((await messageRow(id)).status).toBe('delivered');
+		const [delivered] = await server.sql<{ at: Date }>(
+			`SELECT occurred_at AS at FROM events WHERE campaign_id = $1 AND type = 'delivered'`,
+			[id],
+		);
+		expect(delivered.at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+	});
+
 	test('when the body is not a report, then it is a 400', async () => {
 		expect((await sevenCallback({ hello: 'world' })).status).toBe(400);
 	});

@@ -41,6 +41,9 @@ const cases: Array<[string, string, string, unknown, number, string]> = [
 	['urls missing', 'POST', 'LINKS', { recipients: [{ recipient: '+4915112345678' }] }, 400, 'invalid_request'],
 	['an unknown variant', 'POST', 'LINKS', { recipients: [{ recipient: '+4915112345678', urls: ['https://ok.example/'], variant: 'Z' }] }, 400, 'invalid_request'],
 	['a malformed expiresAt', 'POST', 'LINKS', { recipients: [{ recipient: '+4915112345678', urls: ['https://ok.example/'] }], expiresAt: 'tomorrow' }, 400, 'invalid_request'],
+	['a path segment that is not percent-encoding', 'POST', '/api/v1/campaigns/%zz/links', { recipients: [{ recipient: '+4915112345678', urls: ['https://ok.example/'] }] }, 400, 'invalid_path'],
+	['a path segment cut inside its percent-encoding', 'DELETE', '/api/v1/opt-outs/%', undefined, 400, 'invalid_path'],
+	['a NUL character in an id', 'GET', '/api/v1/campaigns/%00/stats', undefined, 400, 'invalid_text'],
 	['an unknown campaign', 'POST', '/api/v1/campaigns/cmp_unknown/links', { recipients: [{ recipient: '+4915112345678', urls: ['https://ok.example/'] }] }, 404, 'campaign_not_found'],
 ];
 
