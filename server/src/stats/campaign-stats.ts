@@ -5,7 +5,8 @@ import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './params';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs } from './range-slots';
-import { statsForRangeSql, statsFromRollupsSql } from './stats.sql';
+import { rangeFigures } from './range-cells';
+import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 export interface BreakdownRow {
 	key: string;
@@ -57,6 +58,11 @@ interface StatsResult {
 	otherCurrencies: CampaignStats['otherCurrencies'];
 }
 
+/** The part of a range's answer read by rangeSeriesSql. */
+type RangeSeries = Pick<StatsResult, 'breakdowns' | 'timelineBucket' | 'timeline' | 'otherCurrencies'> & {
+	urls: string[];
+};
+
 /**
  * Rows of a whole campaign (or a time range of its events) are aggregated in memory by hash: give
  * the statement room so that a campaign with a few hundred thousand recipients does not spill.
@@ -99,25 +105,46 @@ export async function campaignStats(
 	const whole =
 		wave === null &&
 		((!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query)));
-	const result = await db.withTransaction(async (tx) => {
+	const result = await db.withTransaction(async (tx): Promise<StatsResult> => {
+		// one snapshot for every statement below: the figures never mix two states of the rollups
+		await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
 		await tx.query(statementSettings);
+		if (whole) {
+			const { rows } = await tx.query<{ result: StatsResult }>(statsFromRollupsSql, [
+				campaign.id,
+				null,
+				null,
+				query.timeZone,
+				campaign.currency,
+			]);
+			return rows[0].result;
+		}
+		if (wave === null) {
+			// A range of every wave: per-recipient figures from the packed slot records (range-cells.ts)
+			const plan = planRange(query.from, query.to);
+			const { rows } = await tx.query<{ result: RangeSeries }>(rangeSeriesSql, [
+				campaign.id,
+				...plan.partials[0],
+				query.timeZone,
+				campaign.currency,
+				...plan.partials[1],
+				...plan.slots,
+			]);
+			const series = rows[0].result;
+			const figures = await rangeFigures(tx, campaign.id, campaign.currency, plan, series.urls);
+			return { ...series, ...figures };
+		}
 		// One wave is read from its events: the slotted click breakdowns do not keep waves apart.
-		const plan =
-			wave === null ? planRange(query.from, query.to) : eventsOnlyPlan(query.from, query.to);
-		const { rows } = await tx.query<{ result: StatsResult }>(
-			whole ? statsFromRollupsSql : statsForRangeSql,
-			whole
-				? [campaign.id, null, null, query.timeZone, campaign.currency]
-				: [
-						campaign.id,
-						...plan.partials[0],
-						query.timeZone,
-						campaign.currency,
-						...plan.partials[1],
-						...plan.slots,
-						wave,
-					],
-		);
+		const plan = eventsOnlyPlan(query.from, query.to);
+		const { rows } = await tx.query<{ result: StatsResult }>(statsForRangeSql, [
+			campaign.id,
+			...plan.partials[0],
+			query.timeZone,
+			campaign.currency,
+			...plan.partials[1],
+			...plan.slots,
+			wave,
+		]);
 		return rows[0].result;
 	});
 
