@@ -16,10 +16,12 @@
 -- Events without a recipient (anonymous Do-Not-Track events) get ordinal 0: their clicks and
 -- views count, they never count as a recipient.
 --
--- A record (40 bytes, big-endian, in ordinal order within its row):
+-- A record (56 bytes, big-endian, in ordinal order within its row), one per recipient and
+-- device type, OS, browser and country of their events:
 --   ordinal int8 | views int4 | clicks int4 | conversions int4 | delivered int4 | failed int4
 --   | revenue int8 (ten-thousandths of the campaign's currency) | first click int4 (microseconds
---   after the slot's start, -1 without a click)
+--   after the slot's start, -1 without a click) | device type, OS, browser, country int4 each
+--   (stats_dimension_values.id, 0 for unknown)
 -- Rows are only ever inserted (never rewritten), so folding stays a cheap append; a recipient may
 -- have records in several rows of one slot (several batches), which the server adds up.
 
@@ -36,16 +38,38 @@ CREATE TABLE stats_slot_cells (
   PRIMARY KEY (campaign_id, slot, id)
 );
 
--- The statement that adds a batch of events (a relation named by `source`) to stats_slot_cells.
+-- The device types, operating systems, browsers and countries events named, numbered for the
+-- records (a few hundred values; a value is numbered once, the first time it is seen).
+CREATE TABLE stats_dimension_values (
+  id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  dimension  text NOT NULL,
+  key        text NOT NULL,
+  UNIQUE (dimension, key)
+);
+
+-- The statements that add of events (a relation named by `source`) to stats_slot_cells.
 -- It runs after stats_event_rollup_statements(), which gives every recipient of the batch its
 -- stats_recipients row (and so its ordinal).
 CREATE FUNCTION stats_slot_cells_statements(source text) RETURNS text[]
   LANGUAGE sql IMMUTABLE
-  AS $fn$ SELECT ARRAY[replace($sql$
+  AS $fn$ SELECT array_agg(replace(stmt, '{source}', source) ORDER BY n) FROM unnest(ARRAY[
+$sql$
+INSERT INTO stats_dimension_values (dimension, key)
+  SELECT DISTINCT d.dimension, d.key
+  FROM {source} e
+  CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text)) AS d(dimension, key)
+  WHERE e.type <> 'bot' AND d.key IS NOT NULL
+    -- filtered first, so that a value seen before takes no number from the sequence
+    AND NOT EXISTS (SELECT 1 FROM stats_dimension_values v WHERE v.dimension = d.dimension AND v.key = d.key)
+  ORDER BY 1, 2
+  ON CONFLICT DO NOTHING
+$sql$,
+$sql$
 INSERT INTO stats_slot_cells (campaign_id, slot, wave, url, variant, cells)
   SELECT campaign_id, slot, wave, url, variant,
          string_agg(int8send(ordinal) || int4send(views) || int4send(clicks) || int4send(conversions)
-           || int4send(delivered) || int4send(failed) || int8send(revenue) || int4send(first_click),
+           || int4send(delivered) || int4send(failed) || int8send(revenue) || int4send(first_click)
+           || int4send(device_type) || int4send(os) || int4send(browser) || int4send(country),
            ''::bytea ORDER BY ordinal)
   FROM (
     SELECT e.campaign_id, stats_slot(e.occurred_at) AS slot, coalesce(e.wave, '') AS wave,
@@ -59,16 +83,23 @@ INSERT INTO stats_slot_cells (campaign_id, slot, wave, url, variant, cells)
              WHERE e.type = 'conversion' AND (e.conversion_currency IS NULL OR e.conversion_currency = c.currency)), 0)
              * 10000)::bigint AS revenue,
            coalesce(floor(extract(epoch FROM min(e.occurred_at) FILTER (WHERE e.type = 'click')
-             - stats_slot(e.occurred_at)) * 1000000)::int, -1) AS first_click
+             - stats_slot(e.occurred_at)) * 1000000)::int, -1) AS first_click,
+           coalesce(dd.id, 0) AS device_type, coalesce(dos.id, 0) AS os, coalesce(db.id, 0) AS browser,
+           coalesce(dc.id, 0) AS country
     FROM {source} e
     JOIN campaigns c ON c.id = e.campaign_id
     LEFT JOIN stats_recipients r ON r.campaign_id = e.campaign_id AND r.recipient = e.recipient
+    LEFT JOIN stats_dimension_values dd ON dd.dimension = 'deviceType' AND dd.key = e.device_type
+    LEFT JOIN stats_dimension_values dos ON dos.dimension = 'os' AND dos.key = e.os
+    LEFT JOIN stats_dimension_values db ON db.dimension = 'browser' AND db.key = e.browser
+    LEFT JOIN stats_dimension_values dc ON dc.dimension = 'country' AND dc.key = e.country::text
     WHERE e.type <> 'bot'
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6, dd.id, dos.id, db.id, dc.id
   ) cell
   GROUP BY 1, 2, 3, 4, 5
   ORDER BY 1, 2
-$sql$, '{source}', source)] $fn$;
+$sql$
+]) WITH ORDINALITY AS t(stmt, n) $fn$;
 
 -- stats_fold() (migrations 006, 010, 011, 012) now also adds each batch to stats_slot_cells, in the
 -- same transaction. A later migration that redefines stats_fold() must keep all five lists.
@@ -100,9 +131,14 @@ END $$;
 -- Backfill: events already folded go into stats_slot_cells now; queued ones will be folded by
 -- the new stats_fold().
 DO $$
+DECLARE
+  stmt text;
 BEGIN
-  EXECUTE (stats_slot_cells_statements(
-    '(SELECT * FROM events x WHERE NOT EXISTS (SELECT 1 FROM stats_pending p WHERE p.event_id = x.id))'))[1];
+  FOREACH stmt IN ARRAY stats_slot_cells_statements(
+    '(SELECT * FROM events x WHERE NOT EXISTS (SELECT 1 FROM stats_pending p WHERE p.event_id = x.id))')
+  LOOP
+    EXECUTE stmt;
+  END LOOP;
 END $$;
 
 -- Down Migration
@@ -130,5 +166,5 @@ BEGIN
       || E'  RETURN n;\nEND');
 END $$;
 DROP FUNCTION stats_slot_cells_statements(text);
-DROP TABLE stats_slot_cells;
+DROP TABLE stats_slot_cells, stats_dimension_values;
 ALTER TABLE stats_recipients DROP COLUMN ordinal;

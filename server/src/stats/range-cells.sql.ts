@@ -3,19 +3,32 @@
  * records (migration 025) rather than as one row per recipient.
  */
 
-/** Records of the whole slots [$2, $3): one row per fold batch, slot, wave, URL and variant. */
+/**
+ * Records of the whole slots [$2, $3): one row per fold batch, slot, wave, URL and variant, with
+ * the slot's hour of day and ISO day of week in the time zone $4 (a slot lies within one local
+ * hour in every zone).
+ */
 export const slotCellsSql = `
-SELECT wave, url, variant, extract(epoch FROM slot) * 1000 AS slot_ms, cells
+SELECT wave, url, variant, extract(epoch FROM slot) * 1000 AS slot_ms,
+       extract(hour FROM slot AT TIME ZONE $4::text)::int AS hour,
+       extract(isodow FROM slot AT TIME ZONE $4::text)::int AS dow, cells
 FROM stats_slot_cells
 WHERE campaign_id = $1 AND slot >= $2::timestamptz AND slot < $3::timestamptz`;
 
+/** What the records' device type, OS, browser and country numbers stand for. */
+export const dimensionValuesSql = 'SELECT id, dimension, key FROM stats_dimension_values';
+
 /**
  * The same records for the partial slots [$2, $3) and [$4, $5), made from the events (at most two
- * slots' worth), one row per record; $6 is the campaign's currency.
+ * slots' worth), one row per record, with the dimension values as text; $6 is the campaign's
+ * currency, $7 the time zone.
  */
 export const partialCellsSql = `
 SELECT coalesce(e.wave, '') AS wave, coalesce(e.url, '') AS url, coalesce(e.variant, '') AS variant,
        coalesce(r.ordinal, 0) AS ordinal,
+       extract(hour FROM stats_slot(e.occurred_at) AT TIME ZONE $7::text)::int AS hour,
+       extract(isodow FROM stats_slot(e.occurred_at) AT TIME ZONE $7::text)::int AS dow,
+       e.device_type, e.os, e.browser, e.country::text AS country,
        count(*) FILTER (WHERE e.type = 'view') AS views,
        count(*) FILTER (WHERE e.type = 'click') AS clicks,
        count(*) FILTER (WHERE e.type = 'conversion') AS conversions,
@@ -32,7 +45,7 @@ WHERE e.campaign_id = $1
   AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
   AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
     OR (e.occurred_at >= $4::timestamptz AND e.occurred_at < $5::timestamptz))
-GROUP BY 1, 2, 3, 4`;
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 /**
  * What links and messages say about every recipient of the campaign, grouped by variant, one
@@ -42,7 +55,7 @@ GROUP BY 1, 2, 3, 4`;
 export const knownRecipientsSql = `
 SELECT coalesce(message_variant, link_variant) AS variant,
        string_agg(int8send(ordinal)
-         || int4send((messages_charged > 0)::int | (messages_delivered > 0)::int << 1 | (messages_failed > 0)::int << 2)
+         || int4send((messages_charged > 0)::int | ((messages_delivered > 0)::int << 1) | ((messages_failed > 0)::int << 2))
          || int8send(segments)
          || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea) AS records
 FROM stats_recipients
@@ -56,7 +69,7 @@ GROUP BY 1`;
 export const knownWaveRecipientsSql = `
 SELECT w.wave, min(w.first_seen_at) AS first_seen,
        string_agg(int8send(r.ordinal)
-         || int4send((w.messages_charged > 0)::int | (w.messages_delivered > 0)::int << 1 | (w.messages_failed > 0)::int << 2)
+         || int4send((w.messages_charged > 0)::int | ((w.messages_delivered > 0)::int << 1) | ((w.messages_failed > 0)::int << 2))
          || int8send(w.segments), ''::bytea) AS records
 FROM stats_wave_recipients w
 JOIN stats_recipients r ON r.campaign_id = w.campaign_id AND r.recipient = w.recipient

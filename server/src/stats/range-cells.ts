@@ -2,6 +2,7 @@ import type { Queryable } from '../db';
 import type { MetricsRow } from './metrics';
 import type { RangePlan } from './range-slots';
 import {
+	dimensionValuesSql,
 	knownRecipientsSql,
 	knownWaveRecipientsSql,
 	partialCellsSql,
@@ -9,38 +10,44 @@ import {
 } from './range-cells.sql';
 
 /**
- * The per-recipient figures of a time range (totals, variants, waves, links, median time to the
- * first click), computed in memory from packed records instead of grouped in SQL.
+ * The per-recipient figures of a time range (totals, variants, waves, links, breakdowns with
+ * rates, median time to the first click), computed in memory from packed records instead of
+ * grouped in SQL.
  *
  * How unique counts stay exact: every fold batch writes, per 15-minute slot, wave, URL and
- * variant, one row of fixed-size records, one per recipient (migration 025), and the partial
- * slots at the range's ends give the same records from the events. A record names its recipient
- * by a number (`stats_recipients.ordinal`), so the records of the range are merged here by that
- * number: a recipient clicked in the range when any of their records has clicks, and counts once
- * however many slots, batches, URLs or waves their clicks fall in. This is a set of exact
- * recipients, never an estimate; it costs one pass over the range's records (about one per event
- * of the range, at a few nanoseconds each) instead of a SQL hash aggregate over as many rows.
- * Records of ordinal 0 are events without a recipient: they count in the links' clicks and views,
+ * variant, one row of fixed-size records, one per recipient (and device type, OS, browser and
+ * country), migration 025; the partial slots at the range's ends give the same records from the
+ * events. A record names its recipient by a number (`stats_recipients.ordinal`), and every
+ * recipient of the campaign gets a place (an index) in the arrays below, so the records of the
+ * range are merged here by recipient: a recipient clicked in the range when any of their records
+ * has clicks, and counts once however many slots, batches, URLs or waves their clicks fall in (a
+ * flag per recipient and figure, counted when it turns on). A set of exact recipients, never an
+ * estimate; it costs one pass over the range's records (about one per event of the range, a few
+ * nanoseconds each) instead of a SQL hash aggregate over as many rows. Records of ordinal 0 are
+ * events without a recipient: they count in clicks per link and in the breakdowns' clicks,
  * never as a recipient.
  *
  * The figures replicate the SQL of the whole-campaign answer (stats.sql.ts) to the letter, which
  * test/server/stats/ranges.test.ts checks against the raw events.
  */
 
-const recordSize = 40;
+const recordSize = 56;
 const knownSize = 28;
 const knownWaveSize = 20;
 const sentFlag = 1;
 const deliveredFlag = 2;
 const failedFlag = 4;
 
-/** What a recipient did in the range, in one wave (or in all, for the recipient's total). */
-interface Activity {
-	variant: string | null;
+const int8 = (buf: Buffer, at: number) => buf.readInt32BE(at) * 4294967296 + buf.readUInt32BE(at + 4);
+
+/** One record, wherever it was read from; `index` is the recipient's place, -1 for none. */
+interface Cell {
+	index: number;
+	variant: string;
 	views: number;
 	clicks: number;
 	conversions: number;
-	/** In ten-thousandths, exact. */
+	/** In ten-thousandths of the currency, exact. */
 	revenue: number;
 	delivered: number;
 	failed: number;
@@ -48,131 +55,296 @@ interface Activity {
 	firstClick: number;
 }
 
-interface Cell extends Omit<Activity, 'variant'> {
-	wave: string;
-	url: string;
-	variant: string;
-	ordinal: number;
-}
+/** What the recipients did in the range in one wave (or in all): one place per recipient. */
+class Activity {
+	readonly present: Uint8Array;
+	readonly views: Int32Array;
+	readonly clicks: Int32Array;
+	readonly conversions: Int32Array;
+	readonly delivered: Int32Array;
+	readonly failed: Int32Array;
+	readonly revenue: Float64Array;
+	readonly firstClick: Float64Array;
+	/** The greatest variant the events carry (PostgreSQL's max(): nulls ignored), null for none. */
+	readonly variant: Array<string | null>;
 
-const emptyActivity = (): Activity => ({
-	variant: null,
-	views: 0,
-	clicks: 0,
-	conversions: 0,
-	revenue: 0,
-	delivered: 0,
-	failed: 0,
-	firstClick: Infinity,
-});
-
-/** PostgreSQL's max() over variants: nulls ignored. */
-const maxVariant = (a: string | null, b: string | null) =>
-	a === null ? b : b === null ? a : b > a ? b : a;
-
-function add(into: Activity, cell: Omit<Cell, 'wave' | 'url' | 'ordinal'>) {
-	into.variant = maxVariant(into.variant, cell.variant === '' ? null : cell.variant);
-	into.views += cell.views;
-	into.clicks += cell.clicks;
-	into.conversions += cell.conversions;
-	into.revenue += cell.revenue;
-	into.delivered += cell.delivered;
-	into.failed += cell.failed;
-	if (cell.firstClick < into.firstClick) into.firstClick = cell.firstClick;
-}
-
-const int8 = (buf: Buffer, at: number) => buf.readInt32BE(at) * 4294967296 + buf.readUInt32BE(at + 4);
-
-interface UrlFigures {
-	clicks: number;
-	views: number;
-	conversions: number;
-	clickers: Set<number>;
-}
-
-/** The accumulated records of a range. */
-class RangeActivity {
-	/** wave → ordinal → activity in that wave ('' for events without a wave). */
-	readonly byWave = new Map<string, Map<number, Activity>>();
-	readonly byUrl = new Map<string, UrlFigures>();
-
-	add(cell: Cell) {
-		if (cell.url !== '') {
-			let url = this.byUrl.get(cell.url);
-			if (!url) this.byUrl.set(cell.url, (url = { clicks: 0, views: 0, conversions: 0, clickers: new Set() }));
-			url.clicks += cell.clicks;
-			url.views += cell.views;
-			url.conversions += cell.conversions;
-			if (cell.clicks > 0 && cell.ordinal !== 0) url.clickers.add(cell.ordinal);
-		}
-		if (cell.ordinal === 0) return;
-		let wave = this.byWave.get(cell.wave);
-		if (!wave) this.byWave.set(cell.wave, (wave = new Map()));
-		let activity = wave.get(cell.ordinal);
-		if (!activity) wave.set(cell.ordinal, (activity = emptyActivity()));
-		add(activity, cell);
+	constructor(size: number) {
+		this.present = new Uint8Array(size);
+		this.views = new Int32Array(size);
+		this.clicks = new Int32Array(size);
+		this.conversions = new Int32Array(size);
+		this.delivered = new Int32Array(size);
+		this.failed = new Int32Array(size);
+		this.revenue = new Float64Array(size);
+		this.firstClick = new Float64Array(size).fill(Infinity);
+		this.variant = new Array<string | null>(size).fill(null);
 	}
 
-	/** Each recipient's activity over every wave. */
-	perRecipient(): Map<number, Activity> {
-		const total = new Map<number, Activity>();
-		for (const wave of this.byWave.values()) {
-			for (const [ordinal, activity] of wave) {
-				let sum = total.get(ordinal);
-				if (!sum) total.set(ordinal, (sum = emptyActivity()));
-				add(sum, { ...activity, variant: activity.variant ?? '' });
+	add(c: Cell) {
+		const i = c.index;
+		this.present[i] = 1;
+		this.views[i] += c.views;
+		this.clicks[i] += c.clicks;
+		this.conversions[i] += c.conversions;
+		this.delivered[i] += c.delivered;
+		this.failed[i] += c.failed;
+		this.revenue[i] += c.revenue;
+		if (c.firstClick < this.firstClick[i]) this.firstClick[i] = c.firstClick;
+		const mine = this.variant[i];
+		if (c.variant !== '' && (mine === null || c.variant > mine)) this.variant[i] = c.variant;
+	}
+}
+
+export interface BreakdownFigures {
+	key: string;
+	/** Recipients with a click, view or conversion of this value in the range. */
+	recipients: number;
+	clicks: number;
+	uniqueClickers: number;
+	/** uniqueClickers / recipients. */
+	clickRate: number | null;
+	conversions: number;
+	uniqueConverters: number;
+	/** uniqueConverters / recipients. */
+	conversionRate: number | null;
+	revenue: number;
+}
+
+const reachedFlag = 1;
+const clickerFlag = 2;
+const converterFlag = 4;
+
+/** One row of a breakdown: sums, and a flag per recipient for the unique counts. */
+class BreakdownRow {
+	clicks = 0;
+	conversions = 0;
+	revenue = 0;
+	recipients = 0;
+	uniqueClickers = 0;
+	uniqueConverters = 0;
+	private readonly flags: Uint8Array;
+
+	constructor(
+		readonly key: string,
+		size: number,
+	) {
+		this.flags = new Uint8Array(size);
+	}
+
+	add(c: Cell) {
+		this.clicks += c.clicks;
+		this.conversions += c.conversions;
+		this.revenue += c.revenue;
+		if (c.index < 0 || c.views + c.clicks + c.conversions === 0) return;
+		const was = this.flags[c.index];
+		const now = was | reachedFlag | (c.clicks > 0 ? clickerFlag : 0) | (c.conversions > 0 ? converterFlag : 0);
+		if (now === was) return;
+		this.flags[c.index] = now;
+		const added = now & ~was;
+		if (added & reachedFlag) this.recipients += 1;
+		if (added & clickerFlag) this.uniqueClickers += 1;
+		if (added & converterFlag) this.uniqueConverters += 1;
+	}
+
+	figures(): BreakdownFigures {
+		return {
+			key: this.key,
+			recipients: this.recipients,
+			clicks: this.clicks,
+			uniqueClickers: this.uniqueClickers,
+			clickRate: this.recipients > 0 ? this.uniqueClickers / this.recipients : null,
+			conversions: this.conversions,
+			uniqueConverters: this.uniqueConverters,
+			conversionRate: this.recipients > 0 ? this.uniqueConverters / this.recipients : null,
+			revenue: Math.round(this.revenue) / 10_000,
+		};
+	}
+}
+
+/** The rows of one breakdown, by key. */
+class Breakdown {
+	readonly rows = new Map<string, BreakdownRow>();
+	constructor(private readonly size: number) {}
+	row(key: string): BreakdownRow {
+		let row = this.rows.get(key);
+		if (!row) this.rows.set(key, (row = new BreakdownRow(key, this.size)));
+		return row;
+	}
+}
+
+export const breakdownDimensions = ['deviceType', 'os', 'browser', 'country'] as const;
+type Dimension = (typeof breakdownDimensions)[number];
+
+/** The campaign's recipients as links and messages know them, each at its index. */
+interface Known {
+	index: Map<number, number>;
+	size: number;
+	flags: Int32Array;
+	segments: Float64Array;
+	sentAt: Float64Array;
+	variant: Array<string | null>;
+}
+
+async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
+	const { rows } = await db.query<{ variant: string | null; records: Buffer }>(knownRecipientsSql, [campaignId]);
+	const size = rows.reduce((n, r) => n + r.records.length / knownSize, 0);
+	const known: Known = {
+		index: new Map(),
+		size,
+		flags: new Int32Array(size),
+		segments: new Float64Array(size),
+		sentAt: new Float64Array(size),
+		variant: new Array<string | null>(size),
+	};
+	let i = 0;
+	for (const row of rows) {
+		const buf = row.records;
+		for (let at = 0; at + knownSize <= buf.length; at += knownSize, i++) {
+			known.index.set(int8(buf, at), i);
+			known.flags[i] = buf.readInt32BE(at + 8);
+			known.segments[i] = int8(buf, at + 12);
+			known.sentAt[i] = buf.readDoubleBE(at + 20);
+			known.variant[i] = row.variant;
+		}
+	}
+	return known;
+}
+
+/** Every record of the range, merged per wave, per link and per breakdown value. */
+class RangeRecords {
+	readonly byWave = new Map<string, Activity>();
+	readonly byUrl = new Map<string, { clicks: number; views: number; conversions: number; clickers: Uint8Array; uniqueClickers: number }>();
+	readonly breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', Breakdown>;
+
+	constructor(private readonly size: number) {
+		const b = () => new Breakdown(size);
+		this.breakdowns = {
+			deviceType: b(),
+			os: b(),
+			browser: b(),
+			country: b(),
+			hourOfDay: b(),
+			dayOfWeek: b(),
+			link: b(),
+		};
+	}
+
+	wave(wave: string): Activity {
+		let activity = this.byWave.get(wave);
+		if (!activity) this.byWave.set(wave, (activity = new Activity(this.size)));
+		return activity;
+	}
+
+	url(url: string) {
+		let figures = this.byUrl.get(url);
+		if (!figures)
+			this.byUrl.set(
+				url,
+				(figures = { clicks: 0, views: 0, conversions: 0, clickers: new Uint8Array(this.size), uniqueClickers: 0 }),
+			);
+		return figures;
+	}
+}
+
+async function readRecords(
+	db: Queryable,
+	campaignId: string,
+	currency: string | null,
+	timeZone: string,
+	plan: RangePlan,
+	known: Known,
+	onlyWave: string | null,
+): Promise<RangeRecords> {
+	const range = new RangeRecords(known.size);
+	const b = range.breakdowns;
+	const names: string[] = [''];
+	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
+	for (const v of dimension.rows) names[v.id] = v.key;
+
+	// what a row of records has in common: wave, URL, local hour and day
+	const rowParts = (row: { wave: string; url: string; hour: number; dow: number }) => ({
+		total: range.wave(row.wave),
+		url: row.url === '' ? null : range.url(row.url),
+		shared: [
+			b.hourOfDay.row(String(row.hour)),
+			b.dayOfWeek.row(String(row.dow)),
+			...(row.url === '' ? [] : [b.link.row(row.url)]),
+		],
+	});
+	const addCell = (parts: ReturnType<typeof rowParts>, c: Cell, dims: string[]) => {
+		if (parts.url) {
+			parts.url.clicks += c.clicks;
+			parts.url.views += c.views;
+			parts.url.conversions += c.conversions;
+			if (c.clicks > 0 && c.index >= 0 && parts.url.clickers[c.index] === 0) {
+				parts.url.clickers[c.index] = 1;
+				parts.url.uniqueClickers += 1;
 			}
 		}
-		return total;
-	}
-}
+		if (c.index >= 0) parts.total.add(c);
+		for (const row of parts.shared) row.add(c);
+		for (let d = 0; d < breakdownDimensions.length; d++) b[breakdownDimensions[d]].row(dims[d]).add(c);
+	};
 
-async function readCells(db: Queryable, campaignId: string, currency: string | null, plan: RangePlan) {
-	const range = new RangeActivity();
-	const { rows } = await db.query<{ wave: string; url: string; variant: string; slot_ms: number; cells: Buffer }>(
-		slotCellsSql,
-		[campaignId, ...plan.slots],
-	);
-	const cell: Cell = { ...emptyActivity(), wave: '', url: '', variant: '', ordinal: 0 };
+	const { rows } = await db.query<{
+		wave: string;
+		url: string;
+		variant: string;
+		slot_ms: number;
+		hour: number;
+		dow: number;
+		cells: Buffer;
+	}>(slotCellsSql, [campaignId, ...plan.slots, timeZone]);
+	const c: Cell = { index: -1, variant: '', views: 0, clicks: 0, conversions: 0, revenue: 0, delivered: 0, failed: 0, firstClick: Infinity };
+	const dims = ['', '', '', ''];
 	for (const row of rows) {
-		cell.wave = row.wave;
-		cell.url = row.url;
-		cell.variant = row.variant;
+		if (onlyWave !== null && row.wave !== onlyWave) continue;
+		const parts = rowParts(row);
+		c.variant = row.variant;
 		const slotMs = Number(row.slot_ms);
 		const buf = row.cells;
 		for (let at = 0; at + recordSize <= buf.length; at += recordSize) {
-			cell.ordinal = int8(buf, at);
-			cell.views = buf.readInt32BE(at + 8);
-			cell.clicks = buf.readInt32BE(at + 12);
-			cell.conversions = buf.readInt32BE(at + 16);
-			cell.delivered = buf.readInt32BE(at + 20);
-			cell.failed = buf.readInt32BE(at + 24);
-			cell.revenue = int8(buf, at + 28);
+			const ordinal = int8(buf, at);
+			c.index = ordinal === 0 ? -1 : (known.index.get(ordinal) ?? -1);
+			c.views = buf.readInt32BE(at + 8);
+			c.clicks = buf.readInt32BE(at + 12);
+			c.conversions = buf.readInt32BE(at + 16);
+			c.delivered = buf.readInt32BE(at + 20);
+			c.failed = buf.readInt32BE(at + 24);
+			c.revenue = int8(buf, at + 28);
 			const firstClick = buf.readInt32BE(at + 36);
-			cell.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
-			range.add(cell);
+			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
+			for (let d = 0; d < 4; d++) dims[d] = names[buf.readInt32BE(at + 40 + 4 * d)] ?? '';
+			addCell(parts, c, dims);
 		}
 	}
-	const partials = await db.query<Record<string, string>>(partialCellsSql, [
+
+	const partials = await db.query<Record<string, string | null>>(partialCellsSql, [
 		campaignId,
 		...plan.partials[0],
 		...plan.partials[1],
 		currency,
+		timeZone,
 	]);
 	for (const row of partials.rows) {
-		range.add({
-			wave: row.wave,
-			url: row.url,
-			variant: row.variant,
-			ordinal: Number(row.ordinal),
-			views: Number(row.views),
-			clicks: Number(row.clicks),
-			conversions: Number(row.conversions),
-			delivered: Number(row.delivered),
-			failed: Number(row.failed),
-			revenue: Number(row.revenue),
-			firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
-		});
+		if (onlyWave !== null && row.wave !== onlyWave) continue;
+		const parts = rowParts({ wave: row.wave ?? '', url: row.url ?? '', hour: Number(row.hour), dow: Number(row.dow) });
+		const ordinal = Number(row.ordinal);
+		addCell(
+			parts,
+			{
+				index: ordinal === 0 ? -1 : (known.index.get(ordinal) ?? -1),
+				variant: row.variant ?? '',
+				views: Number(row.views),
+				clicks: Number(row.clicks),
+				conversions: Number(row.conversions),
+				delivered: Number(row.delivered),
+				failed: Number(row.failed),
+				revenue: Number(row.revenue),
+				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
+			},
+			[row.device_type ?? '', row.os ?? '', row.browser ?? '', row.country ?? ''],
+		);
 	}
 	return range;
 }
@@ -193,25 +365,28 @@ class Counter {
 	revenue = 0;
 	segments = 0;
 
-	/** One recipient; `sent`, `delivered`, `failed` already combine what messages and events say. */
-	add(sent: boolean, delivered: boolean, failed: boolean, segments: number, e: Activity | undefined) {
+	/**
+	 * One recipient: what messages say (`flags`, 0 when none) and their events in the range (in
+	 * `a` at `i`, when present); delivered wins over failed, as in the SQL.
+	 */
+	add(flags: number, segments: number, a: Activity | null, i: number) {
+		const withEvents = a !== null && a.present[i] === 1;
+		const delivered = (flags & deliveredFlag) !== 0 || (withEvents && a.delivered[i] > 0);
+		const failed = ((flags & failedFlag) !== 0 || (withEvents && a.failed[i] > 0)) && !delivered;
 		this.recipients += 1;
-		if (sent) this.sent += 1;
+		if (flags & sentFlag) this.sent += 1;
 		if (delivered) this.delivered += 1;
 		if (failed) this.failed += 1;
 		this.segments += segments;
-		if (e) this.addEvents(e);
-	}
-
-	addEvents(e: Activity) {
-		this.views += e.views;
-		this.clicks += e.clicks;
-		this.conversions += e.conversions;
-		this.revenue += e.revenue;
-		if (e.views > 0) this.uniqueViewers += 1;
-		if (e.clicks > 0) this.uniqueClickers += 1;
-		if (e.conversions > 0) this.uniqueConverters += 1;
-		if (e.conversions > 0 && e.clicks > 0) this.convertedClickers += 1;
+		if (!withEvents) return;
+		this.views += a.views[i];
+		this.clicks += a.clicks[i];
+		this.conversions += a.conversions[i];
+		this.revenue += a.revenue[i];
+		if (a.views[i] > 0) this.uniqueViewers += 1;
+		if (a.clicks[i] > 0) this.uniqueClickers += 1;
+		if (a.conversions[i] > 0) this.uniqueConverters += 1;
+		if (a.conversions[i] > 0 && a.clicks[i] > 0) this.convertedClickers += 1;
 	}
 
 	row(total: boolean, variant: string | null): MetricsRow {
@@ -229,19 +404,41 @@ class Counter {
 			conversions: this.conversions,
 			uniqueConverters: this.uniqueConverters,
 			convertedClickers: this.convertedClickers,
-			revenue: this.revenue / 10_000,
+			revenue: Math.round(this.revenue) / 10_000,
 			segments: this.segments,
 		};
 	}
 }
 
 /** percentile_cont(0.5): the middle value, or the mean of the two middle ones. */
-function median(values: number[]): number | null {
+function median(values: Float64Array): number | null {
 	if (values.length === 0) return null;
-	values.sort((a, b) => a - b);
+	values.sort();
 	const mid = (values.length - 1) / 2;
 	const low = values[Math.floor(mid)];
 	return low + (values[Math.ceil(mid)] - low) * (mid % 1);
+}
+
+/** Every recipient's events over all waves (the recipient's total). */
+function overAllWaves(range: RangeRecords, size: number): Activity {
+	const all = new Activity(size);
+	const c: Cell = { index: -1, variant: '', views: 0, clicks: 0, conversions: 0, revenue: 0, delivered: 0, failed: 0, firstClick: Infinity };
+	for (const a of range.byWave.values()) {
+		for (let i = 0; i < size; i++) {
+			if (a.present[i] === 0) continue;
+			c.index = i;
+			c.variant = a.variant[i] ?? '';
+			c.views = a.views[i];
+			c.clicks = a.clicks[i];
+			c.conversions = a.conversions[i];
+			c.revenue = a.revenue[i];
+			c.delivered = a.delivered[i];
+			c.failed = a.failed[i];
+			c.firstClick = a.firstClick[i];
+			all.add(c);
+		}
+	}
+	return all;
 }
 
 export interface RangeFigures {
@@ -249,97 +446,74 @@ export interface RangeFigures {
 	waves: Array<MetricsRow & { wave: string }>;
 	medianSecondsToFirstClick: number | null;
 	links: Array<{ url: string; clicks: number; uniqueClickers: number; views: number; conversions: number }>;
+	breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', BreakdownFigures[]>;
 }
 
-/** Totals, variants, waves, links and the median wait for the first click of a range of every wave. */
+/**
+ * Totals, variants, waves, links, breakdowns and the median wait for the first click of a range
+ * (of one wave's records when `onlyWave` is given: then only the breakdowns are that wave's).
+ */
 export async function rangeFigures(
 	db: Queryable,
 	campaignId: string,
 	currency: string | null,
+	timeZone: string,
 	plan: RangePlan,
 	urls: string[],
+	onlyWave: string | null = null,
 ): Promise<RangeFigures> {
-	const range = await readCells(db, campaignId, currency, plan);
-	const events = range.perRecipient();
+	const known = await readKnown(db, campaignId);
+	const range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave);
+	const all = overAllWaves(range, known.size);
 
-	// Every recipient the links and messages know, with their events in the range; then those
-	// known only from their events in the range.
+	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
+	// records name no one else), with their events in the range.
 	const total = new Counter();
 	const variants = new Map<string | null, Counter>();
-	const counter = (variant: string | null) => {
-		let c = variants.get(variant);
-		if (!c) variants.set(variant, (c = new Counter()));
-		return c;
-	};
 	const waits: number[] = [];
-	const known = await db.query<{ variant: string | null; records: Buffer }>(knownRecipientsSql, [campaignId]);
-	const seen = new Set<number>();
-	for (const row of known.rows) {
-		const buf = row.records;
-		for (let at = 0; at + knownSize <= buf.length; at += knownSize) {
-			const ordinal = int8(buf, at);
-			const flags = buf.readInt32BE(at + 8);
-			const segments = int8(buf, at + 12);
-			const sentAt = buf.readDoubleBE(at + 20);
-			const e = events.get(ordinal);
-			if (e) seen.add(ordinal);
-			const delivered = (flags & deliveredFlag) !== 0 || (e?.delivered ?? 0) > 0;
-			const failed = ((flags & failedFlag) !== 0 || (e?.failed ?? 0) > 0) && !delivered;
-			const variant = row.variant ?? e?.variant ?? null;
-			for (const c of [total, counter(variant)]) c.add((flags & sentFlag) !== 0, delivered, failed, segments, e);
-			if (e && e.firstClick !== Infinity && !Number.isNaN(sentAt))
-				waits.push(Math.max(0, (e.firstClick - sentAt) / 1000));
-		}
-	}
-	for (const [ordinal, e] of events) {
-		if (seen.has(ordinal)) continue;
-		const delivered = e.delivered > 0;
-		for (const c of [total, counter(e.variant)]) c.add(false, delivered, e.failed > 0 && !delivered, 0, e);
+	for (let i = 0; i < known.size; i++) {
+		const variant = known.variant[i] ?? all.variant[i];
+		let counter = variants.get(variant);
+		if (!counter) variants.set(variant, (counter = new Counter()));
+		total.add(known.flags[i], known.segments[i], all, i);
+		counter.add(known.flags[i], known.segments[i], all, i);
+		if (all.firstClick[i] !== Infinity && !Number.isNaN(known.sentAt[i]))
+			waits.push(Math.max(0, (all.firstClick[i] - known.sentAt[i]) / 1000));
 	}
 	const metrics = [total.row(true, null), ...[...variants].map(([v, c]) => c.row(false, v))];
 
-	// Each wave: what its links and messages say, corrected by its recipients' events in the range.
+	// Each wave: what its links and messages say, with its recipients' events in the range.
 	const waveKnown = await db.query<{ wave: string; first_seen: Date; records: Buffer }>(knownWaveRecipientsSql, [
 		campaignId,
 	]);
 	const waves: RangeFigures['waves'] = [];
 	const firstSeen = new Map<string, number>();
 	for (const row of waveKnown.rows) {
-		const c = new Counter();
-		const activity = range.byWave.get(row.wave) ?? new Map<number, Activity>();
-		const mine = new Set<number>();
+		const counter = new Counter();
+		const activity = range.byWave.get(row.wave) ?? null;
+		const mine = new Uint8Array(known.size);
 		const buf = row.records;
 		for (let at = 0; at + knownWaveSize <= buf.length; at += knownWaveSize) {
-			const ordinal = int8(buf, at);
-			const flags = buf.readInt32BE(at + 8);
-			const e = activity.get(ordinal);
-			if (e) mine.add(ordinal);
-			const delivered = (flags & deliveredFlag) !== 0 || (e?.delivered ?? 0) > 0;
-			const failed = ((flags & failedFlag) !== 0 || (e?.failed ?? 0) > 0) && !delivered;
-			c.add((flags & sentFlag) !== 0, delivered, failed, int8(buf, at + 12), e);
+			const i = known.index.get(int8(buf, at)) ?? -1;
+			if (i < 0) continue;
+			mine[i] = 1;
+			counter.add(buf.readInt32BE(at + 8), int8(buf, at + 12), activity, i);
 		}
-		for (const [ordinal, e] of activity) {
-			if (mine.has(ordinal)) continue;
-			const delivered = e.delivered > 0;
-			c.add(false, delivered, e.failed > 0 && !delivered, 0, e);
-		}
+		// recipients the wave's links and messages do not know, with events of the wave
+		if (activity) for (let i = 0; i < known.size; i++) if (activity.present[i] && !mine[i]) counter.add(0, 0, activity, i);
 		firstSeen.set(row.wave, new Date(row.first_seen).getTime());
-		waves.push({ ...c.row(false, null), wave: row.wave });
+		waves.push({ ...counter.row(false, null), wave: row.wave });
 	}
-	// waves only events name (no link or message of theirs is stored)
 	for (const [wave, activity] of range.byWave) {
 		if (wave === '' || firstSeen.has(wave)) continue;
-		const c = new Counter();
-		for (const e of activity.values()) {
-			const delivered = e.delivered > 0;
-			c.add(false, delivered, e.failed > 0 && !delivered, 0, e);
-		}
-		waves.push({ ...c.row(false, null), wave });
+		const counter = new Counter();
+		for (let i = 0; i < known.size; i++) if (activity.present[i]) counter.add(0, 0, activity, i);
+		waves.push({ ...counter.row(false, null), wave });
 	}
+	const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 	waves.sort(
 		(a, b) =>
-			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) ||
-			(a.wave < b.wave ? -1 : a.wave > b.wave ? 1 : 0),
+			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) || byName(a.wave, b.wave),
 	);
 
 	const links = [...new Set([...urls, ...range.byUrl.keys()])].map((url) => {
@@ -347,14 +521,36 @@ export async function rangeFigures(
 		return {
 			url,
 			clicks: u?.clicks ?? 0,
-			uniqueClickers: u?.clickers.size ?? 0,
+			uniqueClickers: u?.uniqueClickers ?? 0,
 			views: u?.views ?? 0,
 			conversions: u?.conversions ?? 0,
 		};
 	});
-	links.sort(
-		(a, b) => b.clicks - a.clicks || b.views - a.views || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0),
-	);
+	links.sort((a, b) => b.clicks - a.clicks || b.views - a.views || byName(a.url, b.url));
 
-	return { metrics, waves, medianSecondsToFirstClick: median(waits), links };
+	const rowsOf = (name: keyof RangeRecords['breakdowns']) =>
+		[...range.breakdowns[name].rows.values()]
+			.map((r) => r.figures())
+			.filter((r) => r.clicks + r.conversions + r.recipients > 0);
+	const byClicks = (rows: BreakdownFigures[]) =>
+		rows.sort((a, b) => b.clicks - a.clicks || b.recipients - a.recipients || byName(a.key, b.key));
+	const everyKey = (name: 'hourOfDay' | 'dayOfWeek', keys: number[]) => {
+		const got = new Map(rowsOf(name).map((r) => [r.key, r]));
+		return keys.map((k) => got.get(String(k)) ?? new BreakdownRow(String(k), 0).figures());
+	};
+	return {
+		metrics,
+		waves,
+		medianSecondsToFirstClick: median(Float64Array.from(waits)),
+		links,
+		breakdowns: {
+			deviceType: byClicks(rowsOf('deviceType')),
+			os: byClicks(rowsOf('os')),
+			browser: byClicks(rowsOf('browser')),
+			country: byClicks(rowsOf('country')),
+			hourOfDay: everyKey('hourOfDay', Array.from({ length: 24 }, (_, h) => h)),
+			dayOfWeek: everyKey('dayOfWeek', [1, 2, 3, 4, 5, 6, 7]),
+			link: byClicks(rowsOf('link')),
+		},
+	};
 }
