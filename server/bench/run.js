@@ -21,7 +21,11 @@ for (const file of benches) {
 	console.log(`\n=== ${file}`);
 	const result = spawnSync(process.execPath, [path.join(__dirname, file)], {
 		stdio: 'inherit',
-		env: { ...process.env, ...(quick ? { BENCH_QUICK: '1' } : {}), ...(full ? { BENCH_FULL: '1' } : {}) },
+		env: {
+			...process.env,
+			...(quick ? { BENCH_QUICK: '1' } : {}),
+			...(full ? { BENCH_FULL: '1' } : {}),
+		},
 	});
 	if (result.status !== 0) failed++;
 }

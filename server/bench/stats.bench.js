@@ -8,7 +8,16 @@
 // first one measured.
 // Targets (docs/operations.md#benchmarks): stats for any range ≤ 300 ms, folding ≥ 30,000 events/s.
 const { Client } = require('pg');
-const { scratchDatabase, startServer, api, median, apiKey, size, full, copyFrom } = require('./support');
+const {
+	scratchDatabase,
+	startServer,
+	api,
+	median,
+	apiKey,
+	size,
+	full,
+	copyFrom,
+} = require('./support');
 
 const day = 24 * 3600;
 const start = Date.parse(full ? '2026-09-01T08:00:00Z' : '2026-11-02T08:00:00Z');
@@ -16,7 +25,9 @@ const events = full ? 200_000 : size(1_000_000, 20_000);
 const recipients = full ? 20_000 : size(100_000, 2_000);
 const spanSeconds = (full ? 92 : 14) * day;
 /** The other campaigns beside the measured one: [events, recipients] each. */
-const others = full ? Array.from({ length: 49 }, () => [events, recipients]) : [[events / 5, recipients]];
+const others = full
+	? Array.from({ length: 49 }, () => [events, recipients])
+	: [[events / 5, recipients]];
 const runs = Number(process.env.BENCH_RUNS || size(7, 1));
 const chunk = 100_000;
 
@@ -128,7 +139,10 @@ async function main() {
 		const [seedMs] = await time(async () => {
 			await seed(client, campaign.id, events, 'b', recipients);
 			for (const [i, [count, people]] of others.entries()) {
-				const other = await api(`${server.url}/api/v1/campaigns`, 'POST', { ...body, name: `other ${i}` });
+				const other = await api(`${server.url}/api/v1/campaigns`, 'POST', {
+					...body,
+					name: `other ${i}`,
+				});
 				await seed(client, other.id, count, `o${i}_`, people);
 			}
 			await client.query('VACUUM ANALYZE links, messages, events');
@@ -164,7 +178,10 @@ async function main() {
 		// each figure against counting the same events: the whole campaign, then ranges on slot
 		// boundaries (1, 7 and all 14 days) and one that cuts a slot at each end
 		const at = (days, time) =>
-			new Date(Date.parse(new Date(start).toISOString().slice(0, 10) + 'T' + time + 'Z') + days * day * 1000)
+			new Date(
+				Date.parse(new Date(start).toISOString().slice(0, 10) + 'T' + time + 'Z') +
+					days * day * 1000,
+			)
 				.toISOString()
 				.replace('.000', '');
 		const ranges = [

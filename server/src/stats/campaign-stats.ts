@@ -112,53 +112,62 @@ export async function campaignStats(
 	const whole =
 		wave === null &&
 		((!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query)));
-	const result = await db.withTransaction(async (tx): Promise<StatsResult & Pick<RangeFigures, 'breakdowns'>> => {
-		// one snapshot for every statement below: the figures never mix two states of the rollups
-		await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-		await tx.query(statementSettings);
-		if (wave === null && !whole) {
-			// A range of every wave: per-recipient figures from the packed slot records (range-cells.ts)
-			const plan = planRange(query.from, query.to);
-			const { rows } = await tx.query<{ result: RangeSeries }>(rangeSeriesSql, [
+	const result = await db.withTransaction(
+		async (tx): Promise<StatsResult & Pick<RangeFigures, 'breakdowns'>> => {
+			// one snapshot for every statement below: the figures never mix two states of the rollups
+			await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+			await tx.query(statementSettings);
+			if (wave === null && !whole) {
+				// A range of every wave: per-recipient figures from the packed slot records (range-cells.ts)
+				const plan = planRange(query.from, query.to);
+				const { rows } = await tx.query<{ result: RangeSeries }>(rangeSeriesSql, [
+					campaign.id,
+					...plan.partials[0],
+					query.timeZone,
+					campaign.currency,
+					...plan.partials[1],
+					...plan.slots,
+				]);
+				const series = rows[0].result;
+				const figures = await rangeFigures(
+					tx,
+					campaign.id,
+					campaign.currency,
+					query.timeZone,
+					plan,
+					series.urls,
+				);
+				return { ...series, ...figures };
+			}
+			// The whole campaign from its rollups; one wave from its events (the slotted click
+			// breakdowns do not keep waves apart). Breakdowns with rates come from the slot records.
+			const plan = whole ? planRange(null, null) : eventsOnlyPlan(query.from, query.to);
+			const { rows } = await tx.query<{ result: StatsResult }>(
+				whole ? statsFromRollupsSql : statsForRangeSql,
+				whole
+					? [campaign.id, null, null, query.timeZone, campaign.currency]
+					: [
+							campaign.id,
+							...plan.partials[0],
+							query.timeZone,
+							campaign.currency,
+							...plan.partials[1],
+							...plan.slots,
+							wave,
+						],
+			);
+			const rated = await rangeFigures(
+				tx,
 				campaign.id,
-				...plan.partials[0],
-				query.timeZone,
 				campaign.currency,
-				...plan.partials[1],
-				...plan.slots,
-			]);
-			const series = rows[0].result;
-			const figures = await rangeFigures(tx, campaign.id, campaign.currency, query.timeZone, plan, series.urls);
-			return { ...series, ...figures };
-		}
-		// The whole campaign from its rollups; one wave from its events (the slotted click
-		// breakdowns do not keep waves apart). Breakdowns with rates come from the slot records.
-		const plan = whole ? planRange(null, null) : eventsOnlyPlan(query.from, query.to);
-		const { rows } = await tx.query<{ result: StatsResult }>(
-			whole ? statsFromRollupsSql : statsForRangeSql,
-			whole
-				? [campaign.id, null, null, query.timeZone, campaign.currency]
-				: [
-						campaign.id,
-						...plan.partials[0],
-						query.timeZone,
-						campaign.currency,
-						...plan.partials[1],
-						...plan.slots,
-						wave,
-					],
-		);
-		const rated = await rangeFigures(
-			tx,
-			campaign.id,
-			campaign.currency,
-			query.timeZone,
-			planRange(query.from, query.to),
-			[],
-			wave,
-		);
-		return { ...rows[0].result, breakdowns: rated.breakdowns };
-	});
+				query.timeZone,
+				planRange(query.from, query.to),
+				[],
+				wave,
+			);
+			return { ...rows[0].result, breakdowns: rated.breakdowns };
+		},
+	);
 
 	const empty: MetricsRow = {
 		total: true,
@@ -188,8 +197,10 @@ export async function campaignStats(
 		wave: w.wave,
 		...toMetrics(w, campaign.costPerSegment),
 	}));
-	const keyed = (rows: BreakdownFigures[]) => rows.map((row) => ({ ...row, key: row.key === '' ? 'unknown' : row.key }));
-	const numbered = (rows: BreakdownFigures[]) => rows.map((row) => ({ ...row, key: Number(row.key) }));
+	const keyed = (rows: BreakdownFigures[]) =>
+		rows.map((row) => ({ ...row, key: row.key === '' ? 'unknown' : row.key }));
+	const numbered = (rows: BreakdownFigures[]) =>
+		rows.map((row) => ({ ...row, key: Number(row.key) }));
 
 	return {
 		campaignId: campaign.id,

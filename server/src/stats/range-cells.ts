@@ -33,12 +33,10 @@ import {
 
 const recordSize = 56;
 const knownSize = 28;
-const knownWaveSize = 20;
+const knownWaveSize = 12;
 const sentFlag = 1;
 const deliveredFlag = 2;
 const failedFlag = 4;
-
-const int8 = (buf: Buffer, at: number) => buf.readInt32BE(at) * 4294967296 + buf.readUInt32BE(at + 4);
 
 /** One record, wherever it was read from; `index` is the recipient's place, -1 for none. */
 interface Cell {
@@ -137,7 +135,11 @@ class BreakdownRow {
 		this.revenue += c.revenue;
 		if (c.index < 0 || c.views + c.clicks + c.conversions === 0) return;
 		const was = this.flags[c.index];
-		const now = was | reachedFlag | (c.clicks > 0 ? clickerFlag : 0) | (c.conversions > 0 ? converterFlag : 0);
+		const now =
+			was |
+			reachedFlag |
+			(c.clicks > 0 ? clickerFlag : 0) |
+			(c.conversions > 0 ? converterFlag : 0);
 		if (now === was) return;
 		this.flags[c.index] = now;
 		const added = now & ~was;
@@ -177,7 +179,10 @@ type Dimension = (typeof breakdownDimensions)[number];
 
 /** The campaign's recipients as links and messages know them, each at its index. */
 interface Known {
-	index: Map<number, number>;
+	/** The index of a recipient number, -1 for none. */
+	indexOf: (ordinal: number) => number;
+	/** The index of a recipient. */
+	byName: Map<string, number>;
 	size: number;
 	flags: Int32Array;
 	segments: Float64Array;
@@ -185,11 +190,19 @@ interface Known {
 	variant: Array<string | null>;
 }
 
+const view = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+const int8At = (v: DataView, at: number) => v.getInt32(at) * 4294967296 + v.getUint32(at + 4);
+
 async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
-	const { rows } = await db.query<{ variant: string | null; records: Buffer }>(knownRecipientsSql, [campaignId]);
+	const { rows } = await db.query<{
+		variant: string | null;
+		records: Buffer;
+		recipients: string[];
+	}>(knownRecipientsSql, [campaignId]);
 	const size = rows.reduce((n, r) => n + r.records.length / knownSize, 0);
-	const known: Known = {
-		index: new Map(),
+	const ordinals = new Float64Array(size);
+	const known: Omit<Known, 'indexOf'> = {
+		byName: new Map(),
 		size,
 		flags: new Int32Array(size),
 		segments: new Float64Array(size),
@@ -197,23 +210,50 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 		variant: new Array<string | null>(size),
 	};
 	let i = 0;
+	let low = Infinity;
+	let high = -Infinity;
 	for (const row of rows) {
-		const buf = row.records;
-		for (let at = 0; at + knownSize <= buf.length; at += knownSize, i++) {
-			known.index.set(int8(buf, at), i);
-			known.flags[i] = buf.readInt32BE(at + 8);
-			known.segments[i] = int8(buf, at + 12);
-			known.sentAt[i] = buf.readDoubleBE(at + 20);
+		const v = view(row.records);
+		for (let at = 0, n = 0; at + knownSize <= v.byteLength; at += knownSize, i++, n++) {
+			const ordinal = int8At(v, at);
+			ordinals[i] = ordinal;
+			if (ordinal < low) low = ordinal;
+			if (ordinal > high) high = ordinal;
+			known.flags[i] = v.getInt32(at + 8);
+			known.segments[i] = int8At(v, at + 12);
+			known.sentAt[i] = v.getFloat64(at + 20);
 			known.variant[i] = row.variant;
+			known.byName.set(row.recipients[n], i);
 		}
 	}
-	return known;
+	// Recipient numbers come from one sequence: a campaign's are mostly close together, so an
+	// array from the lowest to the highest finds an index at once (a Map when they are too spread).
+	if (size > 0 && high - low < 4 * size + 1_000_000) {
+		const table = new Int32Array(high - low + 1).fill(-1);
+		for (let j = 0; j < size; j++) table[ordinals[j] - low] = j;
+		return {
+			...known,
+			indexOf: (o) => (o >= low && o <= high ? table[o - low] : -1),
+		};
+	}
+	const map = new Map<number, number>();
+	for (let j = 0; j < size; j++) map.set(ordinals[j], j);
+	return { ...known, indexOf: (o) => map.get(o) ?? -1 };
 }
 
 /** Every record of the range, merged per wave, per link and per breakdown value. */
 class RangeRecords {
 	readonly byWave = new Map<string, Activity>();
-	readonly byUrl = new Map<string, { clicks: number; views: number; conversions: number; clickers: Uint8Array; uniqueClickers: number }>();
+	readonly byUrl = new Map<
+		string,
+		{
+			clicks: number;
+			views: number;
+			conversions: number;
+			clickers: Uint8Array;
+			uniqueClickers: number;
+		}
+	>();
 	readonly breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', Breakdown>;
 
 	constructor(private readonly size: number) {
@@ -240,7 +280,13 @@ class RangeRecords {
 		if (!figures)
 			this.byUrl.set(
 				url,
-				(figures = { clicks: 0, views: 0, conversions: 0, clickers: new Uint8Array(this.size), uniqueClickers: 0 }),
+				(figures = {
+					clicks: 0,
+					views: 0,
+					conversions: 0,
+					clickers: new Uint8Array(this.size),
+					uniqueClickers: 0,
+				}),
 			);
 		return figures;
 	}
@@ -260,10 +306,15 @@ async function readRecords(
 	const names: string[] = [''];
 	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
 	for (const v of dimension.rows) names[v.id] = v.key;
+	// the breakdown rows of each dimension, by value number (found once per number)
+	const rowsById = breakdownDimensions.map(() => [] as BreakdownRow[]);
+	const dimensionRow = (d: number, id: number) =>
+		(rowsById[d][id] ??= b[breakdownDimensions[d]].row(names[id] ?? ''));
 
 	// what a row of records has in common: wave, URL, local hour and day
 	const rowParts = (row: { wave: string; url: string; hour: number; dow: number }) => ({
-		total: range.wave(row.wave),
+		wave: row.wave,
+		activity: null as Activity | null,
 		url: row.url === '' ? null : range.url(row.url),
 		shared: [
 			b.hourOfDay.row(String(row.hour)),
@@ -271,7 +322,7 @@ async function readRecords(
 			...(row.url === '' ? [] : [b.link.row(row.url)]),
 		],
 	});
-	const addCell = (parts: ReturnType<typeof rowParts>, c: Cell, dims: string[]) => {
+	const addCell = (parts: ReturnType<typeof rowParts>, c: Cell, dims: BreakdownRow[]) => {
 		if (parts.url) {
 			parts.url.clicks += c.clicks;
 			parts.url.views += c.views;
@@ -281,9 +332,10 @@ async function readRecords(
 				parts.url.uniqueClickers += 1;
 			}
 		}
-		if (c.index >= 0) parts.total.add(c);
-		for (const row of parts.shared) row.add(c);
-		for (let d = 0; d < breakdownDimensions.length; d++) b[breakdownDimensions[d]].row(dims[d]).add(c);
+		// a wave is made by the first record with a recipient (anonymous events make none)
+		if (c.index >= 0) (parts.activity ??= range.wave(parts.wave)).add(c);
+		for (let r = 0; r < parts.shared.length; r++) parts.shared[r].add(c);
+		for (let d = 0; d < dims.length; d++) dims[d].add(c);
 	};
 
 	const { rows } = await db.query<{
@@ -295,26 +347,36 @@ async function readRecords(
 		dow: number;
 		cells: Buffer;
 	}>(slotCellsSql, [campaignId, ...plan.slots, timeZone]);
-	const c: Cell = { index: -1, variant: '', views: 0, clicks: 0, conversions: 0, revenue: 0, delivered: 0, failed: 0, firstClick: Infinity };
-	const dims = ['', '', '', ''];
+	const c: Cell = {
+		index: -1,
+		variant: '',
+		views: 0,
+		clicks: 0,
+		conversions: 0,
+		revenue: 0,
+		delivered: 0,
+		failed: 0,
+		firstClick: Infinity,
+	};
+	const dims: BreakdownRow[] = [];
 	for (const row of rows) {
 		if (onlyWave !== null && row.wave !== onlyWave) continue;
 		const parts = rowParts(row);
 		c.variant = row.variant;
 		const slotMs = Number(row.slot_ms);
-		const buf = row.cells;
-		for (let at = 0; at + recordSize <= buf.length; at += recordSize) {
-			const ordinal = int8(buf, at);
-			c.index = ordinal === 0 ? -1 : (known.index.get(ordinal) ?? -1);
-			c.views = buf.readInt32BE(at + 8);
-			c.clicks = buf.readInt32BE(at + 12);
-			c.conversions = buf.readInt32BE(at + 16);
-			c.delivered = buf.readInt32BE(at + 20);
-			c.failed = buf.readInt32BE(at + 24);
-			c.revenue = int8(buf, at + 28);
-			const firstClick = buf.readInt32BE(at + 36);
+		const v = view(row.cells);
+		for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
+			const ordinal = int8At(v, at);
+			c.index = ordinal === 0 ? -1 : known.indexOf(ordinal);
+			c.views = v.getInt32(at + 8);
+			c.clicks = v.getInt32(at + 12);
+			c.conversions = v.getInt32(at + 16);
+			c.delivered = v.getInt32(at + 20);
+			c.failed = v.getInt32(at + 24);
+			c.revenue = int8At(v, at + 28);
+			const firstClick = v.getInt32(at + 36);
 			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
-			for (let d = 0; d < 4; d++) dims[d] = names[buf.readInt32BE(at + 40 + 4 * d)] ?? '';
+			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
 			addCell(parts, c, dims);
 		}
 	}
@@ -328,12 +390,17 @@ async function readRecords(
 	]);
 	for (const row of partials.rows) {
 		if (onlyWave !== null && row.wave !== onlyWave) continue;
-		const parts = rowParts({ wave: row.wave ?? '', url: row.url ?? '', hour: Number(row.hour), dow: Number(row.dow) });
+		const parts = rowParts({
+			wave: row.wave ?? '',
+			url: row.url ?? '',
+			hour: Number(row.hour),
+			dow: Number(row.dow),
+		});
 		const ordinal = Number(row.ordinal);
 		addCell(
 			parts,
 			{
-				index: ordinal === 0 ? -1 : (known.index.get(ordinal) ?? -1),
+				index: ordinal === 0 ? -1 : known.indexOf(ordinal),
 				variant: row.variant ?? '',
 				views: Number(row.views),
 				clicks: Number(row.clicks),
@@ -343,7 +410,9 @@ async function readRecords(
 				revenue: Number(row.revenue),
 				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
 			},
-			[row.device_type ?? '', row.os ?? '', row.browser ?? '', row.country ?? ''],
+			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
+				b[breakdownDimensions[d]].row(key ?? ''),
+			),
 		);
 	}
 	return range;
@@ -422,7 +491,17 @@ function median(values: Float64Array): number | null {
 /** Every recipient's events over all waves (the recipient's total). */
 function overAllWaves(range: RangeRecords, size: number): Activity {
 	const all = new Activity(size);
-	const c: Cell = { index: -1, variant: '', views: 0, clicks: 0, conversions: 0, revenue: 0, delivered: 0, failed: 0, firstClick: Infinity };
+	const c: Cell = {
+		index: -1,
+		variant: '',
+		views: 0,
+		clicks: 0,
+		conversions: 0,
+		revenue: 0,
+		delivered: 0,
+		failed: 0,
+		firstClick: Infinity,
+	};
 	for (const a of range.byWave.values()) {
 		for (let i = 0; i < size; i++) {
 			if (a.present[i] === 0) continue;
@@ -445,7 +524,13 @@ export interface RangeFigures {
 	metrics: MetricsRow[];
 	waves: Array<MetricsRow & { wave: string }>;
 	medianSecondsToFirstClick: number | null;
-	links: Array<{ url: string; clicks: number; uniqueClickers: number; views: number; conversions: number }>;
+	links: Array<{
+		url: string;
+		clicks: number;
+		uniqueClickers: number;
+		views: number;
+		conversions: number;
+	}>;
 	breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', BreakdownFigures[]>;
 }
 
@@ -483,24 +568,29 @@ export async function rangeFigures(
 	const metrics = [total.row(true, null), ...[...variants].map(([v, c]) => c.row(false, v))];
 
 	// Each wave: what its links and messages say, with its recipients' events in the range.
-	const waveKnown = await db.query<{ wave: string; first_seen: Date; records: Buffer }>(knownWaveRecipientsSql, [
-		campaignId,
-	]);
+	const waveKnown = await db.query<{
+		wave: string;
+		first_seen: Date;
+		records: Buffer;
+		recipients: string[];
+	}>(knownWaveRecipientsSql, [campaignId]);
 	const waves: RangeFigures['waves'] = [];
 	const firstSeen = new Map<string, number>();
 	for (const row of waveKnown.rows) {
 		const counter = new Counter();
 		const activity = range.byWave.get(row.wave) ?? null;
 		const mine = new Uint8Array(known.size);
-		const buf = row.records;
-		for (let at = 0; at + knownWaveSize <= buf.length; at += knownWaveSize) {
-			const i = known.index.get(int8(buf, at)) ?? -1;
+		const v = view(row.records);
+		for (let at = 0, n = 0; at + knownWaveSize <= v.byteLength; at += knownWaveSize, n++) {
+			const i = known.byName.get(row.recipients[n]) ?? -1;
 			if (i < 0) continue;
 			mine[i] = 1;
-			counter.add(buf.readInt32BE(at + 8), int8(buf, at + 12), activity, i);
+			counter.add(v.getInt32(at), int8At(v, at + 4), activity, i);
 		}
 		// recipients the wave's links and messages do not know, with events of the wave
-		if (activity) for (let i = 0; i < known.size; i++) if (activity.present[i] && !mine[i]) counter.add(0, 0, activity, i);
+		if (activity)
+			for (let i = 0; i < known.size; i++)
+				if (activity.present[i] && !mine[i]) counter.add(0, 0, activity, i);
 		firstSeen.set(row.wave, new Date(row.first_seen).getTime());
 		waves.push({ ...counter.row(false, null), wave: row.wave });
 	}
@@ -513,7 +603,8 @@ export async function rangeFigures(
 	const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 	waves.sort(
 		(a, b) =>
-			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) || byName(a.wave, b.wave),
+			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) ||
+			byName(a.wave, b.wave),
 	);
 
 	const links = [...new Set([...urls, ...range.byUrl.keys()])].map((url) => {
@@ -548,7 +639,10 @@ export async function rangeFigures(
 			os: byClicks(rowsOf('os')),
 			browser: byClicks(rowsOf('browser')),
 			country: byClicks(rowsOf('country')),
-			hourOfDay: everyKey('hourOfDay', Array.from({ length: 24 }, (_, h) => h)),
+			hourOfDay: everyKey(
+				'hourOfDay',
+				Array.from({ length: 24 }, (_, h) => h),
+			),
 			dayOfWeek: everyKey('dayOfWeek', [1, 2, 3, 4, 5, 6, 7]),
 			link: byClicks(rowsOf('link')),
 		},

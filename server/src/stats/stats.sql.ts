@@ -95,8 +95,8 @@ partial AS MATERIALIZED (
     AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
     AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
       OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))${
-			ofWave ? '\n    AND ($10::text IS NULL OR e.wave = $10::text)' : ''
-		}
+				ofWave ? '\n    AND ($10::text IS NULL OR e.wave = $10::text)' : ''
+			}
 )`;
 
 /**
