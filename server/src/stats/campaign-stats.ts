@@ -70,6 +70,16 @@ type RangeSeries = Pick<StatsResult, 'timelineBucket' | 'timeline' | 'otherCurre
 	urls: string[];
 };
 
+const noBreakdowns: RangeFigures['breakdowns'] = {
+	deviceType: [],
+	os: [],
+	browser: [],
+	country: [],
+	hourOfDay: [],
+	dayOfWeek: [],
+	link: [],
+};
+
 /**
  * Rows of a whole campaign (or a time range of its events) are aggregated in memory by hash: give
  * the statement room so that a campaign with a few hundred thousand recipients does not spill.
@@ -101,10 +111,15 @@ async function coversWholeCampaign(db: Database, campaignId: string, query: Stat
 	);
 }
 
+/**
+ * `breakdowns: false` (the winner, which reads only the totals and variants) leaves the
+ * breakdowns of a whole campaign or one wave empty: they are the costly part of those answers.
+ */
 export async function campaignStats(
 	db: Database,
 	campaign: Campaign,
 	query: StatsQuery,
+	{ breakdowns = true }: { breakdowns?: boolean } = {},
 ): Promise<CampaignStats> {
 	// Events not yet folded by the background folder are folded now: the answer is exact.
 	await foldCampaign(db, campaign.id);
@@ -156,6 +171,7 @@ export async function campaignStats(
 							wave,
 						],
 			);
+			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
 			const rated = await rangeFigures(
 				tx,
 				campaign.id,

@@ -58,8 +58,9 @@ SELECT coalesce(message_variant, link_variant) AS variant,
        string_agg(int8send(ordinal)
          || int4send((messages_charged > 0)::int | ((messages_delivered > 0)::int << 1) | ((messages_failed > 0)::int << 2))
          || int8send(segments)
-         || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea ORDER BY ordinal) AS records,
-       json_agg(recipient ORDER BY ordinal) AS recipients
+         || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea) AS records,
+       -- in the order of the records: the two aggregates read the same rows in the same order
+       json_agg(recipient) AS recipients
 FROM stats_recipients
 WHERE campaign_id = $1
 GROUP BY 1`;
@@ -72,8 +73,8 @@ GROUP BY 1`;
 export const knownWaveRecipientsSql = `
 SELECT wave, min(first_seen_at) AS first_seen,
        string_agg(int4send((messages_charged > 0)::int | ((messages_delivered > 0)::int << 1) | ((messages_failed > 0)::int << 2))
-         || int8send(segments), ''::bytea ORDER BY recipient) AS records,
-       json_agg(recipient ORDER BY recipient) AS recipients
+         || int8send(segments), ''::bytea) AS records,
+       json_agg(recipient) AS recipients
 FROM stats_wave_recipients
 WHERE campaign_id = $1
 GROUP BY wave`;

@@ -92,7 +92,12 @@ export async function chooseWinner(
 	campaign: Campaign,
 	request: WinnerRequest,
 ): Promise<WinnerDecision> {
-	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' });
+	const stats = await campaignStats(
+		db,
+		campaign,
+		{ from: null, to: null, timeZone: 'UTC' },
+		{ breakdowns: false },
+	);
 	const variants: VariantRate[] = stats.variants
 		.filter((v) => v.variant !== holdoutVariant)
 		.map((v) => {
