@@ -4,10 +4,10 @@
 --
 -- Before, a range read one stats_recipient_slots row per recipient, URL, wave and slot (about one
 -- per event) and grouped them by recipient in the statement: 7 days of a 1,000,000-event campaign
--- took 2 s. Now each fold batch writes, per campaign, slot, wave, URL and variant, ONE row whose
--- `cells` packs that batch's per-recipient counts as fixed-size binary records, and the server
--- unions a range's records in memory (server/src/stats/range-cells.ts): a 7-day range is a few
--- thousand rows read in one index range instead of 500,000 grouped.
+-- took 2 s. Now each fold batch writes, per campaign and slot, ONE row whose `cells` packs that
+-- batch's per-recipient counts as fixed-size binary records, and the server unions a range's
+-- records in memory (server/src/stats/range-cells.ts): a 7-day range is a few hundred rows read
+-- in one index range instead of 500,000 grouped.
 --
 -- Unique counts stay exact: a record names its recipient by `stats_recipients.ordinal` (a number
 -- per campaign and recipient, given once when the recipient's row is made), and the server
@@ -16,12 +16,12 @@
 -- Events without a recipient (anonymous Do-Not-Track events) get ordinal 0: their clicks and
 -- views count, they never count as a recipient.
 --
--- A record (56 bytes, big-endian, in ordinal order within its row), one per recipient and
--- device type, OS, browser and country of their events:
+-- A record (68 bytes, big-endian, in ordinal order within its row), one per recipient, link,
+-- wave, variant, device type, OS, browser and country of their events:
 --   ordinal int8 | views int4 | clicks int4 | conversions int4 | delivered int4 | failed int4
 --   | revenue int8 (ten-thousandths of the campaign's currency) | first click int4 (microseconds
---   after the slot's start, -1 without a click) | device type, OS, browser, country int4 each
---   (stats_dimension_values.id, 0 for unknown)
+--   after the slot's start, -1 without a click) | device type, OS, browser, country, URL, wave,
+--   variant int4 each (stats_dimension_values.id, 0 for none)
 -- Rows are only ever inserted (never rewritten), so folding stays a cheap append; a recipient may
 -- have records in several rows of one slot (several batches), which the server adds up.
 
@@ -31,15 +31,12 @@ CREATE TABLE stats_slot_cells (
   campaign_id  text NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
   slot         timestamptz NOT NULL,
   id           bigint GENERATED ALWAYS AS IDENTITY,
-  wave         text NOT NULL,   -- '' for events without a wave
-  url          text NOT NULL,   -- '' for events without a link
-  variant      text NOT NULL,   -- '' for events without a variant
   cells        bytea NOT NULL,
   PRIMARY KEY (campaign_id, slot, id)
 );
 
--- The device types, operating systems, browsers and countries events named, numbered for the
--- records (a few hundred values; a value is numbered once, the first time it is seen).
+-- The device types, operating systems, browsers, countries, URLs, waves and variants events named,
+-- numbered for the records (a value is numbered once, the first time it is seen).
 CREATE TABLE stats_dimension_values (
   id         integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   dimension  text NOT NULL,
@@ -47,7 +44,7 @@ CREATE TABLE stats_dimension_values (
   UNIQUE (dimension, key)
 );
 
--- The statements that add of events (a relation named by `source`) to stats_slot_cells.
+-- The statements that add a batch of events (a relation named by `source`) to stats_slot_cells.
 -- It runs after stats_event_rollup_statements(), which gives every recipient of the batch its
 -- stats_recipients row (and so its ordinal).
 CREATE FUNCTION stats_slot_cells_statements(source text) RETURNS text[]
@@ -57,7 +54,8 @@ $sql$
 INSERT INTO stats_dimension_values (dimension, key)
   SELECT DISTINCT d.dimension, d.key
   FROM {source} e
-  CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text)) AS d(dimension, key)
+  CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text),
+    ('url', e.url), ('wave', e.wave), ('variant', e.variant)) AS d(dimension, key)
   WHERE e.type <> 'bot' AND d.key IS NOT NULL
     -- filtered first, so that a value seen before takes no number from the sequence
     AND NOT EXISTS (SELECT 1 FROM stats_dimension_values v WHERE v.dimension = d.dimension AND v.key = d.key)
@@ -65,15 +63,15 @@ INSERT INTO stats_dimension_values (dimension, key)
   ON CONFLICT DO NOTHING
 $sql$,
 $sql$
-INSERT INTO stats_slot_cells (campaign_id, slot, wave, url, variant, cells)
-  SELECT campaign_id, slot, wave, url, variant,
+INSERT INTO stats_slot_cells (campaign_id, slot, cells)
+  SELECT campaign_id, slot,
          string_agg(int8send(ordinal) || int4send(views) || int4send(clicks) || int4send(conversions)
            || int4send(delivered) || int4send(failed) || int8send(revenue) || int4send(first_click)
-           || int4send(device_type) || int4send(os) || int4send(browser) || int4send(country),
+           || int4send(device_type) || int4send(os) || int4send(browser) || int4send(country)
+           || int4send(url) || int4send(wave) || int4send(variant),
            ''::bytea ORDER BY ordinal)
   FROM (
-    SELECT e.campaign_id, stats_slot(e.occurred_at) AS slot, coalesce(e.wave, '') AS wave,
-           coalesce(e.url, '') AS url, coalesce(e.variant, '') AS variant, coalesce(r.ordinal, 0) AS ordinal,
+    SELECT e.campaign_id, stats_slot(e.occurred_at) AS slot, coalesce(r.ordinal, 0) AS ordinal,
            (count(*) FILTER (WHERE e.type = 'view'))::int AS views,
            (count(*) FILTER (WHERE e.type = 'click'))::int AS clicks,
            (count(*) FILTER (WHERE e.type = 'conversion'))::int AS conversions,
@@ -85,7 +83,8 @@ INSERT INTO stats_slot_cells (campaign_id, slot, wave, url, variant, cells)
            coalesce(floor(extract(epoch FROM min(e.occurred_at) FILTER (WHERE e.type = 'click')
              - stats_slot(e.occurred_at)) * 1000000)::int, -1) AS first_click,
            coalesce(dd.id, 0) AS device_type, coalesce(dos.id, 0) AS os, coalesce(db.id, 0) AS browser,
-           coalesce(dc.id, 0) AS country
+           coalesce(dc.id, 0) AS country, coalesce(du.id, 0) AS url, coalesce(dw.id, 0) AS wave,
+           coalesce(dv.id, 0) AS variant
     FROM {source} e
     JOIN campaigns c ON c.id = e.campaign_id
     LEFT JOIN stats_recipients r ON r.campaign_id = e.campaign_id AND r.recipient = e.recipient
@@ -93,10 +92,13 @@ INSERT INTO stats_slot_cells (campaign_id, slot, wave, url, variant, cells)
     LEFT JOIN stats_dimension_values dos ON dos.dimension = 'os' AND dos.key = e.os
     LEFT JOIN stats_dimension_values db ON db.dimension = 'browser' AND db.key = e.browser
     LEFT JOIN stats_dimension_values dc ON dc.dimension = 'country' AND dc.key = e.country::text
+    LEFT JOIN stats_dimension_values du ON du.dimension = 'url' AND du.key = e.url
+    LEFT JOIN stats_dimension_values dw ON dw.dimension = 'wave' AND dw.key = e.wave
+    LEFT JOIN stats_dimension_values dv ON dv.dimension = 'variant' AND dv.key = e.variant
     WHERE e.type <> 'bot'
-    GROUP BY 1, 2, 3, 4, 5, 6, dd.id, dos.id, db.id, dc.id
+    GROUP BY 1, 2, 3, dd.id, dos.id, db.id, dc.id, du.id, dw.id, dv.id
   ) cell
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2
   ORDER BY 1, 2
 $sql$
 ]) WITH ORDINALITY AS t(stmt, n) $fn$;

@@ -4,18 +4,17 @@
  */
 
 /**
- * Records of the whole slots [$2, $3): one row per fold batch, slot, wave, URL and variant, with
- * the slot's hour of day and ISO day of week in the time zone $4 (a slot lies within one local
- * hour in every zone).
+ * Records of the whole slots [$2, $3): one row per fold batch and slot, with the slot's hour of
+ * day and ISO day of week in the time zone $4 (a slot lies within one local hour in every zone).
  */
 export const slotCellsSql = `
-SELECT wave, url, variant, extract(epoch FROM slot) * 1000 AS slot_ms,
+SELECT extract(epoch FROM slot) * 1000 AS slot_ms,
        extract(hour FROM slot AT TIME ZONE $4::text)::int AS hour,
        extract(isodow FROM slot AT TIME ZONE $4::text)::int AS dow, cells
 FROM stats_slot_cells
 WHERE campaign_id = $1 AND slot >= $2::timestamptz AND slot < $3::timestamptz`;
 
-/** What the records' device type, OS, browser and country numbers stand for. */
+/** What the records' device type, OS, browser, country, URL, wave and variant numbers stand for. */
 export const dimensionValuesSql = 'SELECT id, dimension, key FROM stats_dimension_values';
 
 /**

@@ -31,7 +31,7 @@ import {
  * test/server/stats/ranges.test.ts checks against the raw events.
  */
 
-const recordSize = 56;
+const recordSize = 68;
 const knownSize = 28;
 const knownWaveSize = 12;
 const sentFlag = 1;
@@ -311,42 +311,44 @@ async function readRecords(
 	const dimensionRow = (d: number, id: number) =>
 		(rowsById[d][id] ??= b[breakdownDimensions[d]].row(names[id] ?? ''));
 
-	// what a row of records has in common: wave, URL, local hour and day
-	const rowParts = (row: { wave: string; url: string; hour: number; dow: number }) => ({
-		wave: row.wave,
-		activity: null as Activity | null,
-		url: row.url === '' ? null : range.url(row.url),
-		shared: [
-			b.hourOfDay.row(String(row.hour)),
-			b.dayOfWeek.row(String(row.dow)),
-			...(row.url === '' ? [] : [b.link.row(row.url)]),
-		],
-	});
-	const addCell = (parts: ReturnType<typeof rowParts>, c: Cell, dims: BreakdownRow[]) => {
-		if (parts.url) {
-			parts.url.clicks += c.clicks;
-			parts.url.views += c.views;
-			parts.url.conversions += c.conversions;
-			if (c.clicks > 0 && c.index >= 0 && parts.url.clickers[c.index] === 0) {
-				parts.url.clickers[c.index] = 1;
-				parts.url.uniqueClickers += 1;
+	/** What the records of one link share: its figures and its breakdown row. */
+	const linkParts = (url: string) =>
+		url === '' ? null : { figures: range.url(url), row: b.link.row(url) };
+	const linksById: Array<ReturnType<typeof linkParts>> = [];
+	const linkById = (id: number) =>
+		id in linksById ? linksById[id] : (linksById[id] = linkParts(names[id] ?? ''));
+
+	const addCell = (
+		c: Cell,
+		time: BreakdownRow[],
+		link: ReturnType<typeof linkParts>,
+		wave: string,
+		dims: BreakdownRow[],
+	) => {
+		if (link) {
+			link.figures.clicks += c.clicks;
+			link.figures.views += c.views;
+			link.figures.conversions += c.conversions;
+			if (c.clicks > 0 && c.index >= 0 && link.figures.clickers[c.index] === 0) {
+				link.figures.clickers[c.index] = 1;
+				link.figures.uniqueClickers += 1;
 			}
+			link.row.add(c);
 		}
 		// a wave is made by the first record with a recipient (anonymous events make none)
-		if (c.index >= 0) (parts.activity ??= range.wave(parts.wave)).add(c);
-		for (let r = 0; r < parts.shared.length; r++) parts.shared[r].add(c);
+		if (c.index >= 0) range.wave(wave).add(c);
+		for (let r = 0; r < time.length; r++) time[r].add(c);
 		for (let d = 0; d < dims.length; d++) dims[d].add(c);
 	};
+	const timeRows = (hour: number, dow: number) => [
+		b.hourOfDay.row(String(hour)),
+		b.dayOfWeek.row(String(dow)),
+	];
 
-	const { rows } = await db.query<{
-		wave: string;
-		url: string;
-		variant: string;
-		slot_ms: number;
-		hour: number;
-		dow: number;
-		cells: Buffer;
-	}>(slotCellsSql, [campaignId, ...plan.slots, timeZone]);
+	const { rows } = await db.query<{ slot_ms: number; hour: number; dow: number; cells: Buffer }>(
+		slotCellsSql,
+		[campaignId, ...plan.slots, timeZone],
+	);
 	const c: Cell = {
 		index: -1,
 		variant: '',
@@ -360,12 +362,12 @@ async function readRecords(
 	};
 	const dims: BreakdownRow[] = [];
 	for (const row of rows) {
-		if (onlyWave !== null && row.wave !== onlyWave) continue;
-		const parts = rowParts(row);
-		c.variant = row.variant;
+		const time = timeRows(row.hour, row.dow);
 		const slotMs = Number(row.slot_ms);
 		const v = view(row.cells);
 		for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
+			const wave = names[v.getInt32(at + 60)] ?? '';
+			if (onlyWave !== null && wave !== onlyWave) continue;
 			const ordinal = int8At(v, at);
 			c.index = ordinal === 0 ? -1 : known.indexOf(ordinal);
 			c.views = v.getInt32(at + 8);
@@ -376,8 +378,9 @@ async function readRecords(
 			c.revenue = int8At(v, at + 28);
 			const firstClick = v.getInt32(at + 36);
 			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
+			c.variant = names[v.getInt32(at + 64)] ?? '';
 			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-			addCell(parts, c, dims);
+			addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
 		}
 	}
 
@@ -390,15 +393,8 @@ async function readRecords(
 	]);
 	for (const row of partials.rows) {
 		if (onlyWave !== null && row.wave !== onlyWave) continue;
-		const parts = rowParts({
-			wave: row.wave ?? '',
-			url: row.url ?? '',
-			hour: Number(row.hour),
-			dow: Number(row.dow),
-		});
 		const ordinal = Number(row.ordinal);
 		addCell(
-			parts,
 			{
 				index: ordinal === 0 ? -1 : known.indexOf(ordinal),
 				variant: row.variant ?? '',
@@ -410,6 +406,9 @@ async function readRecords(
 				revenue: Number(row.revenue),
 				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
 			},
+			timeRows(Number(row.hour), Number(row.dow)),
+			linkParts(row.url ?? ''),
+			row.wave ?? '',
 			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
 				b[breakdownDimensions[d]].row(key ?? ''),
 			),
