@@ -14,8 +14,8 @@ import {
  * rates, median time to the first click), computed in memory from packed records instead of
  * grouped in SQL.
  *
- * How unique counts stay exact: every fold batch writes, per 15-minute slot, wave, URL and
- * variant, one row of fixed-size records, one per recipient (and device type, OS, browser and
+ * How unique counts stay exact: every fold batch writes, per 15-minute slot, one row of
+ * fixed-size records, one per recipient (and link, wave, variant, device type, OS, browser and
  * country), migration 025; the partial slots at the range's ends give the same records from the
  * events. A record names its recipient by a number (`stats_recipients.ordinal`), and every
  * recipient of the campaign gets a place (an index) in the arrays below, so the records of the
