@@ -13,6 +13,8 @@ const apiKey = 'bench-api-key-0123456789abcdef';
  * fails on errors and lost events, never on figures (they mean nothing at that size).
  */
 const quick = process.env.BENCH_QUICK === '1';
+/** `npm run bench -- --full`: the large sizes of the benches that have them (never in CI). */
+const full = process.env.BENCH_FULL === '1' && !quick;
 const size = (full, small) => (quick ? small : full);
 
 function withDatabase(url, name) {
@@ -88,4 +90,4 @@ function copyFrom(client, statement, text) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-module.exports = { size, scratchDatabase, startServer, api, median, apiKey, copyFrom };
+module.exports = { size, full, scratchDatabase, startServer, api, median, apiKey, copyFrom };

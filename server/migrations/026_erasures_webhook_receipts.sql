@@ -36,7 +36,8 @@ CREATE INDEX webhook_receipts_received_at ON webhook_receipts (received_at);
 -- for clicks and views but never as a recipient or a unique clicker (stats/stats.sql.ts), and the
 -- recipients list leaves out. Conversions without a recipient stay out of it, as before.
 -- Redefined here: stats_event_rollup_statements (its first statement) and stats_fold (which
--- inlines the statements when it is created; otherwise as migration 012 left it).
+-- inlines the statements when it is created; otherwise as migration 025 left it, with all five
+-- statement lists).
 CREATE OR REPLACE FUNCTION stats_event_rollup_statements(source text) RETURNS text[]
   LANGUAGE sql IMMUTABLE
   AS $fn$ SELECT array_agg(replace(stmt, '{source}', source) ORDER BY n) FROM unnest(ARRAY[
@@ -154,7 +155,8 @@ BEGIN
       || array_to_string(stats_event_rollup_statements('stats_fold_batch')
            || stats_slot_rollup_statements('stats_fold_batch')
            || stats_wave_rollup_statements('stats_fold_batch')
-           || stats_recipient_traits_statements('stats_fold_batch'), E';\n') || E';\n'
+           || stats_recipient_traits_statements('stats_fold_batch')
+           || stats_slot_cells_statements('stats_fold_batch'), E';\n') || E';\n'
       || E'  END IF;\n'
       || E'  DELETE FROM stats_fold_batch;\n'
       || E'  RETURN n;\nEND');

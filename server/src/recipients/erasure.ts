@@ -34,7 +34,7 @@ WHERE EXISTS (SELECT 1 FROM stats_recipients s WHERE s.campaign_id = c.id AND s.
 ORDER BY c.id`;
 
 /**
- * Moves a rollup's rows of the number to the pseudonym, adding them to pseudonym rows the messages
+ * Moves a rollup's rows of the number to the pseudonym (keeping the person's ordinal), adding them to pseudonym rows the messages
  * trigger has just made (it moved the message counts when the messages were renamed): every
  * counter keeps its total. $1 campaigns, $2 number, $3 pseudonym.
  */
@@ -42,14 +42,16 @@ const mergeRecipientsSql = `
 WITH gone AS (
   DELETE FROM stats_recipients WHERE campaign_id = ANY($1::text[]) AND recipient = $2 RETURNING *
 )
-INSERT INTO stats_recipients AS s (campaign_id, recipient, link_variant, message_variant, event_variant,
+INSERT INTO stats_recipients AS s (campaign_id, recipient, ordinal, link_variant, message_variant, event_variant,
     messages_charged, messages_delivered, messages_failed, segments, sent_at, views, clicks, conversions, revenue,
     delivered_events, failed_events, first_click_at, last_click_at)
-SELECT campaign_id, $3, link_variant, message_variant, event_variant,
+SELECT campaign_id, $3, ordinal, link_variant, message_variant, event_variant,
     messages_charged, messages_delivered, messages_failed, segments, sent_at, views, clicks, conversions, revenue,
     delivered_events, failed_events, first_click_at, last_click_at
 FROM gone
 ON CONFLICT (campaign_id, recipient) DO UPDATE SET
+  -- the person's number in the time-slotted records (stats_slot_cells, migration 025) stays theirs
+  ordinal = excluded.ordinal,
   link_variant = coalesce(s.link_variant, excluded.link_variant),
   message_variant = coalesce(s.message_variant, excluded.message_variant),
   event_variant = coalesce(s.event_variant, excluded.event_variant),
@@ -200,6 +202,8 @@ async function eraseOnce(db: Database, phone: string, keyId: string): Promise<Er
 		await run(steps.eventKeys);
 		result.events = await run(steps.events);
 		result.links = await run(steps.links);
+		// The best-hour counts (migration 027) are the person's across campaigns: of use only to text them.
+		await tx.query('DELETE FROM recipient_click_hours WHERE recipient = $1', [phone]);
 		result.metadata = await run(steps.metadata);
 
 		const { rows } = await tx.query<{ id: string; erased_at: Date }>(

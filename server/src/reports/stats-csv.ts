@@ -34,7 +34,7 @@ export function statsCsv(stats: CampaignStats): string {
 	for (const w of s.waves ?? []) lines.push(...metricLines('wave', w.wave, w as unknown as Row));
 	for (const l of s.links) lines.push(...metricLines('link', l.url, l as unknown as Row));
 	for (const [dimension, rows] of Object.entries(s.breakdowns ?? {})) {
-		for (const row of rows as Row[]) {
+		for (const row of rows as unknown as Row[]) {
 			lines.push(...metricLines(`breakdown:${dimension}`, String(row.key), row, ['key']));
 		}
 	}

@@ -5,11 +5,16 @@ import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs } from './range-slots';
-import { statsForRangeSql, statsFromRollupsSql } from './stats.sql';
+import { rangeFigures, type BreakdownFigures, type RangeFigures } from './range-cells';
+import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
-export interface BreakdownRow {
-	key: string;
-	clicks: number;
+/**
+ * One value of a breakdown: recipients with a click, view or conversion of that value in the
+ * range, their clicks, unique clickers, conversions and revenue; rates over those recipients. A
+ * wave's row carries the wave's own figures (its recipients, and rates over those sent to).
+ */
+export interface BreakdownRow<K = string> extends Omit<BreakdownFigures, 'key'> {
+	key: K;
 }
 
 export interface CampaignStats {
@@ -36,7 +41,11 @@ export interface CampaignStats {
 		os: BreakdownRow[];
 		browser: BreakdownRow[];
 		country: BreakdownRow[];
-		hourOfDay: Array<{ key: number; clicks: number }>;
+		hourOfDay: Array<BreakdownRow<number>>;
+		/** ISO days: 1 Monday … 7 Sunday, in the time zone asked. */
+		dayOfWeek: Array<BreakdownRow<number>>;
+		link: BreakdownRow[];
+		wave: BreakdownRow[];
 	};
 	timelineBucket: 'hour' | 'day' | 'week' | null;
 	timeline: Array<{ bucket: string; clicks: number; views: number; conversions: number }>;
@@ -51,11 +60,25 @@ interface StatsResult {
 	waves: Array<MetricsRow & { wave: string }>;
 	medianSecondsToFirstClick: number | null;
 	links: CampaignStats['links'];
-	breakdowns: Record<string, Array<{ key: string | null; clicks: number }>>;
 	timelineBucket: CampaignStats['timelineBucket'];
 	timeline: Array<{ bucket: string; clicks: number; views: number; conversions: number }>;
 	otherCurrencies: CampaignStats['otherCurrencies'];
 }
+
+/** The part of a range's answer read by rangeSeriesSql. */
+type RangeSeries = Pick<StatsResult, 'timelineBucket' | 'timeline' | 'otherCurrencies'> & {
+	urls: string[];
+};
+
+const noBreakdowns: RangeFigures['breakdowns'] = {
+	deviceType: [],
+	os: [],
+	browser: [],
+	country: [],
+	hourOfDay: [],
+	dayOfWeek: [],
+	link: [],
+};
 
 /**
  * Rows of a whole campaign (or a time range of its events) are aggregated in memory by hash: give
@@ -88,10 +111,15 @@ async function coversWholeCampaign(db: Database, campaignId: string, query: Stat
 	);
 }
 
+/**
+ * `breakdowns: false` (the winner, which reads only the totals and variants) leaves the
+ * breakdowns of a whole campaign or one wave empty: they are the costly part of those answers.
+ */
 export async function campaignStats(
 	db: Database,
 	campaign: Campaign,
 	query: StatsQuery,
+	{ breakdowns = true }: { breakdowns?: boolean } = {},
 ): Promise<CampaignStats> {
 	// Events not yet folded by the background folder are folded now: the answer is exact.
 	await foldCampaign(db, campaign.id);
@@ -99,27 +127,63 @@ export async function campaignStats(
 	const whole =
 		wave === null &&
 		((!query.from && !query.to) || (await coversWholeCampaign(db, campaign.id, query)));
-	const result = await db.withTransaction(async (tx) => {
-		await tx.query(statementSettings);
-		// One wave is read from its events: the slotted click breakdowns do not keep waves apart.
-		const plan =
-			wave === null ? planRange(query.from, query.to) : eventsOnlyPlan(query.from, query.to);
-		const { rows } = await tx.query<{ result: StatsResult }>(
-			whole ? statsFromRollupsSql : statsForRangeSql,
-			whole
-				? [campaign.id, null, null, query.timeZone, campaign.currency]
-				: [
-						campaign.id,
-						...plan.partials[0],
-						query.timeZone,
-						campaign.currency,
-						...plan.partials[1],
-						...plan.slots,
-						wave,
-					],
-		);
-		return rows[0].result;
-	});
+	const result = await db.withTransaction(
+		async (tx): Promise<StatsResult & Pick<RangeFigures, 'breakdowns'>> => {
+			// one snapshot for every statement below: the figures never mix two states of the rollups
+			await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+			await tx.query(statementSettings);
+			if (wave === null && !whole) {
+				// A range of every wave: per-recipient figures from the packed slot records (range-cells.ts)
+				const plan = planRange(query.from, query.to);
+				const { rows } = await tx.query<{ result: RangeSeries }>(rangeSeriesSql, [
+					campaign.id,
+					...plan.partials[0],
+					query.timeZone,
+					campaign.currency,
+					...plan.partials[1],
+					...plan.slots,
+				]);
+				const series = rows[0].result;
+				const figures = await rangeFigures(
+					tx,
+					campaign.id,
+					campaign.currency,
+					query.timeZone,
+					plan,
+					series.urls,
+				);
+				return { ...series, ...figures };
+			}
+			// The whole campaign from its rollups; one wave from its events (the slotted click
+			// breakdowns do not keep waves apart). Breakdowns with rates come from the slot records.
+			const plan = whole ? planRange(null, null) : eventsOnlyPlan(query.from, query.to);
+			const { rows } = await tx.query<{ result: StatsResult }>(
+				whole ? statsFromRollupsSql : statsForRangeSql,
+				whole
+					? [campaign.id, null, null, query.timeZone, campaign.currency]
+					: [
+							campaign.id,
+							...plan.partials[0],
+							query.timeZone,
+							campaign.currency,
+							...plan.partials[1],
+							...plan.slots,
+							wave,
+						],
+			);
+			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
+			const rated = await rangeFigures(
+				tx,
+				campaign.id,
+				campaign.currency,
+				query.timeZone,
+				planRange(query.from, query.to),
+				[],
+				wave,
+			);
+			return { ...rows[0].result, breakdowns: rated.breakdowns };
+		},
+	);
 
 	const empty: MetricsRow = {
 		total: true,
@@ -145,18 +209,14 @@ export async function campaignStats(
 		.sort((a, b) => order(a.variant, b.variant))
 		.map((m) => ({ variant: m.variant, ...toMetrics(m, campaign.costPerSegment) }));
 
-	const breakdown = (dim: string) =>
-		(result.breakdowns[dim] ?? []).map((row) => ({
-			key: row.key ?? 'unknown',
-			clicks: Number(row.clicks),
-		}));
-	const clicksByHour = new Map(
-		(result.breakdowns.hourOfDay ?? []).map((row) => [Number(row.key), Number(row.clicks)]),
-	);
-	const hourOfDay = Array.from({ length: 24 }, (_, hour) => ({
-		key: hour,
-		clicks: clicksByHour.get(hour) ?? 0,
+	const waves = (result.waves ?? []).map((w) => ({
+		wave: w.wave,
+		...toMetrics(w, campaign.costPerSegment),
 	}));
+	const keyed = (rows: BreakdownFigures[]) =>
+		rows.map((row) => ({ ...row, key: row.key === '' ? 'unknown' : row.key }));
+	const numbered = (rows: BreakdownFigures[]) =>
+		rows.map((row) => ({ ...row, key: Number(row.key) }));
 
 	return {
 		campaignId: campaign.id,
@@ -167,10 +227,7 @@ export async function campaignStats(
 		wave,
 		totals: toMetrics(totalRow, campaign.costPerSegment),
 		variants,
-		waves: (result.waves ?? []).map((w) => ({
-			wave: w.wave,
-			...toMetrics(w, campaign.costPerSegment),
-		})),
+		waves,
 		links: result.links.map((l) => ({
 			url: l.url,
 			clicks: Number(l.clicks),
@@ -179,11 +236,24 @@ export async function campaignStats(
 			conversions: Number(l.conversions),
 		})),
 		breakdowns: {
-			deviceType: breakdown('deviceType'),
-			os: breakdown('os'),
-			browser: breakdown('browser'),
-			country: breakdown('country'),
-			hourOfDay,
+			deviceType: keyed(result.breakdowns.deviceType),
+			os: keyed(result.breakdowns.os),
+			browser: keyed(result.breakdowns.browser),
+			country: keyed(result.breakdowns.country),
+			hourOfDay: numbered(result.breakdowns.hourOfDay),
+			dayOfWeek: numbered(result.breakdowns.dayOfWeek),
+			link: result.breakdowns.link,
+			wave: waves.map((w) => ({
+				key: w.wave,
+				recipients: w.recipients,
+				clicks: w.clicks,
+				uniqueClickers: w.uniqueClickers,
+				clickRate: w.ctr,
+				conversions: w.conversions,
+				uniqueConverters: w.uniqueConverters,
+				conversionRate: w.conversionRate,
+				revenue: w.revenue,
+			})),
 		},
 		timelineBucket: result.timelineBucket,
 		timeline: result.timeline.map((t) => ({

@@ -133,7 +133,20 @@ const metrics = z.looseObject({
 	segments: z.number(),
 });
 
-const breakdown = z.array(z.object({ key: z.string().nullable(), clicks: z.number() }));
+/** One value of a breakdown: who had a click, view or conversion of it in the range, and their rates. */
+const breakdownRow = <K extends z.ZodType>(key: K) =>
+	z.object({
+		key,
+		recipients: z.number().meta({ description: 'Recipients with a click, view or conversion of this value' }),
+		clicks: z.number(),
+		uniqueClickers: z.number(),
+		clickRate: z.number().nullable().meta({ description: 'uniqueClickers / recipients' }),
+		conversions: z.number(),
+		uniqueConverters: z.number(),
+		conversionRate: z.number().nullable().meta({ description: 'uniqueConverters / recipients' }),
+		revenue: z.number(),
+	});
+const breakdown = z.array(breakdownRow(z.string().nullable()));
 
 export const campaignStats = z.object({
 	campaignId: z.string(),
@@ -153,7 +166,10 @@ export const campaignStats = z.object({
 		os: breakdown,
 		browser: breakdown,
 		country: breakdown,
-		hourOfDay: z.array(z.object({ key: z.number(), clicks: z.number() })),
+		hourOfDay: z.array(breakdownRow(z.number())),
+		dayOfWeek: z.array(breakdownRow(z.number())).optional(),
+		link: breakdown.optional(),
+		wave: breakdown.optional(),
 	}),
 	timelineBucket: z.enum(['hour', 'day', 'week']).nullable(),
 	timeline: z.array(z.object({ bucket: z.string(), clicks: z.number(), views: z.number(), conversions: z.number() })),

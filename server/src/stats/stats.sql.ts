@@ -89,16 +89,60 @@ wave_metrics AS (
  * $10, a send wave or null, limits everything to that wave's links, messages and events; the
  * caller then reads the whole range from the events (the slotted click breakdowns carry no wave).
  */
-const rangeSource = `
+/** The events of the two partial slots [$2, $3) and [$6, $7) (of wave $10 when `ofWave`). */
+const partialEvents = (ofWave: boolean) => `
 partial AS MATERIALIZED (
   SELECT e.* FROM events e
   WHERE e.campaign_id = $1
     -- every type but 'bot', spelled out so the (campaign, type, time) index serves the ranges
     AND e.type IN ('click', 'view', 'conversion', 'delivered', 'failed')
     AND ((e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)
-      OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))
-    AND ($10::text IS NULL OR e.wave = $10::text)
+      OR (e.occurred_at >= $6::timestamptz AND e.occurred_at < $7::timestamptz))${
+				ofWave ? '\n    AND ($10::text IS NULL OR e.wave = $10::text)' : ''
+			}
+)`;
+
+/**
+ * Clicks per dimension value, clicks, views and conversions per local hour, and conversions per
+ * currency of a range: the slotted rollups of [$8, $9) plus the partial slots' events. None of
+ * them needs a recipient.
+ */
+const rangeSeries = `
+dims AS (
+  SELECT dim, key, sum(clicks) AS clicks FROM (
+    SELECT dimension AS dim, key, clicks FROM stats_dimension_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT d.dim, coalesce(d.key, ''), 1 FROM partial e
+    CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text)) AS d(dim, key)
+    WHERE e.type = 'click'
+  ) d
+  GROUP BY dim, key
 ),
+hourly AS (
+  SELECT date_trunc('hour', t AT TIME ZONE $4::text) AS bucket,
+         sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
+  FROM (
+    SELECT slot AS t, clicks, views, conversions FROM stats_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT occurred_at, (type = 'click')::int, (type = 'view')::int, (type = 'conversion')::int FROM partial
+    WHERE type IN ('click', 'view', 'conversion')
+  ) h
+  GROUP BY 1
+),
+currencies AS (
+  SELECT currency, sum(conversions) AS conversions, sum(revenue) AS revenue FROM (
+    SELECT currency, conversions, revenue FROM stats_currency_slots
+    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
+    UNION ALL
+    SELECT coalesce(conversion_currency::text, ''), 1, coalesce(conversion_value, 0) FROM partial
+    WHERE type = 'conversion'
+  ) c
+  GROUP BY currency
+)`;
+
+const rangeSource = `${partialEvents(true)},
 cells AS MATERIALIZED (
   SELECT recipient, url, wave, variant, views, clicks, conversions, revenue, delivered_events, failed_events, first_click_at
   FROM stats_recipient_slots
@@ -162,8 +206,9 @@ recipients AS (
          k.sent_at,
          coalesce(e.views, 0) AS views,
          coalesce(e.clicks, 0) AS clicks,
-         coalesce(e.conversions, 0) AS conversions,
-         coalesce(e.revenue, 0) AS revenue,
+         -- a conversion without a recipient is no recipient's: left out, as the campaign's rollup does
+         CASE WHEN recipient <> '' THEN coalesce(e.conversions, 0) ELSE 0 END AS conversions,
+         CASE WHEN recipient <> '' THEN coalesce(e.revenue, 0) ELSE 0 END AS revenue,
          e.first_click
   FROM known k
   FULL JOIN per_event_recipient e USING (recipient)
@@ -180,39 +225,7 @@ link_rows AS (
   UNION ALL
   SELECT url, 0, 0, 0, 0 FROM stats_urls WHERE campaign_id = $1
 ),
-dims AS (
-  SELECT dim, key, sum(clicks) AS clicks FROM (
-    SELECT dimension AS dim, key, clicks FROM stats_dimension_slots
-    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
-    UNION ALL
-    SELECT d.dim, coalesce(d.key, ''), 1 FROM partial e
-    CROSS JOIN LATERAL (VALUES ('deviceType', e.device_type), ('os', e.os), ('browser', e.browser), ('country', e.country::text)) AS d(dim, key)
-    WHERE e.type = 'click'
-  ) d
-  GROUP BY dim, key
-),
-hourly AS (
-  SELECT date_trunc('hour', t AT TIME ZONE $4::text) AS bucket,
-         sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
-  FROM (
-    SELECT slot AS t, clicks, views, conversions FROM stats_slots
-    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
-    UNION ALL
-    SELECT occurred_at, (type = 'click')::int, (type = 'view')::int, (type = 'conversion')::int FROM partial
-    WHERE type IN ('click', 'view', 'conversion')
-  ) h
-  GROUP BY 1
-),
-currencies AS (
-  SELECT currency, sum(conversions) AS conversions, sum(revenue) AS revenue FROM (
-    SELECT currency, conversions, revenue FROM stats_currency_slots
-    WHERE campaign_id = $1 AND slot >= $8::timestamptz AND slot < $9::timestamptz
-    UNION ALL
-    SELECT coalesce(conversion_currency::text, ''), 1, coalesce(conversion_value, 0) FROM partial
-    WHERE type = 'conversion'
-  ) c
-  GROUP BY currency
-),
+${rangeSeries},
 -- Each wave: what its links and messages say, counted straight from the per-wave rollup, then
 -- corrected by its recipients' events in the range (looked up one by one): a recipient the rollup
 -- does not know, a delivery or failure that only an event reports. No join over every recipient.
@@ -271,16 +284,8 @@ wave_metrics AS (
   FULL JOIN wave_event_counts e USING (wave)
 )`;
 
-const tail = `
-metrics AS (
-  SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
-  FROM recipients
-  GROUP BY GROUPING SETS ((), (variant))
-),
-first_clicks AS (
-  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
-  FROM recipients WHERE first_click IS NOT NULL AND sent_at IS NOT NULL
-),
+/** Timeline buckets: hours, days or weeks depending on the span `hourly` covers. */
+const spanAndTimeline = `
 span AS (
   SELECT first, last,
          CASE WHEN last - first <= interval '72 hours' THEN 'hour'
@@ -292,15 +297,10 @@ timeline AS (
   SELECT date_trunc(span.size, bucket) AS bucket, sum(clicks) AS clicks, sum(views) AS views, sum(conversions) AS conversions
   FROM hourly, span
   GROUP BY 1
-)
-SELECT json_build_object(
-  'metrics', (SELECT json_agg(m) FROM metrics m),
-  'waves', (SELECT coalesce(json_agg(w ORDER BY w.first_seen NULLS LAST, w.wave), '[]') FROM wave_metrics w),
-  'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
-  'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
-            FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",
-                         sum(views) AS views, sum(conversions) AS conversions
-                  FROM link_rows GROUP BY url) l),
+)`;
+
+/** The answer's breakdowns, timeline and other currencies, from dims, hourly, span, timeline and currencies. */
+const seriesFields = `
   'breakdowns', (SELECT coalesce(json_object_agg(dim, rows), '{}') FROM (
                   SELECT dim, json_agg(json_build_object('key', key, 'clicks', clicks) ORDER BY clicks DESC, key) AS rows
                   FROM (SELECT dim, nullif(key, '') AS key, clicks FROM dims WHERE clicks > 0
@@ -318,8 +318,41 @@ SELECT json_build_object(
   'otherCurrencies', (SELECT coalesce(json_agg(json_build_object('currency', currency, 'conversions', conversions, 'revenue', revenue)
                         ORDER BY currency), '[]')
                       FROM currencies
-                      WHERE currency <> '' AND currency IS DISTINCT FROM $5::text AND conversions > 0)
+                      WHERE currency <> '' AND currency IS DISTINCT FROM $5::text AND conversions > 0)`;
+
+const tail = `
+metrics AS (
+  SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
+  FROM recipients
+  GROUP BY GROUPING SETS ((), (variant))
+),
+first_clicks AS (
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
+  FROM recipients WHERE first_click IS NOT NULL AND sent_at IS NOT NULL
+),
+${spanAndTimeline}
+SELECT json_build_object(
+  'metrics', (SELECT json_agg(m) FROM metrics m),
+  'waves', (SELECT coalesce(json_agg(w ORDER BY w.first_seen NULLS LAST, w.wave), '[]') FROM wave_metrics w),
+  'medianSecondsToFirstClick', (SELECT median FROM first_clicks),
+  'links', (SELECT coalesce(json_agg(l ORDER BY l.clicks DESC, l.views DESC, l.url), '[]')
+            FROM (SELECT url, sum(clicks) AS clicks, sum("uniqueClickers") AS "uniqueClickers",
+                         sum(views) AS views, sum(conversions) AS conversions
+                  FROM link_rows GROUP BY url) l),
+${seriesFields}
 ) AS result`;
 
 export const statsFromRollupsSql = `WITH ${rollupSource},\n${tail}`;
 export const statsForRangeSql = `WITH ${rangeSource},\n${tail}`;
+
+/**
+ * The parts of a range's answer that need no recipient (breakdowns, timeline, other currencies)
+ * and the campaign's URLs; the per-recipient figures are computed by range-cells.ts. Parameters
+ * as statsForRangeSql's, without $10 (the range is of every wave).
+ */
+export const rangeSeriesSql = `WITH ${partialEvents(false)},
+${rangeSeries},
+${spanAndTimeline}
+SELECT json_build_object(${seriesFields},
+  'urls', (SELECT coalesce(json_agg(url ORDER BY url), '[]') FROM stats_urls WHERE campaign_id = $1)
+) AS result`;

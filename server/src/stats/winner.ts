@@ -102,7 +102,7 @@ export async function chooseWinner(
 	campaign: Campaign,
 	request: WinnerRequest,
 ): Promise<WinnerDecision> {
-	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' });
+	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' }, { breakdowns: false });
 	const decision = decideWinner(variantRates(stats.variants, request.metric), request);
 	const winnerText = campaign.variants?.find((v) => v.name === decision.winner)?.text ?? null;
 	let recorded = false;

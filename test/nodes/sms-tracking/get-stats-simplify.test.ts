@@ -1,3 +1,4 @@
+import { storeEvents } from '../../support/events';
 import { runNode } from '../../support/n8n';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -73,4 +74,41 @@ test('when a workflow saved with version 1 left Simplify unset, then it still ge
 	const run = await getStats(1);
 	expect(run.outputs[0]).toHaveLength(1);
 	expect(run.outputs[0][0].json).toHaveProperty('breakdowns');
+});
+
+test('when Simplify is on and a breakdown is chosen, then each value of it is one flat item with its rates', async () => {
+	await storeEvents(server, [
+		{
+			type: 'click',
+			campaignId,
+			recipient: '+4915133000001',
+			variant: 'A',
+			url: 'https://shop.example/',
+			deviceType: 'mobile',
+		},
+		{
+			type: 'click',
+			campaignId,
+			recipient: '+4915133000001',
+			variant: 'A',
+			url: 'https://shop.example/',
+			deviceType: 'mobile',
+		},
+	]);
+	const run = await getStats(2, { statsOptions: { breakdown: 'deviceType' } });
+	expect(run.error).toBeUndefined();
+	expect(run.outputs[0].map((o) => o.json)).toEqual([
+		expect.objectContaining({
+			campaignId,
+			breakdown: 'deviceType',
+			key: 'mobile',
+			recipients: 1,
+			clicks: 2,
+			uniqueClickers: 1,
+			clickRate: 1,
+			conversions: 0,
+			conversionRate: 0,
+			revenue: 0,
+		}),
+	]);
 });

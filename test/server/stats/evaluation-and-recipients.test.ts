@@ -18,6 +18,9 @@ const stats = (query = '') => server.api('GET', `/api/v1/campaigns/${id}/stats${
 /** A breakdown's rows, in the order written: `{ mobile: 5 }` is `[{ key: 'mobile', clicks: 5 }]`. */
 const clicksBy = (counts: Record<string, number>) =>
 	Object.entries(counts).map(([key, clicks]) => ({ key, clicks }));
+/** The rows of a breakdown with clicks, as clicksBy writes them. */
+const clicked = (rows: Array<{ key: string; clicks: number }>) =>
+	rows.filter((r) => r.clicks > 0).map(({ key, clicks }) => ({ key, clicks }));
 
 test('when a seeded campaign is evaluated, then the totals are the known answers (bots never count, repeat clicks do, revenue only in the campaign currency)', async () => {
 	const res = await stats('?timeZone=Europe/Berlin');
@@ -115,10 +118,10 @@ test('when a seeded campaign is evaluated, then links, devices and the timeline 
 		{ url: sale, clicks: 5, uniqueClickers: 4, views: 2, conversions: 1 },
 		{ url: info, clicks: 1, uniqueClickers: 1, views: 0, conversions: 0 },
 	]);
-	expect(body.breakdowns.deviceType).toEqual(clicksBy({ mobile: 5, desktop: 1 }));
-	expect(body.breakdowns.os).toEqual(clicksBy({ iOS: 3, Android: 2, Windows: 1 }));
-	expect(body.breakdowns.browser).toEqual(clicksBy({ Chrome: 3, 'Mobile Safari': 3 }));
-	expect(body.breakdowns.country).toEqual(clicksBy({ DE: 5, AT: 1 })); // the bots' US never shows
+	expect(clicked(body.breakdowns.deviceType)).toEqual(clicksBy({ mobile: 5, desktop: 1 }));
+	expect(clicked(body.breakdowns.os)).toEqual(clicksBy({ iOS: 3, Android: 2, Windows: 1 }));
+	expect(clicked(body.breakdowns.browser)).toEqual(clicksBy({ Chrome: 3, 'Mobile Safari': 3 }));
+	expect(clicked(body.breakdowns.country)).toEqual(clicksBy({ DE: 5, AT: 1 })); // the bots' US never shows
 	expect(body.timelineBucket).toBe('hour');
 	expect(body.timeline).toEqual([
 		{ bucket: at(0), clicks: 3, views: 2, conversions: 3 },

@@ -32,8 +32,9 @@ const waves = ['Initial', 'Reminder'];
 interface Ev {
 	type: EventType;
 	at: number;
-	recipient: string;
-	variant: string;
+	/** null: an anonymous event (counted for its link and in breakdowns' clicks, never as a recipient) */
+	recipient: string | null;
+	variant: string | null;
 	wave: string;
 	url: string | null;
 	deviceType: string | null;
@@ -86,12 +87,13 @@ beforeAll(async () => {
 		const at = onEdge
 			? start + Math.floor(rnd() * (span / slot)) * slot + pick([0, -1, 1, 999])
 			: start + Math.floor(rnd() * span);
-		const recipient = pick(people);
+		const anonymous = ['click', 'view', 'conversion'].includes(type) && rnd() < 0.05;
+		const recipient = anonymous ? null : pick(people);
 		events.push({
 			type,
 			at,
 			recipient,
-			variant: variantOf.get(recipient)!,
+			variant: recipient === null ? null : variantOf.get(recipient)!,
 			wave: pick(waves),
 			url: type === 'delivered' || type === 'failed' || rnd() < 0.1 ? null : pick(urls),
 			deviceType: pick(['mobile', 'desktop', null]),
@@ -147,9 +149,14 @@ function localParts(ms: number, timeZone: string) {
 		hourCycle: 'h23',
 		hour: 'numeric',
 		minute: 'numeric',
+		weekday: 'short',
 	}).formatToParts(new Date(ms));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-	return { hour: get('hour'), minute: get('minute') };
+	const get = (type: string) => parts.find((p) => p.type === type)!.value;
+	return {
+		hour: Number(get('hour')),
+		minute: Number(get('minute')),
+		isoDay: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1,
+	};
 }
 
 const count = <T>(xs: T[], key: (x: T) => string) =>
@@ -166,13 +173,35 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 	);
 	const metrics = (variant: string | null, ofWave?: string) => {
 		const mine = inRange.filter(
-			(e) => (variant === null || e.variant === variant) && (!ofWave || e.wave === ofWave),
+			(e) =>
+				e.recipient !== null &&
+				(variant === null || e.variant === variant) &&
+				(!ofWave || e.wave === ofWave),
 		);
 		const who = (type: EventType) =>
 			new Set(mine.filter((e) => e.type === type).map((e) => e.recipient));
 		const clickers = who('click');
 		const delivered = who('delivered');
+		// every recipient has a link and a sent message of the wave 'Initial'; another wave knows
+		// the recipients of its events at any time (not only in the range), none of them sent to
+		const theWave = ofWave ?? wave ?? 'Initial';
+		const sentTo =
+			theWave === 'Initial'
+				? [...variantOf].filter(([, v]) => variant === null || v === variant).map(([r]) => r)
+				: [];
+		const known =
+			ofWave === undefined && wave === undefined
+				? sentTo
+				: [
+						...sentTo,
+						...events
+							.filter((e) => e.type !== 'bot' && e.wave === theWave && e.recipient !== null)
+							.filter((e) => variant === null || e.variant === variant)
+							.map((e) => e.recipient),
+					];
 		return {
+			recipients: new Set([...known, ...mine.map((e) => e.recipient)]).size,
+			sent: sentTo.length,
 			views: mine.filter((e) => e.type === 'view').length,
 			uniqueViewers: who('view').size,
 			clicks: mine.filter((e) => e.type === 'click').length,
@@ -187,10 +216,17 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 				.reduce((sum, e) => sum + (e.value ?? 0), 0),
 		};
 	};
+	// Do-Not-Track anonymous clicks and views count in the totals (of the wave asked for, if one),
+	// never as a recipient
+	const withAnonymous = (m: ReturnType<typeof metrics>) => {
+		const anonymous = (type: EventType) => inRange.filter((e) => e.recipient === null && e.type === type).length;
+		return { ...m, clicks: m.clicks + anonymous('click'), views: m.views + anonymous('view') };
+	};
 	const clicks = inRange.filter((e) => e.type === 'click');
 	const firstClicks = new Map<string, number>();
 	for (const c of clicks)
-		firstClicks.set(c.recipient, Math.min(c.at, firstClicks.get(c.recipient) ?? Infinity));
+		if (c.recipient !== null)
+			firstClicks.set(c.recipient, Math.min(c.at, firstClicks.get(c.recipient) ?? Infinity));
 	const waits = [...firstClicks.values()]
 		.map((t) => (t - sentAt.getTime()) / 1000)
 		.sort((a, b) => a - b);
@@ -206,10 +242,42 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 		row[`${e.type}s` as 'clicks' | 'views' | 'conversions'] += 1;
 		timeline.set(bucket, row);
 	}
-	const breakdown = (key: (e: Ev) => string | null) =>
-		Object.fromEntries(count(clicks, (e) => key(e) ?? 'unknown'));
+	// every figure of a breakdown's rows: over clicks, views and conversions carrying the value
+	const breakdown = (key: (e: Ev) => string | null, unknown: string | null = 'unknown') => {
+		const rows = new Map<string, Ev[]>();
+		for (const e of inRange.filter((x) => ['click', 'view', 'conversion'].includes(x.type))) {
+			const k = key(e) ?? unknown;
+			if (k === null) continue;
+			rows.set(k, [...(rows.get(k) ?? []), e]);
+		}
+		const figures = [...rows].map(([k, mine]) => {
+			const who = (type?: EventType) =>
+				new Set(
+					mine
+						.filter((e) => e.recipient !== null && (!type || e.type === type))
+						.map((e) => e.recipient),
+				).size;
+			return [
+				k,
+				{
+					recipients: who(),
+					clicks: mine.filter((e) => e.type === 'click').length,
+					uniqueClickers: who('click'),
+					conversions: mine.filter((e) => e.type === 'conversion').length,
+					uniqueConverters: who('conversion'),
+					revenue: mine
+						.filter((e) => e.type === 'conversion' && e.currency !== 'USD')
+						.reduce((sum, e) => sum + (e.value ?? 0), 0),
+				},
+			] as const;
+		});
+		// a row of anonymous views alone has nothing to show
+		return Object.fromEntries(
+			figures.filter(([, f]) => f.recipients + f.clicks + f.conversions > 0),
+		);
+	};
 	return {
-		totals: metrics(null),
+		totals: withAnonymous(metrics(null)),
 		variants: Object.fromEntries(['A', 'B', 'holdout'].map((v) => [v, metrics(v)])),
 		// a wave the campaign has (here: links, or events at any time) is reported for any range
 		waves: Object.fromEntries(
@@ -225,7 +293,8 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 					url,
 					{
 						clicks: c.length,
-						uniqueClickers: new Set(c.map((e) => e.recipient)).size,
+						uniqueClickers: new Set(c.filter((e) => e.recipient !== null).map((e) => e.recipient))
+							.size,
 						views: mine.filter((e) => e.type === 'view').length,
 						conversions: mine.filter((e) => e.type === 'conversion').length,
 					},
@@ -237,7 +306,10 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 			os: breakdown((e) => e.os),
 			browser: breakdown((e) => e.browser),
 			country: breakdown((e) => e.country),
-			hourOfDay: Object.fromEntries(count(clicks, (e) => String(localParts(e.at, timeZone).hour))),
+			hourOfDay: breakdown((e) => String(localParts(e.at, timeZone).hour)),
+			dayOfWeek: breakdown((e) => String(localParts(e.at, timeZone).isoDay)),
+			// events without a link have no row here
+			link: breakdown((e) => e.url, null),
 		},
 		timeline: Object.fromEntries(timeline),
 		medianSecondsToFirstClick: median,
@@ -263,6 +335,8 @@ function expected(from: number | null, to: number | null, timeZone: string, wave
 /** The same shape, read from the server's answer. */
 function answered(body: any) {
 	const metrics = (m: any) => ({
+		recipients: m.recipients,
+		sent: m.sent,
 		views: m.views,
 		uniqueViewers: m.uniqueViewers,
 		clicks: m.clicks,
@@ -275,7 +349,21 @@ function answered(body: any) {
 		revenue: m.revenue,
 	});
 	const keyed = (rows: any[]) =>
-		Object.fromEntries(rows.filter((r) => r.clicks > 0).map((r) => [String(r.key), r.clicks]));
+		Object.fromEntries(
+			rows
+				.filter((r) => r.recipients + r.clicks + r.conversions > 0)
+				.map((r) => [
+					String(r.key),
+					{
+						recipients: r.recipients,
+						clicks: r.clicks,
+						uniqueClickers: r.uniqueClickers,
+						conversions: r.conversions,
+						uniqueConverters: r.uniqueConverters,
+						revenue: r.revenue,
+					},
+				]),
+		);
 	return {
 		totals: metrics(body.totals),
 		variants: Object.fromEntries(
@@ -292,6 +380,8 @@ function answered(body: any) {
 			browser: keyed(body.breakdowns.browser),
 			country: keyed(body.breakdowns.country),
 			hourOfDay: keyed(body.breakdowns.hourOfDay),
+			dayOfWeek: keyed(body.breakdowns.dayOfWeek),
+			link: keyed(body.breakdowns.link),
 		},
 		timeline: Object.fromEntries(
 			body.timeline

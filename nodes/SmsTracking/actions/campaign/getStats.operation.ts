@@ -38,6 +38,25 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'Breakdown',
+				name: 'breakdown',
+				type: 'options',
+				default: '',
+				description:
+					'With Simplify: one item per value of this breakdown (recipients, clicks, unique clickers, click rate, conversions, conversion rate, revenue) instead of the totals',
+				options: [
+					{ name: 'Browser', value: 'browser' },
+					{ name: 'Country', value: 'country' },
+					{ name: 'Day of Week', value: 'dayOfWeek' },
+					{ name: 'Device Type', value: 'deviceType' },
+					{ name: 'Hour of Day', value: 'hourOfDay' },
+					{ name: 'Link', value: 'link' },
+					{ name: 'None (Totals, Variants, Waves)', value: '' },
+					{ name: 'OS', value: 'os' },
+					{ name: 'Wave', value: 'wave' },
+				],
+			},
+			{
 				displayName: 'From',
 				name: 'from',
 				type: 'dateTime',
@@ -80,8 +99,24 @@ export const execute = perItem(async (ctx, i, http) => {
 	if (options.timeZone) qs.timeZone = options.timeZone;
 	if (String(options.wave ?? '').trim()) qs.wave = String(options.wave).trim();
 	const stats = await getCampaignStats(http, requiredCampaignId(ctx, i), qs, i);
-	return ctx.getNodeParameter('simplify', i, false) === true ? simplified(stats) : stats;
+	if (ctx.getNodeParameter('simplify', i, false) !== true) return stats;
+	return options.breakdown ? breakdownItems(stats, String(options.breakdown)) : simplified(stats);
 });
+
+/** One item per value of a breakdown, each with the campaign and the breakdown it belongs to. */
+function breakdownItems(stats: IDataObject, breakdown: string): IDataObject[] {
+	const rows =
+		((stats.breakdowns as IDataObject | undefined)?.[breakdown] as IDataObject[] | undefined) ?? [];
+	return rows.map((row) => ({
+		campaignId: stats.campaignId,
+		currency: stats.currency ?? null,
+		from: stats.from ?? null,
+		to: stats.to ?? null,
+		wave: stats.wave ?? null,
+		breakdown,
+		...row,
+	}));
+}
 
 /**
  * Simplified stats: one flat item with the campaign's totals (`variant` null), then one item per
