@@ -28,6 +28,8 @@ export interface RecipientsQuery {
 	notClickedWithinHours?: number;
 	/** Recipients of this send wave, with that wave's counts (combines with clicked, viewed, converted, variant). */
 	wave?: string;
+	/** Recipients the provider did not accept a message from in this wave (none sent, or all refused). */
+	notSentInWave?: string;
 	limit: number;
 	after?: string;
 }
@@ -92,11 +94,26 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		'clickedWithinHours',
 		'notClickedWithinHours',
 		'wave',
+		'notSentInWave',
 		'limit',
 		'cursor',
 	]);
 	const wave = optionalWave(query.wave === '' ? undefined : query.wave);
-	const notWithWave = ['status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours'].filter(
+	const notSentInWave = optionalWave(
+		query.notSentInWave === '' ? undefined : query.notSentInWave,
+		'notSentInWave',
+	);
+	const notWithWave = [
+		'status',
+		'holdout',
+		'url',
+		'deviceType',
+		'os',
+		'country',
+		'clickedWithinHours',
+		'notClickedWithinHours',
+		'notSentInWave',
+	].filter(
 		(key) => query[key] !== undefined && query[key] !== '',
 	);
 	if (wave !== undefined && notWithWave.length)
@@ -144,6 +161,7 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		country: country?.toUpperCase(),
 		clickedWithinHours: optionalHours(query, 'clickedWithinHours'),
 		wave,
+		notSentInWave,
 		limit: parsePageLimit(query.limit, { fallback: 100, max: 1000 }),
 		after: decodeCursor(query.cursor),
 	};
