@@ -113,9 +113,7 @@ export function parseRecipientsQuery(query: Query): RecipientsQuery {
 		'clickedWithinHours',
 		'notClickedWithinHours',
 		'notSentInWave',
-	].filter(
-		(key) => query[key] !== undefined && query[key] !== '',
-	);
+	].filter((key) => query[key] !== undefined && query[key] !== '');
 	if (wave !== undefined && notWithWave.length)
 		throw badRequest(
 			`wave combines with clicked, viewed, converted and variant only; not with ${notWithWave.join(', ')}`,

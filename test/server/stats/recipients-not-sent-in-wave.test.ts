@@ -20,16 +20,38 @@ beforeAll(async () => {
 	campaignId = (await server.api('POST', '/api/v1/campaigns', { name: 'hold-out waves' })).body.id;
 	await messages({
 		messages: [
-			...[h1, h2, h3, h4].map((recipient) => ({ recipient, variant: 'holdout', status: 'holdout' })),
-			{ recipient: sentA, variant: 'A', status: 'sent', provider: 'seven', providerMessageId: 'a-1' },
+			...[h1, h2, h3, h4].map((recipient) => ({
+				recipient,
+				variant: 'holdout',
+				status: 'holdout',
+			})),
+			{
+				recipient: sentA,
+				variant: 'A',
+				status: 'sent',
+				provider: 'seven',
+				providerMessageId: 'a-1',
+			},
 		],
 	});
 	// The winner wave so far: h1 sent, h2 accepted then reported failed, h3 refused outright.
 	await messages({
 		wave: 'Winner',
 		messages: [
-			{ recipient: h1, variant: 'holdout', status: 'sent', provider: 'seven', providerMessageId: 'w-1' },
-			{ recipient: h2, variant: 'holdout', status: 'failed', provider: 'seven', providerMessageId: 'w-2' },
+			{
+				recipient: h1,
+				variant: 'holdout',
+				status: 'sent',
+				provider: 'seven',
+				providerMessageId: 'w-1',
+			},
+			{
+				recipient: h2,
+				variant: 'holdout',
+				status: 'failed',
+				provider: 'seven',
+				providerMessageId: 'w-2',
+			},
 			{ recipient: h3, variant: 'holdout', status: 'failed', provider: 'seven', error: 'refused' },
 		],
 	});
