@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 import { assignVariant } from '../../../server/src/campaigns/assign-variant';
 import { startFakeTwilio, type FakeTwilio } from '../../support/fake-twilio';
@@ -248,4 +250,30 @@ test('when the campaign has no A/B test, then the node fails saying so; with Con
 			pairedItem: { item: 0 },
 		},
 	]);
+});
+
+test("when the winner event reaches examples/ab-test-automated.json's Send node, then that node as saved sends the winner to the hold-out", async () => {
+	const example = JSON.parse(
+		readFileSync(path.resolve(__dirname, '../../../examples/ab-test-automated.json'), 'utf8'),
+	) as { nodes: Array<{ name: string; typeVersion: number; parameters: INodeParameters }> };
+	const node = example.nodes.find((n) => n.name === 'Send winner to hold-out')!;
+	const { campaignId, holdout, clickAll } = await abTest('winner example', 400);
+	await clickAll('A');
+	await recordWinner(campaignId);
+	const before = env.seven.received.length;
+	const run = await runNode({
+		parameters: node.parameters,
+		typeVersion: node.typeVersion,
+		// the trigger's winner event names the campaign
+		items: [{ type: 'winner', campaignId, winner: 'A' }],
+		credentials: env.credentials(),
+	});
+	expect(run.error).toBeUndefined();
+	expect(
+		env.seven.received
+			.slice(before)
+			.map((sms) => sms.to)
+			.sort(),
+	).toEqual([...holdout].sort());
+	expect(new Set(run.outputs[0].map((o) => o.json.wave))).toEqual(new Set(['Winner']));
 });
