@@ -29,8 +29,8 @@ async function seed(client) {
 		);
 	}
 	await client.query(
-		`INSERT INTO webhook_deliveries (id, subscription_id, event_id, status, attempts, next_attempt_at, delivered_at)
-		 SELECT 'whd_' || e.id, 'whs_bench', e.id,
+		`INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_occurred_at, status, attempts, next_attempt_at, delivered_at)
+		 SELECT 'whd_' || e.id, 'whs_bench', e.id, e.occurred_at,
 		        CASE WHEN e.id % 100 = 0 THEN 'pending' WHEN e.id % 50 = 1 THEN 'failed' ELSE 'delivered' END,
 		        1, now() + interval '1 day', CASE WHEN e.id % 100 > 1 THEN now() END
 		 FROM events e`,
@@ -98,7 +98,13 @@ async function main() {
 			);
 			console.log(`plan of the ${name} query:\n  ${rows.map((r) => r['QUERY PLAN']).join('\n  ')}`);
 			const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-			if (/Seq Scan on (webhook_deliveries|events)/.test(plan)) {
+			// Empty partitions of events (months ahead, the default one) are read whole at no cost.
+			const wholeReads = [];
+			for (const [, table] of plan.matchAll(/Seq Scan on (webhook_deliveries|events\w*)/g)) {
+				const { rows: filled } = await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS filled`);
+				if (filled[0].filled) wholeReads.push(table);
+			}
+			if (wholeReads.length > 0) {
 				// At the quick size a whole-table read may be the planner's right choice.
 				if (plansMatter) throw new Error(`the ${name} query reads a whole table`);
 				console.log(`  (the ${name} query reads a whole table: fine at this size only)`);

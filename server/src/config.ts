@@ -84,6 +84,11 @@ export interface Config {
 	liveMaxConnections: number;
 	/** How often an idle live stream sends a heartbeat comment. */
 	liveHeartbeatMs: number;
+	/**
+	 * Raw events older than this many days are dropped, a whole month's partition at a time (the
+	 * stats rollups keep the campaigns' figures); null: events are kept.
+	 */
+	eventsRetentionDays: number | null;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -402,6 +407,7 @@ export function loadConfig(env: Env = process.env): Config {
 		pendingConversionsMax: integer(env, 'PENDING_CONVERSIONS_MAX', 10_000, 1, 10_000_000),
 		liveMaxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 100, 0, 100_000),
 		liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 3_600) * 1000,
+		eventsRetentionDays: env.EVENTS_RETENTION_DAYS ? integer(env, 'EVENTS_RETENTION_DAYS', 0, 1, 36_500) : null,
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

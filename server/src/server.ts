@@ -17,6 +17,7 @@ import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 import { startPendingConversionSweeper } from './conversions/pending-sweeper';
+import { startEventPartitionKeeper } from './events/partition-keeper';
 
 export interface RunningServer {
 	url: string;
@@ -74,6 +75,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		const metrics = createMetrics(createDatabaseGauges(db, log));
 		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });
 		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
+		closers.push(startEventPartitionKeeper(db, log, { retentionDays: config.eventsRetentionDays }));
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close(config.shutdownTimeoutMs));

@@ -139,10 +139,11 @@ export async function recordConversion(
 
 async function findConversion(db: Queryable, eventKey: string): Promise<Conversion | undefined> {
 	const { rows } = await db.query<ConversionRow>(
-		`SELECT id::text, campaign_id, recipient, code, url, variant, wave, click_id, conversion_name,
-		        conversion_value::text, conversion_currency, idempotency_key, occurred_at
-		 FROM events
-		 WHERE type = 'conversion' AND event_key = $1`,
+		// event_keys (migration 024) holds a conversion's key with its event's time: one partition read
+		`SELECT e.id::text, e.campaign_id, e.recipient, e.code, e.url, e.variant, e.wave, e.click_id, e.conversion_name,
+		        e.conversion_value::text, e.conversion_currency, e.idempotency_key, e.occurred_at
+		 FROM event_keys k JOIN events e ON e.id = k.event_id AND e.occurred_at = k.occurred_at
+		 WHERE k.event_key = $1 AND e.type = 'conversion'`,
 		[eventKey],
 	);
 	return rows[0] ? toConversion(rows[0]) : undefined;

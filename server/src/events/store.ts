@@ -21,16 +21,16 @@ WITH inserted AS (
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
     $15::text[], $16::inet[], $17::text[], $18::numeric[], $19::text[], $20::text[], $21::text[])
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id, code, recipient, variant, url, click_id, conversion_name, wave
+  RETURNING id, event_key, type, occurred_at, campaign_id, code, recipient, variant, url, click_id, conversion_name, wave
 ), claimed AS (${claimPendingSql(
 	`(SELECT click_id, campaign_id, code, recipient, variant, url, wave FROM inserted
 	  WHERE type = 'click' AND click_id IS NOT NULL AND recipient IS NOT NULL)`,
 )}
 ), converted AS (${insertClaimedSql('claimed')}
 ), stored AS (
-  SELECT id, type, campaign_id, recipient, variant, url, conversion_name, wave FROM inserted
+  SELECT id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave FROM inserted
   UNION ALL
-  SELECT id, type, campaign_id, recipient, variant, url, conversion_name, wave FROM converted
+  SELECT id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave FROM converted
 ), outbox AS (${outboxInsertSql('stored')}
 )`;
 const selectInserted = `
@@ -52,7 +52,7 @@ function insertClaimedSql(claimed: string): string {
   FROM ${claimed} c JOIN campaigns cp ON cp.id = c.campaign_id
   WHERE c.expires_at > now()
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, campaign_id, recipient, variant, url, conversion_name, wave`;
+  RETURNING id, event_key, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave`;
 }
 
 // Pending conversions whose click is stored but did not claim them: the click's statement began

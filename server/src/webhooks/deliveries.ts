@@ -62,7 +62,7 @@ export async function listDeliveries(db: Queryable, subscriptionId: string, filt
 	await getSubscription(db, subscriptionId);
 	const { rows } = await db.query<DeliveryRow>(
 		`SELECT ${columns}
-		 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id AND e.occurred_at = d.event_occurred_at
 		 WHERE d.subscription_id = $1
 		   AND ($2::text IS NULL OR d.status = $2)
 		   AND ($4::text IS NULL OR (d.created_at, d.id) <
@@ -103,7 +103,7 @@ export async function retryDelivery(db: Queryable, subscriptionId: string, deliv
 
 export async function getDelivery(db: Queryable, subscriptionId: string, deliveryId: string): Promise<Delivery> {
 	const { rows } = await db.query<DeliveryRow>(
-		`SELECT ${columns} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		`SELECT ${columns} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id AND e.occurred_at = d.event_occurred_at
 		 WHERE d.id = $1 AND d.subscription_id = $2`,
 		[deliveryId, subscriptionId],
 	);
@@ -111,4 +111,24 @@ export async function getDelivery(db: Queryable, subscriptionId: string, deliver
 		throw notFound(`Delivery ${deliveryId.slice(0, 64)} of webhook ${subscriptionId.slice(0, 64)} does not exist`, 'delivery_not_found');
 	}
 	return toDelivery(rows[0]);
+}
+
+/**
+ * Deletes the deliveries of the events that occurred in [from, to) (event retention drops that
+ * month of events, events/retention.ts); with orphansOnly, only those whose event is gone.
+ */
+export async function deleteDeliveriesOfEventsBetween(
+	db: Queryable,
+	from: Date,
+	to: Date,
+	opts: { orphansOnly?: boolean } = {},
+): Promise<number> {
+	const { rowCount } = await db.query(
+		`DELETE FROM webhook_deliveries d
+		 WHERE d.event_occurred_at >= $1 AND d.event_occurred_at < $2
+		   AND (NOT $3::boolean
+		        OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id AND e.occurred_at = d.event_occurred_at))`,
+		[from, to, Boolean(opts.orphansOnly)],
+	);
+	return rowCount;
 }

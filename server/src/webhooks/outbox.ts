@@ -3,7 +3,8 @@
  * events insert (events/store.ts) runs it in the same statement, so in the same transaction: an
  * event is never stored without its deliveries, nor a delivery without its event. `newEvents`
  * names the statement's relation of the rows just inserted, with the columns the filters read:
- * id, type, campaign_id, recipient, variant, url, conversion_name, wave.
+ * id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave. A delivery
+ * carries its event's time beside its id: events are partitioned by that time (migration 024).
  *
  * A subscription's filters (validate.ts) are conditions of the join, so an event that does not
  * match gets no delivery row at all and n8n is never woken for it.
@@ -22,8 +23,8 @@
  * what it did before filters), and any other unique violation still fails loudly.
  */
 export const outboxInsertSql = (newEvents: string) => `
-  INSERT INTO webhook_deliveries (id, subscription_id, event_id, first_key)
-  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.id, i.id,
+  INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_occurred_at, first_key)
+  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.id, i.id, i.occurred_at,
     CASE WHEN s.first_per_recipient AND i.recipient IS NOT NULL
       THEN i.type || ' ' || i.campaign_id || ' ' || i.recipient END
   FROM ${newEvents} i
@@ -36,6 +37,6 @@ export const outboxInsertSql = (newEvents: string) => `
         OR strpos(lower(i.url), lower(s.url_contains)) > 0)
    AND (s.conversion_name IS NULL OR i.type <> 'conversion' OR s.conversion_name = i.conversion_name)
    AND (s.wave IS NULL OR s.wave = i.wave)
-  ORDER BY s.id, 4, i.id
+  ORDER BY s.id, 5, i.id
   ON CONFLICT (subscription_id, first_key) WHERE first_key IS NOT NULL DO NOTHING
   RETURNING 1`;

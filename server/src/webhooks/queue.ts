@@ -17,7 +17,7 @@ SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
 FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
 JOIN webhook_deliveries d ON d.id = c.id
 JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL
-JOIN events e ON e.id = d.event_id
+JOIN events e ON e.id = d.event_id AND e.occurred_at = d.event_occurred_at
 JOIN campaigns k ON k.id = e.campaign_id
 LEFT JOIN links l ON l.code = e.code
 LEFT JOIN recipient_metadata m ON m.campaign_id = e.campaign_id AND m.recipient = COALESCE(e.recipient, l.recipient)`;

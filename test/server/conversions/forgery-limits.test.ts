@@ -115,6 +115,12 @@ describe('idempotency keys belong to their click', () => {
 			'utf8',
 		);
 		await server.sql(migration.split('-- Down Migration')[0]);
+		// In an upgrade, migration 024 ran after 009 and claimed the stored conversions' new keys.
+		await server.sql(
+			`UPDATE event_keys k SET event_key = e.event_key
+			 FROM events e WHERE e.id = k.event_id AND e.occurred_at = k.occurred_at AND k.event_key = $1`,
+			[oldKey],
+		);
 		const repeat = await post({
 			clickId: click.clickId,
 			name: 'purchase',
