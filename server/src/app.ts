@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import { openApiDocument } from './api-schemas';
 import { campaignRoutes } from './campaigns/routes';
 import type { AppConfig } from './config';
 import { conversionPublicRoutes } from './conversions/public-routes';
@@ -48,13 +49,17 @@ export interface AppDeps {
 }
 
 /**
- * Everything under /api/v1: API key first, then JSON bodies, then the resources; each route's
+ * Everything under /api/v1: its OpenAPI document (api-schemas.ts), then the API key, then JSON bodies, then the resources; each route's
  * first handler is the scope it needs (http/auth.ts requireScope).
  */
 export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	const { config, db } = deps;
 	const api = express.Router();
 	const clientAddress = createClientAddress(config.trustProxy);
+	// The API's description is public: clients read it before they hold a key.
+	api.get('/openapi.json', (_req, res) => {
+		res.json(openApiDocument());
+	});
 	api.use(authenticate({ apiKeys: config.apiKeys, db, throttle: createAuthThrottle(), clientAddress }));
 	api.use(express.json({ limit: config.bodyLimit, strict: true }));
 	api.use(campaignRoutes(db, deps.linksChanged));

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
+import { parseBody, parseQuery } from '../http/schema';
+import { campaignChangesBody, campaignQuery, deleteQuery, newCampaignBody, variantSplitBody } from './schemas';
 import {
 	createOrFindCampaign,
 	deleteCampaign,
@@ -11,7 +13,6 @@ import {
 	setVariants,
 	updateCampaign,
 } from './store';
-import { parseCampaignChanges, parseCampaignQuery, parseNewCampaign, parseVariantSplit } from './validate';
 
 /**
  * `linksChanged` tells the redirect that cached links may now answer differently (an Update of
@@ -21,13 +22,13 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 	const router = Router();
 
 	router.post('/campaigns', requireScope('write'), async (req, res) => {
-		const { ifNameExists, ...input } = parseNewCampaign(req.body);
+		const { ifNameExists, ...input } = parseBody(newCampaignBody, req);
 		const { campaign, created } = await createOrFindCampaign(db, input, ifNameExists);
 		res.status(created ? 201 : 200).json(campaign);
 	});
 
 	router.get('/campaigns', requireScope('read'), async (req, res) => {
-		const query = parseCampaignQuery(req.query as Record<string, unknown>);
+		const query = parseQuery(campaignQuery, req);
 		const campaigns = await listCampaigns(db, query);
 		const last = campaigns.length === query.limit ? campaigns[campaigns.length - 1] : undefined;
 		res.json({ campaigns, nextCursor: last ? last.id : null });
@@ -38,7 +39,7 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 	});
 
 	router.patch('/campaigns/:id', requireScope('write'), async (req, res) => {
-		const campaign = await updateCampaign(db, req.params.id, parseCampaignChanges(req.body));
+		const campaign = await updateCampaign(db, req.params.id, parseBody(campaignChangesBody, req));
 		linksChanged();
 		res.json(campaign);
 	});
@@ -57,19 +58,14 @@ export function campaignRoutes(db: Database, linksChanged: () => void = () => un
 
 	// Deleting takes every link, event and stat of the campaign: the caller says so explicitly.
 	router.delete('/campaigns/:id', requireScope('write'), async (req, res) => {
-		if (req.query.confirm !== 'true') {
-			throw badRequest(
-				'Deleting a campaign deletes its links, messages, events and stats; add ?confirm=true to do so',
-				'confirmation_required',
-			);
-		}
+		parseQuery(deleteQuery, req);
 		const deleted = await deleteCampaign(db, req.params.id);
 		linksChanged();
 		res.json({ deleted: true, ...deleted });
 	});
 
 	router.put('/campaigns/:id/variants', requireScope('write'), async (req, res) => {
-		const { variants, holdout } = parseVariantSplit(req.body);
+		const { variants, holdout } = parseBody(variantSplitBody, req);
 		res.json(await setVariants(db, req.params.id, variants, holdout));
 	});
 

@@ -1,59 +1,22 @@
-/** The campaign as the API shows it and the features read it. */
-export interface Campaign {
-	id: string;
-	name: string;
-	conversionTracking: boolean;
-	fallbackUrl: string | null;
-	utm: Utm | null;
-	variants: Variant[] | null;
-	holdout: number;
-	costPerSegment: number | null;
-	currency: string | null;
-	winner: string | null;
-	createdAt: string;
-	/** When the campaign was archived (hidden from lists; its links keep redirecting); null: active. */
-	archivedAt: string | null;
-}
+import type { z } from 'zod';
+import type { campaign, campaignChangesBody, campaignQuery, newCampaignBody } from './schemas';
 
-export interface NewCampaign {
-	name: string;
-	conversionTracking: boolean;
-	fallbackUrl?: string;
-	utm?: Utm;
-	variants?: Variant[];
-	holdout: number;
-	costPerSegment?: number;
-	currency?: string;
-}
+/** The campaign as the API shows it and the features read it. */
+export type Campaign = z.output<typeof campaign>;
+
+export type NewCampaign = Omit<z.output<typeof newCampaignBody>, 'ifNameExists'>;
 
 /** What an existing campaign of the same name means to POST /campaigns (absent: create another). */
 export type IfNameExists = 'return' | 'fail';
 
 /** The body of PATCH /campaigns/:id: only the fields given change; null clears an optional one. */
-export interface CampaignChanges {
-	name?: string;
-	conversionTracking?: boolean;
-	fallbackUrl?: string | null;
-	utm?: Utm | null;
-	costPerSegment?: number | null;
-	currency?: string | null;
-	variants?: Variant[];
-	holdout?: number;
-}
+export type CampaignChanges = z.output<typeof campaignChangesBody>;
 
 export const campaignStatuses = ['active', 'archived', 'all'] as const;
 export type CampaignStatus = (typeof campaignStatuses)[number];
 
 /** GET /campaigns: one page, newest first, after the cursor (the last id of the previous page). */
-export interface CampaignQuery {
-	limit: number;
-	cursor?: string;
-	/** Part of the name, any case. */
-	search?: string;
-	status: CampaignStatus;
-	createdFrom?: Date;
-	createdTo?: Date;
-}
+export type CampaignQuery = z.output<typeof campaignQuery>;
 
 /** UTM parameters the redirect merges into every destination of the campaign. */
 export interface Utm {

@@ -1,17 +1,8 @@
-export interface TrackingCode {
-	scriptUrl: string;
-	pixelUrl: string;
-	collectUrl: string;
-	version: string;
-	/** On every landing and confirmation page, in <head>. */
-	script: string;
-	/** Where the conversion happens, e.g. the order confirmation; edit name, value, currency, key. */
-	conversion: string;
-	/** Without JavaScript (e-mail-style), or with a custom domain on the shop's domain, cookie only. */
-	pixel: string;
-	/** All three, ready to paste. */
-	snippet: string;
-}
+import type { z } from 'zod';
+import type { trackingCode as trackingCodeSchema } from './schemas';
+
+/** What GET /tracking-code answers (conversions/schemas.ts). */
+export type TrackingCode = z.output<typeof trackingCodeSchema>;
 
 const escapeHtml = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

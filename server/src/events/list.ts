@@ -1,24 +1,11 @@
 import type { Queryable } from '../db';
 import { eventTypes, type EventType } from './types';
+import type { z } from 'zod';
+import type { eventView } from './schemas';
 
 /** An event as the API shows it (GET /api/v1/campaigns/:id/events). */
-export interface EventView {
-	id: string;
-	type: EventType;
-	occurredAt: string;
-	code: string | null;
-	recipient: string | null;
-	variant: string | null;
-	/** The send wave of the event's link or message. */
-	wave: string | null;
-	url: string | null;
-	clickId: string | null;
-	device: { type: string | null; os: string | null; browser: string | null };
-	country: string | null;
-	conversion?: { name: string | null; value: number | null; currency: string | null };
-	/** The recipient's metadata as Send or Shorten stored it for the campaign (the latest); null: none. */
-	recipientMetadata: Record<string, unknown> | null;
-}
+/** An event as the API shows it (events/schemas.ts). */
+export type EventView = z.output<typeof eventView>;
 
 /** The events columns toEventView reads (other queries join more columns beside them). */
 export interface EventRow {

@@ -2,18 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db';
 import { notFound } from '../http/errors';
 import { newId } from '../shared/ids';
+import type { z } from 'zod';
+import type { apiKey } from './schemas';
 import type { Scope } from './scopes';
 
-/** What the API shows of a key; the secret itself only once, in the answer that creates it. */
-export interface ApiKey {
-	id: string;
-	name: string;
-	scopes: Scope[];
-	/** The key's first characters, to recognise it. */
-	prefix: string;
-	createdAt: string;
-	revokedAt: string | null;
-}
+export type ApiKey = z.infer<typeof apiKey>;
 
 interface KeyRow {
 	id: string;

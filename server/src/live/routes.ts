@@ -2,18 +2,9 @@ import { requireScope } from '../http/auth';
 import { Router } from 'express';
 import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
-import { badRequest } from '../http/errors';
+import { parseHeaders } from '../http/schema';
 import type { LiveFeed } from './feed';
-
-function parseLastEventId(value: unknown): string | undefined {
-	if (value === undefined || value === '') return undefined;
-	if (typeof value !== 'string' || !/^\d{1,18}$/.test(value.trim()))
-		throw badRequest(
-			'Last-Event-ID must be the id of an event this stream sent',
-			'invalid_last_event_id',
-		);
-	return value.trim();
-}
+import { liveHeaders } from './schemas';
 
 /**
  * GET /campaigns/:id/live — Server-Sent Events: the campaign's clicks, views and conversions as
@@ -23,7 +14,7 @@ function parseLastEventId(value: unknown): string | undefined {
 export function liveRoutes(db: Database, feed: LiveFeed): Router {
 	const router = Router();
 	router.get('/campaigns/:id/live', requireScope('read'), async (req, res) => {
-		const lastEventId = parseLastEventId(req.headers['last-event-id']);
+		const lastEventId = parseHeaders(liveHeaders, req)['last-event-id'];
 		const campaign = await getCampaign(db, req.params.id);
 		await feed.open(res, campaign.id, lastEventId);
 	});

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db';
 import { badRequest } from '../http/errors';
 import { findCampaignLinks } from '../links/store';
-import type { MessageInput, ReportedMessage } from './validate';
+import type { MessageInput, ReportedMessage } from './report';
 
 /**
  * Ties each reported message to the short links it carried: every code must be one of the

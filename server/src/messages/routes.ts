@@ -3,11 +3,13 @@ import type { AppConfig } from '../config';
 import { getCampaign } from '../campaigns/store';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
+import { parseBody } from '../http/schema';
 import { applyPendingReports } from '../delivery-reports/store';
 import { storeMetadata } from '../recipients/metadata-store';
 import { resolveLinks } from './resolve-links';
 import { recordMessages } from './store';
-import { parseMessages } from './validate';
+import { readReport } from './report';
+import { messagesBody } from './schemas';
 
 /** POST /campaigns/:id/messages: the node reports what it sent, what failed and who was held out. */
 export function messageRoutes(
@@ -16,7 +18,7 @@ export function messageRoutes(
 ): Router {
 	const router = Router();
 	router.post('/campaigns/:id/messages', requireScope('write'), async (req, res) => {
-		const report = parseMessages(req.body, config.defaultCallingCode, config.publicBaseUrl, config.recipientMetadataMaxBytes);
+		const report = readReport(parseBody(messagesBody, req), config.defaultCallingCode, config.publicBaseUrl, config.recipientMetadataMaxBytes);
 		const campaign = await getCampaign(db, req.params.id);
 		const messages = await resolveLinks(db, campaign.id, report.messages);
 		const recorded = await db.withTransaction(async (tx) => {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import type { MessageInput } from './validate';
+import type { MessageInput } from './report';
 
 /** How a provider's delivery report ends a message's journey. */
 export type DeliveryOutcome = 'delivered' | 'failed';

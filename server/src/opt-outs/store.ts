@@ -3,12 +3,8 @@ import { notFound } from '../http/errors';
 
 export type OptOutSource = 'api' | 'twilio' | 'seven';
 
-export interface OptOut {
-	phone: string;
-	source: OptOutSource;
-	reason: string | null;
-	createdAt: string;
-}
+export type { OptOut } from './schemas';
+import type { OptOut } from './schemas';
 
 interface Row {
 	phone: string;

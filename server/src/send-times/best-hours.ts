@@ -1,22 +1,14 @@
 import type { Database } from '../db';
 import { foldCampaign, foldEvents, maxFoldPerRequest } from '../stats/rollup-folder';
 import { recipientTimeZone } from './recipient-zone';
-import type { SendTimesRequest } from './validate';
+import type { SendTimesRequest } from './schemas';
+import type { z } from 'zod';
+import type { sendTimes } from './schemas';
 
-export interface SendTime {
-	recipient: string;
-	hour: number;
-	timeZone: string;
-	/** recipient: their own clicks; audience: too few of their own; default: no clicks at all. */
-	source: 'recipient' | 'audience' | 'default';
-	/** The recipient's own clicks (across campaigns). */
-	clicks: number;
-}
+export type SendTime = SendTimes['recipients'][number];
 
-export interface SendTimes {
-	recipients: SendTime[];
-	audience: { clicks: number; hour: number | null; hours: Record<string, number | null> };
-}
+/** The answer of POST /send-times (send-times/schemas.ts). */
+export type SendTimes = z.output<typeof sendTimes>;
 
 /** The hour with the most clicks; a tie goes to the earliest hour. Null without clicks. */
 function bestHour(byHour: Map<number, number>): number | null {

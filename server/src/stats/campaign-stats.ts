@@ -2,7 +2,7 @@ import type { Database } from '../db';
 import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
-import type { StatsQuery } from './params';
+import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs } from './range-slots';
 import { statsForRangeSql, statsFromRollupsSql } from './stats.sql';

@@ -1,7 +1,7 @@
 import type { Database } from '../db';
 import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
-import { encodeCursor } from './params';
+import { encodeCursor } from './recipients-cursor';
 import type { RecipientStatus, RecipientsQuery } from './segment';
 import { foldCampaign } from './rollup-folder';
 

@@ -3,7 +3,8 @@ import type { Database } from '../db';
 import { assertScope, requireScope } from '../http/auth';
 import { getCampaign } from '../campaigns/store';
 import { campaignStats } from './campaign-stats';
-import { parseStatsQuery, parseWinnerRequest } from './params';
+import { parseBody, parseQuery } from '../http/schema';
+import { statsQuery, winnerBody } from './schemas';
 import { parseRecipientsQuery } from './segment';
 import { listRecipients } from './recipients';
 import { chooseWinner } from './winner';
@@ -13,7 +14,7 @@ export function statsRoutes(db: Database): Router {
 	const router = Router();
 
 	router.get('/campaigns/:id/stats', requireScope('read'), async (req, res) => {
-		const query = parseStatsQuery(req.query);
+		const query = parseQuery(statsQuery, req);
 		const campaign = await getCampaign(db, req.params.id);
 		res.json(await campaignStats(db, campaign, query));
 	});
@@ -26,7 +27,7 @@ export function statsRoutes(db: Database): Router {
 
 	// Deciding only reads; recording the winner on the campaign (record: true) changes it.
 	router.post('/campaigns/:id/winner', requireScope('read'), async (req, res) => {
-		const request = parseWinnerRequest(req.body);
+		const request = parseBody(winnerBody, req);
 		if (request.record) assertScope(res, 'write');
 		const campaign = await getCampaign(db, req.params.id);
 		res.json(await chooseWinner(db, campaign, request));

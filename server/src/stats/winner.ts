@@ -4,7 +4,8 @@ import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
 import { campaignStats } from './campaign-stats';
 import { audience } from './metrics';
-import type { WinnerMetric, WinnerRequest } from './params';
+import type { z } from 'zod';
+import type { WinnerRequest, winnerDecision } from './schemas';
 import { requiredSamplePerVariant, twoProportionZTest } from './z-test';
 
 export interface VariantRate {
@@ -15,24 +16,8 @@ export interface VariantRate {
 	rate: number | null;
 }
 
-export interface WinnerDecision {
-	metric: WinnerMetric;
-	confidence: number;
-	winner: string | null;
-	/** The winner's text as the Send node stored it with the variants; null without a winner or a text. */
-	winnerText: string | null;
-	/** null when the best rate is shared: then `tied` names the variants that share it. */
-	leader: string | null;
-	tied: string[];
-	runnerUp: string | null;
-	pValue: number | null;
-	significant: boolean;
-	minSampleReached: boolean;
-	minSamplePerVariant: number;
-	requiredSamplePerVariant: number | null;
-	variants: VariantRate[];
-	recorded: boolean;
-}
+/** The A/B verdict as the API shows it (stats/schemas.ts). */
+export type WinnerDecision = z.output<typeof winnerDecision>;
 
 /**
  * Pure decision: the leader is the variant with the highest rate; it is compared with the

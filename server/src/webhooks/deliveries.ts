@@ -1,21 +1,11 @@
 import type { Queryable } from '../db';
 import { notFound } from '../http/errors';
 import { conflict, getSubscription } from './store';
+import type { z } from 'zod';
+import type { delivery } from './schemas';
 
-/** One delivery of one event to one subscription, as the API lists it. */
-export interface Delivery {
-	id: string;
-	eventId: string;
-	eventType: string;
-	status: 'pending' | 'delivered' | 'failed';
-	attempts: number;
-	nextAttemptAt: string | null;
-	lastAttemptAt: string | null;
-	lastStatus: number | null;
-	lastError: string | null;
-	deliveredAt: string | null;
-	createdAt: string;
-}
+/** A delivery as the API shows it (webhooks/schemas.ts). */
+export type Delivery = z.output<typeof delivery>;
 
 interface DeliveryRow {
 	id: string;

@@ -2,25 +2,17 @@ import { Router } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { badRequest } from '../http/errors';
+import { parseBody, parseQuery } from '../http/schema';
 import type { OutboundGuard } from '../shared/outbound-address';
-import { parsePageLimit } from '../shared/pagination';
-import { listDeliveries, retryDelivery, type Delivery } from './deliveries';
+import { listDeliveries, retryDelivery } from './deliveries';
+import { deliveriesQuery, newSubscriptionBody, rotationBody, subscriptionQuery } from './schemas';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret } from './store';
-import { parseNewSubscription, parseRotation } from './validate';
-
-const deliveryStatuses: Delivery['status'][] = ['pending', 'delivered', 'failed'];
-
-function queryString(value: unknown, name: string): string | undefined {
-	if (value === undefined) return undefined;
-	if (typeof value !== 'string' || value === '' || value.length > 2048) throw badRequest(`${name} must be a non-empty string`);
-	return value;
-}
 
 export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { defaultMs: number; maxMs: number }): Router {
 	const router = Router();
 
 	router.post('/webhooks', requireScope('webhooks'), async (req, res) => {
-		const input = parseNewSubscription(req.body);
+		const input = parseBody(newSubscriptionBody, req);
 		// A host name is checked when each delivery connects; an address can be refused now.
 		const refused = guard.literalRefusal(new URL(input.url));
 		if (refused) throw badRequest(`url is not allowed for webhooks: ${refused}`, 'blocked_address');
@@ -28,9 +20,7 @@ export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { def
 	});
 
 	router.get('/webhooks', requireScope('webhooks'), async (req, res) => {
-		const url = queryString(req.query.url, 'url');
-		const campaignId = queryString(req.query.campaignId, 'campaignId');
-		res.json({ webhooks: await listSubscriptions(db, { url, campaignId }) });
+		res.json({ webhooks: await listSubscriptions(db, parseQuery(subscriptionQuery, req)) });
 	});
 
 	router.get('/webhooks/:id', requireScope('webhooks'), async (req, res) => {
@@ -38,7 +28,11 @@ export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { def
 	});
 
 	router.post('/webhooks/:id/rotate-secret', requireScope('webhooks'), async (req, res) => {
-		res.json(await rotateSecret(db, req.params.id, parseRotation(req.body, overlap)));
+		const { overlapSeconds } = parseBody(rotationBody, req);
+		// The most is configured (WEBHOOK_SECRET_OVERLAP_MAX), so it is checked here, not in the schema.
+		const maxSeconds = overlap.maxMs / 1000;
+		if (overlapSeconds != null && overlapSeconds > maxSeconds) throw badRequest(`overlapSeconds must be at most ${maxSeconds}`);
+		res.json(await rotateSecret(db, req.params.id, overlapSeconds == null ? overlap.defaultMs : overlapSeconds * 1000));
 	});
 
 	router.delete('/webhooks/:id', requireScope('webhooks'), async (req, res) => {
@@ -47,13 +41,8 @@ export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { def
 	});
 
 	router.get('/webhooks/:id/deliveries', requireScope('webhooks'), async (req, res) => {
-		const limit = parsePageLimit(req.query.limit, { fallback: 50, max: 500 });
-		const status = queryString(req.query.status, 'status');
-		if (status !== undefined && !deliveryStatuses.includes(status as Delivery['status'])) {
-			throw badRequest(`status must be one of ${deliveryStatuses.join(', ')}`);
-		}
-		const cursor = queryString(req.query.cursor, 'cursor');
-		const deliveries = await listDeliveries(db, req.params.id, { status: status as Delivery['status'] | undefined, limit, cursor });
+		const { limit, status, cursor } = parseQuery(deliveriesQuery, req);
+		const deliveries = await listDeliveries(db, req.params.id, { status, limit, cursor });
 		res.json({ deliveries, nextCursor: deliveries.length === limit ? deliveries[deliveries.length - 1].id : null });
 	});
 

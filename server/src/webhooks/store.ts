@@ -4,20 +4,11 @@ import { isPgError, pgErrors } from '../db';
 import { HttpError, notFound } from '../http/errors';
 import { newId } from '../shared/ids';
 import { generateSecret } from './signature';
-import type { NewSubscription, SubscriptionFilters } from './validate';
+import type { z } from 'zod';
+import type { NewSubscription, subscription } from './schemas';
 
-/** What the API shows of a subscription; the secret only once, when it is created. */
-export interface Subscription {
-	id: string;
-	url: string;
-	events: string[];
-	campaignId: string | null;
-	filters: SubscriptionFilters;
-	active: boolean;
-	disabledAt: string | null;
-	disabledReason: string | null;
-	createdAt: string;
-}
+/** A subscription as the API shows it (webhooks/schemas.ts). */
+export type Subscription = z.output<typeof subscription>;
 
 interface SubscriptionRow {
 	id: string;
@@ -41,7 +32,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
 	return {
 		id: row.id,
 		url: row.url,
-		events: row.events,
+		events: row.events as Subscription['events'],
 		campaignId: row.campaign_id,
 		filters: {
 			firstPerRecipient: row.first_per_recipient,

@@ -105,7 +105,7 @@ test.each([
 		'createdFrom=2026-02-01T00:00:00Z&createdTo=2026-01-01T00:00:00Z',
 		/createdFrom must not be after createdTo/,
 	],
-	['an unknown parameter', 'q=friday', /unknown field\(s\): q/],
+	['an unknown parameter', 'q=friday', /unknown query parameter\(s\): q/],
 	['the search given twice', 'search=a&search=b', /search must be text/],
 ])(
 	'when the list is asked with %s, then 400 with a message naming it',

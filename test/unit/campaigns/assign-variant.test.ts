@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 import { assignVariant as serverAssign } from '../../../server/src/campaigns/assign-variant';
-import { maxVariants, parseNewCampaign } from '../../../server/src/campaigns/validate';
+import { maxVariants, newCampaignBody } from '../../../server/src/campaigns/schemas';
 import { abLimits, parseAbTest, type VariantEntry } from '../../../nodes/SmsTracking/helpers/ab';
 import { assignVariant as nodeAssign } from '../../../nodes/shared/variants';
 
@@ -79,12 +79,7 @@ describe('A/B test limits in the node and on the server', () => {
 			name: String(e.name ?? '').trim(),
 			weight: Number(e.weight ?? 1),
 		}));
-		try {
-			parseNewCampaign({ name: 'limits', variants, holdout: percent / 100 });
-			return true;
-		} catch {
-			return false;
-		}
+		return newCampaignBody.safeParse({ name: 'limits', variants, holdout: percent / 100 }).success;
 	};
 
 	test('when the limits are read, then the node allows as many variants as the server', () => {
