@@ -12,6 +12,7 @@ import * as conversion from './actions/conversion/Conversion.resource';
 import * as event from './actions/event/Event.resource';
 import * as message from './actions/message/Message.resource';
 import * as optOut from './actions/optOut/OptOut.resource';
+import * as recipient from './actions/recipient/Recipient.resource';
 import { router } from './actions/router';
 
 export class SmsTracking implements INodeType {
@@ -88,6 +89,11 @@ export class SmsTracking implements INodeType {
 						value: 'optOut',
 						description: 'The phone numbers that must not be sent SMS (Send leaves them out)',
 					},
+					{
+						name: 'Recipient',
+						value: 'recipient',
+						description: "Erase a person's data from every campaign",
+					},
 				],
 				default: 'message',
 			},
@@ -96,6 +102,7 @@ export class SmsTracking implements INodeType {
 			...conversion.description,
 			...optOut.description,
 			...event.description,
+			...recipient.description,
 		],
 	};
 

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { campaignLocator, filteredCampaignId, searchCampaigns } from '../shared/campaign-locator';
-import { trackingCredential } from '../shared/tracking-api';
+import { recordWebhookReceipt, trackingCredential } from '../shared/tracking-api';
 import { httpOf } from '../shared/transport';
 import { filterOptions, wantedFilters } from './filters';
 import { rememberId } from './recentIds';
@@ -152,8 +152,16 @@ export class SmsTrackingTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		// A retry of a delivery this workflow already took (our answer was lost): acknowledge, do not run again.
-		if (!rememberId(stored.subscriptionId ?? 'unknown', verification.id)) {
-			return { webhookResponse: { received: true, duplicate: true } };
+		// A redelivery is dropped: known to this process, or to the server (which outlives an n8n
+		// restart: static data written here is not saved). Without an answer from the server, this
+		// process's memory decides alone.
+		const duplicate = { webhookResponse: { received: true, duplicate: true } };
+		if (!rememberId(stored.subscriptionId ?? 'unknown', verification.id)) return duplicate;
+		if (
+			stored.subscriptionId &&
+			(await recordWebhookReceipt(httpOf(this), stored.subscriptionId, verification.id)) === false
+		) {
+			return duplicate;
 		}
 		const body = this.getBodyData() as IDataObject;
 		return { workflowData: [this.helpers.returnJsonArray(body)] };

@@ -6,8 +6,8 @@
  * Not in the workflow's static data, although that would outlive a restart: checked in a real
  * n8n 2.41.1, static data that webhook() changes is not saved when the call starts an execution
  * (n8n builds the execution's Workflow from the same static data object, which resets its change
- * flag before the save that follows the webhook call). A redelivery after an n8n restart
- * therefore runs the workflow again.
+ * flag before the save that follows the webhook call). So the trigger also records each id on the tracking server (POST /webhooks/{id}/receipts), which
+ * remembers it for 7 days; this memory answers first, and alone while the server cannot.
  */
 export const maxRememberedIds = 10_000;
 

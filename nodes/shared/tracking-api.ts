@@ -295,6 +295,39 @@ export async function deleteWebhook(http: Http, id: string): Promise<void> {
 		throw unexpected(http, res, `The tracking server refused to delete webhook ${id}`);
 }
 
+/**
+ * POST /webhooks/:id/receipts: records that this delivery (its webhook-id) reached the trigger.
+ * True when it is the first receipt, false when one existed (a redelivery already run), undefined
+ * when the server cannot tell (unreachable, or any other answer): the caller then decides alone.
+ */
+export async function recordWebhookReceipt(
+	http: Http,
+	subscriptionId: string,
+	deliveryId: string,
+): Promise<boolean | undefined> {
+	try {
+		const res = await call<FullResponse<{ duplicate?: boolean }>>(http, {
+			method: 'POST',
+			path: `${webhookPath(subscriptionId)}/receipts`,
+			body: { deliveryId },
+			...withStatus,
+		});
+		if (res.statusCode === 201) return true;
+		if (res.statusCode === 200 && res.body?.duplicate === true) return false;
+		return undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** DELETE /recipients/:phone: erases a person from every campaign; the counts of what went. */
+export const eraseRecipient = async (http: Http, phone: string, itemIndex: number) =>
+	await call(
+		http,
+		{ method: 'DELETE', path: `/recipients/${encodeURIComponent(phone)}` },
+		itemIndex,
+	);
+
 /** Phone numbers per opt-out add or check call (the server's limit). */
 export const maxPhonesPerCall = 10_000;
 

@@ -9,6 +9,7 @@ import { linkSchemas } from './links/schemas';
 import { liveSchemas } from './live/schemas';
 import { messageSchemas } from './messages/schemas';
 import { optOutSchemas } from './opt-outs/schemas';
+import { recipientSchemas } from './recipients/schemas';
 import { sendTimeSchemas } from './send-times/schemas';
 import { statsSchemas } from './stats/schemas';
 import { webhookSchemas } from './webhooks/schemas';
@@ -38,6 +39,7 @@ export const apiRouteSchemas: TaggedRouteSchema[] = [
 	...webhookSchemas,
 	...keySchemas,
 	...optOutSchemas,
+	...recipientSchemas,
 	...liveSchemas,
 	...sendTimeSchemas,
 ];

@@ -25,6 +25,7 @@ import type { Logger } from './log';
 import { mounts, type MountName } from './mounts';
 import { inboundSmsRoutes } from './opt-outs/inbound-routes';
 import { optOutRoutes } from './opt-outs/routes';
+import { recipientRoutes } from './recipients/routes';
 import { createClientAddress } from './shared/client-address';
 import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
 import { sendTimeRoutes } from './send-times/routes';
@@ -74,6 +75,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(webhookRoutes(db, guard, { defaultMs: config.webhookSecretOverlapMs, maxMs: config.webhookSecretOverlapMaxMs }));
 	api.use(keyRoutes(db));
 	api.use(optOutRoutes(db, config));
+	api.use(recipientRoutes(db, config, deps.linksChanged));
 	if (deps.live) api.use(liveRoutes(db, deps.live));
 	api.use(sendTimeRoutes(db, config));
 	return api;

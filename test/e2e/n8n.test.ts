@@ -9,13 +9,14 @@ import { conversionScenario } from './scenarios/conversion';
 import { harnessScenario } from './scenarios/harness';
 import { remindNonClickersScenario } from './scenarios/remind-non-clickers';
 import { reportSendsScenario } from './scenarios/report-sends';
+import { redeliveryAfterRestartScenario } from './scenarios/redelivery-after-restart';
 import { restartScenario } from './scenarios/restart';
 import { triggerFirstClickScenario } from './scenarios/trigger-first-click';
 import { scopedKeyScenario } from './scenarios/scoped-key';
 import { segmentScenario } from './scenarios/segment';
 
 // One real n8n, one tracking server and the local stand-ins, shared by the scenarios in order
-// (the restart scenario goes last). Everything started is stopped in afterAll, also on failure.
+// (the restart scenarios go last). Everything started is stopped in afterAll, also on failure.
 let environment: Environment | undefined;
 const env = (): Environment => {
 	if (!environment) throw new Error('the environment did not start');
@@ -44,3 +45,4 @@ segmentScenario(env);
 reportSendsScenario(env);
 burstScenario(env);
 restartScenario(env);
+redeliveryAfterRestartScenario(env);

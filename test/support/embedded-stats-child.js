@@ -61,7 +61,12 @@ async function main() {
 		const nonClickers = await api('GET', `/campaigns/${id}/recipients?clicked=false&limit=1000`);
 		const segments = { mobileClickers: mobileClickers.recipients.length, nonClickers: nonClickers.recipients.length };
 		const { rows } = await server.db.query('SELECT count(*)::int AS n FROM stats_pending');
-		process.stdout.write(JSON.stringify({ fromRollups, fromEvents, ranged, segments, pending: rows[0].n }) + '\n');
+		// erasure (its table lock and the message trigger) on PGlite: a clicker goes, the figures stay
+		const erased = await api('DELETE', `/recipients/${encodeURIComponent(links[1].recipient)}`);
+		const afterErasure = await api('GET', `/campaigns/${id}/stats`);
+		process.stdout.write(
+			JSON.stringify({ fromRollups, fromEvents, ranged, segments, pending: rows[0].n, erased, afterErasure }) + '\n',
+		);
 	} finally {
 		await server.close();
 	}

@@ -22,6 +22,7 @@ export type SmsTrackingMap = {
 		| 'pickWinner';
 	conversion: 'track';
 	optOut: 'add' | 'getAll' | 'remove';
+	recipient: 'erase';
 	event: 'getAll';
 };
 

@@ -5,6 +5,7 @@ import * as conversion from './conversion/Conversion.resource';
 import * as event from './event/Event.resource';
 import * as message from './message/Message.resource';
 import * as optOut from './optOut/OptOut.resource';
+import * as recipient from './recipient/Recipient.resource';
 import type { Operation, SmsTrackingMap, SmsTrackingType } from './node.type';
 
 /** Resource → operation → its module; the type makes every operation of SmsTrackingMap present. */
@@ -27,6 +28,7 @@ export const operations: {
 	},
 	conversion: { track: conversion.track },
 	optOut: { add: optOut.add, getAll: optOut.getAll, remove: optOut.remove },
+	recipient: { erase: recipient.erase },
 	event: { getAll: event.getAll },
 };
 

@@ -26,6 +26,7 @@ export const pgErrors = {
 	uniqueViolation: '23505',
 	foreignKeyViolation: '23503',
 	serializationFailure: '40001',
+	deadlockDetected: '40P01',
 } as const;
 
 export function isPgError(err: unknown, code: string): boolean {

@@ -28,9 +28,9 @@ WITH inserted AS (
 )}
 ), converted AS (${insertClaimedSql('claimed')}
 ), stored AS (
-  SELECT id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave FROM inserted
+  SELECT id, type, occurred_at, campaign_id, code, recipient, variant, url, conversion_name, wave FROM inserted
   UNION ALL
-  SELECT id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave FROM converted
+  SELECT id, type, occurred_at, campaign_id, code, recipient, variant, url, conversion_name, wave FROM converted
 ), outbox AS (${outboxInsertSql('stored')}
 )`;
 const selectInserted = `
@@ -52,7 +52,7 @@ function insertClaimedSql(claimed: string): string {
   FROM ${claimed} c JOIN campaigns cp ON cp.id = c.campaign_id
   WHERE c.expires_at > now()
   ON CONFLICT DO NOTHING
-  RETURNING id, event_key, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave`;
+  RETURNING id, event_key, type, occurred_at, campaign_id, code, recipient, variant, url, conversion_name, wave`;
 }
 
 // Pending conversions whose click is stored but did not claim them: the click's statement began

@@ -117,21 +117,35 @@ export function createRedirectHandler(
 		}
 
 		const clickId = hit.type === 'click' && !anonymous ? newClickId() : null;
-		const event: NewEvent = {
-			eventKey: clickId ? `click_${clickId}` : `${hit.type}_${newClickId()}`,
-			type: hit.type,
-			occurredAt: new Date(now),
-			campaignId: link.campaignId,
-			code: link.code,
-			recipient: link.recipient,
-			variant: link.variant,
-			wave: link.wave,
-			url: link.destination,
-			clickId,
-			deviceType: hit.deviceType,
-			os: hit.os,
-			browser: hit.type === 'view' ? hit.fetcher : hit.browser,
-		};
+		// An anonymous hit (DO_NOT_TRACK=anonymous, docs/security.md#do-not-track) keeps what counts it
+		// in the campaign's figures and nothing about who or what made it: no recipient, no code (a
+		// code leads to the number), no device, no webhook (webhooks/outbox.ts sends none without a
+		// recipient).
+		const event: NewEvent = anonymous
+			? {
+					eventKey: `${hit.type}_${newClickId()}`,
+					type: hit.type,
+					occurredAt: new Date(now),
+					campaignId: link.campaignId,
+					variant: link.variant,
+					wave: link.wave,
+					url: link.destination,
+				}
+			: {
+					eventKey: clickId ? `click_${clickId}` : `${hit.type}_${newClickId()}`,
+					type: hit.type,
+					occurredAt: new Date(now),
+					campaignId: link.campaignId,
+					code: link.code,
+					recipient: link.recipient,
+					variant: link.variant,
+					wave: link.wave,
+					url: link.destination,
+					clickId,
+					deviceType: hit.deviceType,
+					os: hit.os,
+					browser: hit.type === 'view' ? hit.fetcher : hit.browser,
+				};
 		if (!anonymous) {
 			const ua = req.headers['user-agent'];
 			if (ua) event.userAgent = ua.slice(0, maxStoredUserAgent);

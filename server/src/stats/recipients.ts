@@ -45,7 +45,8 @@ function segmentWhere(
 ): { where: string; params: unknown[] } {
 	const params: unknown[] = [campaignId];
 	const param = (value: unknown) => `$${params.push(value)}`;
-	const where = ['s.campaign_id = $1'];
+	// phone numbers only: not the row of Do-Not-Track hits ('') nor an erased person's pseudonym
+	const where = ['s.campaign_id = $1', `s.recipient LIKE '+%'`];
 	const trait = (name: string, value: string, present: boolean) =>
 		where.push(
 			`${present ? '' : 'NOT '}EXISTS (SELECT 1 FROM stats_recipient_traits t WHERE t.campaign_id = $1 AND t.trait = '${name}' AND t.value = ${param(value)} AND t.recipient = s.recipient)`,
@@ -128,7 +129,7 @@ SELECT w.recipient,
 FROM stats_wave_recipients w
 JOIN stats_recipients r ON r.campaign_id = w.campaign_id AND r.recipient = w.recipient
 LEFT JOIN recipient_metadata m ON m.campaign_id = w.campaign_id AND m.recipient = w.recipient
-WHERE w.campaign_id = $1 AND w.wave = $8
+WHERE w.campaign_id = $1 AND w.wave = $8 AND w.recipient LIKE '+%'
   AND ($2::text IS NULL OR w.recipient > $2::text)
   AND ($3::boolean IS NULL OR (w.clicks > 0) = $3)
   AND ($4::boolean IS NULL OR (w.views > 0) = $4)

@@ -15,17 +15,17 @@
 
 /** The counts of MetricsRow over a set of recipient rows (recipients, or a wave's). */
 const recipientCounts = `
-         count(*) AS recipients,
+         count(*) FILTER (WHERE person) AS recipients,
          count(*) FILTER (WHERE sent) AS sent,
          count(*) FILTER (WHERE delivered) AS delivered,
          count(*) FILTER (WHERE failed) AS failed,
          coalesce(sum(views), 0) AS views,
-         count(*) FILTER (WHERE views > 0) AS "uniqueViewers",
+         count(*) FILTER (WHERE person AND views > 0) AS "uniqueViewers",
          coalesce(sum(clicks), 0) AS clicks,
-         count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
+         count(*) FILTER (WHERE person AND clicks > 0) AS "uniqueClickers",
          coalesce(sum(conversions), 0) AS conversions,
-         count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
-         count(*) FILTER (WHERE conversions > 0 AND clicks > 0) AS "convertedClickers",
+         count(*) FILTER (WHERE person AND conversions > 0) AS "uniqueConverters",
+         count(*) FILTER (WHERE person AND conversions > 0 AND clicks > 0) AS "convertedClickers",
          coalesce(sum(revenue), 0) AS revenue,
          coalesce(sum(segments), 0) AS segments`;
 
@@ -36,7 +36,10 @@ const recipientCounts = `
  */
 const rollupSource = `
 recipients AS (
-  SELECT coalesce(message_variant, link_variant, event_variant) AS variant,
+  -- the row '' holds the clicks and views of Do-Not-Track visitors (migration 026): counted in the
+  -- totals' clicks and views, never as a recipient, and in no variant
+  SELECT CASE WHEN recipient <> '' THEN coalesce(message_variant, link_variant, event_variant) END AS variant,
+         recipient <> '' AS person,
          messages_charged > 0 AS sent,
          messages_delivered > 0 OR delivered_events > 0 AS delivered,
          (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
@@ -63,7 +66,7 @@ currencies AS (
 wave_metrics AS (
   SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
   FROM (
-    SELECT wave, first_seen_at AS first_seen,
+    SELECT wave, first_seen_at AS first_seen, true AS person,
            messages_charged > 0 AS sent,
            messages_delivered > 0 OR delivered_events > 0 AS delivered,
            (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
@@ -121,7 +124,7 @@ per_event_wave_recipient AS MATERIALIZED (
          sum(conversions) AS conversions, sum(revenue) AS revenue,
          sum(delivered_events) AS delivered_events, sum(failed_events) AS failed_events,
          min(first_click_at) AS first_click
-  FROM cells WHERE recipient <> ''
+  FROM cells
   GROUP BY recipient, wave
 ),
 per_event_recipient AS (
@@ -148,7 +151,9 @@ known AS (
 ),
 recipients AS (
   SELECT recipient,
-         coalesce(k.variant, e.variant) AS variant,
+         -- '' holds Do-Not-Track hits: their clicks and views count, never as a recipient or in a variant
+         recipient <> '' AS person,
+         CASE WHEN recipient <> '' THEN coalesce(k.variant, e.variant) END AS variant,
          coalesce(k.sent, false) AS sent,
          coalesce(k.delivered, false) OR coalesce(e.delivered, false) AS delivered,
          (coalesce(k.failed, false) OR coalesce(e.failed, false))
@@ -228,7 +233,7 @@ wave_events AS (
          e.delivered_events > 0 AS e_delivered, e.failed_events > 0 AS e_failed
   FROM per_event_wave_recipient e
   LEFT JOIN stats_wave_recipients k ON k.campaign_id = $1 AND k.wave = e.wave AND k.recipient = e.recipient
-  WHERE e.wave <> ''
+  WHERE e.wave <> '' AND e.recipient <> ''
 ),
 wave_event_counts AS (
   SELECT wave,

@@ -3,8 +3,13 @@
  * events insert (events/store.ts) runs it in the same statement, so in the same transaction: an
  * event is never stored without its deliveries, nor a delivery without its event. `newEvents`
  * names the statement's relation of the rows just inserted, with the columns the filters read:
- * id, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave. A delivery
+ * id, type, occurred_at, campaign_id, code, recipient, variant, url, conversion_name, wave. A delivery
  * carries its event's time beside its id: events are partitioned by that time (migration 024).
+ *
+ * Clicks and views stored without recipient and code (Do-Not-Track visitors under
+ * DO_NOT_TRACK=anonymous: redirect/handler.ts; every other click or view comes from a link and
+ * carries its code) get no delivery: the visitor asked not to be tracked, and a workflow could do
+ * nothing for nobody.
  *
  * A subscription's filters (validate.ts) are conditions of the join, so an event that does not
  * match gets no delivery row at all and n8n is never woken for it.
@@ -31,6 +36,8 @@ export const outboxInsertSql = (newEvents: string) => `
   JOIN webhook_subscriptions s
     ON s.disabled_at IS NULL
    AND i.type = ANY (s.events)
+   -- a click or view with neither recipient nor code is a Do-Not-Track visitor's: no webhook
+   AND (i.type NOT IN ('click', 'view') OR i.recipient IS NOT NULL OR i.code IS NOT NULL)
    AND (s.campaign_id IS NULL OR s.campaign_id = i.campaign_id)
    AND (s.variant IS NULL OR s.variant = i.variant)
    AND (s.url_contains IS NULL OR i.type NOT IN ('click', 'view', 'conversion')

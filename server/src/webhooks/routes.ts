@@ -5,8 +5,9 @@ import { badRequest } from '../http/errors';
 import { parseBody, parseQuery } from '../http/schema';
 import type { OutboundGuard } from '../shared/outbound-address';
 import { listDeliveries, retryDelivery } from './deliveries';
-import { deliveriesQuery, newSubscriptionBody, rotationBody, subscriptionQuery } from './schemas';
+import { deliveriesQuery, newSubscriptionBody, receiptBody, rotationBody, subscriptionQuery } from './schemas';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret } from './store';
+import { recordReceipt } from './receipts';
 
 export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { defaultMs: number; maxMs: number }): Router {
 	const router = Router();
@@ -33,6 +34,13 @@ export function webhookRoutes(db: Database, guard: OutboundGuard, overlap: { def
 		const maxSeconds = overlap.maxMs / 1000;
 		if (overlapSeconds != null && overlapSeconds > maxSeconds) throw badRequest(`overlapSeconds must be at most ${maxSeconds}`);
 		res.json(await rotateSecret(db, req.params.id, overlapSeconds == null ? overlap.defaultMs : overlapSeconds * 1000));
+	});
+
+	// The trigger node records each delivery it runs, so a redelivery is dropped even after n8n restarted.
+	router.post('/webhooks/:id/receipts', requireScope('webhooks'), async (req, res) => {
+		const { deliveryId } = parseBody(receiptBody, req);
+		const receipt = await recordReceipt(db, req.params.id, deliveryId);
+		res.status(receipt.duplicate ? 200 : 201).json(receipt);
 	});
 
 	router.delete('/webhooks/:id', requireScope('webhooks'), async (req, res) => {

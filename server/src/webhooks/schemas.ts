@@ -54,6 +54,16 @@ export const rotationBody = z.strictObject({
 
 const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 
+/** `{deliveryId}`: a webhook-id as the dispatcher makes them (msg_…) and as other senders might: short, printable. */
+export const receiptBody = z.strictObject({
+	deliveryId: z
+		.string()
+		.regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits or _ . : -' })
+		.meta({ description: 'The webhook-id header of the delivery the receiver ran' }),
+});
+
+const receipt = z.object({ deliveryId: z.string(), duplicate: z.boolean() });
+
 export const subscriptionQuery = z.object({ url: queryText(2048).optional(), campaignId: queryText(2048).optional() });
 
 export const deliveriesQuery = z.object({
@@ -120,6 +130,14 @@ export const webhookSchemas = describeRoutes('Webhooks', [
 		body: rotationBody,
 		bodyOptional: true,
 		responses: { 200: z.object({ id: z.string(), secret: z.string(), previousSecretExpiresAt: timestamp.nullable() }) },
+	},
+	{
+		method: 'post',
+		path: '/webhooks/:id/receipts',
+		summary: "Record that the receiver ran a delivery; a repeat answers duplicate (the trigger drops redeliveries across n8n restarts)",
+		scope: 'webhooks',
+		body: receiptBody,
+		responses: { 201: receipt, 200: receipt },
 	},
 	{ method: 'delete', path: '/webhooks/:id', summary: 'Remove a subscription and its deliveries', scope: 'webhooks', responses: { 204: null } },
 	{

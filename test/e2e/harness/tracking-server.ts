@@ -12,6 +12,8 @@ export interface TrackingServer {
 	process: Started;
 	/** The tracking server's own API, as a user's script would call it. */
 	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }>;
+	/** SQL on the server's database, for what no API does (make a delivered webhook due again). */
+	sql<T = any>(text: string, values?: unknown[]): Promise<T[]>;
 	stop(): Promise<void>;
 }
 
@@ -91,6 +93,15 @@ export async function startTrackingServer(logDir: string, extraEnv: Record<strin
 		url,
 		apiKey,
 		process: proc,
+		sql: async (text, values = []) => {
+			const client = new Client({ connectionString: databaseUrl.toString(), connectionTimeoutMillis: 5000 });
+			await client.connect();
+			try {
+				return (await client.query(text, values)).rows;
+			} finally {
+				await client.end();
+			}
+		},
 		api: async (method, apiPath, body) => {
 			const res = await fetch(url + apiPath, {
 				method,

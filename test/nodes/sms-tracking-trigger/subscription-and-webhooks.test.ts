@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { SmsTrackingTrigger } from '../../../nodes/SmsTrackingTrigger/SmsTrackingTrigger.node';
+import { forgetScope } from '../../../nodes/SmsTrackingTrigger/recentIds';
 import { campaignWithLink, storeEvents } from '../../support/events';
 import { startN8nHost, type N8nHost } from '../../support/n8n-host';
 import { request, startTestServer, type TestServer } from '../../support/server';
@@ -231,5 +232,56 @@ describe('receiving webhooks', () => {
 			expect(second.body).toEqual({ received: true, duplicate: true });
 			expect(n8n.calls.slice(before).filter((c) => c.workflowData)).toHaveLength(1);
 		});
+	});
+});
+
+describe('redeliveries after an n8n restart', () => {
+	// Signed by the standardwebhooks package, as above.
+	const payload = JSON.stringify({ id: '2', type: 'click', campaignId: 'cmp_x', recipient: '+4915112345678' });
+	function signed(secret: string, id: string) {
+		const at = new Date();
+		return {
+			'content-type': 'application/json',
+			'webhook-id': id,
+			'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+			'webhook-signature': new Webhook(secret).sign(id, at, payload),
+		};
+	}
+	const emitted = (n8n: N8nHost, from: number) => n8n.calls.slice(from).filter((c) => c.workflowData).length;
+
+	test('when a delivery arrives again after the process forgot its ids, then the server remembers it and it is not emitted', async () => {
+		const n8n = await host();
+		await n8n.create();
+		const { subscriptionId, secret } = n8n.staticData() as { subscriptionId: string; secret: string };
+		const id = `msg_${randomBytes(8).toString('hex')}`;
+		const before = n8n.calls.length;
+		expect((await request(n8n.webhookUrl, 'POST', payload, signed(secret, id))).status).toBe(200);
+
+		forgetScope(subscriptionId); // what a restart of n8n does to the in-memory ids
+		const again = await request(n8n.webhookUrl, 'POST', payload, signed(secret, id));
+		expect([again.status, again.body]).toEqual([200, { received: true, duplicate: true }]);
+		expect(emitted(n8n, before)).toBe(1);
+		expect(
+			await server.sql('SELECT delivery_id FROM webhook_receipts WHERE subscription_id = $1', [subscriptionId]),
+		).toEqual([{ delivery_id: id }]);
+	});
+
+	test('when the server cannot record receipts, then the in-memory ids still drop a redelivery', async () => {
+		const key = (await server.api('POST', '/api/v1/keys', { name: 'trigger', scopes: ['webhooks'] })).body;
+		const n8n = await startN8nHost(new SmsTrackingTrigger(), {
+			serverUrl: server.url,
+			apiKey: key.key,
+			parameters: { events: ['click'], campaignId: '' },
+		});
+		hosts.push(n8n);
+		await n8n.create();
+		const { secret } = n8n.staticData() as { secret: string };
+		await server.api('DELETE', `/api/v1/keys/${key.id}`); // every receipt now answers 401
+		const id = `msg_${randomBytes(8).toString('hex')}`;
+		const before = n8n.calls.length;
+		expect((await request(n8n.webhookUrl, 'POST', payload, signed(secret, id))).status).toBe(200);
+		const again = await request(n8n.webhookUrl, 'POST', payload, signed(secret, id));
+		expect(again.body).toEqual({ received: true, duplicate: true });
+		expect(emitted(n8n, before)).toBe(1);
 	});
 });

@@ -181,6 +181,9 @@ describe('webhooks, keys and opt-outs', () => {
 			params: { ...params, deliveryId: deliveries[0].id },
 		});
 		expect(retried.status).toBe(202);
+		const receipt = { params, body: { deliveryId: deliveries[0].id } };
+		expect((await call('POST', '/webhooks/:id/receipts', receipt)).status).toBe(201);
+		expect((await call('POST', '/webhooks/:id/receipts', receipt)).body.duplicate).toBe(true);
 		expect((await call('DELETE', '/webhooks/:id', { params })).status).toBe(204);
 	});
 
@@ -201,6 +204,13 @@ describe('webhooks, keys and opt-outs', () => {
 		const params = { phone: phones[0] };
 		expect((await call('GET', '/opt-outs/:phone', { params })).body.phone).toBe(phones[0]);
 		expect((await call('DELETE', '/opt-outs/:phone', { params })).status).toBe(204);
+	});
+
+	test('when a person is erased, and a number nothing is stored about, then the answers are the documented ones', async () => {
+		const erased = await call('DELETE', '/recipients/:phone', { params: { phone: phones[1] } });
+		expect(erased.body).toMatchObject({ erasureId: expect.any(String), campaigns: 1 });
+		const nothing = await call('DELETE', '/recipients/:phone', { params: { phone: '+4915100000099' } });
+		expect(nothing.body).toMatchObject({ erasureId: null, campaigns: 0 });
 	});
 
 	test('when a campaign is deleted, then the answer is the documented one', async () => {

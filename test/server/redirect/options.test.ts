@@ -132,7 +132,7 @@ describe('cookie, privacy and proxy settings', () => {
 		).toEqual([{ country: null }]);
 	});
 
-	test('when DO_NOT_TRACK=anonymous and the browser sends DNT or Sec-GPC, then the click counts but nothing identifies the device and no click id is handed out', async () => {
+	test('when DO_NOT_TRACK=anonymous and the browser sends DNT or Sec-GPC, then the click counts but nothing identifies the person or the device and no click id is handed out', async () => {
 		const server = await start({ DO_NOT_TRACK: 'anonymous', COUNTRY_HEADER: 'cf-ipcountry' });
 		const { campaignId, codes } = await createCampaignWithLinks(
 			server,
@@ -151,16 +151,20 @@ describe('cookie, privacy and proxy settings', () => {
 			]);
 		}
 		const rows = await server.sql(
-			'SELECT type, click_id, user_agent, ip_hash, country, device_type FROM events WHERE campaign_id = $1',
+			'SELECT type, recipient, code, click_id, user_agent, ip_hash, country, device_type, os, browser FROM events WHERE campaign_id = $1',
 			[campaignId],
 		);
 		const anonymousClick = {
 			type: 'click',
+			recipient: null,
+			code: null,
 			click_id: null,
 			user_agent: null,
 			ip_hash: null,
 			country: null,
-			device_type: 'mobile',
+			device_type: null,
+			os: null,
+			browser: null,
 		};
 		expect(rows).toEqual([anonymousClick, anonymousClick]);
 	});

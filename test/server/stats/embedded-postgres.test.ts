@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 // The rollups rely on PL/pgSQL, statement triggers with transition tables and a temporary table:
 // this runs them on the embedded PostgreSQL (PGlite) a newcomer gets without DATABASE_URL, in the
 // built server (its own process: jest's VM cannot load PGlite's ES modules).
-test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events, and segments answer', async () => {
+test('when the server runs on embedded PostgreSQL, then stats from the rollups equal stats from the events, segments answer, and an erasure keeps the figures', async () => {
 	const child = path.resolve(__dirname, '../../support/embedded-stats-child.js');
 	const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
-	const { fromRollups, fromEvents, ranged, segments, pending } = JSON.parse(stdout);
+	const { fromRollups, fromEvents, ranged, segments, pending, erased, afterErasure } = JSON.parse(stdout);
 	expect(fromRollups.totals).toMatchObject({
 		recipients: 40,
 		clicks: 20,
@@ -20,4 +20,6 @@ test('when the server runs on embedded PostgreSQL, then stats from the rollups e
 	expect(ranged.totals).toMatchObject({ clicks: 12, views: 6, uniqueClickers: 12 });
 	expect(segments).toEqual({ mobileClickers: 20, nonClickers: 20 });
 	expect(pending).toBe(0);
+	expect(erased).toMatchObject({ erasureId: expect.stringMatching(/^era_/), campaigns: 1, links: 1, events: 1 });
+	expect(afterErasure).toEqual(fromRollups);
 });
