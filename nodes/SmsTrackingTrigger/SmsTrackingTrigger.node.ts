@@ -49,7 +49,7 @@ export class SmsTrackingTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
 		description:
-			'Starts the workflow when a recipient clicks or views a tracked link, converts, or an SMS is delivered or fails',
+			'Starts the workflow when a recipient clicks or views a tracked link, converts, an SMS is delivered or fails, or an A/B test is decided',
 		defaults: { name: 'SMS Tracking Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -100,6 +100,12 @@ export class SmsTrackingTrigger implements INodeType {
 						name: 'View',
 						value: 'view',
 						description: "A phone rendered the link's preview: the message was displayed",
+					},
+					{
+						name: 'Winner',
+						value: 'winner',
+						description:
+							"The server decided a campaign's A/B test by its rule: the winning variant and its text, or a tie",
 					},
 				],
 			},

@@ -89,6 +89,8 @@ export interface Config {
 	 * stats rollups keep the campaigns' figures); null: events are kept.
 	 */
 	eventsRetentionDays: number | null;
+	/** How often this process checks the A/B test rules (every instance may; one decides each test); 0: never. */
+	abTestCheckIntervalMs: number;
 	/** The redirect (see redirect/). */
 	redirect: RedirectConfig;
 }
@@ -408,6 +410,7 @@ export function loadConfig(env: Env = process.env): Config {
 		liveMaxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 100, 0, 100_000),
 		liveHeartbeatMs: integer(env, 'LIVE_HEARTBEAT_SECONDS', 15, 1, 3_600) * 1000,
 		eventsRetentionDays: env.EVENTS_RETENTION_DAYS ? integer(env, 'EVENTS_RETENTION_DAYS', 0, 1, 36_500) : null,
+		abTestCheckIntervalMs: integer(env, 'AB_TEST_CHECK_INTERVAL_MS', 60_000, 0, 86_400_000),
 		redirect: loadRedirectConfig(env, dataDir),
 	};
 }

@@ -18,6 +18,7 @@ import { createRedirect, type Redirect } from './redirect';
 import { startRollupFolder } from './stats/rollup-folder';
 import { startPendingConversionSweeper } from './conversions/pending-sweeper';
 import { startEventPartitionKeeper } from './events/partition-keeper';
+import { startAbTestChecker } from './ab-tests/checker';
 
 export interface RunningServer {
 	url: string;
@@ -76,6 +77,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 		metrics.watchPool({ name: 'main', stats: () => db.poolStats() });
 		closers.push(startPendingConversionSweeper(db, log, { perClick: config.conversionsPerClick }));
 		closers.push(startEventPartitionKeeper(db, log, { retentionDays: config.eventsRetentionDays }));
+		if (config.abTestCheckIntervalMs > 0) {
+			closers.push(startAbTestChecker(db, log, { intervalMs: config.abTestCheckIntervalMs }));
+		}
 		// Runs before db.close and after the HTTP server drained: answered redirects' events are stored.
 		const started: { redirect?: Redirect } = {};
 		closers.push(async () => started.redirect?.close(config.shutdownTimeoutMs));

@@ -30,6 +30,20 @@ export async function recordedWinner(
 			'Send an A/B test first (Send with A/B Test on and a hold-out); nothing was sent',
 		);
 	const winner = typeof campaign.winner === 'string' ? campaign.winner : '';
+	// What the server's A/B test rule decided (null until it did): a tie is recorded as one.
+	const result = campaign.abTestResult as
+		| { tie?: boolean; tied?: string[]; metric?: string; variants?: IDataObject[] }
+		| null
+		| undefined;
+	if (!winner && result?.tie) {
+		const tied = [...(result.tied ?? [])].sort();
+		const rate = result.variants?.find((v) => v.variant === tied[0])?.rate;
+		const metric = result.metric === 'conversionRate' ? 'conversion rate' : 'click rate';
+		throw refuse(
+			`The A/B test of the ${name} ended in a tie: ${tied.join(' and ')} have the same ${metric} (${percent(rate)}), so there is no winner to send`,
+			'Send one of the texts to the hold-out yourself (Mode: Each Item with Get Recipients, Status: Hold-Out); nothing was sent',
+		);
+	}
 	if (!winner) {
 		// campaigns.winner is null both before the test is decided and when it ended in a tie;
 		// the current decision by click rate tells the two apart (deciding only reads). Variants

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { abTestRuleInput } from '../ab-tests/rule';
+import { abTestRule, winnerReport } from '../ab-tests/schemas';
 import {
 	currencyCode,
 	nextCursor,
@@ -82,6 +84,7 @@ export const newCampaignBody = z
 		holdout: holdout.nullish().transform((v) => v ?? 0),
 		costPerSegment: costPerSegment.nullish().transform((v) => v ?? undefined),
 		currency: currencyCode.nullish().transform((v) => v ?? undefined),
+		abTestRule: abTestRuleInput.nullish().transform((v) => v ?? undefined),
 		ifNameExists: z
 			.enum(['return', 'fail'], { error: 'must be "return" or "fail"' })
 			.nullish()
@@ -89,13 +92,19 @@ export const newCampaignBody = z
 			.meta({ description: 'An existing campaign of the same name: return it, or fail (409); absent: create another' }),
 	})
 	.superRefine((c, ctx) => {
+		if (c.abTestRule && !c.variants)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['abTestRule'],
+				message: coded('no_ab_test', 'needs an A/B test: give variants too (or set the rule once the variants are stored)'),
+			});
 		if (c.holdout > 0 && !c.variants)
 			ctx.addIssue({ code: 'custom', path: ['holdout'], message: 'needs variants: it is the share kept back from an A/B test' });
 		if (c.costPerSegment !== undefined && !c.currency)
 			ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with costPerSegment' });
 	});
 
-const changeFields = ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'costPerSegment', 'currency', 'variants', 'holdout'] as const;
+const changeFields = ['name', 'conversionTracking', 'fallbackUrl', 'utm', 'costPerSegment', 'currency', 'variants', 'holdout', 'abTestRule'] as const;
 
 /** The body of PATCH /campaigns/:id: only the fields given change; null clears an optional one. */
 export const campaignChangesBody = z
@@ -111,6 +120,7 @@ export const campaignChangesBody = z
 		currency: currencyCode.nullable().optional(),
 		variants: variants.optional(),
 		holdout: holdout.nullable().optional(),
+		abTestRule: abTestRuleInput.nullable().optional().meta({ description: 'null removes the rule (only before it decided)' }),
 	})
 	.superRefine((c, ctx) => {
 		if (!changeFields.some((key) => c[key] !== undefined))
@@ -165,6 +175,8 @@ export const campaign = z.object({
 	costPerSegment: z.number().nullable(),
 	currency: z.string().nullable(),
 	winner: z.string().nullable(),
+	abTestRule: abTestRule.nullable().meta({ description: 'How the server concludes the A/B test by itself; null: only by hand (Pick Winner)' }),
+	abTestResult: winnerReport.nullable().meta({ description: 'What the rule decided, once it did; null before' }),
 	createdAt: timestamp,
 	archivedAt: timestamp.nullable().meta({ description: 'When the campaign was archived; null: active' }),
 });

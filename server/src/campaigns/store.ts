@@ -1,6 +1,8 @@
 import type { Database, Queryable } from '../db';
 import { HttpError, notFound } from '../http/errors';
 import { newId } from '../shared/ids';
+import type { AbTestRule } from '../ab-tests/rule';
+import type { WinnerReport } from '../ab-tests/report';
 import type { Campaign, CampaignChanges, CampaignQuery, IfNameExists, NewCampaign, Utm, Variant } from './types';
 
 interface CampaignRow {
@@ -14,12 +16,14 @@ interface CampaignRow {
 	cost_per_segment: string | null;
 	currency: string | null;
 	winner: string | null;
+	ab_test_rule: AbTestRule | null;
+	ab_test_decision: WinnerReport | null;
 	created_at: Date;
 	archived_at: Date | null;
 }
 
 const columns =
-	'id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency, winner, created_at, archived_at';
+	'id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency, winner, ab_test_rule, ab_test_decision, created_at, archived_at';
 
 function toCampaign(row: CampaignRow): Campaign {
 	return {
@@ -33,6 +37,8 @@ function toCampaign(row: CampaignRow): Campaign {
 		costPerSegment: row.cost_per_segment === null ? null : Number(row.cost_per_segment),
 		currency: row.currency,
 		winner: row.winner,
+		abTestRule: row.ab_test_rule,
+		abTestResult: row.ab_test_decision,
 		createdAt: row.created_at.toISOString(),
 		archivedAt: row.archived_at ? row.archived_at.toISOString() : null,
 	};
@@ -65,8 +71,8 @@ export async function createOrFindCampaign(
 
 export async function createCampaign(db: Queryable, input: NewCampaign): Promise<Campaign> {
 	const { rows } = await db.query<CampaignRow>(
-		`INSERT INTO campaigns (id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		`INSERT INTO campaigns (id, name, conversion_tracking, fallback_url, utm, variants, holdout, cost_per_segment, currency, ab_test_rule)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		 RETURNING ${columns}`,
 		[
 			newId('cmp'),
@@ -78,6 +84,7 @@ export async function createCampaign(db: Queryable, input: NewCampaign): Promise
 			input.holdout,
 			input.costPerSegment ?? null,
 			input.currency ?? null,
+			input.abTestRule ? JSON.stringify(input.abTestRule) : null,
 		],
 	);
 	return toCampaign(rows[0]);
@@ -175,7 +182,24 @@ async function refuseSplitChangeOnceSent(tx: Queryable, current: Campaign): Prom
 	}
 }
 
-const changeColumns: Record<Exclude<keyof CampaignChanges, 'variants'>, string> = {
+/**
+ * A rule needs an A/B test (variants stored, or set by the same change) and cannot change once it
+ * decided: a 409 that changes nothing.
+ */
+function refuseRuleChange(current: Campaign, rule: AbTestRule | null, variants: Variant[] | undefined): void {
+	if (current.abTestResult) {
+		throw new HttpError(409, 'ab_test_decided', `The A/B test of campaign ${current.id} was decided on ${current.abTestResult.decidedAt}; its rule can no longer change`);
+	}
+	if (rule && !current.variants && !variants) {
+		throw new HttpError(
+			409,
+			'no_ab_test',
+			`Campaign ${current.id} has no A/B test: set its variants first (Send with an A/B test, PUT …/variants, or variants in this request)`,
+		);
+	}
+}
+
+const changeColumns: Record<Exclude<keyof CampaignChanges, 'variants' | 'abTestRule'>, string> = {
 	name: 'name',
 	conversionTracking: 'conversion_tracking',
 	fallbackUrl: 'fallback_url',
@@ -194,7 +218,8 @@ export async function updateCampaign(db: Database, id: string, changes: Campaign
 		const { rows } = await tx.query<CampaignRow>(`SELECT ${columns} FROM campaigns WHERE id = $1 FOR UPDATE`, [id]);
 		if (!rows[0]) throw campaignNotFound(id);
 		const current = toCampaign(rows[0]);
-		const { variants, ...settings } = changes;
+		const { variants, abTestRule, ...settings } = changes;
+		if (abTestRule !== undefined) refuseRuleChange(current, abTestRule, variants);
 		if (variants && !(sameSplit(current.variants, variants) && current.holdout === changes.holdout)) {
 			await refuseSplitChangeOnceSent(tx, current);
 		}
@@ -214,6 +239,7 @@ export async function updateCampaign(db: Database, id: string, changes: Campaign
 			set(changeColumns[key as keyof typeof changeColumns], key === 'utm' && value !== null ? JSON.stringify(value) : value);
 		}
 		if (variants) set('variants', JSON.stringify(withTexts(variants, current.variants)));
+		if (abTestRule !== undefined) set('ab_test_rule', abTestRule === null ? null : JSON.stringify(abTestRule));
 		const { rows: updated } = await tx.query<CampaignRow>(
 			`UPDATE campaigns SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`,
 			values,
@@ -256,7 +282,66 @@ export async function deleteCampaign(db: Database, id: string): Promise<{ id: st
 	});
 }
 
-/** Records the A/B test's winner on the campaign. */
+/** Records the A/B test's winner on the campaign (Pick Winner: a choice by hand ends a tie). */
 export async function recordWinner(db: Queryable, id: string, winner: string): Promise<void> {
-	await db.query('UPDATE campaigns SET winner = $2 WHERE id = $1', [id, winner]);
+	await db.query('UPDATE campaigns SET winner = $2, ab_test_tie = false WHERE id = $1', [id, winner]);
+}
+
+/** A campaign whose A/B test rule waits for a decision (see ab-tests/checker.ts). */
+export interface OpenAbTest {
+	id: string;
+	rule: AbTestRule;
+	variants: Variant[];
+	startedAt: Date | null;
+}
+
+/**
+ * The campaigns whose rule has not decided yet and whose test has variants (a winner picked by
+ * hand ends the test too). Read through the partial index of migration 023.
+ */
+export async function openAbTests(db: Queryable): Promise<OpenAbTest[]> {
+	const { rows } = await db.query<{ id: string; rule: AbTestRule; variants: Variant[]; started_at: Date | null }>(
+		`SELECT id, ab_test_rule AS rule, variants, ab_test_started_at AS started_at FROM campaigns
+		 WHERE ab_test_rule IS NOT NULL AND ab_test_decided_at IS NULL AND winner IS NULL AND variants IS NOT NULL`,
+		[],
+		'open-ab-tests',
+	);
+	return rows.map((r) => ({ id: r.id, rule: r.rule, variants: r.variants, startedAt: r.started_at }));
+}
+
+/**
+ * Notes when each campaign's test started (its first link or message: the earliest recipient of
+ * any wave), for the campaigns that have sent; returns what it found. Read once per campaign.
+ */
+export async function noteAbTestStarts(db: Queryable, ids: string[]): Promise<Map<string, Date>> {
+	if (!ids.length) return new Map();
+	const { rows } = await db.query<{ id: string; started_at: Date }>(
+		`UPDATE campaigns c SET ab_test_started_at = s.started_at
+		 FROM (SELECT campaign_id, min(first_seen_at) AS started_at FROM stats_wave_recipients
+		       WHERE campaign_id = ANY ($1::text[]) GROUP BY campaign_id) s
+		 WHERE c.id = s.campaign_id AND c.ab_test_started_at IS NULL
+		 RETURNING c.id, c.ab_test_started_at AS started_at`,
+		[ids],
+	);
+	return new Map(rows.map((r) => [r.id, r.started_at]));
+}
+
+/**
+ * Records the rule's decision unless one is recorded already (or a winner was picked by hand):
+ * the one conditional write that makes concurrent checkers decide once. Returns whether this call
+ * decided; the caller stores the `winner` event in the same transaction.
+ */
+export async function recordAbTestDecision(
+	tx: Queryable,
+	id: string,
+	rule: AbTestRule,
+	report: WinnerReport,
+): Promise<boolean> {
+	// The rule it was decided by must still be the campaign's (a PATCH may have changed it since).
+	const { rowCount } = await tx.query(
+		`UPDATE campaigns SET winner = $2, ab_test_tie = $3, ab_test_decided_at = $4, ab_test_decision = $5
+		 WHERE id = $1 AND ab_test_decided_at IS NULL AND winner IS NULL AND ab_test_rule = $6::jsonb`,
+		[id, report.variant, report.tie, report.decidedAt, JSON.stringify(report), JSON.stringify(rule)],
+	);
+	return rowCount === 1;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import type { WinnerReport } from '../ab-tests/report';
 import { eventTypes, type EventType } from './types';
 import type { z } from 'zod';
 import type { eventView } from './schemas';
@@ -27,7 +28,16 @@ export interface EventRow {
 	conversion_currency: string | null;
 	/** Joined from recipient_metadata where the query reads it. */
 	recipient_metadata?: Record<string, unknown> | null;
+	/** A winner event's report, joined from its campaign (winnerReportColumn) where the query reads it. */
+	winner_report?: WinnerReport | null;
 }
+
+/**
+ * The select-list entry that gives a `winner` event its report: the decision its campaign
+ * recorded with it (decided once, never changed), so the event row itself stays lean.
+ */
+export const winnerReportColumn = (event: string, campaign: string) =>
+	`CASE WHEN ${event}.type = 'winner' THEN ${campaign}.ab_test_decision END AS winner_report`;
 
 export function toEventView(row: EventRow): EventView {
 	const view: EventView = {
@@ -51,6 +61,7 @@ export function toEventView(row: EventRow): EventView {
 			currency: row.conversion_currency,
 		};
 	}
+	if (row.type === 'winner' && row.winner_report) view.winner = row.winner_report;
 	return view;
 }
 
@@ -87,7 +98,7 @@ export async function listEvents(
 	if (opts.from) where.push(`e.occurred_at >= ${param(opts.from)}`);
 	if (opts.to) where.push(`e.occurred_at < ${param(opts.to)}`);
 	const { rows } = await db.query<EventRow>(
-		`SELECT p.*, m.metadata AS recipient_metadata
+		`SELECT p.*, m.metadata AS recipient_metadata, ${winnerReportColumn('p', 'c')}
 		 FROM (
 		   SELECT e.id::text AS id, e.type, e.occurred_at, e.code, e.recipient, e.variant, e.wave, e.url, e.click_id, e.device_type,
 		          e.os, e.browser, e.country, e.conversion_name, e.conversion_value::text, e.conversion_currency, e.id AS n
@@ -97,6 +108,7 @@ export async function listEvents(
 		   LIMIT ${param(opts.limit + 1)}
 		 ) p
 		 LEFT JOIN recipient_metadata m ON m.campaign_id = $1 AND m.recipient = p.recipient
+		 LEFT JOIN campaigns c ON c.id = $1 AND p.type = 'winner'
 		 ORDER BY p.n`,
 		params,
 	);

@@ -1,3 +1,4 @@
+import { winnerReport } from '../ab-tests/schemas';
 import { z } from 'zod';
 import { nextCursor, pageLimit, queryInstant, queryText, timestamp } from '../http/common-schemas';
 import { describeRoutes } from '../http/route-schema';
@@ -50,6 +51,7 @@ export const eventView = z.object({
 	conversion: z
 		.object({ name: z.string().nullable(), value: z.number().nullable(), currency: z.string().nullable() })
 		.optional(),
+	winner: winnerReport.optional().meta({ description: "A winner event's A/B test decision (the campaign's abTestResult)" }),
 	recipientMetadata: z.record(z.string(), z.unknown()).nullable(),
 });
 

@@ -1,8 +1,9 @@
-export const eventTypes = ['click', 'view', 'bot', 'conversion', 'delivered', 'failed'] as const;
+/** `winner`: a campaign's A/B test rule decided (ab-tests/); one per campaign, without a recipient. */
+export const eventTypes = ['click', 'view', 'bot', 'conversion', 'delivered', 'failed', 'winner'] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** The event types a webhook can subscribe to (bots are stored but never sent). */
-export const subscribableEventTypes = ['click', 'view', 'conversion', 'delivered', 'failed'] as const;
+export const subscribableEventTypes = ['click', 'view', 'conversion', 'delivered', 'failed', 'winner'] as const;
 
 export interface NewEvent {
 	/** Unique per occurrence, chosen by the producer; storing the same key twice stores one event. */

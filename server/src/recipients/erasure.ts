@@ -123,6 +123,11 @@ const steps = {
 	              FROM webhook_subscriptions s
 	              CROSS JOIN unnest(ARRAY['click', 'view', 'conversion', 'delivered', 'failed']) AS t(type)
 	              CROSS JOIN unnest($1::text[]) AS c(id))`,
+	// Conversions' and delivery reports' keys are also claimed in event_keys (migration 024), where a
+	// conversion's key would still digest the number: renamed like the events' own (below).
+	eventKeys: `UPDATE event_keys k SET event_key = 'erased_' || k.event_id
+	            FROM events e WHERE e.id = k.event_id AND e.occurred_at = k.occurred_at
+	              AND e.campaign_id = ANY($1::text[]) AND e.recipient = $2`,
 	// Raw events stay (time-range stats read them) with the pseudonym and nothing that leads back:
 	// no code, click id, user agent, IP hash or IP, idempotency key, and a new event key (a
 	// conversion's key digests the number).
@@ -192,6 +197,7 @@ async function eraseOnce(db: Database, phone: string, keyId: string): Promise<Er
 		await run(steps.pendingConversions);
 		result.deliveriesCancelled = await run(steps.deliveries);
 		await run(steps.firstKeys);
+		await run(steps.eventKeys);
 		result.events = await run(steps.events);
 		result.links = await run(steps.links);
 		result.metadata = await run(steps.metadata);

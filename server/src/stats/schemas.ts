@@ -88,8 +88,8 @@ export const recipientsQuery = z.strictObject({
 		.meta({ openapi: { type: 'string', description: 'The nextCursor of the previous page' } }),
 });
 
-/** The body of POST …/winner. */
-export const winnerBody = z.strictObject({
+/** What decides an A/B test: the metric, the confidence and the minimum sample per variant. */
+export const winnerSettings = z.strictObject({
 	metric: z.enum(['ctr', 'conversionRate'], { error: coded('invalid_metric', 'must be "ctr" or "conversionRate"') }),
 	minSamplePerVariant: z
 		.int()
@@ -103,6 +103,12 @@ export const winnerBody = z.strictObject({
 		.max(0.9999)
 		.nullish()
 		.transform((v) => v ?? 0.95),
+});
+
+export type WinnerSettings = z.output<typeof winnerSettings>;
+
+/** The body of POST …/winner. */
+export const winnerBody = winnerSettings.extend({
 	record: z
 		.boolean()
 		.nullish()

@@ -3,9 +3,9 @@ import type { Database } from '../db';
 import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
 import { campaignStats } from './campaign-stats';
-import { audience } from './metrics';
+import { audience, type MetricsRow } from './metrics';
 import type { z } from 'zod';
-import type { WinnerRequest, winnerDecision } from './schemas';
+import type { WinnerMetric, WinnerRequest, WinnerSettings, winnerDecision } from './schemas';
 import { requiredSamplePerVariant, twoProportionZTest } from './z-test';
 
 export interface VariantRate {
@@ -27,7 +27,7 @@ export type WinnerDecision = z.output<typeof winnerDecision>;
  */
 export function decideWinner(
 	variants: VariantRate[],
-	request: Omit<WinnerRequest, 'record'>,
+	request: WinnerSettings,
 ): Omit<WinnerDecision, 'recorded' | 'winnerText'> {
 	const ranked = variants
 		.map((v, index) => ({ ...v, index }))
@@ -71,18 +71,22 @@ export function decideWinner(
 	};
 }
 
-/** Reads the variants' numbers, decides, and on request records the winner on the campaign. */
-export async function chooseWinner(
-	db: Database,
-	campaign: Campaign,
-	request: WinnerRequest,
-): Promise<WinnerDecision> {
-	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' });
-	const variants: VariantRate[] = stats.variants
+/** A variant's counts as the stats report them (a row of GET …/stats' variants, or of the rollups). */
+export type VariantCounts = { variant: string } & Pick<
+	MetricsRow,
+	'recipients' | 'sent' | 'uniqueClickers' | 'uniqueConverters'
+>;
+
+/**
+ * The test's sample and successes of each variant, the hold-out left out: the base is the stats'
+ * audience (recipients sent to), the successes unique clickers or unique converters.
+ */
+export function variantRates(rows: VariantCounts[], metric: WinnerMetric): VariantRate[] {
+	return rows
 		.filter((v) => v.variant !== holdoutVariant)
 		.map((v) => {
 			const recipients = audience(v);
-			const successes = request.metric === 'ctr' ? v.uniqueClickers : v.uniqueConverters;
+			const successes = metric === 'ctr' ? v.uniqueClickers : v.uniqueConverters;
 			return {
 				variant: v.variant,
 				recipients,
@@ -90,7 +94,16 @@ export async function chooseWinner(
 				rate: recipients > 0 ? successes / recipients : null,
 			};
 		});
-	const decision = decideWinner(variants, request);
+}
+
+/** Reads the variants' numbers, decides, and on request records the winner on the campaign. */
+export async function chooseWinner(
+	db: Database,
+	campaign: Campaign,
+	request: WinnerRequest,
+): Promise<WinnerDecision> {
+	const stats = await campaignStats(db, campaign, { from: null, to: null, timeZone: 'UTC' });
+	const decision = decideWinner(variantRates(stats.variants, request.metric), request);
 	const winnerText = campaign.variants?.find((v) => v.name === decision.winner)?.text ?? null;
 	let recorded = false;
 	if (request.record && decision.winner) {

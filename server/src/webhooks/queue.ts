@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db';
+import { winnerReportColumn } from '../events/list';
 import type { DeliveryRow } from './payload';
 
 /**
@@ -13,7 +14,8 @@ SELECT c.id, c.attempts, d.subscription_id, s.url AS target_url, s.secret,
   COALESCE(e.recipient, l.recipient) AS recipient, COALESCE(e.url, l.destination) AS url, e.code,
   COALESCE(e.variant, l.variant) AS variant, COALESCE(e.wave, l.wave) AS wave, e.click_id, e.device_type, e.os, e.browser,
   e.country::text AS country, e.conversion_name, e.conversion_value::text AS conversion_value,
-  e.conversion_currency::text AS conversion_currency, k.name AS campaign_name, m.metadata AS recipient_metadata
+  e.conversion_currency::text AS conversion_currency, k.name AS campaign_name, m.metadata AS recipient_metadata,
+  ${winnerReportColumn('e', 'k')}
 FROM unnest($1::text[], $2::int[]) AS c(id, attempts)
 JOIN webhook_deliveries d ON d.id = c.id
 JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.disabled_at IS NULL

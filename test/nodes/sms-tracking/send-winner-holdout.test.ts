@@ -280,3 +280,36 @@ test("when the winner event reaches examples/ab-test-automated.json's Send node,
 	).toEqual([...holdout].sort());
 	expect(new Set(run.outputs[0].map((o) => o.json.wave))).toEqual(new Set(['Winner']));
 });
+
+test('when the server’s A/B rule recorded a tie, then the node fails saying the test ended in a tie and sends nothing', async () => {
+	const { campaignId } = await abTest('winner rule tie', 500);
+	const decision = {
+		variant: null,
+		text: null,
+		tie: true,
+		tied: ['B', 'A'],
+		decidedBy: 'deadline',
+		significant: false,
+		pValue: 1,
+		metric: 'conversionRate',
+		confidence: 0.95,
+		minSamplePerVariant: 1,
+		variants: [
+			{ variant: 'A', recipients: 4, successes: 1, rate: 0.25 },
+			{ variant: 'B', recipients: 4, successes: 1, rate: 0.25 },
+		],
+		holdoutRecipients: 6,
+		decidedAt: new Date().toISOString(),
+	};
+	await env.server.sql('UPDATE campaigns SET ab_test_decision = $2 WHERE id = $1', [
+		campaignId,
+		JSON.stringify(decision),
+	]);
+	const before = env.seven.received.length;
+	const run = await sendWinner(campaignId);
+	expect(run.error?.message).toBe(
+		'The A/B test of the campaign "winner rule tie" ended in a tie: A and B have the same conversion rate (25 %), so there is no winner to send',
+	);
+	expect(env.seven.received.length).toBe(before);
+	expect(await winnerWave(campaignId)).toEqual([]);
+});

@@ -92,6 +92,9 @@ describe('campaigns, links and messages', () => {
 		expect((await call('GET', '/campaigns/:id', { params })).status).toBe(200);
 		expect((await call('PATCH', '/campaigns/:id', { params, body: { fallbackUrl: 'https://shop.example/' } })).status).toBe(200);
 		expect((await call('PUT', '/campaigns/:id/variants', { params, body: { variants: [{ name: 'A', text: 'Hi' }, { name: 'B' }], holdout: 0.1 } })).status).toBe(200);
+		const rule = { metric: 'ctr', decide: 'afterDuration', decideAfterHours: 24, deadlineAfterHours: 72 };
+		expect((await call('PATCH', '/campaigns/:id', { params, body: { abTestRule: rule } })).body.abTestRule).toMatchObject(rule);
+		expect((await call('PATCH', '/campaigns/:id', { params, body: { abTestRule: null } })).body.abTestRule).toBeNull();
 		expect((await call('POST', '/campaigns/:id/archive', { params })).body.archivedAt).toEqual(expect.any(String));
 		expect((await call('POST', '/campaigns/:id/unarchive', { params })).body.archivedAt).toBeNull();
 	});

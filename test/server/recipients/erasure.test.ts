@@ -124,6 +124,8 @@ beforeAll(async () => {
 });
 
 test('when a write key erases a number, then it is in no table but the opt-out list, and every figure is unchanged', async () => {
+	const order = { campaignId: campaigns[0], recipient: person, name: 'purchase', value: 20, idempotencyKey: 'order-ana-1' };
+	expect((await server.api('POST', '/api/v1/conversions', order)).status).toBe(201);
 	const before = await figures(campaigns);
 	expect((before.stats[0] as any).totals.clicks).toBeGreaterThan(0);
 	expect(await placesHolding(digits)).toEqual(
@@ -151,13 +153,20 @@ test('when a write key erases a number, then it is in no table but the opt-out l
 		links: 4, // sale and info in each campaign
 		messages: 2,
 		metadata: 1,
-		deliveriesCancelled: 1,
+		deliveriesCancelled: 2, // the first click and the conversion, both pending
 		optOutKept: true,
 	});
-	expect(res.body.events).toBe(10);
+	expect(res.body.events).toBe(11);
 
 	expect(await placesHolding(digits)).toEqual(['opt_outs.phone']);
 	expect(await figures(campaigns)).toEqual(before);
+	// conversions' keys are claimed in event_keys too; a conversion's key digests the number
+	const erasedKeys = await server.sql<{ event_key: string }>(
+		`SELECT k.event_key FROM event_keys k JOIN events e ON e.id = k.event_id AND e.occurred_at = k.occurred_at
+		 WHERE e.recipient LIKE 'erased\\_%'`,
+	);
+	expect(erasedKeys.length).toBeGreaterThan(0);
+	expect(erasedKeys.filter((k) => !k.event_key.startsWith('erased_'))).toEqual([]);
 
 	const audit = await server.sql('SELECT * FROM erasures');
 	expect(audit).toEqual([

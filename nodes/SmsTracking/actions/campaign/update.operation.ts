@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requiredCampaignId } from '../../../shared/campaign-locator';
 import { getCampaign, updateCampaign } from '../../../shared/tracking-api';
 import { perItem } from '../common';
+import { abTestRuleBody, abTestRuleField } from './abTestRule.fields';
 import { campaignSettingsFields } from './settings.fields';
 
 const show = { resource: ['campaign'], operation: ['update'] };
@@ -33,6 +34,7 @@ export const description: INodeProperties[] = [
 			],
 		}),
 	},
+	abTestRuleField(show),
 ];
 
 export const execute = perItem(async (ctx, i, http) => {
@@ -65,6 +67,12 @@ export const execute = perItem(async (ctx, i, http) => {
 		}
 		body.utm = Object.keys(utm).length ? utm : null;
 	}
+	const rule = abTestRuleBody(
+		ctx.getNode(),
+		ctx.getNodeParameter('abTestRule', i, {}) as IDataObject,
+		i,
+	);
+	if (rule) body.abTestRule = rule;
 	if (Object.keys(body).length === 0)
 		throw new NodeOperationError(ctx.getNode(), 'Add at least one field to update', {
 			itemIndex: i,

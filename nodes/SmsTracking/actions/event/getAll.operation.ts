@@ -42,6 +42,7 @@ export const description: INodeProperties[] = listFields(show, [
 			{ name: 'Delivered', value: 'delivered', description: 'A delivery report' },
 			{ name: 'Failed', value: 'failed', description: 'A failed delivery report' },
 			{ name: 'View', value: 'view', description: 'A link preview rendered on the phone' },
+			{ name: 'Winner', value: 'winner', description: "The A/B test rule's decision" },
 		],
 		default: [],
 		description: 'Only events of these types (none chosen: all)',
