@@ -33,7 +33,7 @@ export class SmsTracking implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		// Send with an A/B test has a second output for the hold-out.
-		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" && $parameter["abTest"] === true ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
+		outputs: `={{ $parameter["resource"] === "message" && $parameter["operation"] === "send" && $parameter["sendMode"] !== "winnerToHoldout" && $parameter["abTest"] === true ? [{ "type": "main", "displayName": "Sent" }, { "type": "main", "displayName": "Hold-Out" }] : [{ "type": "main" }] }}`,
 		// The provider credentials follow `provider` through `hide`, not through its values under
 		// `show`: n8n's editor takes a parameter all of whose values appear under credentials'
 		// `displayOptions.show` for an authentication switch, hides it and every parameter it depends

@@ -221,6 +221,10 @@ export async function recordMessages(
 	return Number(response.recorded) || 0;
 }
 
+/** GET /tracking-code: the script and pixel tags (`name`, `value`, `currency` fill the example). */
+export const getTrackingCode = async (http: Http, qs: IDataObject, itemIndex: number) =>
+	await call(http, { method: 'GET', path: '/tracking-code', qs }, itemIndex);
+
 export const trackConversion = async (http: Http, body: IDataObject, itemIndex: number) =>
 	await call(http, { method: 'POST', path: '/conversions', body }, itemIndex);
 

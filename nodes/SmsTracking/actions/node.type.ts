@@ -18,6 +18,7 @@ export type SmsTrackingMap = {
 		| 'delete'
 		| 'getStats'
 		| 'getRecipients'
+		| 'getTrackingCode'
 		| 'pickWinner';
 	conversion: 'track';
 	optOut: 'add' | 'getAll' | 'remove';

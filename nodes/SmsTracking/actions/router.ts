@@ -23,6 +23,7 @@ export const operations: {
 		delete: campaign.deleteOperation,
 		getStats: campaign.getStats,
 		getRecipients: campaign.getRecipients,
+		getTrackingCode: campaign.getTrackingCode,
 		pickWinner: campaign.pickWinner,
 	},
 	conversion: { track: conversion.track },

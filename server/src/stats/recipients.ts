@@ -70,6 +70,12 @@ export function segmentWhere(
 	if (q.country !== undefined) trait('country', q.country, true);
 	if (q.clickedWithinHours !== undefined) clickedSince(q.clickedWithinHours, true);
 	if (q.notClickedWithinHours !== undefined) clickedSince(q.notClickedWithinHours, false);
+	// The per-wave rollup counts accepted sends synchronously (messages trigger, migration 011), so
+	// a send recorded a moment ago already counts: re-running a wave's send sends nothing twice.
+	if (q.notSentInWave !== undefined)
+		where.push(
+			`NOT EXISTS (SELECT 1 FROM stats_wave_recipients w WHERE w.campaign_id = $1 AND w.wave = ${param(q.notSentInWave)} AND w.recipient = s.recipient AND w.messages_charged > 0)`,
+		);
 	return { where: where.join('\n  AND '), params };
 }
 

@@ -76,6 +76,10 @@ export const recipientsQuery = z.strictObject({
 	clickedWithinHours: hours,
 	notClickedWithinHours: hours,
 	wave: waveName.optional(),
+	notSentInWave: waveName.optional().meta({
+		description:
+			'Only recipients the provider accepted no message of in this wave (status=holdout&notSentInWave=Winner: the hold-out the winner send has not reached); not with wave',
+	}),
 	limit: pageLimit({ fallback: 100, max: 1000 }),
 	cursor: z
 		.string()

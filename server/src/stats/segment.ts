@@ -25,6 +25,8 @@ export interface RecipientsQuery {
 	notClickedWithinHours?: number;
 	/** Recipients of this send wave, with that wave's counts (combines with clicked, viewed, converted, variant). */
 	wave?: string;
+	/** Recipients the provider accepted no message of in this wave (none sent, or all refused). */
+	notSentInWave?: string;
 	limit: number;
 	after?: string;
 }
@@ -37,7 +39,7 @@ export interface RecipientsQuery {
  */
 export function parseRecipientsQuery(query: Record<string, unknown>): RecipientsQuery {
 	const { cursor, holdout: asked, ...parsed } = parseQuery(recipientsQuery, { query });
-	const notWithWave = (['status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours'] as const).filter(
+	const notWithWave = (['status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours', 'notSentInWave'] as const).filter(
 		(key) => (key === 'holdout' ? asked : parsed[key]) !== undefined,
 	);
 	if (parsed.wave !== undefined && notWithWave.length)

@@ -43,7 +43,8 @@ function freshRunDir(): string {
 	return dir;
 }
 
-export async function startEnvironment(): Promise<Environment> {
+/** `trackingEnv`: extra settings of the tracking server (see startTrackingServer). */
+export async function startEnvironment(options: { trackingEnv?: Record<string, string> } = {}): Promise<Environment> {
 	const { installed, tarball } = settings();
 	const runDir = freshRunDir();
 	const logDir = path.join(runDir, 'logs');
@@ -58,7 +59,7 @@ export async function startEnvironment(): Promise<Environment> {
 		stops.push(seven.close);
 		const receiver = await startReceiver();
 		stops.push(receiver.close);
-		const tracking = await startTrackingServer(logDir);
+		const tracking = await startTrackingServer(logDir, options.trackingEnv);
 		stops.push(tracking.stop);
 
 		const n8n = await N8n.create(installed, path.join(runDir, 'n8n'), logDir);

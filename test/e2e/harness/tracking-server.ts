@@ -40,9 +40,10 @@ async function dropStaleDatabases(client: Client): Promise<void> {
 
 /**
  * Runs the built server (server/dist/main.js, as `npm start` does) on a fresh PostgreSQL database
- * of its own, which it migrates at boot; the database is dropped again at stop.
+ * of its own, which it migrates at boot; the database is dropped again at stop. `extraEnv` adds
+ * settings a scenario file needs (a Twilio auth token, the shop's origin).
  */
-export async function startTrackingServer(logDir: string): Promise<TrackingServer> {
+export async function startTrackingServer(logDir: string, extraEnv: Record<string, string> = {}): Promise<TrackingServer> {
 	const database = `sms_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 	await admin(async (c) => {
 		await dropStaleDatabases(c);
@@ -65,6 +66,7 @@ export async function startTrackingServer(logDir: string): Promise<TrackingServe
 			// as a CDN or proxy in front of the server would give it (visit.ts sets it per click)
 			COUNTRY_HEADER: 'cf-ipcountry',
 			DATA_DIR: path.join(logDir, 'tracking-data'),
+			...extraEnv,
 		},
 		logDir,
 	});

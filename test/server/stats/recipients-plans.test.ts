@@ -82,6 +82,7 @@ test.each([
 	`url=${encodeURIComponent('https://shop.example/p1')}`,
 	'clickedWithinHours=24',
 	'notClickedWithinHours=24',
+	'status=holdout&notSentInWave=Winner',
 ])(
 	'when recipients are asked for %p, then the plan reads the segment through indexes, no table whole',
 	async (query) => {

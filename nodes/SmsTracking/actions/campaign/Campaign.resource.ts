@@ -7,6 +7,7 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getRecipients from './getRecipients.operation';
 import * as getStats from './getStats.operation';
+import * as getTrackingCode from './getTrackingCode.operation';
 import * as pickWinner from './pickWinner.operation';
 import * as unarchive from './unarchive.operation';
 import * as update from './update.operation';
@@ -19,6 +20,7 @@ export {
 	getAll,
 	getRecipients,
 	getStats,
+	getTrackingCode,
 	pickWinner,
 	unarchive,
 	update,
@@ -66,7 +68,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Recipients',
 				value: 'getRecipients',
-				description: 'List a segment of recipients: by status, hold-out, clicked, viewed, converted, link, device, OS, country or recent clicks',
+				description:
+					'List a segment of recipients: by status, hold-out, clicked, viewed, converted, link, device, OS, country or recent clicks',
 				action: 'Get the recipients of a campaign',
 			},
 			{
@@ -75,6 +78,13 @@ export const description: INodeProperties[] = [
 				description:
 					'Get the evaluation: sent, delivered, views, clicks, conversions, revenue, per variant and link',
 				action: 'Get the stats of a campaign',
+			},
+			{
+				name: 'Get Tracking Code',
+				value: 'getTrackingCode',
+				description:
+					'Get the script and pixel tags for the landing and confirmation pages, so conversions on the site are attributed to the SMS',
+				action: 'Get the conversion tracking code',
 			},
 			{
 				name: 'Pick Winner',
@@ -101,6 +111,7 @@ export const description: INodeProperties[] = [
 		'get',
 		'getStats',
 		'getRecipients',
+		'getTrackingCode',
 		'pickWinner',
 		'update',
 		'archive',
@@ -115,4 +126,5 @@ export const description: INodeProperties[] = [
 	...getStats.description,
 	...getRecipients.description,
 	...pickWinner.description,
+	...getTrackingCode.description,
 ];

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { messageFields } from './fields';
 import * as reportSends from './reportSends.operation';
+import { sendModeFields } from './send.fields';
 import * as send from './send.operation';
 import * as shorten from './shorten.operation';
 
@@ -38,6 +39,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'send',
 	},
+	...sendModeFields,
 	...messageFields,
 	...shorten.description,
 	...send.description,

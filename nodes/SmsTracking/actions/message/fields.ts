@@ -2,6 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { campaignIdField, defaultCountryField } from '../common';
 
 const both = { resource: ['message'], operation: ['shorten', 'send'] };
+/** Send's "Winning Variant → Hold-Out" reads recipients and text from the server. */
+const winnerMode = { sendMode: ['winnerToHoldout'] };
 
 /** The fields Shorten and Send share: campaign, recipient, text and the link options. */
 export const messageFields: INodeProperties[] = [
@@ -15,7 +17,7 @@ export const messageFields: INodeProperties[] = [
 		placeholder: '+4915112345678',
 		description:
 			'Phone number of the recipient, in international format or national with a default country calling code (see options)',
-		displayOptions: { show: both },
+		displayOptions: { show: both, hide: winnerMode },
 	},
 	{
 		displayName: 'Text',
@@ -26,7 +28,7 @@ export const messageFields: INodeProperties[] = [
 		placeholder: 'Hi {{ $json.firstName }}, our sale starts now: https://shop.example/sale',
 		description:
 			'The SMS text; every http(s) link in it becomes a short link of its own for this recipient',
-		displayOptions: { show: both, hide: { abTest: [true] } },
+		displayOptions: { show: both, hide: { abTest: [true], ...winnerMode } },
 	},
 	{
 		displayName: 'Wave',
@@ -36,7 +38,7 @@ export const messageFields: INodeProperties[] = [
 		placeholder: 'e.g. Initial, Reminder or Winner',
 		description:
 			'Name of this send: each wave gets its own short links, and its clicks, CTR and conversions are reported apart. Empty: one new wave per execution (a re-run of the same execution reuses its links).',
-		displayOptions: { show: { ...both, '@version': [{ _cnd: { gte: 2 } }] } },
+		displayOptions: { show: { ...both, '@version': [{ _cnd: { gte: 2 } }] }, hide: winnerMode },
 	},
 	{
 		displayName: 'Wave',
@@ -46,7 +48,7 @@ export const messageFields: INodeProperties[] = [
 		placeholder: 'e.g. Reminder',
 		description:
 			'Name of this send: each wave gets its own short links, and its clicks, CTR and conversions are reported apart. Empty: the wave "Initial" (every send of this node version before waves).',
-		displayOptions: { show: { ...both, '@version': [1] } },
+		displayOptions: { show: { ...both, '@version': [1] }, hide: winnerMode },
 	},
 	{
 		displayName: 'Options',

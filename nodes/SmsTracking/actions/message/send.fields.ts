@@ -2,6 +2,49 @@ import type { INodeProperties } from 'n8n-workflow';
 import { scheduleFields } from './schedule.fields';
 
 const send = { resource: ['message'], operation: ['send'] };
+const winnerMode = { sendMode: ['winnerToHoldout'] };
+
+/** What Send sends to whom; shown right under Operation (Message.resource.ts). */
+export const sendModeFields: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'sendMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Each Item',
+				value: 'items',
+				description: "Send each input item's text to its recipient (optionally as an A/B test)",
+			},
+			{
+				name: 'Winning Variant → Hold-Out',
+				value: 'winnerToHoldout',
+				description:
+					"Send the campaign's recorded A/B winner to its hold-out: everyone the wave has not reached yet, read from the tracking server",
+			},
+		],
+		default: 'items',
+		displayOptions: { show: send },
+	},
+	{
+		displayName:
+			"Reads the winner recorded on the campaign (by the server's A/B rule or Pick Winner with Record Winner) and the text the A/B send stored for it, then sends it to every hold-out recipient the wave has not reached yet. One input item per campaign is enough, e.g. the <code>winner</code> trigger event; a re-run sends nobody twice.",
+		name: 'winnerModeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...send, ...winnerMode } },
+	},
+	{
+		displayName: 'Wave',
+		name: 'wave',
+		type: 'string',
+		default: 'Winner',
+		description:
+			'The send wave of the winner send: its own short links and stats. A hold-out recipient this wave already reached is not sent again.',
+		displayOptions: { show: { ...send, ...winnerMode } },
+	},
+];
 
 export const sendFields: INodeProperties[] = [
 	{
@@ -47,7 +90,7 @@ export const sendFields: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to test 2 to 4 texts against each other; each recipient gets one variant, chosen deterministically from the campaign and the recipient',
-		displayOptions: { show: send },
+		displayOptions: { show: send, hide: winnerMode },
 	},
 	{
 		displayName: 'Variants',
@@ -62,7 +105,7 @@ export const sendFields: INodeProperties[] = [
 			],
 		},
 		description: 'Two to four texts; weights set the split (1 and 1: half each)',
-		displayOptions: { show: { ...send, abTest: [true] } },
+		displayOptions: { show: { ...send, abTest: [true] }, hide: winnerMode },
 		options: [
 			{
 				displayName: 'Variant',
@@ -103,7 +146,7 @@ export const sendFields: INodeProperties[] = [
 		default: 0,
 		description:
 			'Share of recipients kept back from the test (not sent; they leave on the Hold-Out output) to receive the winner later',
-		displayOptions: { show: { ...send, abTest: [true] } },
+		displayOptions: { show: { ...send, abTest: [true] }, hide: winnerMode },
 	},
 	...scheduleFields,
 	{

@@ -4,12 +4,12 @@ import { setVariants } from '../../../shared/tracking-api';
 import { httpOf } from '../../../shared/transport';
 import { assignVariant, holdoutVariant } from '../../../shared/variants';
 import { parseAbTest, variantText } from '../../helpers/ab';
-import { chunk, mapWithConcurrency } from '../../helpers/concurrency';
-import { heldOutcome, reportOutcomes, sendOne, type Outcome } from '../../helpers/deliver';
+import { heldOutcome, type Outcome } from '../../helpers/deliver';
 import { errorItem } from '../../helpers/error-item';
 import { leaveOutOptedOut } from '../../helpers/opt-outs';
 import { prepareMessages, type MessageInput } from '../../helpers/prepare';
 import { applySchedule, checkSchedule } from '../../helpers/schedule';
+import { concurrencyOf, sendInSlices } from '../../helpers/send-slices';
 import type { SendSettings } from '../../helpers/providers/send';
 import {
 	readMetadata,
@@ -20,11 +20,9 @@ import {
 	readWave,
 } from './parameters';
 import { pickedCampaignId } from '../../../shared/campaign-locator';
+import { sendWinnerToHoldout } from './send.winner';
 
 export { sendFields as description } from './send.fields';
-
-/** Sent messages are reported to the server after every slice of this many. */
-const reportEvery = 1000;
 
 /**
  * Shortens every item's links (batched), sends each message through the provider (a bounded
@@ -37,6 +35,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const http = httpOf(this);
+	if (this.getNodeParameter('sendMode', 0, 'items') === 'winnerToHoldout')
+		return await sendWinnerToHoldout(this, http, items);
 	const continueOnFail = this.continueOnFail();
 	const outcomes: Outcome[] = [];
 	const errors: INodeExecutionData[] = [];
@@ -103,42 +103,22 @@ export async function execute(
 	);
 	const ready = await applySchedule(this, http, sendable, sendSettings, fail);
 
-	// Send in slices and report each slice as soon as it is done, so a long run that breaks off
-	// (a failure, n8n stopping) leaves every sent message recorded on the server.
 	const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
-	const concurrency = Math.min(50, Math.max(1, Number(options.concurrency ?? 5)));
-	let unreported = [...outcomes];
-	let firstError: Error | undefined;
-	let reportError: Error | undefined;
-	for (const slice of chunk(ready, reportEvery)) {
-		const done = (
-			await mapWithConcurrency(slice, concurrency, async ({ campaignId, prepared }) => {
-				// After a failure (without Continue On Fail) no further message is handed out.
-				if (firstError) return undefined;
-				const settings = sendSettings[prepared.draft.itemIndex];
-				const input = items[prepared.draft.itemIndex].json;
-				const outcome = await sendOne(http, campaignId, prepared, settings, input);
-				if (outcome.failed && !continueOnFail) firstError ??= outcome.failed;
-				return outcome;
-			})
-		).filter((o): o is Outcome => o !== undefined);
-		outcomes.push(...done);
-		reportError ??= await reportOutcomes(http, [...unreported, ...done]);
-		unreported = [];
-		if (firstError || (reportError && !continueOnFail)) break;
-	}
-	if (unreported.length) reportError ??= await reportOutcomes(http, unreported);
-	if (firstError) throw firstError;
-	if (reportError && !continueOnFail) throw reportError;
+	const done = await sendInSlices(
+		http,
+		ready,
+		sendSettings,
+		items.map((item) => item.json),
+		{ concurrency: concurrencyOf(options), continueOnFail },
+		outcomes,
+	);
 
 	const byItem = (a: INodeExecutionData, b: INodeExecutionData) =>
 		(a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	const main = [
-		...outcomes.filter((o) => !o.held).map((o) => o.output),
-		...optedOut,
-		...errors,
-	].sort(byItem);
-	const held = outcomes
+	const main = [...done.filter((o) => !o.held).map((o) => o.output), ...optedOut, ...errors].sort(
+		byItem,
+	);
+	const held = done
 		.filter((o) => o.held)
 		.map((o) => o.output)
 		.sort(byItem);
