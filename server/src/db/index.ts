@@ -48,7 +48,7 @@ function literal(value: unknown): string {
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
 	if (value instanceof Date) return escapeLiteral(value.toISOString());
 	if (typeof value === 'string') return escapeLiteral(value);
-	throw new Error(`a parameter of COPY must be a string, number, boolean, date or null; got ${typeof value}`);
+	throw new Error(`each parameter must be a string, number, boolean, date or null (they are written into the statement); got ${typeof value}`);
 }
 
 /**

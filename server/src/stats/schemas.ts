@@ -32,8 +32,10 @@ export const statsQuery = z
 		wave: waveName.optional().meta({ description: 'Limit the evaluation to one send wave' }),
 	})
 	.superRefine(({ from, to }, ctx) => {
-		if (from && to && from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-		else if (from && to && to.getTime() > twoYearsAfter(from))
+		// zod runs this even when a field failed (its value then is the raw text): dates only
+		if (!(from instanceof Date && to instanceof Date)) return;
+		if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+		else if (to.getTime() > twoYearsAfter(from))
 			ctx.addIssue({ code: 'custom', path: ['to'], message: coded('range_too_long', 'may be at most 2 years after from') });
 	});
 

@@ -29,6 +29,7 @@ const owners: Record<string, RegExp> = {
 	pending_conversions: ownedWithErasure('events\\/pending-conversions'),
 	// The webhook module: its store, its outbox and its delivery queue.
 	webhook_subscriptions: /^webhooks\//,
+	webhook_receipts: /^webhooks\//,
 	webhook_deliveries: new RegExp(`^(webhooks\\/|${erasure}\\.ts$)`),
 	// The per-recipient rollups are otherwise written only by stats_fold() in the migrations; the
 	// erasure moves a person's rows to their pseudonym. Its audit lines are its own.

@@ -2,6 +2,7 @@ import { pageLimit, requiredText } from '../../../server/src/http/common-schemas
 import { HttpError } from '../../../server/src/http/errors';
 import { byParser, coded, parseBody, parseQuery, z } from '../../../server/src/http/schema';
 import { absoluteUrl } from '../../../server/src/shared/url-schema';
+import { statsQuery } from '../../../server/src/stats/schemas';
 
 function errorOf(run: () => unknown): { status: number; code: string; message: string } {
 	try {
@@ -90,5 +91,12 @@ describe('error messages name the field', () => {
 	test('when the body is valid, then the parsed and typed value comes back', () => {
 		const parsed = parseBody(body, { body: { ...ok, name: ' trimmed ' } });
 		expect(parsed).toEqual({ name: 'trimmed', recipients: [{ urls: ['https://ok.example/'] }] });
+	});
+});
+
+test('when a range has one good and one bad end, then the bad end is a 400, not a crash of the range check', () => {
+	expect(errorOf(() => parseQuery(statsQuery, { query: { from: '2026-01-01', to: 'read' } }))).toMatchObject({
+		status: 400,
+		message: expect.stringMatching(/^to must be an ISO 8601 date/),
 	});
 });
