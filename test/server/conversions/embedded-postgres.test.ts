@@ -4,6 +4,7 @@ import path from 'node:path';
 import { phoneUserAgent } from '../../support/browser';
 import { request } from '../../support/server';
 import { spawnServer } from '../../support/spawn-server';
+import { waitFor } from '../../support/wait';
 
 // The built server (minified t.js from dist) on the embedded PostgreSQL, without a browser:
 // a click through the real redirect, then the beacon, the pixel and the API for that click, and
@@ -27,6 +28,12 @@ test('when the built server runs on embedded PostgreSQL, then a click through th
 		const script = await fetch(`${server.url}/t.js`);
 		expect(await script.text()).toMatch(/^!function\(/); // the minified build, not the source
 
+		// the redirect answers before its journal is loaded: this test is about the stored click's
+		// conversions (a click not stored yet is the last step's case)
+		await waitFor(
+			async () => (await request(`${server.url}/api/v1/campaigns/${campaign.body.id}/events?type=click`, 'GET', undefined, auth)).body.events,
+			{ what: 'the click stored', until: (events: Array<{ clickId: string }>) => events.some((e) => e.clickId === clickId) },
+		);
 		const beacon = await fetch(`${server.url}/collect`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ clickId, name: 'signup', value: '9.90' }) });
 		expect(beacon.status).toBe(201);
 		const gif = await fetch(`${server.url}/c.gif?name=newsletter`, { headers: { cookie: `sms_cid=${clickId}` } });
