@@ -1,6 +1,7 @@
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio';
 import { serveSite, type StaticSite } from '../support/static-site';
 import { startEnvironment, type Environment } from './harness/environment';
+import { abTestAutomatedScenario } from './scenarios/ab-test-automated';
 import { conversionTrackingScenario, type ShopSite } from './scenarios/conversion-tracking';
 import { dailyStatsReportScenario } from './scenarios/daily-stats-report';
 import { orderConversionScenario } from './scenarios/order-conversion';
@@ -9,8 +10,8 @@ import { transactionalSmsScenario } from './scenarios/transactional-sms';
 import { twilioDeliveryReportsScenario } from './scenarios/twilio-delivery-reports';
 
 // The examples of the use cases, each imported and run in one real n8n with one tracking server,
-// which checks Twilio's signatures (the local Twilio stand-in's token) and accepts conversions
-// from the local shop's origin.
+// which checks Twilio's signatures (the local Twilio stand-in's token), accepts conversions from
+// the local shop's origin and checks the A/B test rules every half second.
 let environment: Environment | undefined;
 let twilio: FakeTwilio | undefined;
 let site: StaticSite | undefined;
@@ -26,7 +27,7 @@ beforeAll(async () => {
 	site = await serveSite({ '/spring': () => shop.landingHtml });
 	shop.url = site.url;
 	environment = await startEnvironment({
-		trackingEnv: { TWILIO_AUTH_TOKEN: twilio.authToken, ALLOWED_ORIGINS: site.url },
+		trackingEnv: { TWILIO_AUTH_TOKEN: twilio.authToken, ALLOWED_ORIGINS: site.url, AB_TEST_CHECK_INTERVAL_MS: '500' },
 	});
 }, 300_000);
 
@@ -43,3 +44,4 @@ segmentedFollowUpScenario(env);
 dailyStatsReportScenario(env);
 twilioDeliveryReportsScenario(env, () => need(twilio, 'the Twilio stand-in'));
 conversionTrackingScenario(env, () => shop);
+abTestAutomatedScenario(env);
