@@ -147,7 +147,7 @@ async function main() {
 				copyText(staged.slice(i, i + 5000)),
 			);
 			await sql.query(
-				`WITH inserted AS (INSERT INTO events (${columns}) SELECT ${columns} FROM bench_staging ON CONFLICT DO NOTHING RETURNING id, event_key, type, occurred_at, campaign_id, recipient, variant, url, conversion_name, wave), outbox AS (${outboxInsertSql('inserted')}) SELECT count(*) FROM inserted`,
+				`WITH inserted AS (INSERT INTO events (${columns}) SELECT ${columns} FROM bench_staging ON CONFLICT DO NOTHING RETURNING id, event_key, type, occurred_at, campaign_id, code, recipient, variant, url, conversion_name, wave), outbox AS (${outboxInsertSql('inserted')}) SELECT count(*) FROM inserted`,
 			);
 			await sql.query('COMMIT');
 		}
