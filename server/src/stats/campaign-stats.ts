@@ -4,7 +4,7 @@ import { holdoutVariant } from '../campaigns/types';
 import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
-import { eventsOnlyPlan, planRange, slotMs } from './range-slots';
+import { eventsOnlyPlan, planRange, slotMs, type RangePlan } from './range-slots';
 import { rangeFigures, type BreakdownFigures, type RangeFigures } from './range-cells';
 import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
@@ -112,6 +112,14 @@ async function coversWholeCampaign(db: Database, campaignId: string, query: Stat
 }
 
 /**
+ * $1–$9 of statsForRangeSql and rangeSeriesSql (stats.sql.ts): the campaign, the first partial
+ * slot, the time zone, the currency, the last partial slot and the whole slots between.
+ */
+function rangeParameters(campaign: Campaign, plan: RangePlan, timeZone: string): unknown[] {
+	return [campaign.id, ...plan.partials[0], timeZone, campaign.currency, ...plan.partials[1], ...plan.slots];
+}
+
+/**
  * `breakdowns: false` (the winner, which reads only the totals and variants) leaves the
  * breakdowns of a whole campaign or one wave empty: they are the costly part of those answers.
  */
@@ -135,14 +143,10 @@ export async function campaignStats(
 			if (wave === null && !whole) {
 				// A range of every wave: per-recipient figures from the packed slot records (range-cells.ts)
 				const plan = planRange(query.from, query.to);
-				const { rows } = await tx.query<{ result: RangeSeries }>(rangeSeriesSql, [
-					campaign.id,
-					...plan.partials[0],
-					query.timeZone,
-					campaign.currency,
-					...plan.partials[1],
-					...plan.slots,
-				]);
+				const { rows } = await tx.query<{ result: RangeSeries }>(
+					rangeSeriesSql,
+					rangeParameters(campaign, plan, query.timeZone),
+				);
 				const series = rows[0].result;
 				const figures = await rangeFigures(
 					tx,
@@ -161,15 +165,7 @@ export async function campaignStats(
 				whole ? statsFromRollupsSql : statsForRangeSql,
 				whole
 					? [campaign.id, null, null, query.timeZone, campaign.currency]
-					: [
-							campaign.id,
-							...plan.partials[0],
-							query.timeZone,
-							campaign.currency,
-							...plan.partials[1],
-							...plan.slots,
-							wave,
-						],
+					: [...rangeParameters(campaign, plan, query.timeZone), wave],
 			);
 			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
 			const rated = await rangeFigures(
