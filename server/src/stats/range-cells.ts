@@ -53,6 +53,19 @@ interface Cell {
 	firstClick: number;
 }
 
+/** A cell to fill record by record (one object reused, so reading millions of records allocates none). */
+const emptyCell = (): Cell => ({
+	index: -1,
+	variant: '',
+	views: 0,
+	clicks: 0,
+	conversions: 0,
+	revenue: 0,
+	delivered: 0,
+	failed: 0,
+	firstClick: Infinity,
+});
+
 /** What the recipients did in the range in one wave (or in all): one place per recipient. */
 class Activity {
 	readonly present: Uint8Array;
@@ -355,17 +368,7 @@ async function readRecords(
 		slotCellsSql,
 		[campaignId, ...plan.slots, timeZone],
 	);
-	const c: Cell = {
-		index: -1,
-		variant: '',
-		views: 0,
-		clicks: 0,
-		conversions: 0,
-		revenue: 0,
-		delivered: 0,
-		failed: 0,
-		firstClick: Infinity,
-	};
+	const c = emptyCell();
 	const dims: BreakdownRow[] = [];
 	for (const row of rows) {
 		const time = timeRows(row.hour, row.dow);
@@ -496,17 +499,7 @@ function median(values: Float64Array): number | null {
 /** Every recipient's events over all waves (the recipient's total). */
 function overAllWaves(range: RangeRecords, size: number): Activity {
 	const all = new Activity(size);
-	const c: Cell = {
-		index: -1,
-		variant: '',
-		views: 0,
-		clicks: 0,
-		conversions: 0,
-		revenue: 0,
-		delivered: 0,
-		failed: 0,
-		firstClick: Infinity,
-	};
+	const c = emptyCell();
 	for (const a of range.byWave.values()) {
 		for (let i = 0; i < size; i++) {
 			if (a.present[i] === 0) continue;
