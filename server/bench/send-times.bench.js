@@ -5,7 +5,7 @@
 // the same run.
 // Target (docs/operations.md#benchmarks): the whole audience's best hours ≤ 2 s.
 const { Client } = require('pg');
-const { scratchDatabase, startServer, api, median, size, copyFrom } = require('./support');
+const { scratchDatabase, startServer, api, median, size, copyFrom, foldAll } = require('./support');
 
 const recipients = size(1_000_000, 20_000);
 const clicksPerRecipient = 2;
@@ -52,12 +52,7 @@ async function main() {
 		const campaign = await api(`${server.url}/api/v1/campaigns`, 'POST', { name: 'bench' });
 		const [seedMs] = await time(() => seed(client, campaign.id));
 		const [foldMs] = await time(async () => {
-			const pending = async () =>
-				(await client.query('SELECT EXISTS (SELECT FROM stats_pending) AS any')).rows[0].any;
-			while (
-				(await client.query('SELECT stats_fold(50000) AS n')).rows[0].n > 0 ||
-				(await pending())
-			);
+			await foldAll(client);
 			// as autovacuum would after the burst: the emptied queue is scanned by every fold
 			await client.query(
 				'VACUUM ANALYZE stats_pending, stats_recipient_slots, stats_slots, recipient_click_hours',

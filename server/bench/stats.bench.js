@@ -17,6 +17,7 @@ const {
 	size,
 	full,
 	copyFrom,
+	foldAll,
 } = require('./support');
 
 const day = 24 * 3600;
@@ -150,13 +151,7 @@ async function main() {
 		const stored = events + others.reduce((sum, [count]) => sum + count, 0);
 		// what the server's background folder does while the events arrive
 		const [foldMs] = await time(async () => {
-			// until the queue is empty: a batch the server's own folder holds is skipped, not done
-			const pending = async () =>
-				(await client.query('SELECT EXISTS (SELECT FROM stats_pending) AS any')).rows[0].any;
-			while (
-				(await client.query('SELECT stats_fold(50000) AS n')).rows[0].n > 0 ||
-				(await pending())
-			);
+			await foldAll(client);
 			await client.query(
 				'VACUUM ANALYZE stats_recipients, stats_urls, stats_dimensions, stats_slots, stats_currencies, stats_recipient_slots, stats_dimension_slots, stats_currency_slots, stats_wave_recipients, stats_slot_cells',
 			);
