@@ -60,16 +60,18 @@ export function twilioDeliveryReportsScenario(env: () => Environment, twilio: ()
 				[ada, 'sent', 'twilio'],
 				[grace, 'sent', 'twilio'],
 			]);
+			// The node sends items concurrently, so Twilio may receive them in either order.
 			const sms = stub.received.slice(before);
 			expect(stub.violations).toEqual([]);
-			expect(sms.map((m) => m.To)).toEqual([ada, grace]);
+			expect(sms.map((m) => m.To).sort()).toEqual([ada, grace]);
 			const callbackUrl = `${tracking.url}/delivery-reports/twilio`;
 			expect(sms.map((m) => m.StatusCallback)).toEqual([callbackUrl, callbackUrl]);
+			const sidOf = (to: string) => sms.find((m) => m.To === to)!.sid;
 
 			const base = { AccountSid: stub.accountSid, From: '+15005550006' };
-			expect(await statusCallback(callbackUrl, stub.authToken, { ...base, MessageSid: sms[0].sid, To: ada, MessageStatus: 'delivered' })).toBe(204);
+			expect(await statusCallback(callbackUrl, stub.authToken, { ...base, MessageSid: sidOf(ada), To: ada, MessageStatus: 'delivered' })).toBe(204);
 			expect(
-				await statusCallback(callbackUrl, stub.authToken, { ...base, MessageSid: sms[1].sid, To: grace, MessageStatus: 'undelivered', ErrorCode: '30003' }),
+				await statusCallback(callbackUrl, stub.authToken, { ...base, MessageSid: sidOf(grace), To: grace, MessageStatus: 'undelivered', ErrorCode: '30003' }),
 			).toBe(204);
 
 			const delivered = await waitFor('the delivery logged', () => receiver.on('/hooks/sms-delivered')[0], 20_000, 100);
