@@ -95,7 +95,7 @@ export function burstScenario(env: () => Environment): void {
 			await waitFor(
 				'every delivery settled',
 				async () => (await tracking.api('GET', pending)).body.deliveries.length === 0,
-				420_000,
+				600_000,
 				1_000,
 			);
 			const settled = Date.now();
@@ -121,6 +121,6 @@ export function burstScenario(env: () => Environment): void {
 				async () => (await subscriptionsTo(tracking, n8n.url)).length === 0,
 				15_000,
 			);
-		}, 720_000);
+		}, 900_000);
 	});
 }
