@@ -37,6 +37,12 @@ export async function foldCampaign(db: Queryable, campaignId: string): Promise<v
 	if (rows[0].n > 0) await foldAllQueued(db, campaignId);
 }
 
+/** Folds every campaign with queued events, so that reads across campaigns include every stored event. */
+export async function foldQueuedCampaigns(db: Queryable): Promise<void> {
+	const { rows } = await db.query<{ campaign_id: string }>('SELECT DISTINCT campaign_id FROM stats_pending');
+	for (const { campaign_id } of rows) await foldCampaign(db, campaign_id);
+}
+
 async function foldAllQueued(db: Queryable, campaignId: string): Promise<void> {
 	while ((await foldEvents(db, campaignId, maxFoldPerRequest)) === maxFoldPerRequest) {
 		// a large backlog: keep folding in bounded steps
