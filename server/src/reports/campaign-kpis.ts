@@ -1,8 +1,8 @@
 import type { Database } from '../db';
-import { campaignFilters } from '../campaigns/store';
-import { toMetrics, type MetricsRow } from '../stats/metrics';
+import { toMetrics } from '../stats/metrics';
 import { foldCampaign, foldQueuedCampaigns } from '../stats/rollup-folder';
-import { after, decodeCursor, encodeCursor, orderBy, sortKeys } from './kpi-order';
+import { campaignPageSql, figureSortedSql, figuresSql, noFigures, type CampaignRow, type Figures, type KpiRow } from './campaign-kpis.sql';
+import { decodeCursor, encodeCursor, sortKeys } from './kpi-order';
 import type { KpisQuery } from './schemas';
 
 export interface CampaignKpis {
@@ -23,39 +23,6 @@ export interface CampaignKpis {
 	roi: number | null;
 }
 
-type Figures = Pick<MetricsRow, 'recipients' | 'sent' | 'uniqueClickers' | 'uniqueConverters' | 'revenue' | 'segments'>;
-
-interface CampaignRow {
-	id: string;
-	name: string;
-	created_at: Date;
-	archived_at: Date | null;
-	currency: string | null;
-	cost_per_segment: string | null;
-	/** The row's sort key as PostgreSQL prints it, for the next page's cursor. */
-	sort_value: string | null;
-}
-
-const campaignColumns = 'id, name, created_at, archived_at, currency, cost_per_segment';
-
-/**
- * A grouped read of the per-recipient rollup (migration 006, its primary key starts with the
- * campaign) for the campaigns `$campaigns` names.
- */
-const figuresOf = (campaigns: string) => `
-SELECT campaign_id,
-       count(*) AS recipients,
-       count(*) FILTER (WHERE messages_charged > 0) AS sent,
-       count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
-       count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
-       coalesce(sum(revenue), 0) AS revenue,
-       coalesce(sum(segments), 0) AS segments
-FROM stats_recipients
-WHERE campaign_id IN (${campaigns})
-GROUP BY campaign_id`;
-
-const none: Figures = { recipients: 0, sent: 0, uniqueClickers: 0, uniqueConverters: 0, revenue: 0, segments: 0 };
-
 /**
  * A page of the campaign list (the filters of GET /campaigns) with each campaign's headline
  * figures, computed like the stats' totals (the same toMetrics), so the list and a campaign's page
@@ -69,39 +36,16 @@ const none: Figures = { recipients: 0, sent: 0, uniqueClickers: 0, uniqueConvert
 export async function campaignKpis(db: Database, query: KpisQuery): Promise<{ campaigns: CampaignKpis[]; nextCursor: string | null }> {
 	const { sort, order } = query;
 	const cursor = decodeCursor(query.cursor, sort, order);
-	const values: unknown[] = [query.limit];
-	const conditions = campaignFilters(query, values);
-	let rows: (CampaignRow & Figures)[];
+	let rows: KpiRow[];
 	if (sortKeys[sort].campaignColumn) {
-		if (cursor) conditions.push(after(sort, order, cursor, values));
-		const page = await db.query<CampaignRow>(
-			`SELECT ${campaignColumns}, (${sortKeys[sort].key})::text AS sort_value FROM campaigns
-			 ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-			 ORDER BY ${orderBy(sort, order)} LIMIT $1`,
-			values,
-		);
+		const page = await db.query<CampaignRow>(...campaignPageSql(query, cursor));
 		for (const campaign of page.rows) await foldCampaign(db, campaign.id);
-		const figures = await db.query<Figures & { campaign_id: string }>(figuresOf('SELECT unnest($1::text[])'), [page.rows.map((c) => c.id)]);
+		const figures = await db.query<Figures & { campaign_id: string }>(...figuresSql(page.rows.map((c) => c.id)));
 		const byId = new Map(figures.rows.map((row) => [row.campaign_id, row]));
-		rows = page.rows.map((campaign) => ({ ...campaign, ...(byId.get(campaign.id) ?? none) }));
+		rows = page.rows.map((campaign) => ({ ...campaign, ...(byId.get(campaign.id) ?? noFigures) }));
 	} else {
 		await foldQueuedCampaigns(db);
-		const listed = `SELECT ${campaignColumns} FROM campaigns ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
-		const resume = cursor ? `WHERE ${after(sort, order, cursor, values)}` : '';
-		({ rows } = await db.query<CampaignRow & Figures>(
-			`WITH listed AS (${listed}),
-			 figures AS (${figuresOf('SELECT id FROM listed')}),
-			 listed_figures AS (
-			   SELECT l.*,
-			          coalesce(f.recipients, 0) AS recipients, coalesce(f.sent, 0) AS sent,
-			          coalesce(f."uniqueClickers", 0) AS "uniqueClickers", coalesce(f."uniqueConverters", 0) AS "uniqueConverters",
-			          coalesce(f.revenue, 0) AS revenue, coalesce(f.segments, 0) AS segments
-			   FROM listed l LEFT JOIN figures f ON f.campaign_id = l.id)
-			 SELECT *, (${sortKeys[sort].key})::text AS sort_value FROM listed_figures
-			 ${resume}
-			 ORDER BY ${orderBy(sort, order)} LIMIT $1`,
-			values,
-		));
+		({ rows } = await db.query<KpiRow>(...figureSortedSql(query, cursor)));
 	}
 	const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
 	return {
@@ -110,7 +54,7 @@ export async function campaignKpis(db: Database, query: KpisQuery): Promise<{ ca
 	};
 }
 
-function toKpis(row: CampaignRow & Figures): CampaignKpis {
+function toKpis(row: KpiRow): CampaignKpis {
 	const m = toMetrics(
 		{
 			total: true,
