@@ -1,6 +1,6 @@
 import type { Database } from '../db';
 import { toMetrics } from '../stats/metrics';
-import { foldCampaign, foldQueuedCampaigns } from '../stats/rollup-folder';
+import { foldQueuedCampaigns } from '../stats/rollup-folder';
 import { campaignPageSql, figureSortedSql, figuresSql, noFigures, type CampaignRow, type Figures, type KpiRow } from './campaign-kpis.sql';
 import { decodeCursor, encodeCursor, sortKeys } from './kpi-order';
 import type { KpisQuery } from './schemas';
@@ -39,8 +39,9 @@ export async function campaignKpis(db: Database, query: KpisQuery): Promise<{ ca
 	let rows: KpiRow[];
 	if (sortKeys[sort].campaignColumn) {
 		const page = await db.query<CampaignRow>(...campaignPageSql(query, cursor));
-		for (const campaign of page.rows) await foldCampaign(db, campaign.id);
-		const figures = await db.query<Figures & { campaign_id: string }>(...figuresSql(page.rows.map((c) => c.id)));
+		const ids = page.rows.map((c) => c.id);
+		await foldQueuedCampaigns(db, ids);
+		const figures = await db.query<Figures & { campaign_id: string }>(...figuresSql(ids));
 		const byId = new Map(figures.rows.map((row) => [row.campaign_id, row]));
 		rows = page.rows.map((campaign) => ({ ...campaign, ...(byId.get(campaign.id) ?? noFigures) }));
 	} else {

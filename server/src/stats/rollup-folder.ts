@@ -37,9 +37,17 @@ export async function foldCampaign(db: Queryable, campaignId: string): Promise<v
 	if (rows[0].n > 0) await foldAllQueued(db, campaignId);
 }
 
-/** Folds every campaign with queued events, so that reads across campaigns include every stored event. */
-export async function foldQueuedCampaigns(db: Queryable): Promise<void> {
-	const { rows } = await db.query<{ campaign_id: string }>('SELECT DISTINCT campaign_id FROM stats_pending');
+/**
+ * Folds the campaigns (all without `among`) that have queued events, so that a read across
+ * campaigns includes every stored event; one query when nothing is queued for them.
+ */
+export async function foldQueuedCampaigns(db: Queryable, among?: string[]): Promise<void> {
+	const { rows } = await db.query<{ campaign_id: string }>(
+		among
+			? 'SELECT DISTINCT campaign_id FROM stats_pending WHERE campaign_id = ANY ($1::text[])'
+			: 'SELECT DISTINCT campaign_id FROM stats_pending',
+		among ? [among] : [],
+	);
 	for (const { campaign_id } of rows) await foldCampaign(db, campaign_id);
 }
 
