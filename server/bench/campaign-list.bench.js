@@ -6,7 +6,7 @@
 // their recipient rows; by a figure, every listed campaign's rows once: about the baseline.
 const path = require('node:path');
 const { Client } = require('pg');
-const { scratchDatabase, startServer, api, median, apiKey, size, foldAll } = require('./support');
+const { scratchDatabase, startServer, median, apiKey, size, foldAll } = require('./support');
 
 const dist = path.join(__dirname, '..', 'dist', 'reports');
 const { campaignPageSql, figureSortedSql, figuresSql } = require(path.join(dist, 'campaign-kpis.sql.js'));

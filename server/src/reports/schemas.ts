@@ -16,8 +16,14 @@ export const kpisQuery = campaignQuery.safeExtend({
 	sort: z
 		.enum(kpiSorts, { error: `must be one of ${kpiSorts.join(', ')}` })
 		.default('createdAt')
-		.meta({ description: 'Ties by id; campaigns without the figure (a rate without recipients, cost and ROI without a cost) come last in either order' }),
-	order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
+		.meta({
+			description:
+				'What the whole list is sorted by, across pages; ties by id; campaigns without the figure (a rate without recipients, cost and ROI without a cost) come last in either order',
+		}),
+	order: z
+		.enum(['asc', 'desc'], { error: 'must be asc or desc' })
+		.default('desc')
+		.meta({ description: 'desc: newest, largest or Z first' }),
 });
 export type KpisQuery = z.output<typeof kpisQuery>;
 
