@@ -71,7 +71,7 @@ const sortState = (page: Page) =>
 		Object.fromEntries(ths.map((th) => [th.querySelector('button')!.getAttribute('data-sort'), th.getAttribute('aria-sort')])),
 	);
 
-test('when a heading is clicked, then the server sorts every campaign by it and "Load more" continues that order', async () => {
+test('when a heading is clicked (or pressed with the keyboard), then the server sorts every campaign by it and "Load more" continues that order', async () => {
 	const { context, page, problems, listRequests } = await openList({ width: 1280, height: 900 });
 	await listShows(page, newestFirst().slice(0, 50), 'the 50 newest campaigns');
 	expect((await sortState(page)).createdAt).toBe('descending');
@@ -89,10 +89,13 @@ test('when a heading is clicked, then the server sorts every campaign by it and 
 	expect(await page.locator('#more-campaigns').isHidden()).toBe(true);
 	expect(listRequests.at(-1)!.searchParams.get('cursor')).toEqual(expect.any(String));
 
-	await page.click('button[data-sort="recipients"]');
+	await page.locator('button[data-sort="recipients"]').focus();
+	await page.keyboard.press('Enter');
 	await listShows(page, byRecipients('asc').slice(0, 50), 'the fewest recipients first');
 	expect((await sortState(page)).recipients).toBe('ascending');
 	expect(await page.locator('button[data-sort="recipients"]').textContent()).toBe('Recipients ↑');
+	// the keyboard stays on the heading it used, though the headings were drawn anew
+	expect(await page.evaluate(() => document.activeElement?.getAttribute('data-sort'))).toBe('recipients');
 	expect(problems).toEqual([]);
 	await context.close();
 });

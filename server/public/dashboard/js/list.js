@@ -10,6 +10,8 @@ let campaigns = [];
 let sort = { key: 'createdAt', order: 'desc' };
 /** The newest request: an answer to an older one (a heading clicked twice quickly) is dropped. */
 let latest = 0;
+/** Whether the headings are redrawn under a heading just used: focus goes back to it, not to the page. */
+let headingInUse = false;
 
 const columns = [
 	['name', 'Campaign', (c) => el('a', { href: `#/campaigns/${encodeURIComponent(c.id)}`, 'data-campaign': c.id, text: c.name })],
@@ -33,6 +35,7 @@ function heading([key, label], i) {
 		// A new column starts with its largest (names: A to Z); the same column turns round.
 		const order = active ? (sort.order === 'desc' ? 'asc' : 'desc') : key === 'name' ? 'asc' : 'desc';
 		sort = { key, order };
+		headingInUse = true;
 		showList().catch((err) => showError(err.message));
 	});
 	return el(
@@ -53,6 +56,8 @@ function render() {
 		),
 	);
 	$('campaign-list').replaceChildren(el('thead', {}, el('tr', {}, ...columns.map(heading))), el('tbody', {}, ...rows));
+	if (headingInUse) $('campaign-list').querySelector(`button[data-sort="${sort.key}"]`).focus();
+	headingInUse = false;
 	$('campaign-empty').hidden = campaigns.length > 0;
 	$('campaign-list').hidden = campaigns.length === 0;
 }
