@@ -15,7 +15,8 @@ export const kpiSorts = [
 	'roi',
 ] as const;
 export type KpiSort = (typeof kpiSorts)[number];
-export type SortOrder = 'asc' | 'desc';
+export const sortOrders = ['asc', 'desc'] as const;
+export type SortOrder = (typeof sortOrders)[number];
 
 /** Where the list's order resumes: the sort key (as PostgreSQL prints it) and id of the last campaign of a page. */
 export interface KpiCursor {

@@ -3,7 +3,7 @@ import { campaignQuery } from '../campaigns/schemas';
 import { nextCursor, queryText } from '../http/common-schemas';
 import { describeRoutes } from '../http/route-schema';
 import { recipientsQuery, statsQuery, timeZoneParam } from '../stats/schemas';
-import { kpiSorts } from './kpi-order';
+import { kpiSorts, sortOrders } from './kpi-order';
 
 /** The recipient filters of recipients.csv: those of GET …/recipients without its page and wave, and the time zone of its local times. */
 export const recipientsCsvQuery = recipientsQuery.omit({ limit: true, cursor: true, wave: true }).extend({ timeZone: timeZoneParam });
@@ -21,7 +21,7 @@ export const kpisQuery = campaignQuery.safeExtend({
 				'What the whole list is sorted by, across pages; ties by id; campaigns without the figure (a rate without recipients, cost and ROI without a cost) come last in either order',
 		}),
 	order: z
-		.enum(['asc', 'desc'], { error: 'must be asc or desc' })
+		.enum(sortOrders, { error: 'must be asc or desc' })
 		.default('desc')
 		.meta({ description: 'desc: newest, largest or Z first' }),
 });
