@@ -279,11 +279,17 @@ test('when the campaign list is shown, then each campaign has its KPIs and a hea
 	expect(await row.locator('[data-key="revenue"]').innerText()).toBe('€74.90');
 	const order = () => page.locator('tr.campaign-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row')));
 	expect(await order()).toEqual(kpis.map((c: any) => c.id)); // newest first
+	// the order is the server's: wait for its answer to be drawn
+	const shows = (expected: string[], what: string) =>
+		waitFor(async () => ((await page.locator('#campaign-list[aria-busy]').count()) ? null : await order()), {
+			what,
+			until: (shown) => JSON.stringify(shown) === JSON.stringify(expected),
+		});
 	await page.click('button[data-sort="recipients"]');
 	const byRecipients = [...kpis].sort((a: any, b: any) => b.recipients - a.recipients).map((c: any) => c.id);
-	expect(await order()).toEqual(byRecipients);
+	await shows(byRecipients, 'the most recipients first');
 	await page.click('button[data-sort="recipients"]');
-	expect(await order()).toEqual([...byRecipients].reverse());
+	await shows([...byRecipients].reverse(), 'the fewest recipients first');
 	await page.screenshot({ path: path.join(artifacts, 'dashboard-campaign-list.png'), fullPage: true });
 	await context.close();
 });

@@ -106,22 +106,32 @@ export async function getCampaign(db: Queryable, id: string): Promise<Campaign> 
 }
 
 /**
- * One page of campaigns, newest first. The search matches any part of the name in any case
- * (served by the trigram index of migration 007); LIKE's wildcards in it are taken literally.
- * Only the filters given become conditions, so every plan can use the index its filter needs.
+ * The conditions of the campaign list's filters (search, status, creation dates), their values
+ * appended to `values`. The search matches any part of the name in any case (served by the
+ * trigram index of migration 007); LIKE's wildcards in it are taken literally. Only the filters
+ * given become conditions, so every plan can use the index its filter needs.
  */
-export async function listCampaigns(db: Queryable, query: CampaignQuery): Promise<Campaign[]> {
-	const values: unknown[] = [query.limit];
+export function campaignFilters(query: Omit<CampaignQuery, 'limit' | 'cursor'>, values: unknown[]): string[] {
 	const conditions: string[] = [];
 	const where = (condition: (param: string) => string, value: unknown) => {
 		values.push(value);
 		conditions.push(condition(`$${values.length}`));
 	};
-	if (query.cursor) where((p) => `(created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = ${p})`, query.cursor);
 	if (query.search) where((p) => `lower(name) LIKE ${p}`, `%${query.search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
 	if (query.status !== 'all') conditions.push(query.status === 'archived' ? 'archived_at IS NOT NULL' : 'archived_at IS NULL');
 	if (query.createdFrom) where((p) => `created_at >= ${p}`, query.createdFrom);
 	if (query.createdTo) where((p) => `created_at <= ${p}`, query.createdTo);
+	return conditions;
+}
+
+/** One page of campaigns, newest first, after the cursor (the last id of the previous page). */
+export async function listCampaigns(db: Queryable, query: CampaignQuery): Promise<Campaign[]> {
+	const values: unknown[] = [query.limit];
+	const conditions = campaignFilters(query, values);
+	if (query.cursor) {
+		values.push(query.cursor);
+		conditions.push(`(created_at, id) < (SELECT created_at, id FROM campaigns WHERE id = $${values.length})`);
+	}
 	const { rows } = await db.query<CampaignRow>(
 		`SELECT ${columns} FROM campaigns
 		 ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}

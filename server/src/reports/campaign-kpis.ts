@@ -1,8 +1,9 @@
 import type { Database } from '../db';
-import type { Campaign, CampaignQuery } from '../campaigns/types';
-import { listCampaigns } from '../campaigns/store';
-import { toMetrics, type MetricsRow } from '../stats/metrics';
-import { foldCampaign } from '../stats/rollup-folder';
+import { toMetrics } from '../stats/metrics';
+import { foldQueuedCampaigns } from '../stats/rollup-folder';
+import { campaignPageSql, figureSortedSql, figuresSql, noFigures, type CampaignRow, type Figures, type KpiRow } from './campaign-kpis.sql';
+import { decodeCursor, encodeCursor, sortKeys } from './kpi-order';
+import type { KpisQuery } from './schemas';
 
 export interface CampaignKpis {
 	id: string;
@@ -23,59 +24,40 @@ export interface CampaignKpis {
 }
 
 /**
- * One grouped read of the per-recipient rollup (migration 006, its primary key starts with the
- * campaign) for the campaigns of a page: the cost grows with the page's recipients, never with
- * the number of campaigns or of events.
+ * A page of the campaign list (the filters of GET /campaigns) with each campaign's headline
+ * figures, computed like the stats' totals (the same toMetrics), so the list and a campaign's page
+ * never disagree; in the order asked, across pages.
+ *
+ * By creation date or name, a page of campaigns is read by its order, then the figures of that
+ * page only: the cost grows with the page's recipients. By a figure, every campaign the filters
+ * keep is summed from the rollup in one grouped statement (never from the events) and the page
+ * cut from that order: the cost grows with the recipients of the listed campaigns.
  */
-const kpiSql = `
-SELECT campaign_id,
-       count(*) AS recipients,
-       count(*) FILTER (WHERE messages_charged > 0) AS sent,
-       count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
-       count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
-       coalesce(sum(revenue), 0) AS revenue,
-       coalesce(sum(segments), 0) AS segments
-FROM stats_recipients
-WHERE campaign_id = ANY ($1::text[])
-GROUP BY campaign_id`;
-
-type KpiRow = Pick<MetricsRow, 'recipients' | 'sent' | 'uniqueClickers' | 'uniqueConverters' | 'revenue' | 'segments'> & {
-	campaign_id: string;
-};
-
-const none: Omit<KpiRow, 'campaign_id'> = {
-	recipients: 0,
-	sent: 0,
-	uniqueClickers: 0,
-	uniqueConverters: 0,
-	revenue: 0,
-	segments: 0,
-};
-
-/**
- * A page of the campaign list (the filters and order of GET /campaigns) with each campaign's
- * headline figures, computed like the stats' totals (the same toMetrics), so the list and a
- * campaign's page never disagree.
- */
-export async function campaignKpis(
-	db: Database,
-	query: CampaignQuery,
-): Promise<{ campaigns: CampaignKpis[]; nextCursor: string | null }> {
-	const campaigns = await listCampaigns(db, query);
-	for (const campaign of campaigns) await foldCampaign(db, campaign.id);
-	const { rows } = await db.query<KpiRow>(kpiSql, [campaigns.map((c) => c.id)]);
-	const byId = new Map(rows.map((row) => [row.campaign_id, row]));
-	const last = campaigns.length === query.limit ? campaigns[campaigns.length - 1] : undefined;
+export async function campaignKpis(db: Database, query: KpisQuery): Promise<{ campaigns: CampaignKpis[]; nextCursor: string | null }> {
+	const { sort, order } = query;
+	const cursor = decodeCursor(query.cursor, sort, order);
+	let rows: KpiRow[];
+	if (sortKeys[sort].campaignColumn) {
+		const page = await db.query<CampaignRow>(...campaignPageSql(query, cursor));
+		const ids = page.rows.map((c) => c.id);
+		await foldQueuedCampaigns(db, ids);
+		const figures = await db.query<Figures & { campaign_id: string }>(...figuresSql(ids));
+		const byId = new Map(figures.rows.map((row) => [row.campaign_id, row]));
+		rows = page.rows.map((campaign) => ({ ...campaign, ...(byId.get(campaign.id) ?? noFigures) }));
+	} else {
+		await foldQueuedCampaigns(db);
+		({ rows } = await db.query<KpiRow>(...figureSortedSql(query, cursor)));
+	}
+	const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
 	return {
-		campaigns: campaigns.map((campaign) => toKpis(campaign, byId.get(campaign.id) ?? none)),
-		nextCursor: last ? last.id : null,
+		campaigns: rows.map(toKpis),
+		nextCursor: last ? encodeCursor(sort, order, { value: last.sort_value, id: last.id }) : null,
 	};
 }
 
-function toKpis(campaign: Campaign, row: Omit<KpiRow, 'campaign_id'>): CampaignKpis {
+function toKpis(row: KpiRow): CampaignKpis {
 	const m = toMetrics(
 		{
-			...none,
 			total: true,
 			variant: null,
 			delivered: 0,
@@ -85,16 +67,21 @@ function toKpis(campaign: Campaign, row: Omit<KpiRow, 'campaign_id'>): CampaignK
 			clicks: 0,
 			conversions: 0,
 			convertedClickers: 0,
-			...row,
+			recipients: row.recipients,
+			sent: row.sent,
+			uniqueClickers: row.uniqueClickers,
+			uniqueConverters: row.uniqueConverters,
+			revenue: row.revenue,
+			segments: row.segments,
 		},
-		campaign.costPerSegment,
+		row.cost_per_segment === null ? null : Number(row.cost_per_segment),
 	);
 	return {
-		id: campaign.id,
-		name: campaign.name,
-		createdAt: campaign.createdAt,
-		archivedAt: campaign.archivedAt,
-		currency: campaign.currency,
+		id: row.id,
+		name: row.name,
+		createdAt: row.created_at.toISOString(),
+		archivedAt: row.archived_at ? row.archived_at.toISOString() : null,
+		currency: row.currency,
 		recipients: m.recipients,
 		sent: m.sent,
 		uniqueClickers: m.uniqueClickers,

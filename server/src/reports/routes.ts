@@ -2,7 +2,6 @@ import { Router, type Response } from 'express';
 import type { Database } from '../db';
 import { requireScope } from '../http/auth';
 import { getCampaign } from '../campaigns/store';
-import { campaignQuery } from '../campaigns/schemas';
 import { parseQuery } from '../http/schema';
 import { campaignStats } from '../stats/campaign-stats';
 import { foldCampaign } from '../stats/rollup-folder';
@@ -11,7 +10,7 @@ import { parseRecipientsQuery } from '../stats/segment';
 import { campaignKpis } from './campaign-kpis';
 import { responseSink, startCsv } from './csv';
 import { eventsCsvSql, eventsHeader } from './events-csv';
-import { recipientsCsvQuery } from './schemas';
+import { kpisQuery, recipientsCsvQuery } from './schemas';
 import { recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
 
@@ -63,7 +62,7 @@ export function reportRoutes(db: Database): Router {
 	const router = Router();
 
 	router.get('/campaigns/kpis', requireScope('read'), async (req, res) => {
-		res.json(await campaignKpis(db, parseQuery(campaignQuery, req)));
+		res.json(await campaignKpis(db, parseQuery(kpisQuery, req)));
 	});
 
 	router.get('/campaigns/:id/stats.csv', requireScope('read'), async (req, res) => {

@@ -1,13 +1,31 @@
 import { z } from 'zod';
 import { campaignQuery } from '../campaigns/schemas';
-import { nextCursor } from '../http/common-schemas';
+import { nextCursor, queryText } from '../http/common-schemas';
 import { describeRoutes } from '../http/route-schema';
 import { recipientsQuery, statsQuery, timeZoneParam } from '../stats/schemas';
+import { kpiSorts, sortOrders } from './kpi-order';
 
 /** The recipient filters of recipients.csv: those of GET …/recipients without its page and wave, and the time zone of its local times. */
 export const recipientsCsvQuery = recipientsQuery.omit({ limit: true, cursor: true, wave: true }).extend({ timeZone: timeZoneParam });
 
 const csv = (description: string) => ({ contentType: 'text/csv', schema: z.string().meta({ description }) });
+
+/** GET /campaigns/kpis: the campaign list's filters, sorted by a column or a KPI across pages. */
+export const kpisQuery = campaignQuery.safeExtend({
+	cursor: queryText(1000).optional().meta({ description: 'The nextCursor of the previous page, asked with the same sort and order' }),
+	sort: z
+		.enum(kpiSorts, { error: `must be one of ${kpiSorts.join(', ')}` })
+		.default('createdAt')
+		.meta({
+			description:
+				'What the whole list is sorted by, across pages; ties by id; campaigns without the figure (a rate without recipients, cost and ROI without a cost) come last in either order',
+		}),
+	order: z
+		.enum(sortOrders, { error: 'must be asc or desc' })
+		.default('desc')
+		.meta({ description: 'desc: newest, largest or Z first' }),
+});
+export type KpisQuery = z.output<typeof kpisQuery>;
 
 const campaignKpis = z.object({
 	id: z.string(),
@@ -30,9 +48,9 @@ export const reportSchemas = describeRoutes('Reports', [
 	{
 		method: 'get',
 		path: '/campaigns/kpis',
-		summary: 'The campaign list (filters, order and cursor of GET /campaigns) with each campaign’s KPIs',
+		summary: 'The campaign list (filters of GET /campaigns) with each campaign’s KPIs, sorted by a column or a KPI across pages',
 		scope: 'read',
-		query: campaignQuery,
+		query: kpisQuery,
 		responses: { 200: z.object({ campaigns: z.array(campaignKpis), nextCursor }) },
 	},
 	{

@@ -25,19 +25,37 @@ export async function foldEvents(
 }
 
 /** Folds everything queued for one campaign, so that its rollups include every stored event. */
-export async function foldCampaign(db: Queryable, campaignId: string): Promise<void> {
+export const foldCampaign = (db: Queryable, campaignId: string): Promise<void> => foldQueue(db, campaignId);
+
+/**
+ * Folds what is queued for the campaigns `among` (for every campaign without it), so that a read
+ * across campaigns includes every stored event: one query per campaign that has nothing queued is
+ * saved by asking the queue which of them have.
+ */
+export async function foldQueuedCampaigns(db: Queryable, among?: string[]): Promise<void> {
+	if (!among) return foldQueue(db, null);
+	const { rows } = await db.query<{ campaign_id: string }>(
+		'SELECT DISTINCT campaign_id FROM stats_pending WHERE campaign_id = ANY ($1::text[])',
+		[among],
+	);
+	for (const { campaign_id } of rows) await foldQueue(db, campaign_id);
+}
+
+async function foldQueue(db: Queryable, campaignId: string | null): Promise<void> {
 	await foldAllQueued(db, campaignId);
 	// The fold skips (SKIP LOCKED) what a concurrent fold holds, and that fold may not have
 	// committed yet: wait for it (its rows are gone once it commits). What is still queued then
 	// arrived since, or was handed back by a fold that rolled back: fold that too.
 	const { rows } = await db.query<{ n: number }>(
-		'SELECT count(*)::int AS n FROM (SELECT 1 FROM stats_pending WHERE campaign_id = $1 FOR UPDATE) held',
-		[campaignId],
+		campaignId === null
+			? 'SELECT count(*)::int AS n FROM (SELECT 1 FROM stats_pending FOR UPDATE) held'
+			: 'SELECT count(*)::int AS n FROM (SELECT 1 FROM stats_pending WHERE campaign_id = $1 FOR UPDATE) held',
+		campaignId === null ? [] : [campaignId],
 	);
 	if (rows[0].n > 0) await foldAllQueued(db, campaignId);
 }
 
-async function foldAllQueued(db: Queryable, campaignId: string): Promise<void> {
+async function foldAllQueued(db: Queryable, campaignId: string | null): Promise<void> {
 	while ((await foldEvents(db, campaignId, maxFoldPerRequest)) === maxFoldPerRequest) {
 		// a large backlog: keep folding in bounded steps
 	}

@@ -137,6 +137,12 @@ describe('evaluations, conversions and events', () => {
 		const params = { id: campaignId };
 		const kpis = await call('GET', '/campaigns/kpis', { query: 'limit=5' });
 		expect(kpis.body.campaigns.map((c: { id: string }) => c.id)).toContain(campaignId);
+		const byCtr = await call('GET', '/campaigns/kpis', { query: 'sort=ctr&order=asc&status=all&limit=1' });
+		expect(byCtr.body.nextCursor).toEqual(expect.any(String));
+		const next = await call('GET', '/campaigns/kpis', { query: `sort=ctr&order=asc&status=all&limit=1&cursor=${byCtr.body.nextCursor}` });
+		expect(next.status).toBe(200);
+		expect(next.body.campaigns.map((c: { id: string }) => c.id)).not.toContain(byCtr.body.campaigns[0].id);
+		expect((await call('GET', '/campaigns/kpis', { query: 'sort=clicks' })).status).toBe(400);
 		for (const report of ['stats', 'events', 'recipients']) {
 			const csv = await call('GET', `/campaigns/:id/${report}.csv`, { params, query: 'timeZone=Europe/Berlin' });
 			expect(csv.status).toBe(200);

@@ -55,7 +55,7 @@ test('when the KPI list is paged, then the pages follow the campaign list order 
 });
 
 test('when the KPI list gets a parameter the campaign list does not know, then it is a 400', async () => {
-	const res = await server.api('GET', '/api/v1/campaigns/kpis?sort=ctr');
+	const res = await server.api('GET', '/api/v1/campaigns/kpis?orderBy=ctr');
 	expect(res.status).toBe(400);
-	expect(res.body.error.message).toMatch(/sort/);
+	expect(res.body.error.message).toMatch(/orderBy/);
 });
