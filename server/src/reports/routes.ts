@@ -15,8 +15,10 @@ import { recipientsCsvQuery } from './schemas';
 import { recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
 
-/** Recipient filters a CSV takes (those of GET …/recipients without its page). */
+/** Range and recipient filters a CSV takes (those of GET …/recipients without its page). */
 const recipientFilters = [
+	'from',
+	'to',
 	'status',
 	'holdout',
 	'clicked',
@@ -83,17 +85,16 @@ export function reportRoutes(db: Database): Router {
 	});
 
 	router.get('/campaigns/:id/recipients.csv', requireScope('read'), async (req, res) => {
-		const { timeZone } = parseQuery(recipientsCsvQuery, req); // refuses from, to and anything unknown
+		const { timeZone } = parseQuery(recipientsCsvQuery, req); // refuses wave, limit, cursor and anything unknown
 		const query = req.query as Record<string, unknown>;
 		const segment = parseRecipientsQuery(
 			Object.fromEntries(Object.entries(query).filter(([k]) => recipientFilters.includes(k))),
 		);
-		const range = { timeZone };
 		const campaign = await getCampaign(db, req.params.id);
 		await foldCampaign(db, campaign.id);
-		startCsv(res, `${campaign.id}-recipients.csv`);
+		startCsv(res, `${campaign.id}-recipients-${rangeName(segment)}.csv`);
 		res.write(recipientsHeader);
-		await copyToResponse(db, res, recipientsCsvSql(campaign.id, segment, range));
+		await copyToResponse(db, res, recipientsCsvSql(campaign.id, segment, { timeZone }));
 	});
 
 	return router;

@@ -96,7 +96,8 @@ describe('bad input gets a JSON 4xx naming the problem, and no file', () => {
 		['a range over 2 years', 'events.csv?from=2024-01-01&to=2026-06-01', 400, /at most 2 years/],
 		['an unknown time zone', 'stats.csv?timeZone=Mars/Olympus', 400, /timeZone/],
 		['an unknown parameter', 'events.csv?limit=5', 400, /limit/],
-		['a range on recipients.csv (whole-campaign numbers per recipient)', `recipients.csv?from=${at(0)}`, 400, /unknown query parameter.*from/],
+		['from after to on recipients.csv', `recipients.csv?from=${at(60)}&to=${at(0)}`, 400, /from must be before to/],
+		['a wave on recipients.csv', 'recipients.csv?wave=Initial', 400, /unknown query parameter.*wave/],
 		['a bad recipient filter', 'recipients.csv?clicked=maybe', 400, /clicked/],
 	];
 	test.each(cases)('when %s is asked for, then it is a JSON 400 naming it', async (_name, path, status, message) => {
