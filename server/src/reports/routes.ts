@@ -43,11 +43,15 @@ const rangeName = (q: { from: Date | null; to: Date | null }) =>
  * Streams a statement's rows as CSV written by PostgreSQL (COPY), at the pace the client reads.
  * Headers are out by then: a failure cuts the transfer, so no half file looks whole.
  */
-async function copyToResponse(db: Database, res: Response, sql: { text: string; params: unknown[] }) {
+async function copyToResponse(
+	db: Database,
+	res: Response,
+	sql: { text: string; params: unknown[]; timeZone: string },
+) {
 	let clientGone = false;
 	res.once('close', () => (clientGone = !res.writableFinished));
 	try {
-		await db.copyCsv(sql.text, sql.params, responseSink(res));
+		await db.copyCsv(sql.text, sql.params, responseSink(res), sql.timeZone);
 		res.end();
 	} catch (err) {
 		if (clientGone) return; // the client stopped reading: nothing went wrong here

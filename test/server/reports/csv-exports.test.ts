@@ -52,6 +52,25 @@ test('when a stored text looks like a formula or holds quotes and commas, then t
 	expect(rows[0].conversion_value).toBe('1.0000');
 });
 
+test('when stored texts start with each formula character, then exactly those get the apostrophe', async () => {
+	const names = ['=1+1', '+49', '-2', '@SUM(A1)', '\tx', '\rx', 'plain', 'é=1', '1-2'];
+	await storeEvents(
+		server,
+		names.map((conversionName, i) => ({
+			type: 'conversion' as const,
+			campaignId: id,
+			recipient: people.a3,
+			occurredAt: new Date(Date.parse(at(250)) + i * 1000),
+			conversionName,
+			browser: conversionName,
+		})),
+	);
+	const rows = csvRecords((await csv(`events.csv?from=${encodeURIComponent(at(250))}&to=${encodeURIComponent(at(251))}`)).body);
+	const safe = names.map((n) => (/^[=+\-@\t\r]/.test(n) ? `'${n}` : n));
+	expect(rows.map((r) => r.conversion_name)).toEqual(safe);
+	expect(rows.map((r) => r.browser)).toEqual(safe);
+});
+
 test('when the recipients are downloaded with the filters of Get Recipients, then the CSV lists the same recipients as the API with their counts', async () => {
 	const api = (await server.api('GET', `/api/v1/campaigns/${id}/recipients?clicked=true`)).body.recipients;
 	const res = await csv('recipients.csv?clicked=true&timeZone=Europe/Berlin');
