@@ -1,13 +1,17 @@
 import type { RecipientsQuery } from './segment';
 
 /** Whether a segment asks about a range of time rather than the whole campaign. */
-export const isRanged = (q: Pick<RecipientsQuery, 'from' | 'to'>) => q.from !== null || q.to !== null;
+export const isRanged = (q: Pick<RecipientsQuery, 'from' | 'to'>) =>
+	q.from !== null || q.to !== null;
 
 /**
  * The condition on a recipient's events `e` in the range (empty for the whole campaign), its
  * bounds added to the statement's parameters by `param`.
  */
-export function eventsInRange(q: Pick<RecipientsQuery, 'from' | 'to'>, param: (value: unknown) => string): string {
+export function eventsInRange(
+	q: Pick<RecipientsQuery, 'from' | 'to'>,
+	param: (value: unknown) => string,
+): string {
 	return [
 		q.from ? ` AND e.occurred_at >= ${param(q.from)}::timestamptz` : '',
 		q.to ? ` AND e.occurred_at < ${param(q.to)}::timestamptz` : '',

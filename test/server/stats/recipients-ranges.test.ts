@@ -45,12 +45,22 @@ const events: Ev[] = [];
 
 beforeAll(async () => {
 	server = await startTestServer();
-	campaignId = (await server.api('POST', '/api/v1/campaigns', { name: 'recipient ranges', currency: 'EUR' })).body.id;
+	campaignId = (
+		await server.api('POST', '/api/v1/campaigns', { name: 'recipient ranges', currency: 'EUR' })
+	).body.id;
 	await server.api('POST', `/api/v1/campaigns/${campaignId}/links`, {
 		recipients: people.map((recipient) => ({ recipient, urls })),
 	});
 	for (let i = 0; i < 500; i++) {
-		const type = pick<EventType>(['click', 'click', 'click', 'view', 'conversion', 'delivered', 'bot']);
+		const type = pick<EventType>([
+			'click',
+			'click',
+			'click',
+			'view',
+			'conversion',
+			'delivered',
+			'bot',
+		]);
 		events.push({
 			type,
 			at: start + Math.floor(rnd() * span),
@@ -93,7 +103,9 @@ const ranges = [
 ];
 
 function expected(from: number | null, to: number | null) {
-	const inRange = events.filter((e) => (from === null || e.at >= from) && (to === null || e.at < to) && e.type !== 'bot');
+	const inRange = events.filter(
+		(e) => (from === null || e.at >= from) && (to === null || e.at < to) && e.type !== 'bot',
+	);
 	return people.map((recipient) => {
 		const own = inRange.filter((e) => e.recipient === recipient);
 		const clicks = own.filter((e) => e.type === 'click').map((e) => e.at);
@@ -103,18 +115,25 @@ function expected(from: number | null, to: number | null) {
 			views: own.filter((e) => e.type === 'view').length,
 			clicks: clicks.length,
 			conversions: conversions.length,
-			revenue: conversions.filter((e) => e.currency !== 'USD').reduce((sum, e) => sum + (e.value ?? 0), 0),
+			revenue: conversions
+				.filter((e) => e.currency !== 'USD')
+				.reduce((sum, e) => sum + (e.value ?? 0), 0),
 			firstClickAt: clicks.length ? new Date(Math.min(...clicks)).toISOString() : null,
 			lastClickAt: clicks.length ? new Date(Math.max(...clicks)).toISOString() : null,
 			clickedUrls: new Set(own.filter((e) => e.type === 'click').map((e) => e.url)),
-			clickedFrom: new Set(own.filter((e) => e.type === 'click').map((e) => e.deviceType?.toLowerCase())),
+			clickedFrom: new Set(
+				own.filter((e) => e.type === 'click').map((e) => e.deviceType?.toLowerCase()),
+			),
 			clickedIn: new Set(own.filter((e) => e.type === 'click').map((e) => e.country)),
 		};
 	});
 }
 
 const rangeQuery = (from: number | null, to: number | null) =>
-	[from !== null ? `from=${new Date(from).toISOString()}` : '', to !== null ? `to=${new Date(to).toISOString()}` : '']
+	[
+		from !== null ? `from=${new Date(from).toISOString()}` : '',
+		to !== null ? `to=${new Date(to).toISOString()}` : '',
+	]
 		.filter(Boolean)
 		.join('&');
 
@@ -122,7 +141,10 @@ async function listAll(query: string, limit = 1000) {
 	const rows: any[] = [];
 	let cursor: string | null = null;
 	do {
-		const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+		const res = await server.api(
+			'GET',
+			`/api/v1/campaigns/${campaignId}/recipients?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+		);
 		expect(res.status).toBe(200);
 		rows.push(...res.body.recipients);
 		cursor = res.body.nextCursor;
@@ -153,13 +175,17 @@ test.each(ranges)(
 	async (from, to) => {
 		const want = expected(from, to);
 		const range = rangeQuery(from, to);
-		const who = async (filter: string) => (await listAll(`${range}&${filter}`)).map((r) => r.recipient);
-		const whoWant = (match: (w: (typeof want)[number]) => boolean) => want.filter(match).map((w) => w.recipient);
+		const who = async (filter: string) =>
+			(await listAll(`${range}&${filter}`)).map((r) => r.recipient);
+		const whoWant = (match: (w: (typeof want)[number]) => boolean) =>
+			want.filter(match).map((w) => w.recipient);
 		expect(await who('clicked=true')).toEqual(whoWant((w) => w.clicks > 0));
 		expect(await who('clicked=false')).toEqual(whoWant((w) => w.clicks === 0));
 		expect(await who('viewed=true')).toEqual(whoWant((w) => w.views > 0));
 		expect(await who('converted=false')).toEqual(whoWant((w) => w.conversions === 0));
-		expect(await who(`url=${encodeURIComponent(urls[1])}`)).toEqual(whoWant((w) => w.clickedUrls.has(urls[1])));
+		expect(await who(`url=${encodeURIComponent(urls[1])}`)).toEqual(
+			whoWant((w) => w.clickedUrls.has(urls[1])),
+		);
 		expect(await who('deviceType=desktop&country=de')).toEqual(
 			whoWant((w) => w.clickedFrom.has('desktop') && w.clickedIn.has('DE')),
 		);
@@ -170,12 +196,21 @@ test.each(ranges)(
 	`when recipients.csv is downloaded for a range (%p to %p, seed ${seed}), then it lists the recipients of the segment with the range's figures, and local first clicks`,
 	async (from, to) => {
 		const want = expected(from, to).filter((w) => w.clicks > 0);
-		const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients.csv?${rangeQuery(from, to)}&clicked=true&timeZone=Europe/Berlin`);
+		const res = await server.api(
+			'GET',
+			`/api/v1/campaigns/${campaignId}/recipients.csv?${rangeQuery(from, to)}&clicked=true&timeZone=Europe/Berlin`,
+		);
 		expect(res.status).toBe(200);
-		expect(res.headers.get('content-disposition')).toMatch(/-recipients-(\d{4}-\d\d-\d\d|start)_(\d{4}-\d\d-\d\d|now)\.csv"/);
+		expect(res.headers.get('content-disposition')).toMatch(
+			/-recipients-(\d{4}-\d\d-\d\d|start)_(\d{4}-\d\d-\d\d|now)\.csv"/,
+		);
 		const rows = csvRecords(res.body);
 		// "YYYY-MM-DD HH:MM:SS[.fff]", as PostgreSQL writes it: no trailing zeros in the fraction
-		const cell = (iso: string | null) => iso?.replace('T', ' ').replace(/Z$/, '').replace(/\.?0+$/, '') ?? '';
+		const cell = (iso: string | null) =>
+			iso
+				?.replace('T', ' ')
+				.replace(/Z$/, '')
+				.replace(/\.?0+$/, '') ?? '';
 		expect(rows.map((r) => r.recipient)).toEqual(want.map((w) => `'${w.recipient}`));
 		for (const [i, w] of want.entries()) {
 			expect(rows[i]).toMatchObject({
@@ -193,7 +228,10 @@ test.each(ranges)(
 );
 
 test('when a range is asked for one send wave, then it is a 400 naming the range (a wave lists its own whole figures)', async () => {
-	const res = await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?wave=Initial&from=${new Date(start).toISOString()}`);
+	const res = await server.api(
+		'GET',
+		`/api/v1/campaigns/${campaignId}/recipients?wave=Initial&from=${new Date(start).toISOString()}`,
+	);
 	expect(res.status).toBe(400);
 	expect(res.body.error.message).toMatch(/not with from/);
 });
