@@ -167,6 +167,22 @@ test.each(ranges)(
 				firstClickAt: w.firstClickAt,
 				lastClickAt: w.lastClickAt,
 			});
+		// and they add up to the stats of the range (no anonymous event, no erasure here)
+		const stats = (
+			await server.api('GET', `/api/v1/campaigns/${campaignId}/stats?${rangeQuery(from, to)}`)
+		).body.totals;
+		const sum = (pick: (r: any) => number) => rows.reduce((n, r) => n + pick(r), 0);
+		expect({
+			clicks: sum((r) => r.clicks),
+			uniqueClickers: sum((r) => Number(r.clicks > 0)),
+			views: sum((r) => r.views),
+			conversions: sum((r) => r.conversions),
+		}).toEqual({
+			clicks: stats.clicks,
+			uniqueClickers: stats.uniqueClickers,
+			views: stats.views,
+			conversions: stats.conversions,
+		});
 	},
 );
 
