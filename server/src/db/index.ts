@@ -17,9 +17,9 @@ export interface Database extends Queryable {
 	ping(): Promise<boolean>;
 	/**
 	 * Runs `COPY (query) TO STDOUT WITH (FORMAT csv)` and hands PostgreSQL's output to `sink` in
-	 * chunks (see copyOut below).
+	 * chunks (see copyOut below). timeZone is the session's for the COPY (what a timestamptz cast
+	 * to timestamp is local to; UTC by default).
 	 */
-	/** timeZone: the session's for the COPY (what a timestamptz cast to timestamp is local to). */
 	copyCsv(query: string, params: unknown[], sink: CopySink, timeZone?: string): Promise<void>;
 	/** The pool's connections (open, idle) and the queries waiting for one. */
 	poolStats(): { total: number; idle: number; waiting: number };
