@@ -3,7 +3,8 @@
 // each filter against the bare baseline of reading all of the campaign's recipient rows once
 // (SELECT count(*) of its stats_recipients), in the same run: the time of the first page of 1,000
 // over HTTP, and the database pages its query touches (EXPLAIN ANALYZE BUFFERS, the same on any
-// machine). A filter answered from an index touches a page's worth of rows, not the campaign.
+// machine). A filter answered from an index touches a page's worth of rows, not the campaign. A
+// range (from/to) reads each listed recipient's events in it.
 // Target (docs/operations.md#benchmarks): every filter's pages a small fraction of the full read.
 const path = require('node:path');
 const { Client } = require('pg');
@@ -111,6 +112,7 @@ async function main() {
 			if (!res.ok) throw new Error(`${query}: ${res.status} ${await res.text()}`);
 			return (await res.json()).recipients.length;
 		};
+		const since = (days) => encodeURIComponent(new Date(Date.now() - days * 86_400_000).toISOString());
 		const segments = [
 			'',
 			'status=failed',
@@ -127,6 +129,10 @@ async function main() {
 			`url=${encodeURIComponent('https://shop.example/p1')}`,
 			'clickedWithinHours=24',
 			'notClickedWithinHours=24',
+			// a range: the page's figures and what recipients did, from their events in it
+			`from=${since(30)}`,
+			`from=${since(30)}&clicked=true`,
+			`from=${since(2)}&clicked=false`,
 		];
 		console.log(
 			`recipients: campaign with ${recipients.toLocaleString('en')} recipients (seeded and folded in ${(seedMs / 1000).toFixed(1)} s); first page of 1,000`,

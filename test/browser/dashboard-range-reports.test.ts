@@ -241,7 +241,7 @@ test('when the recipients table is filtered and paged, then it lists what Get Re
 	await many.context.close();
 });
 
-test('when the stats and events of a range are downloaded, then the files hold that range', async () => {
+test('when the stats, events and recipients of a range are shown and downloaded, then the table and the files hold that range', async () => {
 	const { context, page, statsRequests, problems } = await openCampaign({ width: 1280, height: 900 });
 	const url = await choose(page, statsRequests, async () => {
 		await page.selectOption('#range-preset', 'custom');
@@ -260,6 +260,19 @@ test('when the stats and events of a range are downloaded, then the files hold t
 	const stats = await save('stats.csv');
 	const totals = (await server.api('GET', `/api/v1/campaigns/${campaignId}/stats${url.search}`)).body.totals;
 	expect(Number(stats.find((r) => r.section === 'totals' && r.metric === 'clicks')!.value)).toBe(totals.clicks);
+
+	// the recipients table and its download: every recipient, with the clicks of the range
+	const range = `from=${url.searchParams.get('from')}&to=${url.searchParams.get('to')}`;
+	const inRange = (await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?${range}&limit=25`)).body.recipients;
+	const whole = (await server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?limit=25`)).body.recipients;
+	expect(inRange.map((r: any) => r.clicks)).not.toEqual(whole.map((r: any) => r.clicks)); // a2's recent click is outside
+	const table = () =>
+		page.locator('#recipients-table tbody tr.recipient-row').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[4].textContent)));
+	await waitFor(table, { what: "the range's clicks in the table", until: (shown) => JSON.stringify(shown) === JSON.stringify(inRange.map((r: any) => r.clicks)) });
+	expect(await page.innerText('#rcp-scope')).toBe('Nov 20, 2026 – Nov 22, 2026 · Europe/Berlin');
+	expect(Object.fromEntries((await save('recipients.csv')).map((r) => [r.recipient, Number(r.clicks)]))).toEqual(
+		Object.fromEntries(inRange.map((r: any) => [`'${r.recipient}`, r.clicks])),
+	);
 	expect(problems).toEqual([]);
 	await context.close();
 });

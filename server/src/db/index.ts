@@ -17,9 +17,10 @@ export interface Database extends Queryable {
 	ping(): Promise<boolean>;
 	/**
 	 * Runs `COPY (query) TO STDOUT WITH (FORMAT csv)` and hands PostgreSQL's output to `sink` in
-	 * chunks (see copyOut below).
+	 * chunks (see copyOut below). timeZone is the session's for the COPY (what a timestamptz cast
+	 * to timestamp is local to; UTC by default).
 	 */
-	copyCsv(query: string, params: unknown[], sink: CopySink): Promise<void>;
+	copyCsv(query: string, params: unknown[], sink: CopySink, timeZone?: string): Promise<void>;
 	/** The pool's connections (open, idle) and the queries waiting for one. */
 	poolStats(): { total: number; idle: number; waiting: number };
 	close(): Promise<void>;
@@ -52,17 +53,25 @@ function literal(value: unknown): string {
 }
 
 /**
- * COPY … TO STDOUT on a dedicated connection, in a read-only transaction with ISO dates. PostgreSQL
+ * COPY … TO STDOUT on a dedicated connection, in a read-only transaction with ISO dates (and the
+ * time zone asked for: casting to timestamp in the session's zone costs PostgreSQL less per row
+ * than AT TIME ZONE with a zone's name, which looks the zone up for every value). PostgreSQL
  * writes the CSV itself (quoting included); the rows are never parsed here. When the sink is
  * behind, the connection's socket is paused, so PostgreSQL waits on TCP instead of this process
  * buffering the result: memory stays at a chunk or two whatever the size. A sink that goes away
  * ends the connection, which cancels the COPY.
  */
-async function copyOut(client: PoolClient, query: string, params: unknown[], sink: CopySink): Promise<void> {
+async function copyOut(
+	client: PoolClient,
+	query: string,
+	params: unknown[],
+	sink: CopySink,
+	timeZone: string,
+): Promise<void> {
 	const statement = query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
 	const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
 	await client.query(
-		`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = ${copyTimeoutMs}`,
+		`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = ${copyTimeoutMs}; SET LOCAL TimeZone = ${escapeLiteral(timeZone)}`,
 	);
 	await new Promise<void>((resolve, reject) => {
 		// pg hands each row as a view into its read buffer, which it reuses: rows are copied into a
@@ -224,10 +233,10 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 				return false;
 			}
 		},
-		async copyCsv(query, params, sink) {
+		async copyCsv(query, params, sink, timeZone = 'UTC') {
 			const client = await pool.connect();
 			try {
-				await copyOut(client, query, params, sink);
+				await copyOut(client, query, params, sink, timeZone);
 				client.release();
 			} catch (err) {
 				// Mid-COPY the connection cannot be reused: discarding it also cancels the statement.

@@ -28,10 +28,20 @@ export const csvLine = (cells: string[]) => `${cells.join(',')}\n`;
 
 /**
  * The same rule as textCell for a text column of a statement whose output PostgreSQL writes as CSV
- * itself (COPY quotes what needs quoting): a leading apostrophe when it starts like a formula.
+ * itself (COPY quotes what needs quoting): a leading apostrophe when it starts like a formula. The
+ * first character is compared by its code (ascii() gives it for any character, 0 for ''), which
+ * costs PostgreSQL a third of comparing left(…, 1) as text, allocated for every value.
  */
+const formulaCodes = ['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)).join(', ');
 export const sqlTextCell = (column: string) =>
-	`CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE ${column} END`;
+	`CASE WHEN ascii(${column}) IN (${formulaCodes}) THEN '''' || ${column} ELSE ${column} END`;
+
+/**
+ * A timestamptz column as "YYYY-MM-DD HH:MM:SS[.fff]" (what spreadsheets read as a date) in UTC,
+ * and in the time zone of the COPY's session (copyCsv's timeZone).
+ */
+export const sqlUtcTime = (column: string) => `(${column} AT TIME ZONE INTERVAL '0')::timestamp(3)`;
+export const sqlLocalTime = (column: string) => `${column}::timestamp(3)`;
 
 /** Headers of a CSV download; the file name is built from ids and dates only. */
 export function startCsv(res: Response, fileName: string): void {

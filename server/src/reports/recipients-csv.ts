@@ -1,7 +1,7 @@
 import type { StatsQuery } from '../stats/schemas';
 import { deliveredSql, failedSql, segmentWhere, statusSql, variantSql } from '../stats/recipients';
 import type { RecipientsQuery } from '../stats/segment';
-import { csvLine, sqlTextCell } from './csv';
+import { csvLine, sqlLocalTime, sqlTextCell, sqlUtcTime } from './csv';
 
 export const recipientColumns = [
 	'recipient',
@@ -21,31 +21,30 @@ export const recipientColumns = [
 
 export const recipientsHeader = csvLine([...recipientColumns]);
 
-const utc = (column: string) => `(${column} AT TIME ZONE 'UTC')::timestamp(3)`;
-
 /**
- * Every recipient of a segment (the filters of GET …/recipients, without its page), in recipient
- * order, from the per-recipient rollup: the counts are the whole campaign's, as in the API. The
- * time zone (the parameter after the segment's) gives the local time of the first click.
+ * Every recipient of a segment (the filters and range of GET …/recipients, without its page), in
+ * recipient order, with the figures of the range (the whole campaign's without one), as in the
+ * API. The time zone (copyCsv's) gives the local time of the first click.
  */
 export function recipientsCsvSql(
 	campaignId: string,
 	q: RecipientsQuery,
 	range: Pick<StatsQuery, 'timeZone'>,
-): { text: string; params: unknown[] } {
-	const { where, params } = segmentWhere(campaignId, q);
-	const zone = `$${params.push(range.timeZone)}::text`;
+): { text: string; params: unknown[]; timeZone: string } {
+	const { where, params, figures } = segmentWhere(campaignId, q);
 	return {
 		params,
+		timeZone: range.timeZone,
 		text: `
 SELECT ${sqlTextCell('s.recipient')}, ${sqlTextCell(variantSql)},
        CASE WHEN ${statusSql.holdout} THEN 'holdout' WHEN ${deliveredSql} THEN 'delivered'
             WHEN ${failedSql} THEN 'failed' WHEN ${statusSql.sent} THEN 'sent' END,
-       ${utc('s.sent_at')}, (${deliveredSql})::text,
-       s.views, s.clicks, s.conversions, s.revenue,
-       ${utc('s.first_click_at')}, (s.first_click_at AT TIME ZONE ${zone})::timestamp(3),
-       ${utc('s.last_click_at')}, ${sqlTextCell('m.metadata::text')}
+       ${sqlUtcTime('s.sent_at')}, (${deliveredSql})::text,
+       f.views, f.clicks, f.conversions, f.revenue,
+       ${sqlUtcTime('f.first_click_at')}, ${sqlLocalTime('f.first_click_at')},
+       ${sqlUtcTime('f.last_click_at')}, ${sqlTextCell('m.metadata::text')}
 FROM stats_recipients s
+${figures('s')}
 LEFT JOIN recipient_metadata m ON m.campaign_id = s.campaign_id AND m.recipient = s.recipient
 WHERE ${where}
 ORDER BY s.recipient`,

@@ -14,8 +14,10 @@ import { kpisQuery, recipientsCsvQuery } from './schemas';
 import { recipientsCsvSql, recipientsHeader } from './recipients-csv';
 import { statsCsv } from './stats-csv';
 
-/** Recipient filters a CSV takes (those of GET …/recipients without its page). */
+/** Range and recipient filters a CSV takes (those of GET …/recipients without its page). */
 const recipientFilters = [
+	'from',
+	'to',
 	'status',
 	'holdout',
 	'clicked',
@@ -40,11 +42,15 @@ const rangeName = (q: { from: Date | null; to: Date | null }) =>
  * Streams a statement's rows as CSV written by PostgreSQL (COPY), at the pace the client reads.
  * Headers are out by then: a failure cuts the transfer, so no half file looks whole.
  */
-async function copyToResponse(db: Database, res: Response, sql: { text: string; params: unknown[] }) {
+async function copyToResponse(
+	db: Database,
+	res: Response,
+	sql: { text: string; params: unknown[]; timeZone: string },
+) {
 	let clientGone = false;
 	res.once('close', () => (clientGone = !res.writableFinished));
 	try {
-		await db.copyCsv(sql.text, sql.params, responseSink(res));
+		await db.copyCsv(sql.text, sql.params, responseSink(res), sql.timeZone);
 		res.end();
 	} catch (err) {
 		if (clientGone) return; // the client stopped reading: nothing went wrong here
@@ -82,17 +88,16 @@ export function reportRoutes(db: Database): Router {
 	});
 
 	router.get('/campaigns/:id/recipients.csv', requireScope('read'), async (req, res) => {
-		const { timeZone } = parseQuery(recipientsCsvQuery, req); // refuses from, to and anything unknown
+		const { timeZone } = parseQuery(recipientsCsvQuery, req); // refuses wave, limit, cursor and anything unknown
 		const query = req.query as Record<string, unknown>;
 		const segment = parseRecipientsQuery(
 			Object.fromEntries(Object.entries(query).filter(([k]) => recipientFilters.includes(k))),
 		);
-		const range = { timeZone };
 		const campaign = await getCampaign(db, req.params.id);
 		await foldCampaign(db, campaign.id);
-		startCsv(res, `${campaign.id}-recipients.csv`);
+		startCsv(res, `${campaign.id}-recipients-${rangeName(segment)}.csv`);
 		res.write(recipientsHeader);
-		await copyToResponse(db, res, recipientsCsvSql(campaign.id, segment, range));
+		await copyToResponse(db, res, recipientsCsvSql(campaign.id, segment, { timeZone }));
 	});
 
 	return router;

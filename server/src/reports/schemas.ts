@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { campaignQuery } from '../campaigns/schemas';
 import { nextCursor, queryText } from '../http/common-schemas';
 import { describeRoutes } from '../http/route-schema';
-import { recipientsQuery, statsQuery, timeZoneParam } from '../stats/schemas';
+import { checkRange, recipientFields, statsQuery, timeZoneParam } from '../stats/schemas';
 import { kpiSorts, sortOrders } from './kpi-order';
 
-/** The recipient filters of recipients.csv: those of GET …/recipients without its page and wave, and the time zone of its local times. */
-export const recipientsCsvQuery = recipientsQuery.omit({ limit: true, cursor: true, wave: true }).extend({ timeZone: timeZoneParam });
+/** The range and recipient filters of recipients.csv: those of GET …/recipients without its page and wave, and the time zone of its local times. */
+export const recipientsCsvQuery = recipientFields
+	.omit({ limit: true, cursor: true, wave: true })
+	.extend({ timeZone: timeZoneParam })
+	.superRefine(checkRange);
 
 const csv = (description: string) => ({ contentType: 'text/csv', schema: z.string().meta({ description }) });
 
@@ -72,7 +75,7 @@ export const reportSchemas = describeRoutes('Reports', [
 	{
 		method: 'get',
 		path: '/campaigns/:id/recipients.csv',
-		summary: 'Every recipient of a segment with whole-campaign figures as CSV, streamed',
+		summary: 'Every recipient of a segment as CSV, streamed, with the figures of a range (or the whole campaign)',
 		scope: 'read',
 		query: recipientsCsvQuery,
 		responses: { 200: csv('recipient,variant,status,sent_at_utc,delivered,views,clicks,conversions,revenue,first_click_at_utc,first_click_at_local,last_click_at_utc,metadata') },

@@ -3,6 +3,7 @@ import type { Campaign } from '../campaigns/types';
 import { holdoutVariant } from '../campaigns/types';
 import { encodeCursor } from './recipients-cursor';
 import type { RecipientStatus, RecipientsQuery } from './segment';
+import { eventsInRange, figuresJoin, isRanged } from './recipient-range';
 import { foldCampaign } from './rollup-folder';
 
 export interface RecipientRow {
@@ -34,22 +35,37 @@ export const statusSql: Record<RecipientStatus, string> = {
 };
 
 /**
- * The WHERE clause of a segment and its parameters ($1 is the campaign). Each filter is a range
- * of an index (docs/stats.md#segments): the traits of migration 012 for what recipients did
- * (PRIMARY KEY campaign, trait, value, recipient), its partial and expression indexes for failed
- * sends, variant and hold-out, events_campaign_type_time for clicks in the last hours.
+ * The WHERE clause of a segment, its parameters ($1 is the campaign) and the join of its figures
+ * (figuresJoin). Each filter is a range of an index (docs/stats.md#segments): the traits of
+ * migration 012 for what recipients did (PRIMARY KEY campaign, trait, value, recipient), its
+ * partial and expression indexes for failed sends, variant and hold-out, events_campaign_type_time
+ * for clicks in the last hours. With a range, what recipients did is asked of their events in it
+ * (events_campaign_recipient): the traits know no time.
  */
 export function segmentWhere(
 	campaignId: string,
 	q: RecipientsQuery,
-): { where: string; params: unknown[] } {
+): { where: string; params: unknown[]; figures: (row: string) => string } {
 	const params: unknown[] = [campaignId];
 	const param = (value: unknown) => `$${params.push(value)}`;
+	const inRange = isRanged(q) ? eventsInRange(q, param) : null;
 	// phone numbers only: not the row of Do-Not-Track hits ('') nor an erased person's pseudonym
 	const where = ['s.campaign_id = $1', `s.recipient LIKE '+%'`];
+	const ofClicks: Record<string, string> = {
+		url: 'e.url',
+		deviceType: 'lower(e.device_type)',
+		os: 'lower(e.os)',
+		country: 'upper(e.country::text)',
+	};
 	const trait = (name: string, value: string, present: boolean) =>
 		where.push(
-			`${present ? '' : 'NOT '}EXISTS (SELECT 1 FROM stats_recipient_traits t WHERE t.campaign_id = $1 AND t.trait = '${name}' AND t.value = ${param(value)} AND t.recipient = s.recipient)`,
+			`${present ? '' : 'NOT '}EXISTS (${
+				inRange === null
+					? `SELECT 1 FROM stats_recipient_traits t WHERE t.campaign_id = $1 AND t.trait = '${name}' AND t.value = ${param(value)} AND t.recipient = s.recipient`
+					: `SELECT 1 FROM events e WHERE e.campaign_id = $1 AND e.recipient = s.recipient AND ${
+							name === 'event' ? `e.type = ${param(value)}` : `e.type = 'click' AND ${ofClicks[name]} = ${param(value)}`
+						}${inRange}`
+			})`,
 		);
 	const clickedSince = (hours: number, present: boolean) =>
 		where.push(
@@ -76,37 +92,40 @@ export function segmentWhere(
 		where.push(
 			`NOT EXISTS (SELECT 1 FROM stats_wave_recipients w WHERE w.campaign_id = $1 AND w.wave = ${param(q.notSentInWave)} AND w.recipient = s.recipient AND w.messages_charged > 0)`,
 		);
-	return { where: where.join('\n  AND '), params };
+	return { where: where.join('\n  AND '), params, figures: (row) => figuresJoin(row, inRange) };
 }
 
 /**
  * Recipients in recipient order from the cursor on, read from the per-recipient rollup (migration
  * 006; the campaign's queued events are folded first) with the segment's filters applied before
- * LIMIT, then joined with their metadata. Bots never count.
+ * LIMIT, then joined with their figures (of the range: counted for the page's recipients only)
+ * and metadata. Bots never count.
  */
 export function recipientsSql(
 	campaignId: string,
 	q: RecipientsQuery,
 ): { text: string; params: unknown[] } {
-	const { where, params } = segmentWhere(campaignId, q);
+	const { where, params, figures } = segmentWhere(campaignId, q);
 	const limit = `$${params.push(q.limit + 1)}`;
 	return {
 		params,
 		text: `
-SELECT p.*, m.metadata
+SELECT p.recipient, p.variant, p.status, p."sentAt", p.delivered,
+       f.views, f.clicks, f.conversions, f.revenue,
+       f.first_click_at AS "firstClickAt", f.last_click_at AS "lastClickAt", m.metadata
 FROM (
   SELECT s.campaign_id, s.recipient,
          ${variantSql} AS variant,
          CASE WHEN ${statusSql.holdout} THEN 'holdout' WHEN ${deliveredSql} THEN 'delivered'
               WHEN ${failedSql} THEN 'failed' WHEN ${statusSql.sent} THEN 'sent' END AS status,
          s.sent_at AS "sentAt", ${deliveredSql} AS delivered,
-         s.views, s.clicks, s.conversions, s.revenue,
-         s.first_click_at AS "firstClickAt", s.last_click_at AS "lastClickAt"
+         s.views, s.clicks, s.conversions, s.revenue, s.first_click_at, s.last_click_at
   FROM stats_recipients s
   WHERE ${where}
   ORDER BY s.recipient
   LIMIT ${limit}
 ) p
+${figures('p')}
 LEFT JOIN recipient_metadata m ON m.campaign_id = p.campaign_id AND m.recipient = p.recipient
 ORDER BY p.recipient`,
 	};

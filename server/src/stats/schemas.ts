@@ -23,21 +23,29 @@ const twoYearsAfter = (date: Date) => {
 	return later.getTime();
 };
 
+/** from (inclusive) and to (exclusive) of a range; null: open. */
+const rangeFields = {
+	from: queryInstant.optional().transform((v) => v ?? null),
+	to: queryInstant.optional().transform((v) => v ?? null),
+};
+
+/** A range's rule: from before to, at most 2 years apart. */
+export function checkRange({ from, to }: { from: unknown; to: unknown }, ctx: z.RefinementCtx): void {
+	// zod runs this even when a field failed (its value then is the raw text): dates only
+	if (!(from instanceof Date && to instanceof Date)) return;
+	if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+	else if (to.getTime() > twoYearsAfter(from))
+		ctx.addIssue({ code: 'custom', path: ['to'], message: coded('range_too_long', 'may be at most 2 years after from') });
+}
+
 /** from/to/timeZone/wave of GET …/stats. */
 export const statsQuery = z
 	.strictObject({
-		from: queryInstant.optional().transform((v) => v ?? null),
-		to: queryInstant.optional().transform((v) => v ?? null),
+		...rangeFields,
 		timeZone: timeZoneParam,
 		wave: waveName.optional().meta({ description: 'Limit the evaluation to one send wave' }),
 	})
-	.superRefine(({ from, to }, ctx) => {
-		// zod runs this even when a field failed (its value then is the raw text): dates only
-		if (!(from instanceof Date && to instanceof Date)) return;
-		if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-		else if (to.getTime() > twoYearsAfter(from))
-			ctx.addIssue({ code: 'custom', path: ['to'], message: coded('range_too_long', 'may be at most 2 years after from') });
-	});
+	.superRefine(checkRange);
 
 export type StatsQuery = z.output<typeof statsQuery>;
 
@@ -53,8 +61,12 @@ const hours = z
 const name = (max: number) =>
 	z.string({ error: `must be a text of at most ${max} characters` }).max(max, { error: `must be a text of at most ${max} characters` });
 
-/** The filters and page of GET …/recipients (docs/api.md#segments); combined in segment.ts. */
-export const recipientsQuery = z.strictObject({
+/**
+ * The filters, range and page of GET …/recipients (docs/api.md#segments), before the range's rule
+ * (recipients.csv takes them without the page); combined in segment.ts.
+ */
+export const recipientFields = z.strictObject({
+	...rangeFields,
 	status: z.enum(recipientStatuses).optional(),
 	holdout: z.enum(['include', 'exclude']).optional(),
 	clicked: queryFlag.optional(),
@@ -89,6 +101,8 @@ export const recipientsQuery = z.strictObject({
 		.optional()
 		.meta({ openapi: { type: 'string', description: 'The nextCursor of the previous page' } }),
 });
+
+export const recipientsQuery = recipientFields.superRefine(checkRange);
 
 /** What decides an A/B test: the metric, the confidence and the minimum sample per variant. */
 export const winnerSettings = z.strictObject({

@@ -7,6 +7,12 @@ export { recipientStatuses, type RecipientStatus } from './schemas';
 
 /** The filters and page of GET …/recipients (docs/api.md#segments). */
 export interface RecipientsQuery {
+	/**
+	 * A range [from, to) (null: open): the views, clicks, conversions and revenue are those of the
+	 * range, and clicked, viewed, converted, url, deviceType, os and country ask about the range.
+	 */
+	from: Date | null;
+	to: Date | null;
 	status?: RecipientStatus;
 	/** Whether hold-out recipients are listed; resolved (see parseRecipientsQuery). */
 	holdout: 'include' | 'exclude';
@@ -39,8 +45,8 @@ export interface RecipientsQuery {
  */
 export function parseRecipientsQuery(query: Record<string, unknown>): RecipientsQuery {
 	const { cursor, holdout: asked, ...parsed } = parseQuery(recipientsQuery, { query });
-	const notWithWave = (['status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours', 'notSentInWave'] as const).filter(
-		(key) => (key === 'holdout' ? asked : parsed[key]) !== undefined,
+	const notWithWave = (['from', 'to', 'status', 'holdout', 'url', 'deviceType', 'os', 'country', 'clickedWithinHours', 'notClickedWithinHours', 'notSentInWave'] as const).filter(
+		(key) => (key === 'holdout' ? asked : parsed[key]) != null,
 	);
 	if (parsed.wave !== undefined && notWithWave.length)
 		throw badRequest(

@@ -130,6 +130,8 @@ describe('evaluations, conversions and events', () => {
 		const stats = await call('GET', '/campaigns/:id/stats', { params, query: 'timeZone=Europe/Berlin' });
 		expect(stats.status).toBe(200);
 		expect((await call('GET', '/campaigns/:id/recipients', { params, query: 'limit=1' })).body.nextCursor).toEqual(expect.any(String));
+		const ranged = await call('GET', '/campaigns/:id/recipients', { params, query: 'from=2026-01-01&to=2027-06-01&clicked=false&limit=5' });
+		expect(ranged.status).toBe(200);
 		expect((await call('POST', '/campaigns/:id/winner', { params, body: { metric: 'ctr', minSamplePerVariant: 1 } })).status).toBe(200);
 	});
 
@@ -148,6 +150,7 @@ describe('evaluations, conversions and events', () => {
 			expect(csv.status).toBe(200);
 		}
 		expect((await call('GET', '/campaigns/:id/events.csv', { params, query: 'from=2026-12-02&to=2026-12-01' })).status).toBe(400);
+		expect((await call('GET', '/campaigns/:id/recipients.csv', { params, query: 'from=2026-01-01&clicked=true' })).status).toBe(200);
 	});
 
 	test('when a conversion is reported and the tracking code asked for, then the answers are the documented ones', async () => {

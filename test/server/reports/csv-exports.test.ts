@@ -52,6 +52,25 @@ test('when a stored text looks like a formula or holds quotes and commas, then t
 	expect(rows[0].conversion_value).toBe('1.0000');
 });
 
+test('when stored texts start with each formula character, then exactly those get the apostrophe', async () => {
+	const names = ['=1+1', '+49', '-2', '@SUM(A1)', '\tx', '\rx', 'plain', 'é=1', '1-2'];
+	await storeEvents(
+		server,
+		names.map((conversionName, i) => ({
+			type: 'conversion' as const,
+			campaignId: id,
+			recipient: people.a3,
+			occurredAt: new Date(Date.parse(at(250)) + i * 1000),
+			conversionName,
+			browser: conversionName,
+		})),
+	);
+	const rows = csvRecords((await csv(`events.csv?from=${encodeURIComponent(at(250))}&to=${encodeURIComponent(at(251))}`)).body);
+	const safe = names.map((n) => (/^[=+\-@\t\r]/.test(n) ? `'${n}` : n));
+	expect(rows.map((r) => r.conversion_name)).toEqual(safe);
+	expect(rows.map((r) => r.browser)).toEqual(safe);
+});
+
 test('when the recipients are downloaded with the filters of Get Recipients, then the CSV lists the same recipients as the API with their counts', async () => {
 	const api = (await server.api('GET', `/api/v1/campaigns/${id}/recipients?clicked=true`)).body.recipients;
 	const res = await csv('recipients.csv?clicked=true&timeZone=Europe/Berlin');
@@ -96,7 +115,8 @@ describe('bad input gets a JSON 4xx naming the problem, and no file', () => {
 		['a range over 2 years', 'events.csv?from=2024-01-01&to=2026-06-01', 400, /at most 2 years/],
 		['an unknown time zone', 'stats.csv?timeZone=Mars/Olympus', 400, /timeZone/],
 		['an unknown parameter', 'events.csv?limit=5', 400, /limit/],
-		['a range on recipients.csv (whole-campaign numbers per recipient)', `recipients.csv?from=${at(0)}`, 400, /unknown query parameter.*from/],
+		['from after to on recipients.csv', `recipients.csv?from=${at(60)}&to=${at(0)}`, 400, /from must be before to/],
+		['a wave on recipients.csv', 'recipients.csv?wave=Initial', 400, /unknown query parameter.*wave/],
 		['a bad recipient filter', 'recipients.csv?clicked=maybe', 400, /clicked/],
 	];
 	test.each(cases)('when %s is asked for, then it is a JSON 400 naming it', async (_name, path, status, message) => {

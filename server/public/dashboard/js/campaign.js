@@ -8,7 +8,7 @@ import * as fmt from './format.js';
 import { followCampaign } from './live.js';
 import { onRangeChange, rangeQuery, timeZone } from './range.js';
 import { downloadsFor } from './downloads.js';
-import { recipientsTimeZone, showRecipients } from './recipients.js';
+import { recipientsRange, showRecipients } from './recipients.js';
 import { renderWaves } from './waves.js';
 
 /** Events arriving within this long cause one re-fetch of the stats, not one each. */
@@ -390,7 +390,7 @@ async function followRange() {
 		if (current?.campaignId !== id || path !== statsPath(id)) return;
 		shownValues = new Map();
 		await renderStats(stats, path);
-		recipientsTimeZone(timeZone());
+		await recipientsRange(timeZone());
 		document.body.dataset.ready = 'true';
 		showError(null);
 	} catch (err) {

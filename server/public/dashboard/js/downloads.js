@@ -1,5 +1,5 @@
-// CSV downloads of the open campaign: stats and events of the chosen range, the recipients of the
-// table's filters. The key travels as a header (never in a URL), so the file is fetched and handed
+// CSV downloads of the open campaign: stats, events and recipients (with the table's filters) of
+// the chosen range. The key travels as a header (never in a URL), so the file is fetched and handed
 // to the browser as a blob.
 import { ApiError, session } from './api.js';
 import { $ } from './dom.js';
@@ -43,13 +43,13 @@ export function bindDownloads() {
 	for (const button of document.querySelectorAll('[data-download]')) {
 		button.addEventListener('click', () => {
 			const file = button.dataset.download;
-			if (file === 'recipients.csv') {
-				const query = recipientFilters();
-				query.set('timeZone', rangeQuery().query?.get('timeZone') ?? 'UTC');
-				return download(file, query, button);
-			}
 			const { query, error } = rangeQuery();
 			if (error) return;
+			if (file === 'recipients.csv') {
+				const filters = recipientFilters();
+				filters.set('timeZone', query.get('timeZone'));
+				return download(file, filters, button);
+			}
 			return download(file, query, button);
 		});
 	}

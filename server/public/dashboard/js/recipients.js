@@ -1,9 +1,11 @@
-// The per-recipient table: the filters of Get Recipients, pages of 25 with the API's cursor, phone
-// numbers masked as in the live feed until the user asks to see them (the read key may read them).
+// The per-recipient table: the filters of Get Recipients with the dates of the range bar (every
+// recipient, with the figures of those dates), pages of 25 with the API's cursor, phone numbers
+// masked as in the live feed until the user asks to see them (the read key may read them).
 import { api } from './api.js';
 import { $, el } from './dom.js';
 import * as fmt from './format.js';
 import { maskPhone } from './phone.js';
+import { rangeLabel, rangeQuery } from './range.js';
 
 const pageSize = 25;
 let campaignId = null;
@@ -14,9 +16,15 @@ let showNumbers = false;
 let rows = [];
 const current = { currency: null, timeZone: 'UTC' };
 
-/** The filters as GET …/recipients takes them (empty ones left out). */
+/**
+ * The filters and the range bar's from/to as GET …/recipients takes them (empty ones left out);
+ * null while the range bar's custom days are wrong (it says why).
+ */
 export function recipientFilters() {
+	const range = rangeQuery();
+	if (range.error) return null;
 	const query = new URLSearchParams();
+	for (const param of ['from', 'to']) if (range.query.has(param)) query.set(param, range.query.get(param));
 	for (const [param, id] of [
 		['status', 'rcp-status'],
 		['clicked', 'rcp-clicked'],
@@ -61,17 +69,26 @@ function render(timeZone) {
 	$('rcp-page').textContent = `Page ${cursors.length + 1}`;
 }
 
+/** The latest page asked for: an answer to an earlier one (other dates, filters) is dropped. */
+let asked = 0;
+
 async function load(cursor) {
 	const query = recipientFilters();
+	if (!query) return;
 	query.set('limit', String(pageSize));
 	if (cursor) query.set('cursor', cursor);
+	const label = rangeLabel();
+	const mine = ++asked;
 	$('rcp-error').hidden = true;
 	try {
 		const page = await api('GET', `/campaigns/${encodeURIComponent(campaignId)}/recipients?${query}`);
+		if (mine !== asked) return;
+		$('rcp-scope').textContent = label;
 		rows = page.recipients;
 		nextCursor = page.nextCursor;
 		render(current.timeZone);
 	} catch (err) {
+		if (mine !== asked) return;
 		$('rcp-error').textContent = err.message;
 		$('rcp-error').hidden = false;
 	}
@@ -92,9 +109,12 @@ export async function showRecipients(campaign, timeZone) {
 	await load(null);
 }
 
-export function recipientsTimeZone(timeZone) {
+/** The first page again for new dates (the figures are those of the range) or a new time zone. */
+export async function recipientsRange(timeZone) {
 	current.timeZone = timeZone;
-	if (campaignId) render(timeZone);
+	if (!campaignId) return;
+	cursors = [];
+	await load(null);
 }
 
 export function bindRecipientControls() {
