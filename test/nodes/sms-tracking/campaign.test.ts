@@ -88,6 +88,22 @@ test('when an A/B send gets more clicks on B, then Get Stats shows it, Get Recip
 		filters: { clicked: 'true', variant: 'A' },
 	});
 	expect(clickers.outputs[0].map((o) => o.json.recipient).sort()).toEqual(a.slice(0, 5).sort());
+	const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+	const inLastHour = await campaignOp('getRecipients', {
+		campaignId: id,
+		returnAll: true,
+		filters: { clicked: 'true', variant: 'A', from: hourAgo },
+	});
+	expect(inLastHour.outputs[0].map((o) => [o.json.recipient, o.json.clicks]).sort()).toEqual(
+		a.slice(0, 5).sort().map((r) => [r, 1]),
+	);
+	const beforeAnyClick = await campaignOp('getRecipients', {
+		campaignId: id,
+		returnAll: true,
+		filters: { clicked: 'true', from: new Date(Date.now() - 86_400_000).toISOString(), to: hourAgo },
+	});
+	expect(beforeAnyClick.error).toBeUndefined();
+	expect(beforeAnyClick.outputs[0] ?? []).toEqual([]);
 	const held = await campaignOp('getRecipients', {
 		campaignId: id,
 		returnAll: false,

@@ -69,6 +69,14 @@ export const description: INodeProperties[] = listFields(show, [
 		description: 'Only recipients who clicked from this kind of device',
 	},
 	{
+		displayName: 'From',
+		name: 'from',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Count views, clicks and conversions from this time on; Clicked, Viewed, Converted, Clicked Link, Device Type, OS and Country then ask about this range. Sends and status stay those of the whole campaign.',
+	},
+	{
 		displayName: 'Hold-Out',
 		name: 'holdout',
 		type: 'options',
@@ -117,6 +125,13 @@ export const description: INodeProperties[] = listFields(show, [
 		],
 		default: 'sent',
 		description: 'Only recipients whose message got this far',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'dateTime',
+		default: '',
+		description: 'Count views, clicks and conversions before this time (see From)',
 	},
 	{
 		displayName: 'Variant',
@@ -171,6 +186,8 @@ export const execute = perItem(async (ctx, i, http) => {
 		const value = typeof filters[key] === 'string' ? (filters[key] as string).trim() : filters[key];
 		if (value !== undefined && value !== '') qs[key] = value;
 	}
+	for (const bound of ['from', 'to'])
+		if (filters[bound]) qs[bound] = new Date(String(filters[bound])).toISOString();
 	return await collectPages(limit, 1000, async (pageLimit, cursor) => {
 		const page: RecipientsPage = await getRecipientsPage(
 			http,
