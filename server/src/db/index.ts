@@ -1,5 +1,8 @@
 import { escapeLiteral, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from '../log';
+import { copyRows, type BinaryRow } from './copy-rows';
+
+export type { BinaryRow } from './copy-rows';
 
 /**
  * The only importer of 'pg'. Routes and capabilities never see the pool: they call query() or
@@ -10,8 +13,18 @@ export interface Queryable {
 	query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<{ rows: R[]; rowCount: number }>;
 }
 
+/** A Queryable inside a transaction. */
+export interface Transaction extends Queryable {
+	/**
+	 * `COPY (text) TO STDOUT (FORMAT binary)` in this transaction: each row handed to `onRow` as
+	 * it arrives (see copy-rows.ts), for results of large bytea values. COPY takes no bind
+	 * parameters: `values` are written into the statement as literals.
+	 */
+	copyRows(text: string, values: unknown[], onRow: (row: BinaryRow) => void): Promise<void>;
+}
+
 export interface Database extends Queryable {
-	withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+	withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 	/** A dedicated connection for LISTEN or advisory locks; release it when done. */
 	connect(): Promise<PoolClient>;
 	ping(): Promise<boolean>;
@@ -51,6 +64,11 @@ function literal(value: unknown): string {
 	throw new Error(`each parameter must be a string, number, boolean, date or null (they are written into the statement); got ${typeof value}`);
 }
 
+/** A statement with its parameters $1, $2 … written in as literals. */
+function withLiterals(query: string, params: unknown[]): string {
+	return query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+}
+
 /**
  * COPY … TO STDOUT on a dedicated connection, in a read-only transaction with ISO dates. PostgreSQL
  * writes the CSV itself (quoting included); the rows are never parsed here. When the sink is
@@ -59,7 +77,7 @@ function literal(value: unknown): string {
  * ends the connection, which cancels the COPY.
  */
 async function copyOut(client: PoolClient, query: string, params: unknown[], sink: CopySink): Promise<void> {
-	const statement = query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+	const statement = withLiterals(query, params);
 	const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
 	await client.query(
 		`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = ${copyTimeoutMs}`,
@@ -193,11 +211,12 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 		query,
 		async withTransaction(work) {
 			const client = await pool.connect();
-			const tx: Queryable = {
+			const tx: Transaction = {
 				async query(text, values, name) {
 					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
 					return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 				},
+				copyRows: (text, values, onRow) => copyRows(client, withLiterals(text, values), onRow),
 			};
 			try {
 				await client.query('BEGIN');

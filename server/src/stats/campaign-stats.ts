@@ -5,7 +5,12 @@ import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs, type RangePlan } from './range-slots';
-import { rangeFigures, type BreakdownFigures, type RangeFigures } from './range-cells';
+import {
+	rangeBreakdowns,
+	rangeFigures,
+	type BreakdownFigures,
+	type RangeFigures,
+} from './range-cells';
 import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 /**
@@ -168,16 +173,15 @@ export async function campaignStats(
 					: [...rangeParameters(campaign, plan, query.timeZone), wave],
 			);
 			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
-			const rated = await rangeFigures(
+			const rated = await rangeBreakdowns(
 				tx,
 				campaign.id,
 				campaign.currency,
 				query.timeZone,
 				planRange(query.from, query.to),
-				[],
 				wave,
 			);
-			return { ...rows[0].result, breakdowns: rated.breakdowns };
+			return { ...rows[0].result, breakdowns: rated };
 		},
 	);
 

@@ -1,10 +1,11 @@
-import type { Queryable } from '../db';
+import type { Queryable, Transaction } from '../db';
 import type { MetricsRow } from './metrics';
 import type { RangePlan } from './range-slots';
 import {
 	dimensionValuesSql,
 	knownRecipientsSql,
 	knownWaveRecipientsSql,
+	ordinalBoundsSql,
 	partialCellsSql,
 	slotCellsSql,
 } from './range-cells.sql';
@@ -190,13 +191,17 @@ class Breakdown {
 export const breakdownDimensions = ['deviceType', 'os', 'browser', 'country'] as const;
 type Dimension = (typeof breakdownDimensions)[number];
 
-/** The campaign's recipients as links and messages know them, each at its index. */
-interface Known {
+/** Where each recipient's figures go: an index per recipient number. */
+interface Places {
 	/** The index of a recipient number, -1 for none. */
 	indexOf: (ordinal: number) => number;
+	size: number;
+}
+
+/** The campaign's recipients as links and messages know them, each at its index. */
+interface Known extends Places {
 	/** The index of a recipient. */
 	byName: Map<string, number>;
-	size: number;
 	flags: Int32Array;
 	segments: Float64Array;
 	sentAt: Float64Array;
@@ -205,6 +210,24 @@ interface Known {
 
 const view = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 const int8At = (v: DataView, at: number) => v.getInt32(at) * 4294967296 + v.getUint32(at + 4);
+
+const close = (low: number, high: number, count: number) => high - low < 4 * count + 1_000_000;
+
+/**
+ * Places for the breakdowns alone (the whole campaign's): the recipient number less the lowest
+ * one, without reading who the recipients are; null when the numbers are too spread for that.
+ */
+async function placesByNumber(db: Queryable, campaignId: string): Promise<Places | null> {
+	const { rows } = await db.query<{ low: string | null; high: string | null; count: string }>(
+		ordinalBoundsSql,
+		[campaignId],
+	);
+	const low = Number(rows[0]?.low ?? 1);
+	const high = Number(rows[0]?.high ?? 0);
+	const size = Math.max(0, high - low + 1);
+	if (size > 0 && !close(low, high, Number(rows[0].count))) return null;
+	return { size, indexOf: (o) => (o >= low && o <= high ? o - low : -1) };
+}
 
 async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	const { rows } = await db.query<{
@@ -241,7 +264,7 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	}
 	// Recipient numbers come from one sequence: a campaign's are mostly close together, so an
 	// array from the lowest to the highest finds an index at once (a Map when they are too spread).
-	if (size > 0 && high - low < 4 * size + 1_000_000) {
+	if (size > 0 && close(low, high, size)) {
 		const table = new Int32Array(high - low + 1).fill(-1);
 		for (let j = 0; j < size; j++) table[ordinals[j] - low] = j;
 		return {
@@ -307,16 +330,21 @@ class RangeRecords {
 	}
 }
 
+/**
+ * Every record of the range merged into `range`. With `breakdownsOnly`, only the breakdowns are
+ * made (the whole campaign's answer takes the rest from its rollups): no figures per wave or link.
+ */
 async function readRecords(
-	db: Queryable,
+	db: Transaction,
 	campaignId: string,
 	currency: string | null,
 	timeZone: string,
 	plan: RangePlan,
-	known: Known,
+	places: Places,
 	onlyWave: string | null,
+	breakdownsOnly: boolean,
 ): Promise<RangeRecords> {
-	const range = new RangeRecords(known.size);
+	const range = new RangeRecords(places.size);
 	const b = range.breakdowns;
 	const names: string[] = [''];
 	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
@@ -328,30 +356,34 @@ async function readRecords(
 
 	/** What the records of one link share: its figures and its breakdown row. */
 	const linkParts = (url: string) =>
-		url === '' ? null : { figures: range.url(url), row: b.link.row(url) };
+		url === '' ? null : { figures: breakdownsOnly ? null : range.url(url), row: b.link.row(url) };
 	const linksById: Array<ReturnType<typeof linkParts>> = [];
 	const linkById = (id: number) =>
 		id in linksById ? linksById[id] : (linksById[id] = linkParts(names[id] ?? ''));
+	const wavesById: Activity[] = [];
 
 	const addCell = (
 		c: Cell,
 		time: BreakdownRow[],
 		link: ReturnType<typeof linkParts>,
-		wave: string,
+		wave: Activity | null,
 		dims: BreakdownRow[],
 	) => {
 		if (link) {
-			link.figures.clicks += c.clicks;
-			link.figures.views += c.views;
-			link.figures.conversions += c.conversions;
-			if (c.clicks > 0 && c.index >= 0 && link.figures.clickers[c.index] === 0) {
-				link.figures.clickers[c.index] = 1;
-				link.figures.uniqueClickers += 1;
+			const figures = link.figures;
+			if (figures) {
+				figures.clicks += c.clicks;
+				figures.views += c.views;
+				figures.conversions += c.conversions;
+				if (c.clicks > 0 && c.index >= 0 && figures.clickers[c.index] === 0) {
+					figures.clickers[c.index] = 1;
+					figures.uniqueClickers += 1;
+				}
 			}
 			link.row.add(c);
 		}
 		// a wave is made by the first record with a recipient (anonymous events make none)
-		if (c.index >= 0) range.wave(wave).add(c);
+		if (c.index >= 0) wave?.add(c);
 		else {
 			range.anonymous.clicks += c.clicks;
 			range.anonymous.views += c.views;
@@ -364,21 +396,19 @@ async function readRecords(
 		b.dayOfWeek.row(String(dow)),
 	];
 
-	const { rows } = await db.query<{ slot_ms: number; hour: number; dow: number; cells: Buffer }>(
-		slotCellsSql,
-		[campaignId, ...plan.slots, timeZone],
-	);
 	const c = emptyCell();
 	const dims: BreakdownRow[] = [];
-	for (const row of rows) {
-		const time = timeRows(row.hour, row.dow);
-		const slotMs = Number(row.slot_ms);
-		const v = view(row.cells);
+	// Each row is merged as it arrives (its bytes are only valid during the call): reading and
+	// merging overlap, and no row is kept.
+	await db.copyRows(slotCellsSql, [campaignId, ...plan.slots, timeZone], (row) => {
+		const slotMs = (row[0] as Buffer).readDoubleBE(0);
+		const time = timeRows((row[1] as Buffer).readInt32BE(0), (row[2] as Buffer).readInt32BE(0));
+		const v = view(row[3] as Buffer);
 		for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
-			const wave = names[v.getInt32(at + 60)] ?? '';
-			if (onlyWave !== null && wave !== onlyWave) continue;
+			const waveId = v.getInt32(at + 60);
+			if (onlyWave !== null && (names[waveId] ?? '') !== onlyWave) continue;
 			const ordinal = int8At(v, at);
-			c.index = ordinal === 0 ? -1 : known.indexOf(ordinal);
+			c.index = ordinal === 0 ? -1 : places.indexOf(ordinal);
 			c.views = v.getInt32(at + 8);
 			c.clicks = v.getInt32(at + 12);
 			c.conversions = v.getInt32(at + 16);
@@ -389,9 +419,12 @@ async function readRecords(
 			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
 			c.variant = names[v.getInt32(at + 64)] ?? '';
 			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
+			const wave = breakdownsOnly
+				? null
+				: (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
 			addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
 		}
-	}
+	});
 
 	const partials = await db.query<Record<string, string | null>>(partialCellsSql, [
 		campaignId,
@@ -405,7 +438,7 @@ async function readRecords(
 		const ordinal = Number(row.ordinal);
 		addCell(
 			{
-				index: ordinal === 0 ? -1 : known.indexOf(ordinal),
+				index: ordinal === 0 ? -1 : places.indexOf(ordinal),
 				variant: row.variant ?? '',
 				views: Number(row.views),
 				clicks: Number(row.clicks),
@@ -417,7 +450,7 @@ async function readRecords(
 			},
 			timeRows(Number(row.hour), Number(row.dow)),
 			linkParts(row.url ?? ''),
-			row.wave ?? '',
+			breakdownsOnly ? null : range.wave(row.wave ?? ''),
 			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
 				b[breakdownDimensions[d]].row(key ?? ''),
 			),
@@ -537,7 +570,7 @@ export interface RangeFigures {
  * (of one wave's records when `onlyWave` is given: then only the breakdowns are that wave's).
  */
 export async function rangeFigures(
-	db: Queryable,
+	db: Transaction,
 	campaignId: string,
 	currency: string | null,
 	timeZone: string,
@@ -546,7 +579,7 @@ export async function rangeFigures(
 	onlyWave: string | null = null,
 ): Promise<RangeFigures> {
 	const known = await readKnown(db, campaignId);
-	const range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave);
+	const range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave, false);
 	const all = overAllWaves(range, known.size);
 
 	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
@@ -600,7 +633,6 @@ export async function rangeFigures(
 		for (let i = 0; i < known.size; i++) if (activity.present[i]) counter.add(0, 0, activity, i);
 		waves.push({ ...counter.row(false, null), wave });
 	}
-	const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 	waves.sort(
 		(a, b) =>
 			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) ||
@@ -619,6 +651,37 @@ export async function rangeFigures(
 	});
 	links.sort((a, b) => b.clicks - a.clicks || b.views - a.views || byName(a.url, b.url));
 
+	return {
+		metrics,
+		waves,
+		medianSecondsToFirstClick: median(Float64Array.from(waits)),
+		links,
+		breakdowns: breakdownFigures(range),
+	};
+}
+
+/**
+ * The breakdowns alone of a range (of one wave's records when `onlyWave` is given): what the
+ * whole campaign's answer needs beside its rollups. Their recipients are placed by number, so
+ * who they are is not read.
+ */
+export async function rangeBreakdowns(
+	db: Transaction,
+	campaignId: string,
+	currency: string | null,
+	timeZone: string,
+	plan: RangePlan,
+	onlyWave: string | null = null,
+): Promise<RangeFigures['breakdowns']> {
+	const places = (await placesByNumber(db, campaignId)) ?? (await readKnown(db, campaignId));
+	return breakdownFigures(
+		await readRecords(db, campaignId, currency, timeZone, plan, places, onlyWave, true),
+	);
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function breakdownFigures(range: RangeRecords): RangeFigures['breakdowns'] {
 	const rowsOf = (name: keyof RangeRecords['breakdowns']) =>
 		[...range.breakdowns[name].rows.values()]
 			.map((r) => r.figures())
@@ -630,11 +693,6 @@ export async function rangeFigures(
 		return keys.map((k) => got.get(String(k)) ?? new BreakdownRow(String(k), 0).figures());
 	};
 	return {
-		metrics,
-		waves,
-		medianSecondsToFirstClick: median(Float64Array.from(waits)),
-		links,
-		breakdowns: {
 			deviceType: byClicks(rowsOf('deviceType')),
 			os: byClicks(rowsOf('os')),
 			browser: byClicks(rowsOf('browser')),
@@ -645,6 +703,5 @@ export async function rangeFigures(
 			),
 			dayOfWeek: everyKey('dayOfWeek', [1, 2, 3, 4, 5, 6, 7]),
 			link: byClicks(rowsOf('link')),
-		},
 	};
 }
