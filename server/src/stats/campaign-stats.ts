@@ -5,12 +5,8 @@ import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs, type RangePlan } from './range-slots';
-import {
-	rangeBreakdowns,
-	rangeFigures,
-	type BreakdownFigures,
-	type RangeFigures,
-} from './range-cells';
+import type { BreakdownFigures } from './range-breakdowns';
+import { rangeBreakdowns, rangeFigures, type RangeFigures } from './range-cells';
 import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 /**

@@ -1,5 +1,14 @@
 import type { Queryable, Transaction } from '../db';
 import type { MetricsRow } from './metrics';
+import { Activity, emptyCell, type Cell } from './range-activity';
+import {
+	breakdownDimensions,
+	breakdownFigures,
+	breakdowns,
+	type BreakdownFigures,
+	type BreakdownName,
+	type BreakdownRow,
+} from './range-breakdowns';
 import type { RangePlan } from './range-slots';
 import {
 	dimensionValuesSql,
@@ -38,158 +47,6 @@ const knownWaveSize = 12;
 const sentFlag = 1;
 const deliveredFlag = 2;
 const failedFlag = 4;
-
-/** One record, wherever it was read from; `index` is the recipient's place, -1 for none. */
-interface Cell {
-	index: number;
-	variant: string;
-	views: number;
-	clicks: number;
-	conversions: number;
-	/** In ten-thousandths of the currency, exact. */
-	revenue: number;
-	delivered: number;
-	failed: number;
-	/** ms since the epoch, Infinity without a click. */
-	firstClick: number;
-}
-
-/** A cell to fill record by record (one object reused, so reading millions of records allocates none). */
-const emptyCell = (): Cell => ({
-	index: -1,
-	variant: '',
-	views: 0,
-	clicks: 0,
-	conversions: 0,
-	revenue: 0,
-	delivered: 0,
-	failed: 0,
-	firstClick: Infinity,
-});
-
-/** What the recipients did in the range in one wave (or in all): one place per recipient. */
-class Activity {
-	readonly present: Uint8Array;
-	readonly views: Int32Array;
-	readonly clicks: Int32Array;
-	readonly conversions: Int32Array;
-	readonly delivered: Int32Array;
-	readonly failed: Int32Array;
-	readonly revenue: Float64Array;
-	readonly firstClick: Float64Array;
-	/** The greatest variant the events carry (PostgreSQL's max(): nulls ignored), null for none. */
-	readonly variant: Array<string | null>;
-
-	constructor(size: number) {
-		this.present = new Uint8Array(size);
-		this.views = new Int32Array(size);
-		this.clicks = new Int32Array(size);
-		this.conversions = new Int32Array(size);
-		this.delivered = new Int32Array(size);
-		this.failed = new Int32Array(size);
-		this.revenue = new Float64Array(size);
-		this.firstClick = new Float64Array(size).fill(Infinity);
-		this.variant = new Array<string | null>(size).fill(null);
-	}
-
-	add(c: Cell) {
-		const i = c.index;
-		this.present[i] = 1;
-		this.views[i] += c.views;
-		this.clicks[i] += c.clicks;
-		this.conversions[i] += c.conversions;
-		this.delivered[i] += c.delivered;
-		this.failed[i] += c.failed;
-		this.revenue[i] += c.revenue;
-		if (c.firstClick < this.firstClick[i]) this.firstClick[i] = c.firstClick;
-		const mine = this.variant[i];
-		if (c.variant !== '' && (mine === null || c.variant > mine)) this.variant[i] = c.variant;
-	}
-}
-
-export interface BreakdownFigures {
-	key: string;
-	/** Recipients with a click, view or conversion of this value in the range. */
-	recipients: number;
-	clicks: number;
-	uniqueClickers: number;
-	/** uniqueClickers / recipients. */
-	clickRate: number | null;
-	conversions: number;
-	uniqueConverters: number;
-	/** uniqueConverters / recipients. */
-	conversionRate: number | null;
-	revenue: number;
-}
-
-const reachedFlag = 1;
-const clickerFlag = 2;
-const converterFlag = 4;
-
-/** One row of a breakdown: sums, and a flag per recipient for the unique counts. */
-class BreakdownRow {
-	clicks = 0;
-	conversions = 0;
-	revenue = 0;
-	recipients = 0;
-	uniqueClickers = 0;
-	uniqueConverters = 0;
-	private readonly flags: Uint8Array;
-
-	constructor(
-		readonly key: string,
-		size: number,
-	) {
-		this.flags = new Uint8Array(size);
-	}
-
-	add(c: Cell) {
-		this.clicks += c.clicks;
-		this.conversions += c.conversions;
-		this.revenue += c.revenue;
-		if (c.index < 0 || c.views + c.clicks + c.conversions === 0) return;
-		const was = this.flags[c.index];
-		const now =
-			was |
-			reachedFlag |
-			(c.clicks > 0 ? clickerFlag : 0) |
-			(c.conversions > 0 ? converterFlag : 0);
-		if (now === was) return;
-		this.flags[c.index] = now;
-		const added = now & ~was;
-		if (added & reachedFlag) this.recipients += 1;
-		if (added & clickerFlag) this.uniqueClickers += 1;
-		if (added & converterFlag) this.uniqueConverters += 1;
-	}
-
-	figures(): BreakdownFigures {
-		return {
-			key: this.key,
-			recipients: this.recipients,
-			clicks: this.clicks,
-			uniqueClickers: this.uniqueClickers,
-			clickRate: this.recipients > 0 ? this.uniqueClickers / this.recipients : null,
-			conversions: this.conversions,
-			uniqueConverters: this.uniqueConverters,
-			conversionRate: this.recipients > 0 ? this.uniqueConverters / this.recipients : null,
-			revenue: Math.round(this.revenue) / 10_000,
-		};
-	}
-}
-
-/** The rows of one breakdown, by key. */
-class Breakdown {
-	readonly rows = new Map<string, BreakdownRow>();
-	constructor(private readonly size: number) {}
-	row(key: string): BreakdownRow {
-		let row = this.rows.get(key);
-		if (!row) this.rows.set(key, (row = new BreakdownRow(key, this.size)));
-		return row;
-	}
-}
-
-export const breakdownDimensions = ['deviceType', 'os', 'browser', 'country'] as const;
-type Dimension = (typeof breakdownDimensions)[number];
 
 /** Where each recipient's figures go: an index per recipient number. */
 interface Places {
@@ -277,56 +134,21 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	return { ...known, indexOf: (o) => map.get(o) ?? -1 };
 }
 
-/** Every record of the range, merged per wave, per link and per breakdown value. */
+/** Every record of the range, merged per wave and per breakdown value (links are rows too). */
 class RangeRecords {
 	readonly byWave = new Map<string, Activity>();
 	/** Clicks and views of events without a recipient (Do-Not-Track anonymous): in the totals only. */
 	readonly anonymous = { clicks: 0, views: 0 };
-	readonly byUrl = new Map<
-		string,
-		{
-			clicks: number;
-			views: number;
-			conversions: number;
-			clickers: Uint8Array;
-			uniqueClickers: number;
-		}
-	>();
-	readonly breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', Breakdown>;
+	readonly breakdowns: ReturnType<typeof breakdowns>;
 
 	constructor(private readonly size: number) {
-		const b = () => new Breakdown(size);
-		this.breakdowns = {
-			deviceType: b(),
-			os: b(),
-			browser: b(),
-			country: b(),
-			hourOfDay: b(),
-			dayOfWeek: b(),
-			link: b(),
-		};
+		this.breakdowns = breakdowns(size);
 	}
 
 	wave(wave: string): Activity {
 		let activity = this.byWave.get(wave);
 		if (!activity) this.byWave.set(wave, (activity = new Activity(this.size)));
 		return activity;
-	}
-
-	url(url: string) {
-		let figures = this.byUrl.get(url);
-		if (!figures)
-			this.byUrl.set(
-				url,
-				(figures = {
-					clicks: 0,
-					views: 0,
-					conversions: 0,
-					clickers: new Uint8Array(this.size),
-					uniqueClickers: 0,
-				}),
-			);
-		return figures;
 	}
 }
 
@@ -354,34 +176,24 @@ async function readRecords(
 	const dimensionRow = (d: number, id: number) =>
 		(rowsById[d][id] ??= b[breakdownDimensions[d]].row(names[id] ?? ''));
 
-	/** What the records of one link share: its figures and its breakdown row. */
-	const linkParts = (url: string) =>
-		url === '' ? null : { figures: breakdownsOnly ? null : range.url(url), row: b.link.row(url) };
-	const linksById: Array<ReturnType<typeof linkParts>> = [];
-	const linkById = (id: number) =>
-		id in linksById ? linksById[id] : (linksById[id] = linkParts(names[id] ?? ''));
+	/** A link's breakdown row (also its figures in `links`); null for events without a link. */
+	const linkRow = (url: string) => (url === '' ? null : b.link.row(url));
+	const linksById: Array<BreakdownRow | null> = [];
+	const linkById = (id: number) => {
+		let row = linksById[id];
+		if (row === undefined) row = linksById[id] = linkRow(names[id] ?? '');
+		return row;
+	};
 	const wavesById: Activity[] = [];
 
 	const addCell = (
 		c: Cell,
 		time: BreakdownRow[],
-		link: ReturnType<typeof linkParts>,
+		link: BreakdownRow | null,
 		wave: Activity | null,
 		dims: BreakdownRow[],
 	) => {
-		if (link) {
-			const figures = link.figures;
-			if (figures) {
-				figures.clicks += c.clicks;
-				figures.views += c.views;
-				figures.conversions += c.conversions;
-				if (c.clicks > 0 && c.index >= 0 && figures.clickers[c.index] === 0) {
-					figures.clickers[c.index] = 1;
-					figures.uniqueClickers += 1;
-				}
-			}
-			link.row.add(c);
-		}
+		link?.add(c);
 		// a wave is made by the first record with a recipient (anonymous events make none)
 		if (c.index >= 0) wave?.add(c);
 		else {
@@ -449,7 +261,7 @@ async function readRecords(
 				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
 			},
 			timeRows(Number(row.hour), Number(row.dow)),
-			linkParts(row.url ?? ''),
+			linkRow(row.url ?? ''),
 			breakdownsOnly ? null : range.wave(row.wave ?? ''),
 			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
 				b[breakdownDimensions[d]].row(key ?? ''),
@@ -480,23 +292,25 @@ class Counter {
 	 * `a` at `i`, when present); delivered wins over failed, as in the SQL.
 	 */
 	add(flags: number, segments: number, a: Activity | null, i: number) {
-		const withEvents = a !== null && a.present[i] === 1;
-		const delivered = (flags & deliveredFlag) !== 0 || (withEvents && a.delivered[i] > 0);
-		const failed = ((flags & failedFlag) !== 0 || (withEvents && a.failed[i] > 0)) && !delivered;
+		const withEvents = a !== null && a.present(i);
+		const delivered = (flags & deliveredFlag) !== 0 || (withEvents && a.delivered(i) > 0);
+		const failed = ((flags & failedFlag) !== 0 || (withEvents && a.failed(i) > 0)) && !delivered;
 		this.recipients += 1;
 		if (flags & sentFlag) this.sent += 1;
 		if (delivered) this.delivered += 1;
 		if (failed) this.failed += 1;
 		this.segments += segments;
 		if (!withEvents) return;
-		this.views += a.views[i];
-		this.clicks += a.clicks[i];
-		this.conversions += a.conversions[i];
-		this.revenue += a.revenue[i];
-		if (a.views[i] > 0) this.uniqueViewers += 1;
-		if (a.clicks[i] > 0) this.uniqueClickers += 1;
-		if (a.conversions[i] > 0) this.uniqueConverters += 1;
-		if (a.conversions[i] > 0 && a.clicks[i] > 0) this.convertedClickers += 1;
+		const clicks = a.clicks(i);
+		const conversions = a.conversions(i);
+		this.views += a.views(i);
+		this.clicks += clicks;
+		this.conversions += conversions;
+		this.revenue += a.revenue(i);
+		if (a.views(i) > 0) this.uniqueViewers += 1;
+		if (clicks > 0) this.uniqueClickers += 1;
+		if (conversions > 0) this.uniqueConverters += 1;
+		if (conversions > 0 && clicks > 0) this.convertedClickers += 1;
 	}
 
 	row(total: boolean, variant: string | null): MetricsRow {
@@ -534,19 +348,7 @@ function overAllWaves(range: RangeRecords, size: number): Activity {
 	const all = new Activity(size);
 	const c = emptyCell();
 	for (const a of range.byWave.values()) {
-		for (let i = 0; i < size; i++) {
-			if (a.present[i] === 0) continue;
-			c.index = i;
-			c.variant = a.variant[i] ?? '';
-			c.views = a.views[i];
-			c.clicks = a.clicks[i];
-			c.conversions = a.conversions[i];
-			c.revenue = a.revenue[i];
-			c.delivered = a.delivered[i];
-			c.failed = a.failed[i];
-			c.firstClick = a.firstClick[i];
-			all.add(c);
-		}
+		for (let i = 0; i < size; i++) if (a.present(i)) all.add(a.cell(i, c));
 	}
 	return all;
 }
@@ -562,7 +364,7 @@ export interface RangeFigures {
 		views: number;
 		conversions: number;
 	}>;
-	breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', BreakdownFigures[]>;
+	breakdowns: Record<BreakdownName, BreakdownFigures[]>;
 }
 
 /**
@@ -588,13 +390,14 @@ export async function rangeFigures(
 	const variants = new Map<string | null, Counter>();
 	const waits: number[] = [];
 	for (let i = 0; i < known.size; i++) {
-		const variant = known.variant[i] ?? all.variant[i];
+		const variant = known.variant[i] ?? all.variant(i);
 		let counter = variants.get(variant);
 		if (!counter) variants.set(variant, (counter = new Counter()));
 		total.add(known.flags[i], known.segments[i], all, i);
 		counter.add(known.flags[i], known.segments[i], all, i);
-		if (all.firstClick[i] !== Infinity && !Number.isNaN(known.sentAt[i]))
-			waits.push(Math.max(0, (all.firstClick[i] - known.sentAt[i]) / 1000));
+		const firstClick = all.firstClick(i);
+		if (firstClick !== Infinity && !Number.isNaN(known.sentAt[i]))
+			waits.push(Math.max(0, (firstClick - known.sentAt[i]) / 1000));
 	}
 	total.clicks += range.anonymous.clicks;
 	total.views += range.anonymous.views;
@@ -623,14 +426,14 @@ export async function rangeFigures(
 		// recipients the wave's links and messages do not know, with events of the wave
 		if (activity)
 			for (let i = 0; i < known.size; i++)
-				if (activity.present[i] && !mine[i]) counter.add(0, 0, activity, i);
+				if (activity.present(i) && !mine[i]) counter.add(0, 0, activity, i);
 		firstSeen.set(row.wave, new Date(row.first_seen).getTime());
 		waves.push({ ...counter.row(false, null), wave: row.wave });
 	}
 	for (const [wave, activity] of range.byWave) {
 		if (wave === '' || firstSeen.has(wave)) continue;
 		const counter = new Counter();
-		for (let i = 0; i < known.size; i++) if (activity.present[i]) counter.add(0, 0, activity, i);
+		for (let i = 0; i < known.size; i++) if (activity.present(i)) counter.add(0, 0, activity, i);
 		waves.push({ ...counter.row(false, null), wave });
 	}
 	waves.sort(
@@ -639,8 +442,10 @@ export async function rangeFigures(
 			byName(a.wave, b.wave),
 	);
 
-	const links = [...new Set([...urls, ...range.byUrl.keys()])].map((url) => {
-		const u = range.byUrl.get(url);
+	// a link's row counts its clicks, views, conversions and (flagged per recipient) its clickers
+	const linkRows = range.breakdowns.link.rows;
+	const links = [...new Set([...urls, ...linkRows.keys()])].map((url) => {
+		const u = linkRows.get(url);
 		return {
 			url,
 			clicks: u?.clicks ?? 0,
@@ -656,7 +461,7 @@ export async function rangeFigures(
 		waves,
 		medianSecondsToFirstClick: median(Float64Array.from(waits)),
 		links,
-		breakdowns: breakdownFigures(range),
+		breakdowns: breakdownFigures(range.breakdowns),
 	};
 }
 
@@ -674,34 +479,8 @@ export async function rangeBreakdowns(
 	onlyWave: string | null = null,
 ): Promise<RangeFigures['breakdowns']> {
 	const places = (await placesByNumber(db, campaignId)) ?? (await readKnown(db, campaignId));
-	return breakdownFigures(
-		await readRecords(db, campaignId, currency, timeZone, plan, places, onlyWave, true),
-	);
+	const range = await readRecords(db, campaignId, currency, timeZone, plan, places, onlyWave, true);
+	return breakdownFigures(range.breakdowns);
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function breakdownFigures(range: RangeRecords): RangeFigures['breakdowns'] {
-	const rowsOf = (name: keyof RangeRecords['breakdowns']) =>
-		[...range.breakdowns[name].rows.values()]
-			.map((r) => r.figures())
-			.filter((r) => r.clicks + r.conversions + r.recipients > 0);
-	const byClicks = (rows: BreakdownFigures[]) =>
-		rows.sort((a, b) => b.clicks - a.clicks || b.recipients - a.recipients || byName(a.key, b.key));
-	const everyKey = (name: 'hourOfDay' | 'dayOfWeek', keys: number[]) => {
-		const got = new Map(rowsOf(name).map((r) => [r.key, r]));
-		return keys.map((k) => got.get(String(k)) ?? new BreakdownRow(String(k), 0).figures());
-	};
-	return {
-			deviceType: byClicks(rowsOf('deviceType')),
-			os: byClicks(rowsOf('os')),
-			browser: byClicks(rowsOf('browser')),
-			country: byClicks(rowsOf('country')),
-			hourOfDay: everyKey(
-				'hourOfDay',
-				Array.from({ length: 24 }, (_, h) => h),
-			),
-			dayOfWeek: everyKey('dayOfWeek', [1, 2, 3, 4, 5, 6, 7]),
-			link: byClicks(rowsOf('link')),
-	};
-}
