@@ -21,6 +21,14 @@ export interface Transaction extends Queryable {
 	 * parameters: `values` are written into the statement as literals.
 	 */
 	copyRows(text: string, values: unknown[], onRow: (row: BinaryRow) => void): Promise<void>;
+	/**
+	 * Runs `work` on a second connection, in a read-only transaction that sees exactly this one's
+	 * snapshot (this transaction must be REPEATABLE READ), while this one goes on: two statements
+	 * of one answer run at once. When the pool has no connection to spare (so that requests never
+	 * wait on each other for a second one) and on the embedded database, `work` runs here instead.
+	 * This transaction must not end before `work` has.
+	 */
+	alongside<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
 export interface Database extends Queryable {
@@ -201,6 +209,45 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	// besides (even after a caller stopped listening), must not crash the process either.
 	pool.on('connect', (client) => client.on('error', (err) => log.debug('database connection lost', { err })));
 
+	const transactionOn = (client: PoolClient): Transaction => {
+		const tx: Transaction = {
+			async query(text, values, name) {
+				const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
+				return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+			},
+			copyRows: (text, values, onRow) => copyRows(client, withLiterals(text, values), onRow),
+			async alongside(work) {
+				const spare = pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < poolSize);
+				if (embedded || !spare) return work(tx);
+				const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+				return inTransaction(
+					`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${escapeLiteral(rows[0].id)}`,
+					work,
+				);
+			},
+		};
+		return tx;
+	};
+
+	async function inTransaction<T>(begin: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+		const client = await pool.connect();
+		try {
+			await client.query(begin);
+			const result = await work(transactionOn(client));
+			await client.query('COMMIT');
+			client.release();
+			return result;
+		} catch (err) {
+			// A lost or unanswering connection is discarded: its transaction dies with it.
+			if (isConnectionError(err)) client.release(err as Error);
+			else {
+				await client.query('ROLLBACK').catch(() => undefined);
+				client.release();
+			}
+			throw err;
+		}
+	}
+
 	const query: Queryable['query'] = async (text, values, name) => {
 		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });
 		return { rows: result.rows, rowCount: result.rowCount ?? 0 };
@@ -209,31 +256,7 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	return {
 		connectionString,
 		query,
-		async withTransaction(work) {
-			const client = await pool.connect();
-			const tx: Transaction = {
-				async query(text, values, name) {
-					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
-					return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-				},
-				copyRows: (text, values, onRow) => copyRows(client, withLiterals(text, values), onRow),
-			};
-			try {
-				await client.query('BEGIN');
-				const result = await work(tx);
-				await client.query('COMMIT');
-				client.release();
-				return result;
-			} catch (err) {
-				// A lost or unanswering connection is discarded: its transaction dies with it.
-				if (isConnectionError(err)) client.release(err as Error);
-				else {
-					await client.query('ROLLBACK').catch(() => undefined);
-					client.release();
-				}
-				throw err;
-			}
-		},
+		withTransaction: (work) => inTransaction('BEGIN', work),
 		connect: () => pool.connect(),
 		async ping() {
 			try {

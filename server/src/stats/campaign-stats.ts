@@ -161,22 +161,31 @@ export async function campaignStats(
 			}
 			// The whole campaign from its rollups; one wave from its events (the slotted click
 			// breakdowns do not keep waves apart). Breakdowns with rates come from the slot records.
+			// The statement runs on a second connection (same snapshot) while the records are read here.
 			const plan = whole ? planRange(null, null) : eventsOnlyPlan(query.from, query.to);
-			const { rows } = await tx.query<{ result: StatsResult }>(
-				whole ? statsFromRollupsSql : statsForRangeSql,
-				whole
-					? [campaign.id, null, null, query.timeZone, campaign.currency]
-					: [...rangeParameters(campaign, plan, query.timeZone), wave],
-			);
-			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
-			const rated = await rangeBreakdowns(
-				tx,
-				campaign.id,
-				campaign.currency,
-				query.timeZone,
-				planRange(query.from, query.to),
-				wave,
-			);
+			const statement = tx.alongside(async (other) => {
+				if (other !== tx) await other.query(statementSettings);
+				return other.query<{ result: StatsResult }>(
+					whole ? statsFromRollupsSql : statsForRangeSql,
+					whole
+						? [campaign.id, null, null, query.timeZone, campaign.currency]
+						: [...rangeParameters(campaign, plan, query.timeZone), wave],
+				);
+			});
+			const rated = breakdowns
+				? await rangeBreakdowns(
+						tx,
+						campaign.id,
+						campaign.currency,
+						query.timeZone,
+						planRange(query.from, query.to),
+						wave,
+					).catch(async (err) => {
+						await statement.catch(() => undefined); // this transaction must outlive it
+						throw err;
+					})
+				: noBreakdowns;
+			const { rows } = await statement;
 			return { ...rows[0].result, breakdowns: rated };
 		},
 	);

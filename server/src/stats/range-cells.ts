@@ -380,8 +380,22 @@ export async function rangeFigures(
 	urls: string[],
 	onlyWave: string | null = null,
 ): Promise<RangeFigures> {
-	const known = await readKnown(db, campaignId);
-	const range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave, false);
+	// the waves' recipients are read on a second connection (same snapshot) meanwhile
+	const waveKnown = db.alongside((other) =>
+		other.query<{ wave: string; first_seen: Date; records: Buffer; recipients: string[] }>(
+			knownWaveRecipientsSql,
+			[campaignId],
+		),
+	);
+	let known: Known;
+	let range: RangeRecords;
+	try {
+		known = await readKnown(db, campaignId);
+		range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave, false);
+	} catch (err) {
+		await waveKnown.catch(() => undefined); // this transaction must outlive it
+		throw err;
+	}
 	const all = overAllWaves(range, known.size);
 
 	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
@@ -404,15 +418,9 @@ export async function rangeFigures(
 	const metrics = [total.row(true, null), ...[...variants].map(([v, c]) => c.row(false, v))];
 
 	// Each wave: what its links and messages say, with its recipients' events in the range.
-	const waveKnown = await db.query<{
-		wave: string;
-		first_seen: Date;
-		records: Buffer;
-		recipients: string[];
-	}>(knownWaveRecipientsSql, [campaignId]);
 	const waves: RangeFigures['waves'] = [];
 	const firstSeen = new Map<string, number>();
-	for (const row of waveKnown.rows) {
+	for (const row of (await waveKnown).rows) {
 		const counter = new Counter();
 		const activity = range.byWave.get(row.wave) ?? null;
 		const mine = new Uint8Array(known.size);
