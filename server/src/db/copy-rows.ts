@@ -16,7 +16,11 @@ const headerSize = 19;
  * packed records this halves what crosses the socket and skips two conversions. PostgreSQL sends
  * one CopyData message per row (the header before the first, the trailer after the last).
  */
-export function copyRows(client: PoolClient, statement: string, onRow: (row: BinaryRow) => void): Promise<void> {
+export function copyRows(
+	client: PoolClient,
+	statement: string,
+	onRow: (row: BinaryRow) => void,
+): Promise<void> {
 	let headerSeen = false;
 	return new Promise<void>((resolve, reject) => {
 		/** What onRow threw: reported once the statement is over, so the connection stays in step. */

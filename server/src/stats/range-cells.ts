@@ -231,9 +231,7 @@ async function readRecords(
 			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
 			c.variant = names[v.getInt32(at + 64)] ?? '';
 			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-			const wave = breakdownsOnly
-				? null
-				: (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
+			const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
 			addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
 		}
 	});
