@@ -172,6 +172,7 @@ export async function campaignStats(
 						: [...rangeParameters(campaign, plan, query.timeZone), wave],
 				);
 			});
+			statement.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
 			const rated = breakdowns
 				? await rangeBreakdowns(
 						tx,

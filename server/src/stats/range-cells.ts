@@ -152,25 +152,15 @@ class RangeRecords {
 	}
 }
 
-/**
- * Every record of the range merged into `range`. With `breakdownsOnly`, only the breakdowns are
- * made (the whole campaign's answer takes the rest from its rollups): no figures per wave or link.
- */
-async function readRecords(
-	db: Transaction,
-	campaignId: string,
-	currency: string | null,
-	timeZone: string,
-	plan: RangePlan,
+/** Merges records into a RangeRecords whose recipients are placed by `places`. */
+function recordMerger(
 	places: Places,
+	names: string[],
 	onlyWave: string | null,
 	breakdownsOnly: boolean,
-): Promise<RangeRecords> {
+) {
 	const range = new RangeRecords(places.size);
 	const b = range.breakdowns;
-	const names: string[] = [''];
-	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
-	for (const v of dimension.rows) names[v.id] = v.key;
 	// the breakdown rows of each dimension, by value number (found once per number)
 	const rowsById = breakdownDimensions.map(() => [] as BreakdownRow[]);
 	const dimensionRow = (d: number, id: number) =>
@@ -210,31 +200,101 @@ async function readRecords(
 
 	const c = emptyCell();
 	const dims: BreakdownRow[] = [];
-	// Each row is merged as it arrives (its bytes are only valid during the call): reading and
-	// merging overlap, and no row is kept.
-	await db.copyRows(slotCellsSql, [campaignId, ...plan.slots, timeZone], (row) => {
-		const slotMs = (row[0] as Buffer).readDoubleBE(0);
-		const time = timeRows((row[1] as Buffer).readInt32BE(0), (row[2] as Buffer).readInt32BE(0));
-		const v = view(row[3] as Buffer);
-		for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
-			const waveId = v.getInt32(at + 60);
-			if (onlyWave !== null && (names[waveId] ?? '') !== onlyWave) continue;
-			const ordinal = int8At(v, at);
-			c.index = ordinal === 0 ? -1 : places.indexOf(ordinal);
-			c.views = v.getInt32(at + 8);
-			c.clicks = v.getInt32(at + 12);
-			c.conversions = v.getInt32(at + 16);
-			c.delivered = v.getInt32(at + 20);
-			c.failed = v.getInt32(at + 24);
-			c.revenue = int8At(v, at + 28);
-			const firstClick = v.getInt32(at + 36);
-			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
-			c.variant = names[v.getInt32(at + 64)] ?? '';
-			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-			const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
-			addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
-		}
+	return {
+		range,
+		/** One row of stats_slot_cells: its slot's start, local hour and day, and its records. */
+		slotRow(slotMs: number, hour: number, dow: number, cells: Buffer) {
+			const time = timeRows(hour, dow);
+			const v = view(cells);
+			for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
+				const waveId = v.getInt32(at + 60);
+				if (onlyWave !== null && (names[waveId] ?? '') !== onlyWave) continue;
+				const ordinal = int8At(v, at);
+				c.index = ordinal === 0 ? -1 : places.indexOf(ordinal);
+				c.views = v.getInt32(at + 8);
+				c.clicks = v.getInt32(at + 12);
+				c.conversions = v.getInt32(at + 16);
+				c.delivered = v.getInt32(at + 20);
+				c.failed = v.getInt32(at + 24);
+				c.revenue = int8At(v, at + 28);
+				const firstClick = v.getInt32(at + 36);
+				c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
+				c.variant = names[v.getInt32(at + 64)] ?? '';
+				for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
+				const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
+				addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
+			}
+		},
+		/** One record of partialCellsSql. */
+		partialRow(row: Record<string, string | null>) {
+			if (onlyWave !== null && row.wave !== onlyWave) return;
+			const ordinal = Number(row.ordinal);
+			addCell(
+				{
+					index: ordinal === 0 ? -1 : places.indexOf(ordinal),
+					variant: row.variant ?? '',
+					views: Number(row.views),
+					clicks: Number(row.clicks),
+					conversions: Number(row.conversions),
+					delivered: Number(row.delivered),
+					failed: Number(row.failed),
+					revenue: Number(row.revenue),
+					firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
+				},
+				timeRows(Number(row.hour), Number(row.dow)),
+				linkRow(row.url ?? ''),
+				breakdownsOnly ? null : range.wave(row.wave ?? ''),
+				[row.device_type, row.os, row.browser, row.country].map((key, d) =>
+					b[breakdownDimensions[d]].row(key ?? ''),
+				),
+			);
+		},
+	};
+}
+
+/**
+ * Every record of the range, merged. With `breakdownsOnly`, only the breakdowns are made (the
+ * whole campaign's answer takes the rest from its rollups): no figures per wave or link. The
+ * records stream in while `places` may still be read on another connection: rows that come
+ * before it are kept (copied) and merged once it is there, later ones as they arrive.
+ */
+async function readRecords(
+	db: Transaction,
+	campaignId: string,
+	currency: string | null,
+	timeZone: string,
+	plan: RangePlan,
+	places: Promise<Places>,
+	onlyWave: string | null,
+	breakdownsOnly: boolean,
+): Promise<RangeRecords> {
+	const names: string[] = [''];
+	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
+	for (const v of dimension.rows) names[v.id] = v.key;
+
+	let merger: ReturnType<typeof recordMerger> | null = null;
+	const ready = places.then((p) => {
+		merger = recordMerger(p, names, onlyWave, breakdownsOnly);
+		return merger;
 	});
+	ready.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
+	const early: Array<[number, number, number, Buffer]> = [];
+	try {
+		await db.copyRows(slotCellsSql, [campaignId, ...plan.slots, timeZone], (row) => {
+			const slotMs = (row[0] as Buffer).readDoubleBE(0);
+			const hour = (row[1] as Buffer).readInt32BE(0);
+			const dow = (row[2] as Buffer).readInt32BE(0);
+			// the row's bytes are only valid during this call
+			if (merger) merger.slotRow(slotMs, hour, dow, row[3] as Buffer);
+			else early.push([slotMs, hour, dow, Buffer.from(row[3] as Buffer)]);
+		});
+	} catch (err) {
+		await ready.catch(() => undefined); // the transaction must outlive what reads the places
+		throw err;
+	}
+	const merge = await ready;
+	for (const [slotMs, hour, dow, cells] of early) merge.slotRow(slotMs, hour, dow, cells);
+	early.length = 0;
 
 	const partials = await db.query<Record<string, string | null>>(partialCellsSql, [
 		campaignId,
@@ -243,30 +303,8 @@ async function readRecords(
 		currency,
 		timeZone,
 	]);
-	for (const row of partials.rows) {
-		if (onlyWave !== null && row.wave !== onlyWave) continue;
-		const ordinal = Number(row.ordinal);
-		addCell(
-			{
-				index: ordinal === 0 ? -1 : places.indexOf(ordinal),
-				variant: row.variant ?? '',
-				views: Number(row.views),
-				clicks: Number(row.clicks),
-				conversions: Number(row.conversions),
-				delivered: Number(row.delivered),
-				failed: Number(row.failed),
-				revenue: Number(row.revenue),
-				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
-			},
-			timeRows(Number(row.hour), Number(row.dow)),
-			linkRow(row.url ?? ''),
-			breakdownsOnly ? null : range.wave(row.wave ?? ''),
-			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
-				b[breakdownDimensions[d]].row(key ?? ''),
-			),
-		);
-	}
-	return range;
+	for (const row of partials.rows) merge.partialRow(row);
+	return merge.range;
 }
 
 /** The counts of one MetricsRow, added up recipient by recipient. */
@@ -385,13 +423,19 @@ export async function rangeFigures(
 			[campaignId],
 		),
 	);
+	// and who the recipients are on a third, while the records stream in here
+	const knownRead = db.alongside((other) => readKnown(other, campaignId));
+	// both are awaited below (no unhandled rejection meanwhile)
+	waveKnown.catch(() => undefined);
+	knownRead.catch(() => undefined);
 	let known: Known;
 	let range: RangeRecords;
 	try {
-		known = await readKnown(db, campaignId);
-		range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave, false);
+		range = await readRecords(db, campaignId, currency, timeZone, plan, knownRead, onlyWave, false);
+		known = await knownRead;
 	} catch (err) {
-		await waveKnown.catch(() => undefined); // this transaction must outlive it
+		// this transaction must outlive them
+		await Promise.all([waveKnown.catch(() => undefined), knownRead.catch(() => undefined)]);
 		throw err;
 	}
 	const all = overAllWaves(range, known.size);
@@ -485,7 +529,16 @@ export async function rangeBreakdowns(
 	onlyWave: string | null = null,
 ): Promise<RangeFigures['breakdowns']> {
 	const places = (await placesByNumber(db, campaignId)) ?? (await readKnown(db, campaignId));
-	const range = await readRecords(db, campaignId, currency, timeZone, plan, places, onlyWave, true);
+	const range = await readRecords(
+		db,
+		campaignId,
+		currency,
+		timeZone,
+		plan,
+		Promise.resolve(places),
+		onlyWave,
+		true,
+	);
 	return breakdownFigures(range.breakdowns);
 }
 
