@@ -28,12 +28,13 @@ import {
  * fixed-size records, one per recipient (and link, wave, variant, device type, OS, browser and
  * country), migration 025; the partial slots at the range's ends give the same records from the
  * events. A record names its recipient by a number (`stats_recipients.ordinal`), and every
- * recipient of the campaign gets a place (an index) in the arrays below, so the records of the
- * range are merged here by recipient: a recipient clicked in the range when any of their records
- * has clicks, and counts once however many slots, batches, URLs or waves their clicks fall in (a
- * flag per recipient and figure, counted when it turns on). A set of exact recipients, never an
- * estimate; it costs one pass over the range's records (about one per event of the range, a few
- * nanoseconds each) instead of a SQL hash aggregate over as many rows. Records of ordinal 0 are
+ * recipient of the campaign gets a place (an index) in the per-recipient blocks of
+ * range-activity.ts and range-breakdowns.ts, so the records of the range are merged here by
+ * recipient: a recipient clicked in the range when any of their records has clicks, and counts
+ * once however many slots, batches, URLs or waves their clicks fall in (a flag per recipient and
+ * figure, counted when it turns on). A set of exact recipients, never an estimate; it costs one
+ * pass over the range's records (about one per event of the range) instead of a SQL hash
+ * aggregate over as many rows. Records of ordinal 0 are
  * events without a recipient: they count in clicks per link and in the breakdowns' clicks,
  * never as a recipient.
  *
