@@ -1,5 +1,8 @@
 import { escapeLiteral, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from '../log';
+import { copyRows, type BinaryRow } from './copy-rows';
+
+export type { BinaryRow } from './copy-rows';
 
 /**
  * The only importer of 'pg'. Routes and capabilities never see the pool: they call query() or
@@ -10,8 +13,26 @@ export interface Queryable {
 	query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<{ rows: R[]; rowCount: number }>;
 }
 
+/** A Queryable inside a transaction. */
+export interface Transaction extends Queryable {
+	/**
+	 * `COPY (text) TO STDOUT (FORMAT binary)` in this transaction: each row handed to `onRow` as
+	 * it arrives (see copy-rows.ts), for results of large bytea values. COPY takes no bind
+	 * parameters: `values` are written into the statement as literals.
+	 */
+	copyRows(text: string, values: unknown[], onRow: (row: BinaryRow) => void): Promise<void>;
+	/**
+	 * Runs `work` on a second connection, in a read-only transaction that sees exactly this one's
+	 * snapshot (this transaction must be REPEATABLE READ), while this one goes on: two statements
+	 * of one answer run at once. When the pool has no connection to spare (so that requests never
+	 * wait on each other for a second one) and on the embedded database, `work` runs here instead.
+	 * This transaction must not end before `work` has.
+	 */
+	alongside<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
 export interface Database extends Queryable {
-	withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+	withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 	/** A dedicated connection for LISTEN or advisory locks; release it when done. */
 	connect(): Promise<PoolClient>;
 	ping(): Promise<boolean>;
@@ -52,6 +73,11 @@ function literal(value: unknown): string {
 	throw new Error(`each parameter must be a string, number, boolean, date or null (they are written into the statement); got ${typeof value}`);
 }
 
+/** A statement with its parameters $1, $2 … written in as literals. */
+function withLiterals(query: string, params: unknown[]): string {
+	return query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+}
+
 /**
  * COPY … TO STDOUT on a dedicated connection, in a read-only transaction with ISO dates (and the
  * time zone asked for: casting to timestamp in the session's zone costs PostgreSQL less per row
@@ -68,7 +94,7 @@ async function copyOut(
 	sink: CopySink,
 	timeZone: string,
 ): Promise<void> {
-	const statement = query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+	const statement = withLiterals(query, params);
 	const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
 	await client.query(
 		`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL statement_timeout = ${copyTimeoutMs}; SET LOCAL TimeZone = ${escapeLiteral(timeZone)}`,
@@ -192,6 +218,45 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	// besides (even after a caller stopped listening), must not crash the process either.
 	pool.on('connect', (client) => client.on('error', (err) => log.debug('database connection lost', { err })));
 
+	const transactionOn = (client: PoolClient): Transaction => {
+		const tx: Transaction = {
+			async query(text, values, name) {
+				const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
+				return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+			},
+			copyRows: (text, values, onRow) => copyRows(client, withLiterals(text, values), onRow),
+			async alongside(work) {
+				const spare = pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < poolSize);
+				if (embedded || !spare) return work(tx);
+				const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+				return inTransaction(
+					`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${escapeLiteral(rows[0].id)}`,
+					work,
+				);
+			},
+		};
+		return tx;
+	};
+
+	async function inTransaction<T>(begin: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+		const client = await pool.connect();
+		try {
+			await client.query(begin);
+			const result = await work(transactionOn(client));
+			await client.query('COMMIT');
+			client.release();
+			return result;
+		} catch (err) {
+			// A lost or unanswering connection is discarded: its transaction dies with it.
+			if (isConnectionError(err)) client.release(err as Error);
+			else {
+				await client.query('ROLLBACK').catch(() => undefined);
+				client.release();
+			}
+			throw err;
+		}
+	}
+
 	const query: Queryable['query'] = async (text, values, name) => {
 		const result = await pool.query({ text, values: values as unknown[], name: statementName(name) });
 		return { rows: result.rows, rowCount: result.rowCount ?? 0 };
@@ -200,30 +265,7 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	return {
 		connectionString,
 		query,
-		async withTransaction(work) {
-			const client = await pool.connect();
-			const tx: Queryable = {
-				async query(text, values, name) {
-					const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
-					return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-				},
-			};
-			try {
-				await client.query('BEGIN');
-				const result = await work(tx);
-				await client.query('COMMIT');
-				client.release();
-				return result;
-			} catch (err) {
-				// A lost or unanswering connection is discarded: its transaction dies with it.
-				if (isConnectionError(err)) client.release(err as Error);
-				else {
-					await client.query('ROLLBACK').catch(() => undefined);
-					client.release();
-				}
-				throw err;
-			}
-		},
+		withTransaction: (work) => inTransaction('BEGIN', work),
 		connect: () => pool.connect(),
 		async ping() {
 			try {

@@ -5,7 +5,8 @@ import { toMetrics, type Metrics, type MetricsRow } from './metrics';
 import type { StatsQuery } from './schemas';
 import { foldCampaign } from './rollup-folder';
 import { eventsOnlyPlan, planRange, slotMs, type RangePlan } from './range-slots';
-import { rangeFigures, type BreakdownFigures, type RangeFigures } from './range-cells';
+import type { BreakdownFigures } from './range-breakdowns';
+import { rangeBreakdowns, rangeFigures, type RangeFigures } from './range-cells';
 import { rangeSeriesSql, statsForRangeSql, statsFromRollupsSql } from './stats.sql';
 
 /**
@@ -160,24 +161,33 @@ export async function campaignStats(
 			}
 			// The whole campaign from its rollups; one wave from its events (the slotted click
 			// breakdowns do not keep waves apart). Breakdowns with rates come from the slot records.
+			// The statement runs on a second connection (same snapshot) while the records are read here.
 			const plan = whole ? planRange(null, null) : eventsOnlyPlan(query.from, query.to);
-			const { rows } = await tx.query<{ result: StatsResult }>(
-				whole ? statsFromRollupsSql : statsForRangeSql,
-				whole
-					? [campaign.id, null, null, query.timeZone, campaign.currency]
-					: [...rangeParameters(campaign, plan, query.timeZone), wave],
-			);
-			if (!breakdowns) return { ...rows[0].result, breakdowns: noBreakdowns };
-			const rated = await rangeFigures(
-				tx,
-				campaign.id,
-				campaign.currency,
-				query.timeZone,
-				planRange(query.from, query.to),
-				[],
-				wave,
-			);
-			return { ...rows[0].result, breakdowns: rated.breakdowns };
+			const statement = tx.alongside(async (other) => {
+				if (other !== tx) await other.query(statementSettings);
+				return other.query<{ result: StatsResult }>(
+					whole ? statsFromRollupsSql : statsForRangeSql,
+					whole
+						? [campaign.id, null, null, query.timeZone, campaign.currency]
+						: [...rangeParameters(campaign, plan, query.timeZone), wave],
+				);
+			});
+			statement.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
+			const rated = breakdowns
+				? await rangeBreakdowns(
+						tx,
+						campaign.id,
+						campaign.currency,
+						query.timeZone,
+						planRange(query.from, query.to),
+						wave,
+					).catch(async (err) => {
+						await statement.catch(() => undefined); // this transaction must outlive it
+						throw err;
+					})
+				: noBreakdowns;
+			const { rows } = await statement;
+			return { ...rows[0].result, breakdowns: rated };
 		},
 	);
 

@@ -4,15 +4,21 @@
  */
 
 /**
- * Records of the whole slots [$2, $3): one row per fold batch and slot, with the slot's hour of
- * day and ISO day of week in the time zone $4 (a slot lies within one local hour in every zone).
+ * Records of the whole slots [$2, $3): one row per fold batch and slot, with the slot's start (ms
+ * float8), hour of day and ISO day of week (int4) in the time zone $4 (a slot lies within one
+ * local hour in every zone). Read by binary COPY (db/copy-rows.ts): the records arrive as stored.
  */
 export const slotCellsSql = `
-SELECT extract(epoch FROM slot) * 1000 AS slot_ms,
+SELECT (extract(epoch FROM slot) * 1000)::float8 AS slot_ms,
        extract(hour FROM slot AT TIME ZONE $4::text)::int AS hour,
        extract(isodow FROM slot AT TIME ZONE $4::text)::int AS dow, cells
 FROM stats_slot_cells
 WHERE campaign_id = $1 AND slot >= $2::timestamptz AND slot < $3::timestamptz`;
+
+/** The lowest and highest recipient number of the campaign (every record's lies between). */
+export const ordinalBoundsSql = `
+SELECT min(ordinal) AS low, max(ordinal) AS high, count(*) AS count
+FROM stats_recipients WHERE campaign_id = $1 AND recipient <> ''`;
 
 /** What the records' device type, OS, browser, country, URL, wave and variant numbers stand for. */
 export const dimensionValuesSql = 'SELECT id, dimension, key FROM stats_dimension_values';

@@ -1,10 +1,20 @@
-import type { Queryable } from '../db';
+import type { Queryable, Transaction } from '../db';
 import type { MetricsRow } from './metrics';
+import { Activity, emptyCell, type Cell } from './range-activity';
+import {
+	breakdownDimensions,
+	breakdownFigures,
+	breakdowns,
+	type BreakdownFigures,
+	type BreakdownName,
+	type BreakdownRow,
+} from './range-breakdowns';
 import type { RangePlan } from './range-slots';
 import {
 	dimensionValuesSql,
 	knownRecipientsSql,
 	knownWaveRecipientsSql,
+	ordinalBoundsSql,
 	partialCellsSql,
 	slotCellsSql,
 } from './range-cells.sql';
@@ -18,12 +28,13 @@ import {
  * fixed-size records, one per recipient (and link, wave, variant, device type, OS, browser and
  * country), migration 025; the partial slots at the range's ends give the same records from the
  * events. A record names its recipient by a number (`stats_recipients.ordinal`), and every
- * recipient of the campaign gets a place (an index) in the arrays below, so the records of the
- * range are merged here by recipient: a recipient clicked in the range when any of their records
- * has clicks, and counts once however many slots, batches, URLs or waves their clicks fall in (a
- * flag per recipient and figure, counted when it turns on). A set of exact recipients, never an
- * estimate; it costs one pass over the range's records (about one per event of the range, a few
- * nanoseconds each) instead of a SQL hash aggregate over as many rows. Records of ordinal 0 are
+ * recipient of the campaign gets a place (an index) in the per-recipient blocks of
+ * range-activity.ts and range-breakdowns.ts, so the records of the range are merged here by
+ * recipient: a recipient clicked in the range when any of their records has clicks, and counts
+ * once however many slots, batches, URLs or waves their clicks fall in (a flag per recipient and
+ * figure, counted when it turns on). A set of exact recipients, never an estimate; it costs one
+ * pass over the range's records (about one per event of the range) instead of a SQL hash
+ * aggregate over as many rows. Records of ordinal 0 are
  * events without a recipient: they count in clicks per link and in the breakdowns' clicks,
  * never as a recipient.
  *
@@ -38,165 +49,17 @@ const sentFlag = 1;
 const deliveredFlag = 2;
 const failedFlag = 4;
 
-/** One record, wherever it was read from; `index` is the recipient's place, -1 for none. */
-interface Cell {
-	index: number;
-	variant: string;
-	views: number;
-	clicks: number;
-	conversions: number;
-	/** In ten-thousandths of the currency, exact. */
-	revenue: number;
-	delivered: number;
-	failed: number;
-	/** ms since the epoch, Infinity without a click. */
-	firstClick: number;
-}
-
-/** A cell to fill record by record (one object reused, so reading millions of records allocates none). */
-const emptyCell = (): Cell => ({
-	index: -1,
-	variant: '',
-	views: 0,
-	clicks: 0,
-	conversions: 0,
-	revenue: 0,
-	delivered: 0,
-	failed: 0,
-	firstClick: Infinity,
-});
-
-/** What the recipients did in the range in one wave (or in all): one place per recipient. */
-class Activity {
-	readonly present: Uint8Array;
-	readonly views: Int32Array;
-	readonly clicks: Int32Array;
-	readonly conversions: Int32Array;
-	readonly delivered: Int32Array;
-	readonly failed: Int32Array;
-	readonly revenue: Float64Array;
-	readonly firstClick: Float64Array;
-	/** The greatest variant the events carry (PostgreSQL's max(): nulls ignored), null for none. */
-	readonly variant: Array<string | null>;
-
-	constructor(size: number) {
-		this.present = new Uint8Array(size);
-		this.views = new Int32Array(size);
-		this.clicks = new Int32Array(size);
-		this.conversions = new Int32Array(size);
-		this.delivered = new Int32Array(size);
-		this.failed = new Int32Array(size);
-		this.revenue = new Float64Array(size);
-		this.firstClick = new Float64Array(size).fill(Infinity);
-		this.variant = new Array<string | null>(size).fill(null);
-	}
-
-	add(c: Cell) {
-		const i = c.index;
-		this.present[i] = 1;
-		this.views[i] += c.views;
-		this.clicks[i] += c.clicks;
-		this.conversions[i] += c.conversions;
-		this.delivered[i] += c.delivered;
-		this.failed[i] += c.failed;
-		this.revenue[i] += c.revenue;
-		if (c.firstClick < this.firstClick[i]) this.firstClick[i] = c.firstClick;
-		const mine = this.variant[i];
-		if (c.variant !== '' && (mine === null || c.variant > mine)) this.variant[i] = c.variant;
-	}
-}
-
-export interface BreakdownFigures {
-	key: string;
-	/** Recipients with a click, view or conversion of this value in the range. */
-	recipients: number;
-	clicks: number;
-	uniqueClickers: number;
-	/** uniqueClickers / recipients. */
-	clickRate: number | null;
-	conversions: number;
-	uniqueConverters: number;
-	/** uniqueConverters / recipients. */
-	conversionRate: number | null;
-	revenue: number;
-}
-
-const reachedFlag = 1;
-const clickerFlag = 2;
-const converterFlag = 4;
-
-/** One row of a breakdown: sums, and a flag per recipient for the unique counts. */
-class BreakdownRow {
-	clicks = 0;
-	conversions = 0;
-	revenue = 0;
-	recipients = 0;
-	uniqueClickers = 0;
-	uniqueConverters = 0;
-	private readonly flags: Uint8Array;
-
-	constructor(
-		readonly key: string,
-		size: number,
-	) {
-		this.flags = new Uint8Array(size);
-	}
-
-	add(c: Cell) {
-		this.clicks += c.clicks;
-		this.conversions += c.conversions;
-		this.revenue += c.revenue;
-		if (c.index < 0 || c.views + c.clicks + c.conversions === 0) return;
-		const was = this.flags[c.index];
-		const now =
-			was |
-			reachedFlag |
-			(c.clicks > 0 ? clickerFlag : 0) |
-			(c.conversions > 0 ? converterFlag : 0);
-		if (now === was) return;
-		this.flags[c.index] = now;
-		const added = now & ~was;
-		if (added & reachedFlag) this.recipients += 1;
-		if (added & clickerFlag) this.uniqueClickers += 1;
-		if (added & converterFlag) this.uniqueConverters += 1;
-	}
-
-	figures(): BreakdownFigures {
-		return {
-			key: this.key,
-			recipients: this.recipients,
-			clicks: this.clicks,
-			uniqueClickers: this.uniqueClickers,
-			clickRate: this.recipients > 0 ? this.uniqueClickers / this.recipients : null,
-			conversions: this.conversions,
-			uniqueConverters: this.uniqueConverters,
-			conversionRate: this.recipients > 0 ? this.uniqueConverters / this.recipients : null,
-			revenue: Math.round(this.revenue) / 10_000,
-		};
-	}
-}
-
-/** The rows of one breakdown, by key. */
-class Breakdown {
-	readonly rows = new Map<string, BreakdownRow>();
-	constructor(private readonly size: number) {}
-	row(key: string): BreakdownRow {
-		let row = this.rows.get(key);
-		if (!row) this.rows.set(key, (row = new BreakdownRow(key, this.size)));
-		return row;
-	}
-}
-
-export const breakdownDimensions = ['deviceType', 'os', 'browser', 'country'] as const;
-type Dimension = (typeof breakdownDimensions)[number];
-
-/** The campaign's recipients as links and messages know them, each at its index. */
-interface Known {
+/** Where each recipient's figures go: an index per recipient number. */
+interface Places {
 	/** The index of a recipient number, -1 for none. */
 	indexOf: (ordinal: number) => number;
+	size: number;
+}
+
+/** The campaign's recipients as links and messages know them, each at its index. */
+interface Known extends Places {
 	/** The index of a recipient. */
 	byName: Map<string, number>;
-	size: number;
 	flags: Int32Array;
 	segments: Float64Array;
 	sentAt: Float64Array;
@@ -205,6 +68,24 @@ interface Known {
 
 const view = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 const int8At = (v: DataView, at: number) => v.getInt32(at) * 4294967296 + v.getUint32(at + 4);
+
+const close = (low: number, high: number, count: number) => high - low < 4 * count + 1_000_000;
+
+/**
+ * Places for the breakdowns alone (the whole campaign's): the recipient number less the lowest
+ * one, without reading who the recipients are; null when the numbers are too spread for that.
+ */
+async function placesByNumber(db: Queryable, campaignId: string): Promise<Places | null> {
+	const { rows } = await db.query<{ low: string | null; high: string | null; count: string }>(
+		ordinalBoundsSql,
+		[campaignId],
+	);
+	const low = Number(rows[0]?.low ?? 1);
+	const high = Number(rows[0]?.high ?? 0);
+	const size = Math.max(0, high - low + 1);
+	if (size > 0 && !close(low, high, Number(rows[0].count))) return null;
+	return { size, indexOf: (o) => (o >= low && o <= high ? o - low : -1) };
+}
 
 async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	const { rows } = await db.query<{
@@ -241,7 +122,7 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	}
 	// Recipient numbers come from one sequence: a campaign's are mostly close together, so an
 	// array from the lowest to the highest finds an index at once (a Map when they are too spread).
-	if (size > 0 && high - low < 4 * size + 1_000_000) {
+	if (size > 0 && close(low, high, size)) {
 		const table = new Int32Array(high - low + 1).fill(-1);
 		for (let j = 0; j < size; j++) table[ordinals[j] - low] = j;
 		return {
@@ -254,34 +135,15 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	return { ...known, indexOf: (o) => map.get(o) ?? -1 };
 }
 
-/** Every record of the range, merged per wave, per link and per breakdown value. */
+/** Every record of the range, merged per wave and per breakdown value (links are rows too). */
 class RangeRecords {
 	readonly byWave = new Map<string, Activity>();
 	/** Clicks and views of events without a recipient (Do-Not-Track anonymous): in the totals only. */
 	readonly anonymous = { clicks: 0, views: 0 };
-	readonly byUrl = new Map<
-		string,
-		{
-			clicks: number;
-			views: number;
-			conversions: number;
-			clickers: Uint8Array;
-			uniqueClickers: number;
-		}
-	>();
-	readonly breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', Breakdown>;
+	readonly breakdowns: ReturnType<typeof breakdowns>;
 
 	constructor(private readonly size: number) {
-		const b = () => new Breakdown(size);
-		this.breakdowns = {
-			deviceType: b(),
-			os: b(),
-			browser: b(),
-			country: b(),
-			hourOfDay: b(),
-			dayOfWeek: b(),
-			link: b(),
-		};
+		this.breakdowns = breakdowns(size);
 	}
 
 	wave(wave: string): Activity {
@@ -289,69 +151,42 @@ class RangeRecords {
 		if (!activity) this.byWave.set(wave, (activity = new Activity(this.size)));
 		return activity;
 	}
-
-	url(url: string) {
-		let figures = this.byUrl.get(url);
-		if (!figures)
-			this.byUrl.set(
-				url,
-				(figures = {
-					clicks: 0,
-					views: 0,
-					conversions: 0,
-					clickers: new Uint8Array(this.size),
-					uniqueClickers: 0,
-				}),
-			);
-		return figures;
-	}
 }
 
-async function readRecords(
-	db: Queryable,
-	campaignId: string,
-	currency: string | null,
-	timeZone: string,
-	plan: RangePlan,
-	known: Known,
+/** Merges records into a RangeRecords whose recipients are placed by `places`. */
+function recordMerger(
+	places: Places,
+	names: string[],
 	onlyWave: string | null,
-): Promise<RangeRecords> {
-	const range = new RangeRecords(known.size);
+	breakdownsOnly: boolean,
+) {
+	const range = new RangeRecords(places.size);
 	const b = range.breakdowns;
-	const names: string[] = [''];
-	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
-	for (const v of dimension.rows) names[v.id] = v.key;
 	// the breakdown rows of each dimension, by value number (found once per number)
 	const rowsById = breakdownDimensions.map(() => [] as BreakdownRow[]);
 	const dimensionRow = (d: number, id: number) =>
 		(rowsById[d][id] ??= b[breakdownDimensions[d]].row(names[id] ?? ''));
 
-	/** What the records of one link share: its figures and its breakdown row. */
-	const linkParts = (url: string) =>
-		url === '' ? null : { figures: range.url(url), row: b.link.row(url) };
-	const linksById: Array<ReturnType<typeof linkParts>> = [];
-	const linkById = (id: number) =>
-		id in linksById ? linksById[id] : (linksById[id] = linkParts(names[id] ?? ''));
+	/** A link's breakdown row (also its figures in `links`); null for events without a link. */
+	const linkRow = (url: string) => (url === '' ? null : b.link.row(url));
+	const linksById: Array<BreakdownRow | null> = [];
+	const linkById = (id: number) => {
+		let row = linksById[id];
+		if (row === undefined) row = linksById[id] = linkRow(names[id] ?? '');
+		return row;
+	};
+	const wavesById: Activity[] = [];
 
 	const addCell = (
 		c: Cell,
 		time: BreakdownRow[],
-		link: ReturnType<typeof linkParts>,
-		wave: string,
+		link: BreakdownRow | null,
+		wave: Activity | null,
 		dims: BreakdownRow[],
 	) => {
-		if (link) {
-			link.figures.clicks += c.clicks;
-			link.figures.views += c.views;
-			link.figures.conversions += c.conversions;
-			if (c.clicks > 0 && c.index >= 0 && link.figures.clickers[c.index] === 0) {
-				link.figures.clickers[c.index] = 1;
-				link.figures.uniqueClickers += 1;
-			}
-			link.row.add(c);
-		}
+		link?.add(c);
 		// a wave is made by the first record with a recipient (anonymous events make none)
-		if (c.index >= 0) range.wave(wave).add(c);
+		if (c.index >= 0) wave?.add(c);
 		else {
 			range.anonymous.clicks += c.clicks;
 			range.anonymous.views += c.views;
@@ -364,34 +199,103 @@ async function readRecords(
 		b.dayOfWeek.row(String(dow)),
 	];
 
-	const { rows } = await db.query<{ slot_ms: number; hour: number; dow: number; cells: Buffer }>(
-		slotCellsSql,
-		[campaignId, ...plan.slots, timeZone],
-	);
 	const c = emptyCell();
 	const dims: BreakdownRow[] = [];
-	for (const row of rows) {
-		const time = timeRows(row.hour, row.dow);
-		const slotMs = Number(row.slot_ms);
-		const v = view(row.cells);
-		for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
-			const wave = names[v.getInt32(at + 60)] ?? '';
-			if (onlyWave !== null && wave !== onlyWave) continue;
-			const ordinal = int8At(v, at);
-			c.index = ordinal === 0 ? -1 : known.indexOf(ordinal);
-			c.views = v.getInt32(at + 8);
-			c.clicks = v.getInt32(at + 12);
-			c.conversions = v.getInt32(at + 16);
-			c.delivered = v.getInt32(at + 20);
-			c.failed = v.getInt32(at + 24);
-			c.revenue = int8At(v, at + 28);
-			const firstClick = v.getInt32(at + 36);
-			c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
-			c.variant = names[v.getInt32(at + 64)] ?? '';
-			for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-			addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
-		}
+	return {
+		range,
+		/** One row of stats_slot_cells: its slot's start, local hour and day, and its records. */
+		slotRow(slotMs: number, hour: number, dow: number, cells: Buffer) {
+			const time = timeRows(hour, dow);
+			const v = view(cells);
+			for (let at = 0; at + recordSize <= v.byteLength; at += recordSize) {
+				const waveId = v.getInt32(at + 60);
+				if (onlyWave !== null && (names[waveId] ?? '') !== onlyWave) continue;
+				const ordinal = int8At(v, at);
+				c.index = ordinal === 0 ? -1 : places.indexOf(ordinal);
+				c.views = v.getInt32(at + 8);
+				c.clicks = v.getInt32(at + 12);
+				c.conversions = v.getInt32(at + 16);
+				c.delivered = v.getInt32(at + 20);
+				c.failed = v.getInt32(at + 24);
+				c.revenue = int8At(v, at + 28);
+				const firstClick = v.getInt32(at + 36);
+				c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
+				c.variant = names[v.getInt32(at + 64)] ?? '';
+				for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
+				const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
+				addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
+			}
+		},
+		/** One record of partialCellsSql. */
+		partialRow(row: Record<string, string | null>) {
+			if (onlyWave !== null && row.wave !== onlyWave) return;
+			const ordinal = Number(row.ordinal);
+			addCell(
+				{
+					index: ordinal === 0 ? -1 : places.indexOf(ordinal),
+					variant: row.variant ?? '',
+					views: Number(row.views),
+					clicks: Number(row.clicks),
+					conversions: Number(row.conversions),
+					delivered: Number(row.delivered),
+					failed: Number(row.failed),
+					revenue: Number(row.revenue),
+					firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
+				},
+				timeRows(Number(row.hour), Number(row.dow)),
+				linkRow(row.url ?? ''),
+				breakdownsOnly ? null : range.wave(row.wave ?? ''),
+				[row.device_type, row.os, row.browser, row.country].map((key, d) =>
+					b[breakdownDimensions[d]].row(key ?? ''),
+				),
+			);
+		},
+	};
+}
+
+/**
+ * Every record of the range, merged. With `breakdownsOnly`, only the breakdowns are made (the
+ * whole campaign's answer takes the rest from its rollups): no figures per wave or link. The
+ * records stream in while `places` may still be read on another connection: rows that come
+ * before it are kept (copied) and merged once it is there, later ones as they arrive.
+ */
+async function readRecords(
+	db: Transaction,
+	campaignId: string,
+	currency: string | null,
+	timeZone: string,
+	plan: RangePlan,
+	places: Promise<Places>,
+	onlyWave: string | null,
+	breakdownsOnly: boolean,
+): Promise<RangeRecords> {
+	const names: string[] = [''];
+	const dimension = await db.query<{ id: number; key: string }>(dimensionValuesSql);
+	for (const v of dimension.rows) names[v.id] = v.key;
+
+	let merger: ReturnType<typeof recordMerger> | null = null;
+	const ready = places.then((p) => {
+		merger = recordMerger(p, names, onlyWave, breakdownsOnly);
+		return merger;
+	});
+	ready.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
+	const early: Array<[number, number, number, Buffer]> = [];
+	try {
+		await db.copyRows(slotCellsSql, [campaignId, ...plan.slots, timeZone], (row) => {
+			const slotMs = (row[0] as Buffer).readDoubleBE(0);
+			const hour = (row[1] as Buffer).readInt32BE(0);
+			const dow = (row[2] as Buffer).readInt32BE(0);
+			// the row's bytes are only valid during this call
+			if (merger) merger.slotRow(slotMs, hour, dow, row[3] as Buffer);
+			else early.push([slotMs, hour, dow, Buffer.from(row[3] as Buffer)]);
+		});
+	} catch (err) {
+		await ready.catch(() => undefined); // the transaction must outlive what reads the places
+		throw err;
 	}
+	const merge = await ready;
+	for (const [slotMs, hour, dow, cells] of early) merge.slotRow(slotMs, hour, dow, cells);
+	early.length = 0;
 
 	const partials = await db.query<Record<string, string | null>>(partialCellsSql, [
 		campaignId,
@@ -400,30 +304,8 @@ async function readRecords(
 		currency,
 		timeZone,
 	]);
-	for (const row of partials.rows) {
-		if (onlyWave !== null && row.wave !== onlyWave) continue;
-		const ordinal = Number(row.ordinal);
-		addCell(
-			{
-				index: ordinal === 0 ? -1 : known.indexOf(ordinal),
-				variant: row.variant ?? '',
-				views: Number(row.views),
-				clicks: Number(row.clicks),
-				conversions: Number(row.conversions),
-				delivered: Number(row.delivered),
-				failed: Number(row.failed),
-				revenue: Number(row.revenue),
-				firstClick: row.first_click_ms === null ? Infinity : Number(row.first_click_ms),
-			},
-			timeRows(Number(row.hour), Number(row.dow)),
-			linkParts(row.url ?? ''),
-			row.wave ?? '',
-			[row.device_type, row.os, row.browser, row.country].map((key, d) =>
-				b[breakdownDimensions[d]].row(key ?? ''),
-			),
-		);
-	}
-	return range;
+	for (const row of partials.rows) merge.partialRow(row);
+	return merge.range;
 }
 
 /** The counts of one MetricsRow, added up recipient by recipient. */
@@ -447,23 +329,25 @@ class Counter {
 	 * `a` at `i`, when present); delivered wins over failed, as in the SQL.
 	 */
 	add(flags: number, segments: number, a: Activity | null, i: number) {
-		const withEvents = a !== null && a.present[i] === 1;
-		const delivered = (flags & deliveredFlag) !== 0 || (withEvents && a.delivered[i] > 0);
-		const failed = ((flags & failedFlag) !== 0 || (withEvents && a.failed[i] > 0)) && !delivered;
+		const withEvents = a !== null && a.present(i);
+		const delivered = (flags & deliveredFlag) !== 0 || (withEvents && a.delivered(i) > 0);
+		const failed = ((flags & failedFlag) !== 0 || (withEvents && a.failed(i) > 0)) && !delivered;
 		this.recipients += 1;
 		if (flags & sentFlag) this.sent += 1;
 		if (delivered) this.delivered += 1;
 		if (failed) this.failed += 1;
 		this.segments += segments;
 		if (!withEvents) return;
-		this.views += a.views[i];
-		this.clicks += a.clicks[i];
-		this.conversions += a.conversions[i];
-		this.revenue += a.revenue[i];
-		if (a.views[i] > 0) this.uniqueViewers += 1;
-		if (a.clicks[i] > 0) this.uniqueClickers += 1;
-		if (a.conversions[i] > 0) this.uniqueConverters += 1;
-		if (a.conversions[i] > 0 && a.clicks[i] > 0) this.convertedClickers += 1;
+		const clicks = a.clicks(i);
+		const conversions = a.conversions(i);
+		this.views += a.views(i);
+		this.clicks += clicks;
+		this.conversions += conversions;
+		this.revenue += a.revenue(i);
+		if (a.views(i) > 0) this.uniqueViewers += 1;
+		if (clicks > 0) this.uniqueClickers += 1;
+		if (conversions > 0) this.uniqueConverters += 1;
+		if (conversions > 0 && clicks > 0) this.convertedClickers += 1;
 	}
 
 	row(total: boolean, variant: string | null): MetricsRow {
@@ -501,19 +385,7 @@ function overAllWaves(range: RangeRecords, size: number): Activity {
 	const all = new Activity(size);
 	const c = emptyCell();
 	for (const a of range.byWave.values()) {
-		for (let i = 0; i < size; i++) {
-			if (a.present[i] === 0) continue;
-			c.index = i;
-			c.variant = a.variant[i] ?? '';
-			c.views = a.views[i];
-			c.clicks = a.clicks[i];
-			c.conversions = a.conversions[i];
-			c.revenue = a.revenue[i];
-			c.delivered = a.delivered[i];
-			c.failed = a.failed[i];
-			c.firstClick = a.firstClick[i];
-			all.add(c);
-		}
+		for (let i = 0; i < size; i++) if (a.present(i)) all.add(a.cell(i, c));
 	}
 	return all;
 }
@@ -529,7 +401,7 @@ export interface RangeFigures {
 		views: number;
 		conversions: number;
 	}>;
-	breakdowns: Record<Dimension | 'hourOfDay' | 'dayOfWeek' | 'link', BreakdownFigures[]>;
+	breakdowns: Record<BreakdownName, BreakdownFigures[]>;
 }
 
 /**
@@ -537,7 +409,7 @@ export interface RangeFigures {
  * (of one wave's records when `onlyWave` is given: then only the breakdowns are that wave's).
  */
 export async function rangeFigures(
-	db: Queryable,
+	db: Transaction,
 	campaignId: string,
 	currency: string | null,
 	timeZone: string,
@@ -545,8 +417,28 @@ export async function rangeFigures(
 	urls: string[],
 	onlyWave: string | null = null,
 ): Promise<RangeFigures> {
-	const known = await readKnown(db, campaignId);
-	const range = await readRecords(db, campaignId, currency, timeZone, plan, known, onlyWave);
+	// the waves' recipients are read on a second connection (same snapshot) meanwhile
+	const waveKnown = db.alongside((other) =>
+		other.query<{ wave: string; first_seen: Date; records: Buffer; recipients: string[] }>(
+			knownWaveRecipientsSql,
+			[campaignId],
+		),
+	);
+	// and who the recipients are on a third, while the records stream in here
+	const knownRead = db.alongside((other) => readKnown(other, campaignId));
+	// both are awaited below (no unhandled rejection meanwhile)
+	waveKnown.catch(() => undefined);
+	knownRead.catch(() => undefined);
+	let known: Known;
+	let range: RangeRecords;
+	try {
+		range = await readRecords(db, campaignId, currency, timeZone, plan, knownRead, onlyWave, false);
+		known = await knownRead;
+	} catch (err) {
+		// this transaction must outlive them
+		await Promise.all([waveKnown.catch(() => undefined), knownRead.catch(() => undefined)]);
+		throw err;
+	}
 	const all = overAllWaves(range, known.size);
 
 	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
@@ -555,28 +447,23 @@ export async function rangeFigures(
 	const variants = new Map<string | null, Counter>();
 	const waits: number[] = [];
 	for (let i = 0; i < known.size; i++) {
-		const variant = known.variant[i] ?? all.variant[i];
+		const variant = known.variant[i] ?? all.variant(i);
 		let counter = variants.get(variant);
 		if (!counter) variants.set(variant, (counter = new Counter()));
 		total.add(known.flags[i], known.segments[i], all, i);
 		counter.add(known.flags[i], known.segments[i], all, i);
-		if (all.firstClick[i] !== Infinity && !Number.isNaN(known.sentAt[i]))
-			waits.push(Math.max(0, (all.firstClick[i] - known.sentAt[i]) / 1000));
+		const firstClick = all.firstClick(i);
+		if (firstClick !== Infinity && !Number.isNaN(known.sentAt[i]))
+			waits.push(Math.max(0, (firstClick - known.sentAt[i]) / 1000));
 	}
 	total.clicks += range.anonymous.clicks;
 	total.views += range.anonymous.views;
 	const metrics = [total.row(true, null), ...[...variants].map(([v, c]) => c.row(false, v))];
 
 	// Each wave: what its links and messages say, with its recipients' events in the range.
-	const waveKnown = await db.query<{
-		wave: string;
-		first_seen: Date;
-		records: Buffer;
-		recipients: string[];
-	}>(knownWaveRecipientsSql, [campaignId]);
 	const waves: RangeFigures['waves'] = [];
 	const firstSeen = new Map<string, number>();
-	for (const row of waveKnown.rows) {
+	for (const row of (await waveKnown).rows) {
 		const counter = new Counter();
 		const activity = range.byWave.get(row.wave) ?? null;
 		const mine = new Uint8Array(known.size);
@@ -590,25 +477,26 @@ export async function rangeFigures(
 		// recipients the wave's links and messages do not know, with events of the wave
 		if (activity)
 			for (let i = 0; i < known.size; i++)
-				if (activity.present[i] && !mine[i]) counter.add(0, 0, activity, i);
+				if (activity.present(i) && !mine[i]) counter.add(0, 0, activity, i);
 		firstSeen.set(row.wave, new Date(row.first_seen).getTime());
 		waves.push({ ...counter.row(false, null), wave: row.wave });
 	}
 	for (const [wave, activity] of range.byWave) {
 		if (wave === '' || firstSeen.has(wave)) continue;
 		const counter = new Counter();
-		for (let i = 0; i < known.size; i++) if (activity.present[i]) counter.add(0, 0, activity, i);
+		for (let i = 0; i < known.size; i++) if (activity.present(i)) counter.add(0, 0, activity, i);
 		waves.push({ ...counter.row(false, null), wave });
 	}
-	const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 	waves.sort(
 		(a, b) =>
 			(firstSeen.get(a.wave) ?? Infinity) - (firstSeen.get(b.wave) ?? Infinity) ||
 			byName(a.wave, b.wave),
 	);
 
-	const links = [...new Set([...urls, ...range.byUrl.keys()])].map((url) => {
-		const u = range.byUrl.get(url);
+	// a link's row counts its clicks, views, conversions and (flagged per recipient) its clickers
+	const linkRows = range.breakdowns.link.rows;
+	const links = [...new Set([...urls, ...linkRows.keys()])].map((url) => {
+		const u = linkRows.get(url);
 		return {
 			url,
 			clicks: u?.clicks ?? 0,
@@ -619,32 +507,40 @@ export async function rangeFigures(
 	});
 	links.sort((a, b) => b.clicks - a.clicks || b.views - a.views || byName(a.url, b.url));
 
-	const rowsOf = (name: keyof RangeRecords['breakdowns']) =>
-		[...range.breakdowns[name].rows.values()]
-			.map((r) => r.figures())
-			.filter((r) => r.clicks + r.conversions + r.recipients > 0);
-	const byClicks = (rows: BreakdownFigures[]) =>
-		rows.sort((a, b) => b.clicks - a.clicks || b.recipients - a.recipients || byName(a.key, b.key));
-	const everyKey = (name: 'hourOfDay' | 'dayOfWeek', keys: number[]) => {
-		const got = new Map(rowsOf(name).map((r) => [r.key, r]));
-		return keys.map((k) => got.get(String(k)) ?? new BreakdownRow(String(k), 0).figures());
-	};
 	return {
 		metrics,
 		waves,
 		medianSecondsToFirstClick: median(Float64Array.from(waits)),
 		links,
-		breakdowns: {
-			deviceType: byClicks(rowsOf('deviceType')),
-			os: byClicks(rowsOf('os')),
-			browser: byClicks(rowsOf('browser')),
-			country: byClicks(rowsOf('country')),
-			hourOfDay: everyKey(
-				'hourOfDay',
-				Array.from({ length: 24 }, (_, h) => h),
-			),
-			dayOfWeek: everyKey('dayOfWeek', [1, 2, 3, 4, 5, 6, 7]),
-			link: byClicks(rowsOf('link')),
-		},
+		breakdowns: breakdownFigures(range.breakdowns),
 	};
 }
+
+/**
+ * The breakdowns alone of a range (of one wave's records when `onlyWave` is given): what the
+ * whole campaign's answer needs beside its rollups. Their recipients are placed by number, so
+ * who they are is not read.
+ */
+export async function rangeBreakdowns(
+	db: Transaction,
+	campaignId: string,
+	currency: string | null,
+	timeZone: string,
+	plan: RangePlan,
+	onlyWave: string | null = null,
+): Promise<RangeFigures['breakdowns']> {
+	const places = (await placesByNumber(db, campaignId)) ?? (await readKnown(db, campaignId));
+	const range = await readRecords(
+		db,
+		campaignId,
+		currency,
+		timeZone,
+		plan,
+		Promise.resolve(places),
+		onlyWave,
+		true,
+	);
+	return breakdownFigures(range.breakdowns);
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
