@@ -115,6 +115,14 @@ CREATE TRIGGER stats_events_deleted AFTER DELETE ON events
   REFERENCING OLD TABLE AS old_events
   FOR EACH STATEMENT EXECUTE FUNCTION stats_events_deleted();
 
+-- The 15-minute slot of a time, as before (the same slot for every time, before 1970 too), now
+-- inlined into the statements that call it: extract(epoch FROM timestamptz) is only STABLE, so
+-- PostgreSQL ran the IMMUTABLE function as a query of its own per call, several times per event
+-- folded (300,000 calls: 2.5 s, against 0.3 s for date_bin).
+CREATE OR REPLACE FUNCTION stats_slot(t timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT date_bin(interval '15 minutes', t, timestamptz '1970-01-01 00:00:00+00') $$;
+
 -- stats_fold() as migration 026 left it, with its five statement lists and the best hours' list,
 -- taking each queued event by its id and time.
 DO $$
@@ -145,6 +153,9 @@ BEGIN
 END $$;
 
 -- Down Migration
+CREATE OR REPLACE FUNCTION stats_slot(t timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT to_timestamp(floor(extract(epoch FROM t) / 900) * 900) $$;
 DO $$
 BEGIN
   EXECUTE 'CREATE OR REPLACE FUNCTION stats_fold(max_events integer, only_campaign text DEFAULT NULL) RETURNS integer '
