@@ -33,7 +33,12 @@ async function migrateBefore(url: string, first: string) {
 		singleTransaction: true,
 		checkOrder: true,
 		log: () => undefined,
-		logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+		logger: {
+			debug: () => undefined,
+			info: () => undefined,
+			warn: () => undefined,
+			error: () => undefined,
+		},
 	});
 }
 
@@ -53,7 +58,10 @@ beforeAll(async () => {
 
 	db = connectSql(url);
 	await db.sql(`INSERT INTO campaigns (id, name) VALUES ('cmp_q', 'Queued before 028')`);
-	await db.sql(`SELECT events_create_month_partition($1), events_create_month_partition($2)`, [twoMonthsAgo, lastMonth]);
+	await db.sql(`SELECT events_create_month_partition($1), events_create_month_partition($2)`, [
+		twoMonthsAgo,
+		lastMonth,
+	]);
 	const event = (key: string, type: string, who: number, at: Date) =>
 		db.sql(
 			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient, url)
@@ -92,12 +100,16 @@ test('when the queued events are folded after migration 028, then each counts on
 	expect(await db.sql('SELECT stats_fold(1000) AS n')).toEqual([{ n: 2 }]);
 	expect(await db.sql('SELECT * FROM stats_pending')).toEqual([]);
 	expect(
-		await db.sql(`SELECT recipient, clicks, views FROM stats_recipients WHERE campaign_id = 'cmp_q' ORDER BY recipient`),
+		await db.sql(
+			`SELECT recipient, clicks, views FROM stats_recipients WHERE campaign_id = 'cmp_q' ORDER BY recipient`,
+		),
 	).toEqual([
 		{ recipient: people[0], clicks: 2, views: 0 },
 		{ recipient: people[1], clicks: 1, views: 1 },
 	]);
-	expect(await db.sql('SELECT * FROM recipient_click_hours ORDER BY recipient')).toEqual(hoursBefore);
+	expect(await db.sql('SELECT * FROM recipient_click_hours ORDER BY recipient')).toEqual(
+		hoursBefore,
+	);
 
 	// a click stored now is queued with its time and counted into the best hours by the fold
 	const [{ id }] = await db.sql(
@@ -108,11 +120,11 @@ test('when the queued events are folded after migration 028, then each counts on
 	expect(await db.sql('SELECT event_id::text AS id, occurred_at FROM stats_pending')).toEqual([
 		{ id, occurred_at: lastMonth },
 	]);
-	expect(await db.sql('SELECT clicks FROM recipient_click_hours WHERE recipient = $1', [people[1]])).toEqual([
-		{ clicks: 1 },
-	]);
+	expect(
+		await db.sql('SELECT clicks FROM recipient_click_hours WHERE recipient = $1', [people[1]]),
+	).toEqual([{ clicks: 1 }]);
 	await db.sql('SELECT stats_fold(1000)');
-	expect(await db.sql('SELECT clicks FROM recipient_click_hours WHERE recipient = $1', [people[1]])).toEqual([
-		{ clicks: 2 },
-	]);
+	expect(
+		await db.sql('SELECT clicks FROM recipient_click_hours WHERE recipient = $1', [people[1]]),
+	).toEqual([{ clicks: 2 }]);
 });

@@ -72,7 +72,9 @@ test('when a campaign is deleted while its clicks wait to be folded, then only t
 	).toBeLessThan(300);
 	expect(await ownHour(parisian)).toMatchObject({ hour: 9, clicks: 1 });
 	expect(await row(parisian)).toMatchObject({ clicks: 1, best_hour: 9 });
-	expect(await server.sql('SELECT 1 FROM stats_pending WHERE campaign_id = $1', [dropped])).toEqual([]);
+	expect(await server.sql('SELECT 1 FROM stats_pending WHERE campaign_id = $1', [dropped])).toEqual(
+		[],
+	);
 });
 
 test('when a recipient’s counted zone is no longer theirs, then their hour is read from the slots on their clock', async () => {
@@ -100,7 +102,9 @@ test('when clicks were stored before the best-hour rollup existed, then the next
 	// the fold leaves them to the one-off count
 	await server.sql('DELETE FROM recipient_click_hours');
 	await server.sql('INSERT INTO recipient_click_hours_backfill SELECT max(id) FROM events');
-	await server.sql('UPDATE recipient_click_hours_folded_after SET event_id = (SELECT max(id) FROM events)');
+	await server.sql(
+		'UPDATE recipient_click_hours_folded_after SET event_id = (SELECT max(id) FROM events)',
+	);
 
 	// the second server counts them; the third finds nothing left to count (not counted twice)
 	const second = await startTestServer({ DATABASE_URL: server.databaseUrl });

@@ -52,8 +52,8 @@ test('when events of twelve months are folded, then each queued event is looked 
 
 	const head = plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
 	expect(head).toBeDefined();
-	const probes = [...head!.matchAll(/ on events_\w+ \w+ .*\(actual rows=\d+ loops=(\d+)\)/g)].map((m) =>
-		Number(m[1]),
+	const probes = [...head!.matchAll(/ on events_\w+ \w+ .*\(actual rows=\d+ loops=(\d+)\)/g)].map(
+		(m) => Number(m[1]),
 	);
 	// one probe per event in all; a join by id alone reads every partition for each event, or each
 	// partition's whole index once
