@@ -118,10 +118,11 @@ CREATE TRIGGER stats_events_deleted AFTER DELETE ON events
 -- The 15-minute slot of a time, as before (the same slot for every time, before 1970 too), now
 -- inlined into the statements that call it: extract(epoch FROM timestamptz) is only STABLE, so
 -- PostgreSQL ran the IMMUTABLE function as a query of its own per call, several times per event
--- folded (300,000 calls: 2.5 s, against 0.3 s for date_bin).
+-- folded. The epoch of the interval since 1970 is the same number, and immutable (300,000 calls:
+-- 3.1 s before, 1.1 s inlined). date_bin() would be faster still, but needs PostgreSQL 14.
 CREATE OR REPLACE FUNCTION stats_slot(t timestamptz) RETURNS timestamptz
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT date_bin(interval '15 minutes', t, timestamptz '1970-01-01 00:00:00+00') $$;
+  AS $$ SELECT to_timestamp(floor(extract(epoch FROM t - timestamptz '1970-01-01 00:00:00+00') / 900) * 900) $$;
 
 -- stats_fold() as migration 026 left it, with its five statement lists and the best hours' list,
 -- taking each queued event by its id and time.
