@@ -10,7 +10,7 @@ LOCK TABLE stats_pending IN ACCESS EXCLUSIVE MODE;
 -- that time (migration 024, primary key (id, occurred_at)): stats_fold() looks a queued event up
 -- by both, so each lookup reads the index of one month instead of one index per month. Joined by
 -- id alone, a batch of 20,000 was planned as a merge join over every partition's whole primary
--- key (all events, each batch). The lookup is a LATERAL subquery with LIMIT 1 so that it stays
+-- key (all events, each batch: seen with 400,000 events over 12 months). The lookup is a LATERAL subquery with LIMIT 1 so that it stays
 -- one probe per event: the planner does not flatten it into a join, and the probe's partition is
 -- chosen as it runs (the planner would otherwise cost every partition).
 ALTER TABLE stats_pending ADD COLUMN occurred_at timestamptz;
