@@ -55,7 +55,7 @@ const plans = [
 	],
 	[
 		'fold lag',
-		`SELECT now() - e.recorded_at FROM events e WHERE e.id = (SELECT min(event_id) FROM stats_pending)`,
+		`SELECT now() - e.recorded_at FROM events e WHERE (e.id, e.occurred_at) = (SELECT event_id, occurred_at FROM stats_pending ORDER BY event_id LIMIT 1)`,
 	],
 ];
 
@@ -90,7 +90,7 @@ async function main() {
 			],
 			[
 				'fold lag',
-				`SELECT now() - e.recorded_at FROM events e WHERE e.id = (SELECT min(event_id) FROM stats_pending)`,
+				`SELECT now() - e.recorded_at FROM events e WHERE (e.id, e.occurred_at) = (SELECT event_id, occurred_at FROM stats_pending ORDER BY event_id LIMIT 1)`,
 			],
 		]) {
 			const { rows } = await client.query(

@@ -4,10 +4,11 @@ import { listEventPartitions } from './partitions';
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Whether events of the partition wait in the rollups' queue (stats_pending). */
-async function stillQueued(db: Queryable, partition: string): Promise<boolean> {
+/** Whether events of the month wait in the rollups' queue (stats_pending, which holds their time). */
+async function stillQueued(db: Queryable, from: Date, to: Date): Promise<boolean> {
 	const { rows } = await db.query<{ queued: boolean }>(
-		`SELECT EXISTS (SELECT 1 FROM stats_pending p JOIN ${quoted(partition)} e ON e.id = p.event_id) AS queued`,
+		'SELECT EXISTS (SELECT 1 FROM stats_pending WHERE occurred_at >= $1 AND occurred_at < $2) AS queued',
+		[from, to],
 	);
 	return rows[0].queued;
 }
@@ -35,7 +36,7 @@ export async function dropExpiredEventPartitions(db: Database, days: number, now
 	for (const partition of expired) {
 		const from = partition.from as Date;
 		const to = partition.to as Date;
-		if (await stillQueued(db, partition.name)) continue;
+		if (await stillQueued(db, from, to)) continue;
 		await deleteDeliveriesOfEventsBetween(db, from, to);
 		await db.query('DELETE FROM event_keys WHERE occurred_at >= $1 AND occurred_at < $2', [from, to]);
 		const done = await db.withTransaction(async (tx) => {
@@ -47,7 +48,7 @@ export async function dropExpiredEventPartitions(db: Database, days: number, now
 			await tx.query(`ALTER TABLE events DETACH PARTITION ${table}`);
 			// Detached (and locked), the month takes no more events; none of its own may still wait
 			// for the fold, which reads them from events.
-			if (await stillQueued(tx, partition.name)) throw new MonthStillQueued();
+			if (await stillQueued(tx, from, to)) throw new MonthStillQueued();
 			// What still points at the month's rows (a late event's delivery or key) is orphaned now.
 			await deleteDeliveriesOfEventsBetween(tx, from, to, { orphansOnly: true });
 			await tx.query(

@@ -41,9 +41,9 @@ const owners: Record<string, RegExp> = {
 	recipient_click_hours: ownedWithErasure('__none__'),
 	erasures: ownedWithErasure('__none__'),
 	journal_positions: /^journal\/position-store\.ts$/,
-	// Send-time optimisation's precomputed hours (migration 027): the zones its trigger reads, and
+	// Send-time optimisation's precomputed hours (migration 027): the zones the fold reads, and
 	// the one-off count of clicks stored before it; recipient_click_hours itself is written only by
-	// that migration's functions, on the events insert.
+	// that migration's functions, from stats_fold() (migration 028).
 	send_time_zones: /^send-times\/click-hours\.ts$/,
 	recipient_click_hours_backfill: /^send-times\/click-hours\.ts$/,
 };

@@ -1,0 +1,62 @@
+import { Client } from 'pg';
+import { startTestServer, type TestServer } from '../../support/server';
+
+/**
+ * The fold looks each queued event up by its id and time (migration 028): one index probe in the
+ * partition of the event's month, however many months are stored.
+ */
+let server: TestServer;
+beforeAll(async () => {
+	server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const months = 12;
+const monthStart = (monthsAgo: number) => {
+	const now = new Date();
+	return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1));
+};
+
+test('when events of twelve months are folded, then each queued event is looked up in its own month’s partition only', async () => {
+	const campaignId = (await server.api('POST', '/api/v1/campaigns', { name: 'a year' })).body.id;
+	const times = Array.from({ length: months }, (_, m) => [
+		new Date(monthStart(m).getTime() + 86_400_000),
+		new Date(monthStart(m).getTime() + 9 * 86_400_000),
+	]).flat();
+	for (const at of times) await server.sql('SELECT events_create_month_partition($1)', [at]);
+
+	const client = new Client({ connectionString: server.databaseUrl });
+	await client.connect();
+	const plans: string[] = [];
+	client.on('notice', (notice) => plans.push(notice.message ?? ''));
+	try {
+		// stored and folded in one transaction: the server's own folder never sees these events
+		await client.query('BEGIN');
+		await client.query(
+			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient)
+			 SELECT 'click_year_' || n, 'click', at, $1, '+4915100000601' FROM unnest($2::timestamptz[]) WITH ORDINALITY AS t(at, n)`,
+			[campaignId, times],
+		);
+		await client.query(`LOAD 'auto_explain'`);
+		await client.query(`SET LOCAL auto_explain.log_min_duration = 0`);
+		await client.query(`SET LOCAL auto_explain.log_analyze = on`);
+		await client.query(`SET LOCAL auto_explain.log_timing = off`);
+		await client.query(`SET LOCAL auto_explain.log_nested_statements = on`);
+		await client.query(`SET LOCAL auto_explain.log_level = warning`);
+		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [campaignId]);
+		expect(rows[0].n).toBe(times.length);
+	} finally {
+		await client.query('ROLLBACK');
+		await client.end();
+	}
+
+	const head = plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
+	expect(head).toBeDefined();
+	const probes = [...head!.matchAll(/ on events_\w+ \w+ .*\(actual rows=\d+ loops=(\d+)\)/g)].map(
+		(m) => Number(m[1]),
+	);
+	// one probe per event in all; a join by id alone reads every partition for each event, or each
+	// partition's whole index once
+	expect(probes.reduce((sum, loops) => sum + loops, 0)).toBe(times.length);
+	expect(probes.length).toBeGreaterThanOrEqual(months);
+});
