@@ -296,11 +296,11 @@ export function twilioSignature(
 	return createHmac('sha1', token).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-// Tables kept by the server's background work (rollups folded from events, deliveries fanned out
-// from events, the journal's read position, salt rotation): a rejected request never reaches
-// them except through the tables they are built from, which are checked.
+// Tables kept by the server's background work (rollups and best hours folded from events,
+// deliveries fanned out from events, the journal's read position, salt rotation): a rejected
+// request never reaches them except through the tables they are built from, which are checked.
 const derived =
-	/^(stats_|webhook_deliveries$|journal_positions$|ip_hash_salts$|schema_migrations$)/;
+	/^(stats_|recipient_click_hours|webhook_deliveries$|journal_positions$|ip_hash_salts$|schema_migrations$)/;
 
 /** Per table: its row count and a checksum of its rows' text. */
 export async function tableChecksums(sql: Sql): Promise<Record<string, string>> {
