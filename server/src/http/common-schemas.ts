@@ -43,6 +43,8 @@ export const queryFlag = z
 const instantPattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const instantMessage = 'must be an ISO 8601 date or date-time with offset, such as 2026-12-01 or 2026-12-01T08:00:00Z';
 
+const latestInstant = Date.UTC(9999, 0, 1);
+
 /** A date (midnight UTC) or a date-time with offset, in the query string. */
 export const queryInstant = z
 	.string()
@@ -51,6 +53,12 @@ export const queryInstant = z
 		const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
 		if (Number.isNaN(date.getTime())) {
 			ctx.addIssue({ code: 'custom', message: 'is not a valid date' });
+			return z.NEVER;
+		}
+		// a range's slots and time zones reach past its ends, and PostgreSQL does not read the
+		// six-digit years JavaScript writes from 10000 on
+		if (date.getTime() >= latestInstant) {
+			ctx.addIssue({ code: 'custom', message: 'must be before 9999-01-01' });
 			return z.NEVER;
 		}
 		return date;

@@ -187,6 +187,7 @@ test.each([
 	['an offset instead of a zone', 'STATS?timeZone=%2B02:00', 400, 'invalid_time_zone'],
 	['a time zone with SQL in it', "STATS?timeZone=UTC'%3B--", 400, 'invalid_time_zone'],
 	['a date that is not one', 'STATS?from=yesterday', 400, 'invalid_request'],
+	['a date at the end of time', 'STATS?from=9999-12-31T23:59:59Z', 400, 'invalid_request'],
 	['from after to', `STATS?from=${at(60)}&to=${at(0)}`, 400, 'invalid_request'],
 	['a range over 2 years', 'STATS?from=2025-01-01&to=2027-01-01T00:00:01Z', 400, 'range_too_long'],
 	['an unknown parameter', 'STATS?variant=A', 400, 'invalid_request'],
