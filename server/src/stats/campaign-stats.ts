@@ -84,8 +84,10 @@ const noBreakdowns: RangeFigures['breakdowns'] = {
 /**
  * Rows of a whole campaign (or a time range of its events) are aggregated in memory by hash: give
  * the statement room so that a campaign with a few hundred thousand recipients does not spill.
+ * JIT off: the whole-campaign statement's estimate sits just above jit_above_cost, and compiling
+ * it took 61 of its 113 ms at 10,000,000 stored events (the plan runs in about 55 ms).
  */
-const statementSettings = "SET LOCAL work_mem = '64MB'";
+const statementSettings = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
 
 /** Orders variants as the campaign defines them, then any others by name, the hold-out last. */
 function variantOrder(campaign: Campaign): (a: string, b: string) => number {

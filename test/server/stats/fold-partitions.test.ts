@@ -60,3 +60,43 @@ test('when events of twelve months are folded, then each queued event is looked 
 	expect(probes.reduce((sum, loops) => sum + loops, 0)).toBe(times.length);
 	expect(probes.length).toBeGreaterThanOrEqual(months);
 });
+
+test('when a stats request folds its campaign while other campaigns’ events wait, then the fold reads the campaign’s queue through its index, also with the plan PL/pgSQL caches', async () => {
+	const busy = (await server.api('POST', '/api/v1/campaigns', { name: 'backlog' })).body.id;
+	const quiet = (await server.api('POST', '/api/v1/campaigns', { name: 'asked for' })).body.id;
+	const client = new Client({ connectionString: server.databaseUrl });
+	await client.connect();
+	const plans: string[] = [];
+	client.on('notice', (notice) => plans.push(notice.message ?? ''));
+	try {
+		await client.query('BEGIN');
+		await client.query(
+			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient)
+			 SELECT 'click_backlog_' || n, 'click', now(), $1, '+4915100000602' FROM generate_series(1, 2000) n`,
+			[busy],
+		);
+		await client.query(
+			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient)
+			 VALUES ('click_asked_1', 'click', now(), $1, '+4915100000603')`,
+			[quiet],
+		);
+		await client.query('ANALYZE stats_pending');
+		// the plan a long-lived connection ends up with after a few calls
+		await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+		await client.query(`LOAD 'auto_explain'`);
+		await client.query(`SET LOCAL auto_explain.log_min_duration = 0`);
+		await client.query(`SET LOCAL auto_explain.log_nested_statements = on`);
+		await client.query(`SET LOCAL auto_explain.log_level = warning`);
+		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [quiet]);
+		expect(rows[0].n).toBe(1);
+	} finally {
+		await client.query('ROLLBACK');
+		await client.end();
+	}
+
+	const head = plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
+	expect(head).toBeDefined();
+	expect(head).toMatch(/Index Scan using stats_pending_campaign on stats_pending/);
+	expect(head).not.toMatch(/Seq Scan on stats_pending/);
+	expect(head).not.toMatch(/Index Scan using stats_pending_pkey on stats_pending\s+\(/);
+});
