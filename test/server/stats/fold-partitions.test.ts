@@ -11,6 +11,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * The plans of the statements inside functions this transaction calls, as notices (with the
+ * rows and loops each node ran).
+ */
+async function explainNestedStatements(client: Client): Promise<void> {
+	await client.query(`LOAD 'auto_explain'`);
+	await client.query(`SET LOCAL auto_explain.log_min_duration = 0`);
+	await client.query(`SET LOCAL auto_explain.log_analyze = on`);
+	await client.query(`SET LOCAL auto_explain.log_timing = off`);
+	await client.query(`SET LOCAL auto_explain.log_nested_statements = on`);
+	await client.query(`SET LOCAL auto_explain.log_level = warning`);
+}
+
 const months = 12;
 const monthStart = (monthsAgo: number) => {
 	const now = new Date();
@@ -37,12 +50,7 @@ test('when events of twelve months are folded, then each queued event is looked 
 			 SELECT 'click_year_' || n, 'click', at, $1, '+4915100000601' FROM unnest($2::timestamptz[]) WITH ORDINALITY AS t(at, n)`,
 			[campaignId, times],
 		);
-		await client.query(`LOAD 'auto_explain'`);
-		await client.query(`SET LOCAL auto_explain.log_min_duration = 0`);
-		await client.query(`SET LOCAL auto_explain.log_analyze = on`);
-		await client.query(`SET LOCAL auto_explain.log_timing = off`);
-		await client.query(`SET LOCAL auto_explain.log_nested_statements = on`);
-		await client.query(`SET LOCAL auto_explain.log_level = warning`);
+		await explainNestedStatements(client);
 		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [campaignId]);
 		expect(rows[0].n).toBe(times.length);
 	} finally {
@@ -83,10 +91,7 @@ test('when a stats request folds its campaign while other campaigns’ events wa
 		await client.query('ANALYZE stats_pending');
 		// the plan a long-lived connection ends up with after a few calls
 		await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-		await client.query(`LOAD 'auto_explain'`);
-		await client.query(`SET LOCAL auto_explain.log_min_duration = 0`);
-		await client.query(`SET LOCAL auto_explain.log_nested_statements = on`);
-		await client.query(`SET LOCAL auto_explain.log_level = warning`);
+		await explainNestedStatements(client);
 		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [quiet]);
 		expect(rows[0].n).toBe(1);
 	} finally {
