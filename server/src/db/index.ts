@@ -219,16 +219,26 @@ export function createDatabase(connectionString: string, poolSize: number, log: 
 	pool.on('connect', (client) => client.on('error', (err) => log.debug('database connection lost', { err })));
 
 	const transactionOn = (client: PoolClient): Transaction => {
+		// One statement at a time on the connection: work run alongside on this same connection
+		// (no spare one) waits its turn here rather than in pg's own queue, which is deprecated.
+		let turn: Promise<unknown> = Promise.resolve();
+		const inTurn = <T>(statement: () => Promise<T>): Promise<T> => {
+			const result = turn.then(statement, statement);
+			turn = result.catch(() => undefined);
+			return result;
+		};
 		const tx: Transaction = {
 			async query(text, values, name) {
-				const result = await client.query({ text, values: values as unknown[], name: statementName(name) });
+				const result = await inTurn(() =>
+					client.query({ text, values: values as unknown[], name: statementName(name) }),
+				);
 				return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 			},
-			copyRows: (text, values, onRow) => copyRows(client, withLiterals(text, values), onRow),
+			copyRows: (text, values, onRow) => inTurn(() => copyRows(client, withLiterals(text, values), onRow)),
 			async alongside(work) {
 				const spare = pool.waitingCount === 0 && (pool.idleCount > 0 || pool.totalCount < poolSize);
 				if (embedded || !spare) return work(tx);
-				const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+				const { rows } = await tx.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
 				return inTransaction(
 					`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${escapeLiteral(rows[0].id)}`,
 					work,
