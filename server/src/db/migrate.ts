@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from '../log';
@@ -6,16 +7,25 @@ import type { Logger } from '../log';
 export const migrationsDir = path.resolve(__dirname, '..', '..', 'migrations');
 
 /**
- * Applies every pending migration. node-pg-migrate takes an advisory lock, so several instances
- * starting together apply each migration once.
+ * Applies every pending migration; with `before` (a number such as '028'), only those numbered
+ * below it, as a database of an earlier release had them. node-pg-migrate takes an advisory lock,
+ * so several instances starting together apply each migration once.
  */
-export async function migrate(connectionString: string, log: Logger): Promise<void> {
+export async function migrate(
+	connectionString: string,
+	log: Logger,
+	{ before }: { before?: string } = {},
+): Promise<void> {
+	const count =
+		before === undefined
+			? Infinity
+			: readdirSync(migrationsDir).filter((f) => /^\d+_.*\.sql$/.test(f) && f < before).length;
 	const applied = await runner({
 		databaseUrl: connectionString,
 		dir: migrationsDir,
 		direction: 'up',
 		migrationsTable: 'schema_migrations',
-		count: Infinity,
+		count,
 		singleTransaction: true,
 		checkOrder: true,
 		log: () => undefined,

@@ -1,13 +1,14 @@
-import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { runner } from 'node-pg-migrate';
 import { clickConversionEventKey } from '../../../server/src/conversions/store';
-import { migrationsDir } from '../../../server/src/db/migrate';
+import { migrate } from '../../../server/src/db/migrate';
+import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
 import { adminDatabaseUrl, withDatabase } from '../../support/env';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, hit } from '../../support/short-links';
+
+const quiet = createLogger('error');
 
 /**
  * Migration 024 (events partitioned by month) on a database that already holds events: every
@@ -22,21 +23,6 @@ const monthStart = (monthsAgo: number) => {
 };
 const twoMonthsAgo = new Date(monthStart(2).getTime() + 5 * day);
 const lastMonth = new Date(monthStart(1).getTime() + 9 * day);
-
-async function migrateUpTo(url: string, lastBefore: string) {
-	const files = readdirSync(migrationsDir).filter((f) => /^\d+_.*\.sql$/.test(f) && f < lastBefore);
-	await runner({
-		databaseUrl: url,
-		dir: migrationsDir,
-		direction: 'up',
-		migrationsTable: 'schema_migrations',
-		count: files.length,
-		singleTransaction: true,
-		checkOrder: true,
-		log: () => undefined,
-		logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-	});
-}
 
 // the key conversions/store.ts gives an order reported with its click
 const orderKey = clickConversionEventKey('old3', { name: 'purchase', value: '25', currency: null, idempotencyKey: 'order-1' });
@@ -56,7 +42,7 @@ beforeAll(async () => {
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
 	url = withDatabase(adminDatabaseUrl, name);
-	await migrateUpTo(url, '024');
+	await migrate(url, quiet, { before: '024' });
 
 	// A campaign as a server before 024 stored it, over three months: clicks, a view, a bot, a
 	// conversion with its key, a delivery report, webhook deliveries; partly folded.

@@ -1,12 +1,13 @@
-import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { runner } from 'node-pg-migrate';
-import { migrationsDir } from '../../../server/src/db/migrate';
+import { migrate } from '../../../server/src/db/migrate';
+import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
 import { adminDatabaseUrl, withDatabase } from '../../support/env';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, hit } from '../../support/short-links';
+
+const quiet = createLogger('error');
 
 /**
  * Migration 011 (send waves) on a database that already holds a campaign: its links keep their
@@ -15,26 +16,6 @@ import { chromeOnAndroid, hit } from '../../support/short-links';
 const sale = 'https://shop.example/sale';
 const info = 'https://shop.example/info';
 const people = ['+4915100000201', '+4915100000202', '+4915100000203'];
-
-async function migrateUpTo(url: string, lastBefore: string) {
-	const files = readdirSync(migrationsDir).filter((f) => /^\d+_.*\.sql$/.test(f) && f < lastBefore);
-	await runner({
-		databaseUrl: url,
-		dir: migrationsDir,
-		direction: 'up',
-		migrationsTable: 'schema_migrations',
-		count: files.length,
-		singleTransaction: true,
-		checkOrder: true,
-		log: () => undefined,
-		logger: {
-			debug: () => undefined,
-			info: () => undefined,
-			warn: () => undefined,
-			error: () => undefined,
-		},
-	});
-}
 
 let url: string;
 let server: TestServer | undefined;
@@ -47,7 +28,7 @@ beforeAll(async () => {
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
 	url = withDatabase(adminDatabaseUrl, name);
-	await migrateUpTo(url, '011');
+	await migrate(url, quiet, { before: '011' });
 
 	// A campaign as a server before waves stored it: links, messages, events, partly folded.
 	const db = connectSql(url);

@@ -1,11 +1,11 @@
-import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { runner } from 'node-pg-migrate';
-import { migrate, migrationsDir } from '../../../server/src/db/migrate';
+import { migrate } from '../../../server/src/db/migrate';
 import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
 import { adminDatabaseUrl, withDatabase } from '../../support/env';
+
+const quiet = createLogger('error');
 
 /**
  * Migration 028 (the stats queue carries each event's time; best hours counted by the fold) on a
@@ -22,26 +22,6 @@ const monthStart = (monthsAgo: number) => {
 const twoMonthsAgo = new Date(monthStart(2).getTime() + 5 * day + 8 * 3_600_000);
 const lastMonth = new Date(monthStart(1).getTime() + 9 * day + 8 * 3_600_000);
 
-async function migrateBefore(url: string, first: string) {
-	const files = readdirSync(migrationsDir).filter((f) => /^\d+_.*\.sql$/.test(f) && f < first);
-	await runner({
-		databaseUrl: url,
-		dir: migrationsDir,
-		direction: 'up',
-		migrationsTable: 'schema_migrations',
-		count: files.length,
-		singleTransaction: true,
-		checkOrder: true,
-		log: () => undefined,
-		logger: {
-			debug: () => undefined,
-			info: () => undefined,
-			warn: () => undefined,
-			error: () => undefined,
-		},
-	});
-}
-
 let db: ReturnType<typeof connectSql>;
 let queuedBefore: Array<{ event_id: string; campaign_id: string; occurred_at: Date }>;
 let hoursBefore: Array<Record<string, unknown>>;
@@ -54,7 +34,7 @@ beforeAll(async () => {
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
 	const url = withDatabase(adminDatabaseUrl, name);
-	await migrateBefore(url, '028');
+	await migrate(url, quiet, { before: '028' });
 
 	db = connectSql(url);
 	await db.sql(`INSERT INTO campaigns (id, name) VALUES ('cmp_q', 'Queued before 028')`);
@@ -80,7 +60,7 @@ beforeAll(async () => {
 	);
 	hoursBefore = await db.sql('SELECT * FROM recipient_click_hours ORDER BY recipient');
 
-	await migrate(url, createLogger('error'));
+	await migrate(url, quiet);
 });
 
 test('when migration 028 runs with events queued for the rollups, then they stay queued, each with its event’s time', async () => {
