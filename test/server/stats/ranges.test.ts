@@ -1,5 +1,6 @@
 import type { EventType, NewEvent } from '../../../server/src/events/types';
 import { storeEvents } from '../../support/events';
+import { seededRandom } from '../../support/random';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
 
@@ -10,17 +11,7 @@ import { waitFor } from '../../support/wait';
  */
 
 const seed = Number(process.env.STATS_RANGE_SEED ?? Date.now() % 1_000_000);
-function random(seedValue: number) {
-	let a = seedValue >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-const rnd = random(seed);
+const rnd = seededRandom(seed);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 const slot = 15 * 60_000;
 const start = Date.parse('2026-11-20T06:00:00Z');
