@@ -196,6 +196,48 @@ test('when a custom range, a preset and another time zone are chosen, then every
 	await context.close();
 });
 
+test('when a range is chosen before the verdict of the one before has arrived, then the variants table keeps the range chosen last', async () => {
+	const { context, page, statsRequests, problems } = await openCampaign({ width: 1280, height: 900 });
+	const utc = await choose(page, statsRequests, async () => {
+		await page.selectOption('#range-tz', 'UTC');
+		await page.selectOption('#range-preset', 'custom');
+		await page.fill('#range-from', '2026-11-20');
+		await page.fill('#range-to', '2026-11-22');
+		await page.locator('#range-to').dispatchEvent('change');
+	});
+	// Nov 20–22 in Berlin ends an hour before B's click at 23:30 UTC on the 22nd: other rates
+	const berlin = new URL(utc);
+	berlin.searchParams.set('from', '2026-11-19T23:00:00.000Z');
+	berlin.searchParams.set('to', '2026-11-22T23:00:00.000Z');
+	berlin.searchParams.set('timeZone', timeZone);
+	expect((await expected(berlin)).variants).not.toEqual((await expected(utc)).variants);
+
+	let holding: (() => void) | undefined;
+	const held = new Promise<void>((resolve) => (holding = resolve));
+	let release!: () => void;
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/winner', async (route) => {
+		if (!holding) return route.continue();
+		const response = await route.fetch();
+		holding();
+		holding = undefined;
+		await released;
+		await route.fulfill({ response });
+	});
+	await page.selectOption('#range-tz', timeZone);
+	await held; // Berlin's stats are drawn, its verdict waits
+	const last = await choose(page, statsRequests, () => page.selectOption('#range-tz', 'UTC'));
+	const answered = await page.evaluate(() => Number(document.body.dataset.verdicts));
+	release();
+	await waitFor(async () => (await page.evaluate(() => Number(document.body.dataset.verdicts))) > answered, {
+		what: "Berlin's verdict to arrive",
+	});
+	const stats = await assertEveryCardFollows(page, last);
+	expect(stats.timeZone).toBe('UTC');
+	expect(problems).toEqual([]);
+	await context.close();
+});
+
 test('when the recipients table is filtered and paged, then it lists what Get Recipients lists, phone numbers masked until asked', async () => {
 	const { context, page, problems } = await openCampaign({ width: 1280, height: 900 });
 	const api = (query: string) => server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?${query}`).then((r) => r.body.recipients);

@@ -15,6 +15,10 @@ import { renderWaves } from './waves.js';
 const refreshDelayMs = 800;
 let winnerMetric = 'ctr';
 let current = null;
+/** Verdict requests made so far: only the latest one draws. */
+let verdictsAsked = 0;
+/** Range choices made so far: only the latest one draws and marks the page ready. */
+let rangeChoices = 0;
 let stopLive = null;
 /** The KPI values last shown, to mark the tiles that changed on a live refresh. */
 let shownValues = new Map();
@@ -242,9 +246,15 @@ async function loadVerdict(stats) {
 	const testable = stats.variants.filter((v) => v.variant !== 'holdout');
 	$('variants-card').hidden = testable.length < 2;
 	if (testable.length < 2) return;
+	const asked = ++verdictsAsked;
 	const decision = await api('POST', `/campaigns/${encodeURIComponent(stats.campaignId)}/winner`, {
 		metric: winnerMetric,
 	});
+	// kept on the page (data-verdicts) for whoever waits for an answer that should draw nothing
+	document.body.dataset.verdicts = String(Number(document.body.dataset.verdicts ?? 0) + 1);
+	// Newer stats were drawn or another metric chosen while this verdict was on its way (new
+	// dates, a live refresh): the variants table is theirs, and their own verdict follows.
+	if (asked !== verdictsAsked || stats !== current) return;
 	renderVerdict(decision);
 	// The verdict weighs the whole campaign: beside the rates of chosen dates its badges could
 	// mark a leader among equal rates, so they show only with the whole campaign.
@@ -383,18 +393,21 @@ export async function showCampaign(id, onUnauthorized) {
 async function followRange() {
 	const id = current?.campaignId;
 	if (!id) return;
+	const turn = ++rangeChoices;
 	document.body.dataset.ready = 'false';
 	const path = statsPath(id);
 	try {
 		const stats = await api('GET', path);
-		if (current?.campaignId !== id || path !== statsPath(id)) return;
+		if (current?.campaignId !== id || turn !== rangeChoices) return;
 		shownValues = new Map();
 		await renderStats(stats, path);
 		await recipientsRange(timeZone());
+		// An earlier choice finishing after a later one began must not say the page is ready.
+		if (turn !== rangeChoices) return;
 		document.body.dataset.ready = 'true';
 		showError(null);
 	} catch (err) {
-		showError(err.message);
+		if (turn === rangeChoices) showError(err.message);
 	}
 }
 
