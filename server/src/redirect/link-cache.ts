@@ -54,6 +54,7 @@ export interface LinkCache {
 	 * cannot be reached). Rejects only when the code is not cached and the database is unreachable.
 	 */
 	get(code: string): CachedLink | null | Promise<CachedLink | null>;
+	/** Forgets every code (links or campaigns changed); reads already under way are not kept. */
 	clear(): void;
 }
 
@@ -63,19 +64,23 @@ export function createLinkCache(
 ): LinkCache {
 	const now = opts.now ?? Date.now;
 	const entries = new Lru<string, Entry>(opts.size);
-	const loading = new Map<string, Promise<CachedLink | null>>();
+	let loading = new Map<string, Promise<CachedLink | null>>();
+	/** Bumped by clear(): a read that began before it may hold what was just changed, and is not kept. */
+	let generation = 0;
 
 	const load = (code: string): Promise<CachedLink | null> => {
 		let pending = loading.get(code);
 		if (pending) return pending;
+		const startedIn = generation;
+		const mine = loading;
 		pending = db
 			.query<LinkRow>(selectLink, [code])
 			.then(({ rows }) => {
 				const link = rows[0] ? toCachedLink(rows[0]) : null;
-				entries.set(code, { link, loadedAt: now() });
+				if (startedIn === generation) entries.set(code, { link, loadedAt: now() });
 				return link;
 			})
-			.finally(() => loading.delete(code));
+			.finally(() => mine.delete(code));
 		loading.set(code, pending);
 		return pending;
 	};
@@ -92,7 +97,11 @@ export function createLinkCache(
 			if (entry && now() - entry.loadedAt < Math.min(opts.ttlMs, unknownCodeTtlMs)) return null;
 			return load(code);
 		},
-		clear: () => entries.clear(),
+		clear() {
+			generation += 1;
+			entries.clear();
+			loading = new Map(); // the next request reads afresh instead of joining an older read
+		},
 	};
 }
 

@@ -103,3 +103,32 @@ test('when more codes are used than the cache holds, then the least recently use
 	expect(reloaded).toBeInstanceOf(Promise);
 	expect(await reloaded).toMatchObject({ code: codes[1] });
 });
+
+test('when the cache is cleared while a code is being read, then that read is not kept and the next request reads afresh', async () => {
+	const { codes } = await createCampaignWithLinks(server, {}, [
+		{ recipient: '+4915112345679', urls: ['https://shop.example/d'] },
+	]);
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	let queries = 0;
+	const db: Queryable = {
+		query: async (text, values, name) => {
+			queries++;
+			const answer = await server.db.query(text, values, name);
+			if (queries === 1) await held; // the first read answers only after the change below
+			return answer;
+		},
+	};
+	const cache = createLinkCache(db, { size: 10, ttlMs: 60_000 });
+	const before = cache.get(codes[0]);
+	await waitFor(() => queries === 1, { what: 'the first read to be under way' });
+	await server.sql('UPDATE links SET expires_at = $1 WHERE code = $2', [new Date(Date.UTC(2031, 0, 1)), codes[0]]);
+	cache.clear();
+	const after = cache.get(codes[0]);
+	expect(after).toBeInstanceOf(Promise); // not joined to the read that began before
+	expect(await after).toMatchObject({ expiresAt: Date.UTC(2031, 0, 1) });
+	release();
+	expect(await before).toMatchObject({ expiresAt: null });
+	expect(cache.get(codes[0])).toMatchObject({ expiresAt: Date.UTC(2031, 0, 1) });
+	expect(queries).toBe(2);
+});
