@@ -15,6 +15,7 @@ import { createOutboundGuard } from './shared/outbound-address';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 import { createSaltKeeper } from './privacy/ip-hash-salts';
 import { createRedirect, type Redirect } from './redirect';
+import { followLinkChanges } from './redirect/links-changed';
 import { startRollupFolder } from './stats/rollup-folder';
 import { startPendingConversionSweeper } from './conversions/pending-sweeper';
 import { startEventPartitionKeeper } from './events/partition-keeper';
@@ -132,6 +133,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			rowsRejectedTotal: () => journal.rejectedLines,
 			clicksUnrecordedTotal: () => redirect.recorder.clicksUnrecorded,
 		});
+		const linkChanges = await followLinkChanges(db, log, () => redirect.links.clear());
+		closers.push(() => linkChanges.stop());
 		const live = createLiveFeed(db, log, { maxConnections: config.liveMaxConnections, heartbeatMs: config.liveHeartbeatMs });
 		// Runs before the HTTP server closes: open streams never finish by themselves.
 		closers.push(() => live.close());
@@ -141,7 +144,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 			log,
 			nextCode: createCodeGenerator(config.codeLength),
 			outboundGuard: outbound.guard,
-			linksChanged: () => redirect.links.clear(),
+			linksChanged: () => linkChanges.changed(),
 			metrics,
 			recording: () => redirect.recorder.healthy,
 			live,
