@@ -19,9 +19,11 @@ export interface LinkRoutesDeps {
 	db: Database;
 	config: Pick<AppConfig, 'publicBaseUrl' | 'defaultCallingCode' | 'maxLinksPerRequest' | 'recipientMetadataMaxBytes'>;
 	nextCode: CodeGenerator;
+	/** Called when existing links got a new expiry (the redirect's caches forget them). */
+	linksChanged?: () => void;
 }
 
-export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
+export function linkRoutes({ db, config, nextCode, linksChanged }: LinkRoutesDeps): Router {
 	const router = Router();
 
 	router.post('/campaigns/:id/links', requireScope('write'), async (req, res) => {
@@ -60,7 +62,8 @@ export function linkRoutes({ db, config, nextCode }: LinkRoutesDeps): Router {
 			});
 		});
 
-		const stored = await createLinks(db, campaign.id, requests, body.expiresAt, nextCode);
+		const { links: stored, expiryChanged } = await createLinks(db, campaign.id, requests, body.expiresAt, nextCode);
+		if (expiryChanged) linksChanged?.();
 		await storeMetadata(db, campaign.id, metadata);
 		res.json({
 			links: requests.map((r, i) => {

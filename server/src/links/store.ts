@@ -24,7 +24,8 @@ const maxRounds = 20;
  * the order of the requests. Idempotent per
  * (campaign, recipient, destination, wave): an existing link keeps its code and variant. A fresh code
  * that collides with any existing one is simply not inserted, and only those rows are retried
- * with new codes, so collisions cost a round, never an error.
+ * with new codes, so collisions cost a round, never an error. `expiryChanged`: an existing link
+ * got the new `expiresAt`, so cached codes may now answer differently.
  */
 export async function createLinks(
 	db: Database,
@@ -32,12 +33,12 @@ export async function createLinks(
 	requests: LinkRequest[],
 	expiresAt: Date | undefined,
 	nextCode: CodeGenerator,
-): Promise<StoredLink[]> {
+): Promise<{ links: StoredLink[]; expiryChanged: boolean }> {
 	const key = (l: { recipient: string; destination: string; wave: string }) =>
 		`${l.recipient}\n${l.destination}\n${l.wave}`;
 	return db.withTransaction(async (tx) => {
 		const fresh = await insertAllFresh(tx, campaignId, requests, expiresAt, nextCode);
-		if (fresh) return fresh;
+		if (fresh) return { links: fresh, expiryChanged: false };
 		const found = new Map<string, StoredLink>();
 		let pending = requests;
 		for (let round = 0; pending.length > 0; round++) {
@@ -73,8 +74,9 @@ export async function createLinks(
 			}
 			pending = rest.filter((r) => !found.has(key(r)));
 		}
+		let expiryChanged = false;
 		if (expiresAt) {
-			await tx.query(
+			const { rowCount } = await tx.query(
 				`UPDATE links l SET expires_at = $4
 				 FROM unnest($2::text[], $3::text[], $5::text[]) AS t(recipient, destination, wave)
 				 WHERE l.campaign_id = $1 AND l.recipient = t.recipient AND l.destination = t.destination
@@ -87,8 +89,9 @@ export async function createLinks(
 					requests.map((r) => r.wave),
 				],
 			);
+			expiryChanged = rowCount > 0;
 		}
-		return requests.map((r) => found.get(key(r))!);
+		return { links: requests.map((r) => found.get(key(r))!), expiryChanged };
 	});
 }
 
