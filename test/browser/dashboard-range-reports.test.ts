@@ -238,6 +238,46 @@ test('when a range is chosen before the verdict of the one before has arrived, t
 	await context.close();
 });
 
+test('when another campaign is opened before the first one has loaded, then the page shows the one opened last', async () => {
+	const { context, page, problems } = await openCampaign({ width: 1280, height: 900 });
+	const answered = () => page.evaluate(() => Number(document.body.dataset.campaignAnswers ?? 0));
+	let holding: (() => void) | undefined;
+	const held = new Promise<void>((resolve) => (holding = resolve));
+	let release!: () => void;
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await page.route(`**/campaigns/${manyId}/stats?*`, async (route) => {
+		const response = await route.fetch();
+		holding?.();
+		await released;
+		await route.fulfill({ response });
+	});
+	await page.evaluate(() => (location.hash = '#/'));
+	await page.locator(`[data-campaign="${manyId}"]`).waitFor();
+	const before = await answered();
+	await page.evaluate((id) => (location.hash = `#/campaigns/${id}`), manyId);
+	await held; // "Many recipients" is asked for, its stats wait
+	await page.evaluate((id) => (location.hash = `#/campaigns/${id}`), campaignId);
+	await waitFor(
+		() =>
+			page.evaluate(() => ({
+				ready: document.body.dataset.ready,
+				name: document.querySelector('#campaign-name')?.textContent,
+				answers: Number(document.body.dataset.campaignAnswers ?? 0),
+			})),
+		{
+			what: 'Black Friday to be shown',
+			until: (p) => p.ready === 'true' && p.name === 'Black Friday' && p.answers === before + 1,
+		},
+	);
+	release();
+	await waitFor(answered, { what: "the answers of the campaign left to arrive", until: (n) => n === before + 2 });
+	expect(await page.innerText('#campaign-name')).toBe('Black Friday');
+	expect(await page.evaluate(() => document.body.dataset.drawn)).toContain(`/campaigns/${campaignId}/stats?`);
+	expect(await page.evaluate(() => document.body.dataset.ready)).toBe('true');
+	expect(problems).toEqual([]);
+	await context.close();
+});
+
 test('when the recipients table is filtered and paged, then it lists what Get Recipients lists, phone numbers masked until asked', async () => {
 	const { context, page, problems } = await openCampaign({ width: 1280, height: 900 });
 	const api = (query: string) => server.api('GET', `/api/v1/campaigns/${campaignId}/recipients?${query}`).then((r) => r.body.recipients);

@@ -18,7 +18,11 @@ function signOut() {
 	route();
 }
 
+/** Routes taken so far: only the latest one marks the page ready or shows its error. */
+let routes = 0;
+
 async function route() {
+	const turn = ++routes;
 	showError(null);
 	leaveCampaign();
 	if (!session.get()) {
@@ -37,8 +41,9 @@ async function route() {
 			show('list-view');
 			await showList();
 		}
-		document.body.dataset.ready = 'true';
+		if (turn === routes) document.body.dataset.ready = 'true';
 	} catch (err) {
+		if (turn !== routes) return; // a later route shows its own answer
 		if (err instanceof ApiError && err.status === 401) {
 			session.clear();
 			return route();

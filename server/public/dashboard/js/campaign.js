@@ -19,6 +19,8 @@ let current = null;
 let verdictsAsked = 0;
 /** Range choices made so far: only the latest one draws and marks the page ready. */
 let rangeChoices = 0;
+/** Campaigns opened or left so far: only the latest visit draws and follows its campaign. */
+let visits = 0;
 let stopLive = null;
 /** The KPI values last shown, to mark the tiles that changed on a live refresh. */
 let shownValues = new Map();
@@ -344,15 +346,22 @@ export function leaveCampaign() {
 	stopLive?.();
 	stopLive = null;
 	current = null; // a re-fetch still under way for it draws nothing
+	visits += 1; // and a campaign still loading is not shown
 }
 
+/** Shows a campaign and follows it live; false when it was left before its answers came. */
 export async function showCampaign(id, onUnauthorized) {
 	leaveCampaign();
+	const visit = visits;
 	const path = statsPath(id);
 	const [campaign, stats] = await Promise.all([
 		api('GET', `/campaigns/${encodeURIComponent(id)}`),
 		api('GET', path),
 	]);
+	// kept on the page (data-campaign-answers) for whoever waits for answers that should show nothing
+	document.body.dataset.campaignAnswers = String(Number(document.body.dataset.campaignAnswers ?? 0) + 1);
+	// another campaign or the list was opened meanwhile: these answers are not theirs to draw
+	if (visit !== visits) return false;
 	$('campaign-name').textContent = campaign.name;
 	const variants = campaign.variants?.map((v) => v.name).join(' / ');
 	$('campaign-meta').textContent = [
@@ -367,6 +376,7 @@ export async function showCampaign(id, onUnauthorized) {
 		.join(' · ');
 	shownValues = new Map();
 	await renderStats(stats, path);
+	if (visit !== visits) return false; // left while the verdict was asked for
 	downloadsFor(id);
 	// The recipients load beside the live feed's start, not before it.
 	const recipientsShown = showRecipients(campaign, timeZone());
@@ -387,6 +397,7 @@ export async function showCampaign(id, onUnauthorized) {
 		},
 	});
 	await recipientsShown;
+	return visit === visits;
 }
 
 /** Draws every card again for new dates or a new time zone (the latest choice wins). */
