@@ -408,3 +408,32 @@ export const getSendTimes = async (
 	},
 	itemIndex: number,
 ) => await call<SendTimes>(http, { method: 'POST', path: '/send-times', body }, itemIndex);
+
+/**
+ * Takes the lock of a campaign's send wave for `holder` (POST /campaigns/:id/send-locks); the
+ * server answers 409 send_in_progress while another holder has it.
+ */
+export const takeSendLock = async (
+	http: Http,
+	campaignId: string,
+	body: { wave: string; holder: string },
+	itemIndex: number,
+) =>
+	await call<{ heldUntil: string }>(
+		http,
+		{ method: 'POST', path: `${campaignPath(campaignId)}/send-locks`, body },
+		itemIndex,
+	);
+
+/** Gives a send wave's lock back (DELETE /campaigns/:id/send-locks/:wave?holder=…). */
+export const releaseSendLock = async (
+	http: Http,
+	campaignId: string,
+	wave: string,
+	holder: string,
+) =>
+	await call(http, {
+		method: 'DELETE',
+		path: `${campaignPath(campaignId)}/send-locks/${encodeURIComponent(wave)}`,
+		qs: { holder },
+	});

@@ -10,6 +10,7 @@ import { liveSchemas } from './live/schemas';
 import { messageSchemas } from './messages/schemas';
 import { optOutSchemas } from './opt-outs/schemas';
 import { recipientSchemas } from './recipients/schemas';
+import { sendLockSchemas } from './send-locks/schemas';
 import { sendTimeSchemas } from './send-times/schemas';
 import { reportSchemas } from './reports/schemas';
 import { statsSchemas } from './stats/schemas';
@@ -44,6 +45,7 @@ export const apiRouteSchemas: TaggedRouteSchema[] = [
 	...recipientSchemas,
 	...liveSchemas,
 	...sendTimeSchemas,
+	...sendLockSchemas,
 ];
 
 let document: Record<string, unknown> | undefined;

@@ -28,6 +28,7 @@ import { optOutRoutes } from './opt-outs/routes';
 import { recipientRoutes } from './recipients/routes';
 import { createClientAddress } from './shared/client-address';
 import { createOutboundGuard, type OutboundGuard } from './shared/outbound-address';
+import { sendLockRoutes } from './send-locks/routes';
 import { sendTimeRoutes } from './send-times/routes';
 import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './stats/routes';
@@ -68,6 +69,7 @@ export function apiRoutes(deps: AppDeps, script: TrackingScript): Router {
 	api.use(campaignRoutes(db, deps.linksChanged));
 	api.use(linkRoutes(deps));
 	api.use(messageRoutes(db, config));
+	api.use(sendLockRoutes(db));
 	api.use(statsRoutes(db));
 	api.use(conversionApiRoutes({ ...deps, script }));
 	api.use(eventRoutes(db, config));

@@ -25,6 +25,8 @@ export interface FakeSeven {
 	violations: string[];
 	/** Recipients (as sent) for which seven answers with this return code instead of sending. */
 	failFor: Map<string, string>;
+	/** When set, each SMS is answered only once this resolves (a send held in flight). */
+	holdAnswers: Promise<void> | null;
 	close(): Promise<void>;
 }
 
@@ -46,7 +48,8 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 	const received: SevenSms[] = [];
 	const violations: string[] = [];
 	const failFor = new Map<string, string>();
-	const server = await startJsonServer(({ req, path, body, json }) => {
+	const fake = { holdAnswers: null as Promise<void> | null };
+	const server = await startJsonServer(async ({ req, path, body, json }) => {
 		const violation = (message: string) => {
 			violations.push(message);
 			json(400, { violation: message });
@@ -80,6 +83,7 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 			return violation('delay must be a Unix timestamp or yyyy-mm-dd hh:ii');
 		if (String(params.json) !== '1') return violation('json=1 is required for a JSON answer');
 
+		if (fake.holdAnswers) await fake.holdAnswers;
 		const code = failFor.get(params.to);
 		if (code) {
 			return json(200, {
@@ -130,12 +134,12 @@ export async function startFakeSeven(apiKey = 'seven-test-key-0123456789'): Prom
 			],
 		});
 	});
-	return {
+	return Object.assign(fake, {
 		url: server.url,
 		apiKey,
 		received,
 		violations,
 		failFor,
 		close: server.close,
-	};
+	});
 }

@@ -1,6 +1,12 @@
-import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { getCampaign, getRecipientsPage, pickWinner } from '../../shared/tracking-api';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	getCampaign,
+	getRecipientsPage,
+	pickWinner,
+	releaseSendLock,
+	takeSendLock,
+} from '../../shared/tracking-api';
 import type { Http } from '../../shared/transport';
 import { holdoutVariant } from '../../shared/variants';
 
@@ -107,4 +113,38 @@ export async function unreachedHoldout(
 		cursor = page.nextCursor;
 	} while (cursor);
 	return found;
+}
+
+/**
+ * Takes the lock of the campaign's wave on the server for this run, so that two runs at once (the
+ * winner trigger's and a manual one) never send a hold-out recipient the winner twice. Another
+ * run holding it fails the item before anything is read or sent.
+ */
+export async function lockWave(
+	http: Http,
+	campaignId: string,
+	wave: string,
+	holder: string,
+	itemIndex: number,
+): Promise<void> {
+	try {
+		await takeSendLock(http, campaignId, { wave, holder }, itemIndex);
+	} catch (error) {
+		// A NodeApiError built from a NodeApiError is that same error (n8n-workflow hands it back).
+		if (!(error instanceof NodeApiError) || error.httpCode !== '409')
+			throw new NodeApiError(http.node, error as JsonObject, { itemIndex });
+		throw new NodeOperationError(
+			http.node,
+			`Another run is already sending the wave "${wave}" of this campaign to its hold-out`,
+			{
+				itemIndex,
+				description: `${error.message}. That run sends to everyone the wave has not reached; this one sent nothing. Run it again once the other has finished to catch anyone that run could not reach.`,
+			},
+		);
+	}
+}
+
+/** Gives the wave's lock back once this run is done (a lock left behind ends with its lease). */
+export async function unlockWave(http: Http, campaignId: string, wave: string, holder: string) {
+	await releaseSendLock(http, campaignId, wave, holder).catch(() => undefined);
 }

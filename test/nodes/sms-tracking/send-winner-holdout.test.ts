@@ -11,6 +11,7 @@ import {
 	useServerAndSeven,
 } from '../../support/node-workflows';
 import { chromeOnAndroid, hit } from '../../support/short-links';
+import { waitFor } from '../../support/wait';
 
 /**
  * Send in Mode "Winning Variant → Hold-Out": the campaign's recorded winner and its stored text go
@@ -312,4 +313,38 @@ test('when the server’s A/B rule recorded a tie, then the node fails saying th
 	);
 	expect(env.seven.received.length).toBe(before);
 	expect(await winnerWave(campaignId)).toEqual([]);
+});
+
+test('when two runs send the winner at the same time, then each hold-out recipient gets it once and the other run says one is already sending', async () => {
+	const { campaignId, holdout, clickAll } = await abTest('winner twice at once', 400);
+	await clickAll('A');
+	await recordWinner(campaignId);
+	const before = env.seven.received.length;
+	let answer!: () => void;
+	env.seven.holdAnswers = new Promise<void>((resolve) => (answer = resolve));
+	const first = sendWinner(campaignId);
+	// the first run holds the wave's lock while its messages wait at the provider
+	await waitFor(
+		() => env.server.sql('SELECT holder FROM send_locks WHERE campaign_id = $1', [campaignId]),
+		{ what: "the first run to take the wave's lock", until: (rows) => rows.length === 1 },
+	);
+	const second = await sendWinner(campaignId);
+	expect(second.error?.message).toBe(
+		'Another run is already sending the wave "Winner" of this campaign to its hold-out',
+	);
+	answer();
+	env.seven.holdAnswers = null;
+	const done = await first;
+	expect(done.error).toBeUndefined();
+	expect(
+		sevenTo(holdout, before)
+			.map((sms) => sms.to)
+			.sort(),
+	).toEqual([...holdout].sort());
+	expect(await winnerWave(campaignId)).toHaveLength(holdout.length);
+	// given back when the run is done: the next run takes it and finds nobody left
+	expect(await env.server.sql('SELECT 1 FROM send_locks WHERE campaign_id = $1', [campaignId])).toEqual([]);
+	const again = await sendWinner(campaignId);
+	expect(again.error).toBeUndefined();
+	expect(again.outputs[0]).toEqual([]);
 });

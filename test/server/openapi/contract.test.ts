@@ -229,6 +229,15 @@ describe('webhooks, keys and opt-outs', () => {
 		expect((await call('DELETE', '/opt-outs/:phone', { params })).status).toBe(204);
 	});
 
+	test("when a wave's send lock is taken, refused to another holder and given back, then every answer is the documented one", async () => {
+		const params = { id: campaignId, wave: 'Winner' };
+		const taken = await call('POST', '/campaigns/:id/send-locks', { params, body: { wave: 'Winner', holder: 'contract run 1' } });
+		expect(taken.status).toBe(201);
+		const refused = await call('POST', '/campaigns/:id/send-locks', { params, body: { wave: 'Winner', holder: 'contract run 2' } });
+		expect(refused.body.error.code).toBe('send_in_progress');
+		expect((await call('DELETE', '/campaigns/:id/send-locks/:wave', { params, query: 'holder=contract%20run%201' })).status).toBe(204);
+	});
+
 	test('when a person is erased, and a number nothing is stored about, then the answers are the documented ones', async () => {
 		const erased = await call('DELETE', '/recipients/:phone', { params: { phone: phones[1] } });
 		expect(erased.body).toMatchObject({ erasureId: expect.any(String), campaigns: 1 });

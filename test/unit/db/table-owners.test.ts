@@ -45,6 +45,7 @@ const owners: Record<string, RegExp> = {
 	// the one-off count of clicks stored before it; recipient_click_hours itself is written only by
 	// that migration's functions, from stats_fold() (migration 028).
 	send_time_zones: /^send-times\/click-hours\.ts$/,
+	send_locks: /^send-locks\/store\.ts$/,
 	recipient_click_hours_backfill: /^send-times\/click-hours\.ts$/,
 };
 

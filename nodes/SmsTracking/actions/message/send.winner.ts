@@ -9,7 +9,7 @@ import { prepareMessages, type MessageInput, type ShortenSettings } from '../../
 import type { SendSettings } from '../../helpers/providers/send';
 import { applySchedule, checkSchedule } from '../../helpers/schedule';
 import { concurrencyOf, sendInSlices } from '../../helpers/send-slices';
-import { recordedWinner, unreachedHoldout } from '../../helpers/winner-holdout';
+import { lockWave, recordedWinner, unlockWave, unreachedHoldout } from '../../helpers/winner-holdout';
 import { readMetadata, readSendSettings, readShortenSettings } from './parameters';
 
 /** The winner send's wave when the Wave field is left empty. */
@@ -39,12 +39,31 @@ function atInputItem(error: unknown, targets: Target[]): unknown {
  * the recorded winner's stored text goes to every hold-out recipient the wave has not reached yet,
  * read from the server. The recipients then run through Send's own pipeline (links per recipient
  * in the wave, opt-outs, schedule, sends reported slice by slice), indexed by their position in
- * the list; every output and error is pointed back at the input item of its campaign.
+ * the list; every output and error is pointed back at the input item of its campaign. Each
+ * campaign's wave is locked on the server for the run (another run at the same time fails its item
+ * instead of sending the same people) and given back at the end, whatever happened.
  */
 export async function sendWinnerToHoldout(
 	ctx: IExecuteFunctions,
 	http: Http,
 	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	// this run's name on the server's send locks: the execution, and a random part for runs without one
+	const holder = `n8n execution ${ctx.getExecutionId() || 'none'} ${Math.random().toString(36).slice(2, 10)}`;
+	const locked: Array<{ campaignId: string; wave: string }> = [];
+	try {
+		return await sendLocked(ctx, http, items, holder, locked);
+	} finally {
+		for (const { campaignId, wave } of locked) await unlockWave(http, campaignId, wave, holder);
+	}
+}
+
+async function sendLocked(
+	ctx: IExecuteFunctions,
+	http: Http,
+	items: INodeExecutionData[],
+	holder: string,
+	locked: Array<{ campaignId: string; wave: string }>,
 ): Promise<INodeExecutionData[][]> {
 	const continueOnFail = ctx.continueOnFail();
 	const errors: INodeExecutionData[] = [];
@@ -58,6 +77,9 @@ export async function sendWinnerToHoldout(
 			if (seen.has(key)) continue;
 			seen.add(key);
 			const { text } = await recordedWinner(http, campaignId, i);
+			// before reading whom the wave has not reached: a run at the same time waits its turn
+			await lockWave(http, campaignId, wave, holder, i);
+			locked.push({ campaignId, wave });
 			for (const { recipient, metadata } of await unreachedHoldout(http, campaignId, wave, i))
 				targets.push({ source: i, campaignId, recipient, text, wave, metadata });
 		} catch (error) {
