@@ -77,7 +77,7 @@ async function sendLocked(
 			if (seen.has(key)) continue;
 			seen.add(key);
 			const { text } = await recordedWinner(http, campaignId, i);
-			// before reading whom the wave has not reached: a run at the same time waits its turn
+			// before reading whom the wave has not reached: a run at the same time is refused here
 			await lockWave(http, campaignId, wave, holder, i);
 			locked.push({ campaignId, wave });
 			for (const { recipient, metadata } of await unreachedHoldout(http, campaignId, wave, i))
