@@ -71,6 +71,34 @@ async function choose(page: Page, statsRequests: string[], act: () => Promise<un
 	return new URL(statsRequests[statsRequests.length - 1]);
 }
 
+/** Custom days, first and last included, as a user picks them (the preset, then each day). */
+async function pickDays(page: Page, first: string, last: string) {
+	await page.selectOption('#range-preset', 'custom');
+	await page.fill('#range-from', first);
+	await page.fill('#range-to', last);
+	await page.locator('#range-to').dispatchEvent('change');
+}
+
+/**
+ * Holds the answer to the first request matching `url` until `release()` (later ones pass);
+ * `held` resolves once that answer is in hand.
+ */
+async function holdFirstAnswer(page: Page, url: string) {
+	let holding: (() => void) | undefined;
+	const held = new Promise<void>((resolve) => (holding = resolve));
+	let release!: () => void;
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await page.route(url, async (route) => {
+		if (!holding) return route.continue();
+		const response = await route.fetch();
+		holding();
+		holding = undefined;
+		await released;
+		await route.fulfill({ response });
+	});
+	return { held, release };
+}
+
 /** What every card shows, read from the page. */
 async function shown(page: Page) {
 	return page.evaluate(() => {
@@ -143,12 +171,7 @@ test('when a custom range, a preset and another time zone are chosen, then every
 	expect(whole.from).toBeNull();
 
 	// one day in Berlin: midnight to midnight there (UTC+1 in November)
-	let url = await choose(page, statsRequests, async () => {
-		await page.selectOption('#range-preset', 'custom');
-		await page.fill('#range-from', '2026-11-20');
-		await page.fill('#range-to', '2026-11-20');
-		await page.locator('#range-to').dispatchEvent('change');
-	});
+	let url = await choose(page, statsRequests, () => pickDays(page, '2026-11-20', '2026-11-20'));
 	expect(url.searchParams.get('from')).toBe('2026-11-19T23:00:00.000Z');
 	expect(url.searchParams.get('to')).toBe('2026-11-20T23:00:00.000Z');
 	expect(url.searchParams.get('timeZone')).toBe(timeZone);
@@ -200,10 +223,7 @@ test('when a range is chosen before the verdict of the one before has arrived, t
 	const { context, page, statsRequests, problems } = await openCampaign({ width: 1280, height: 900 });
 	const utc = await choose(page, statsRequests, async () => {
 		await page.selectOption('#range-tz', 'UTC');
-		await page.selectOption('#range-preset', 'custom');
-		await page.fill('#range-from', '2026-11-20');
-		await page.fill('#range-to', '2026-11-22');
-		await page.locator('#range-to').dispatchEvent('change');
+		await pickDays(page, '2026-11-20', '2026-11-22');
 	});
 	// Nov 20–22 in Berlin ends an hour before B's click at 23:30 UTC on the 22nd: other rates
 	const berlin = new URL(utc);
@@ -212,18 +232,7 @@ test('when a range is chosen before the verdict of the one before has arrived, t
 	berlin.searchParams.set('timeZone', timeZone);
 	expect((await expected(berlin)).variants).not.toEqual((await expected(utc)).variants);
 
-	let holding: (() => void) | undefined;
-	const held = new Promise<void>((resolve) => (holding = resolve));
-	let release!: () => void;
-	const released = new Promise<void>((resolve) => (release = resolve));
-	await page.route('**/winner', async (route) => {
-		if (!holding) return route.continue();
-		const response = await route.fetch();
-		holding();
-		holding = undefined;
-		await released;
-		await route.fulfill({ response });
-	});
+	const { held, release } = await holdFirstAnswer(page, '**/winner');
 	await page.selectOption('#range-tz', timeZone);
 	await held; // Berlin's stats are drawn, its verdict waits
 	const last = await choose(page, statsRequests, () => page.selectOption('#range-tz', 'UTC'));
@@ -241,16 +250,7 @@ test('when a range is chosen before the verdict of the one before has arrived, t
 test('when another campaign is opened before the first one has loaded, then the page shows the one opened last', async () => {
 	const { context, page, problems } = await openCampaign({ width: 1280, height: 900 });
 	const answered = () => page.evaluate(() => Number(document.body.dataset.campaignAnswers ?? 0));
-	let holding: (() => void) | undefined;
-	const held = new Promise<void>((resolve) => (holding = resolve));
-	let release!: () => void;
-	const released = new Promise<void>((resolve) => (release = resolve));
-	await page.route(`**/campaigns/${manyId}/stats?*`, async (route) => {
-		const response = await route.fetch();
-		holding?.();
-		await released;
-		await route.fulfill({ response });
-	});
+	const { held, release } = await holdFirstAnswer(page, `**/campaigns/${manyId}/stats?*`);
 	await page.evaluate(() => (location.hash = '#/'));
 	await page.locator(`[data-campaign="${manyId}"]`).waitFor();
 	const before = await answered();
@@ -325,12 +325,7 @@ test('when the recipients table is filtered and paged, then it lists what Get Re
 
 test('when the stats, events and recipients of a range are shown and downloaded, then the table and the files hold that range', async () => {
 	const { context, page, statsRequests, problems } = await openCampaign({ width: 1280, height: 900 });
-	const url = await choose(page, statsRequests, async () => {
-		await page.selectOption('#range-preset', 'custom');
-		await page.fill('#range-from', '2026-11-20');
-		await page.fill('#range-to', '2026-11-22');
-		await page.locator('#range-to').dispatchEvent('change');
-	});
+	const url = await choose(page, statsRequests, () => pickDays(page, '2026-11-20', '2026-11-22'));
 	const save = async (file: string) => {
 		const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-download="${file}"]`)]);
 		expect(download.suggestedFilename()).toBe(`${campaignId}-${file.replace('.csv', '')}-2026-11-19_2026-11-22.csv`);
