@@ -24,6 +24,26 @@ async function explainNestedStatements(client: Client): Promise<void> {
 	await client.query(`SET LOCAL auto_explain.log_level = warning`);
 }
 
+/**
+ * Runs `work` on a connection of its own, in a transaction rolled back afterwards (the server's
+ * folder never sees what it stores), and returns the plan of the fold's head statement among the
+ * plans `work` had explained.
+ */
+async function foldHeadPlan(work: (client: Client) => Promise<void>): Promise<string | undefined> {
+	const client = new Client({ connectionString: server.databaseUrl });
+	await client.connect();
+	const plans: string[] = [];
+	client.on('notice', (notice) => plans.push(notice.message ?? ''));
+	try {
+		await client.query('BEGIN');
+		await work(client);
+	} finally {
+		await client.query('ROLLBACK');
+		await client.end();
+	}
+	return plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
+}
+
 const months = 12;
 const monthStart = (monthsAgo: number) => {
 	const now = new Date();
@@ -38,13 +58,8 @@ test('when events of twelve months are folded, then each queued event is looked 
 	]).flat();
 	for (const at of times) await server.sql('SELECT events_create_month_partition($1)', [at]);
 
-	const client = new Client({ connectionString: server.databaseUrl });
-	await client.connect();
-	const plans: string[] = [];
-	client.on('notice', (notice) => plans.push(notice.message ?? ''));
-	try {
-		// stored and folded in one transaction: the server's own folder never sees these events
-		await client.query('BEGIN');
+	// stored and folded in one transaction: the server's own folder never sees these events
+	const head = await foldHeadPlan(async (client) => {
 		await client.query(
 			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient)
 			 SELECT 'click_year_' || n, 'click', at, $1, '+4915100000601' FROM unnest($2::timestamptz[]) WITH ORDINALITY AS t(at, n)`,
@@ -53,12 +68,7 @@ test('when events of twelve months are folded, then each queued event is looked 
 		await explainNestedStatements(client);
 		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [campaignId]);
 		expect(rows[0].n).toBe(times.length);
-	} finally {
-		await client.query('ROLLBACK');
-		await client.end();
-	}
-
-	const head = plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
+	});
 	expect(head).toBeDefined();
 	const probes = [...head!.matchAll(/ on events_\w+ \w+ .*\(actual rows=\d+ loops=(\d+)\)/g)].map(
 		(m) => Number(m[1]),
@@ -72,12 +82,7 @@ test('when events of twelve months are folded, then each queued event is looked 
 test('when a stats request folds its campaign while other campaigns’ events wait, then the fold reads the campaign’s queue through its index, also with the plan PL/pgSQL caches', async () => {
 	const busy = (await server.api('POST', '/api/v1/campaigns', { name: 'backlog' })).body.id;
 	const quiet = (await server.api('POST', '/api/v1/campaigns', { name: 'asked for' })).body.id;
-	const client = new Client({ connectionString: server.databaseUrl });
-	await client.connect();
-	const plans: string[] = [];
-	client.on('notice', (notice) => plans.push(notice.message ?? ''));
-	try {
-		await client.query('BEGIN');
+	const head = await foldHeadPlan(async (client) => {
 		await client.query(
 			`INSERT INTO events (event_key, type, occurred_at, campaign_id, recipient)
 			 SELECT 'click_backlog_' || n, 'click', now(), $1, '+4915100000602' FROM generate_series(1, 2000) n`,
@@ -94,12 +99,7 @@ test('when a stats request folds its campaign while other campaigns’ events wa
 		await explainNestedStatements(client);
 		const { rows } = await client.query('SELECT stats_fold(1000, $1) AS n', [quiet]);
 		expect(rows[0].n).toBe(1);
-	} finally {
-		await client.query('ROLLBACK');
-		await client.end();
-	}
-
-	const head = plans.find((plan) => /WITH taken AS/.test(plan) && /stats_fold_batch/.test(plan));
+	});
 	expect(head).toBeDefined();
 	expect(head).toMatch(/Index Scan using stats_pending_campaign on stats_pending/);
 	expect(head).not.toMatch(/Seq Scan on stats_pending/);
