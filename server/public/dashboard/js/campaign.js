@@ -25,6 +25,14 @@ let stopLive = null;
 /** The KPI values last shown, to mark the tiles that changed on a live refresh. */
 let shownValues = new Map();
 
+/**
+ * Counts answers on the page (data-verdicts, data-campaign-answers) for whoever waits for one that
+ * should draw nothing: a count that moved shows it arrived.
+ */
+function countOnPage(key) {
+	document.body.dataset[key] = String(Number(document.body.dataset[key] ?? 0) + 1);
+}
+
 function kpi(metric, label, value, display, sub, kind = '') {
 	return el(
 		'div',
@@ -252,8 +260,7 @@ async function loadVerdict(stats) {
 	const decision = await api('POST', `/campaigns/${encodeURIComponent(stats.campaignId)}/winner`, {
 		metric: winnerMetric,
 	});
-	// kept on the page (data-verdicts) for whoever waits for an answer that should draw nothing
-	document.body.dataset.verdicts = String(Number(document.body.dataset.verdicts ?? 0) + 1);
+	countOnPage('verdicts');
 	// Newer stats were drawn or another metric chosen while this verdict was on its way (new
 	// dates, a live refresh): the variants table is theirs, and their own verdict follows.
 	if (asked !== verdictsAsked || stats !== current) return;
@@ -358,8 +365,7 @@ export async function showCampaign(id, onUnauthorized) {
 		api('GET', `/campaigns/${encodeURIComponent(id)}`),
 		api('GET', path),
 	]);
-	// kept on the page (data-campaign-answers) for whoever waits for answers that should show nothing
-	document.body.dataset.campaignAnswers = String(Number(document.body.dataset.campaignAnswers ?? 0) + 1);
+	countOnPage('campaignAnswers');
 	// another campaign or the list was opened meanwhile: these answers are not theirs to draw
 	if (visit !== visits) return false;
 	$('campaign-name').textContent = campaign.name;
