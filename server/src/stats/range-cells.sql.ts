@@ -18,7 +18,7 @@ WHERE campaign_id = $1 AND slot >= $2::timestamptz AND slot < $3::timestamptz`;
 /** The lowest and highest recipient number of the campaign (every record's lies between). */
 export const ordinalBoundsSql = `
 SELECT min(ordinal) AS low, max(ordinal) AS high, count(*) AS count
-FROM stats_recipients WHERE campaign_id = $1 AND recipient <> ''`;
+FROM stats_recipient_facts WHERE campaign_id = $1`;
 
 /** What the records' device type, OS, browser, country, URL, wave and variant numbers stand for. */
 export const dimensionValuesSql = 'SELECT id, dimension, key FROM stats_dimension_values';
@@ -53,34 +53,26 @@ WHERE e.campaign_id = $1
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 /**
- * What links and messages say about every recipient of the campaign, grouped by variant, one
- * packed record per recipient (28 bytes, big-endian): ordinal int8 | flags int4 (1 sent,
- * 2 delivered, 4 failed) | segments int8 | first sent float8 (ms since the epoch, NaN for none);
- * and the recipients themselves, in the same order.
+ * What links and messages say about every recipient of the campaign (stats_recipient_facts,
+ * migration 032), grouped by variant, one packed record per recipient (28 bytes, big-endian):
+ * ordinal int8 | flags int4 (1 sent, 2 delivered, 4 failed) | segments int8 | first sent float8
+ * (ms since the epoch, NaN for none).
  */
 export const knownRecipientsSql = `
-SELECT coalesce(message_variant, link_variant) AS variant,
-       string_agg(int8send(ordinal)
-         || int4send((messages_charged > 0)::int | ((messages_delivered > 0)::int << 1) | ((messages_failed > 0)::int << 2))
-         || int8send(segments)
-         || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea) AS records,
-       -- in the order of the records: the two aggregates read the same rows in the same order
-       json_agg(recipient) AS recipients
-FROM stats_recipients
--- '' holds the anonymous Do-Not-Track hits (migration 026): counted apart, never a recipient
-WHERE campaign_id = $1 AND recipient <> ''
+SELECT variant,
+       string_agg(int8send(ordinal) || int4send(flags) || int8send(segments)
+         || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea) AS records
+FROM stats_recipient_facts
+WHERE campaign_id = $1
 GROUP BY 1`;
 
 /**
- * The same per wave (stats_wave_recipients, migration 011), with the wave's first send; records
- * of 12 bytes: flags int4 | segments int8, and the recipients in the same order (matched to the
- * campaign's by name in memory: cheaper than a join of the two tables).
+ * The same per wave (stats_wave_recipient_facts), with the wave's first send; records of 20 bytes:
+ * ordinal int8 | flags int4 | segments int8.
  */
 export const knownWaveRecipientsSql = `
 SELECT wave, min(first_seen_at) AS first_seen,
-       string_agg(int4send((messages_charged > 0)::int | ((messages_delivered > 0)::int << 1) | ((messages_failed > 0)::int << 2))
-         || int8send(segments), ''::bytea) AS records,
-       json_agg(recipient) AS recipients
-FROM stats_wave_recipients
+       string_agg(int8send(ordinal) || int4send(flags) || int8send(segments), ''::bytea) AS records
+FROM stats_wave_recipient_facts
 WHERE campaign_id = $1
 GROUP BY wave`;

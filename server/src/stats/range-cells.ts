@@ -44,7 +44,7 @@ import {
 
 const recordSize = 68;
 const knownSize = 28;
-const knownWaveSize = 12;
+const knownWaveSize = 20;
 const sentFlag = 1;
 const deliveredFlag = 2;
 const failedFlag = 4;
@@ -58,8 +58,6 @@ interface Places {
 
 /** The campaign's recipients as links and messages know them, each at its index. */
 interface Known extends Places {
-	/** The index of a recipient. */
-	byName: Map<string, number>;
 	flags: Int32Array;
 	segments: Float64Array;
 	sentAt: Float64Array;
@@ -91,12 +89,10 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	const { rows } = await db.query<{
 		variant: string | null;
 		records: Buffer;
-		recipients: string[];
 	}>(knownRecipientsSql, [campaignId]);
 	const size = rows.reduce((n, r) => n + r.records.length / knownSize, 0);
 	const ordinals = new Float64Array(size);
 	const known: Omit<Known, 'indexOf'> = {
-		byName: new Map(),
 		size,
 		flags: new Int32Array(size),
 		segments: new Float64Array(size),
@@ -108,7 +104,7 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 	let high = -Infinity;
 	for (const row of rows) {
 		const v = view(row.records);
-		for (let at = 0, n = 0; at + knownSize <= v.byteLength; at += knownSize, i++, n++) {
+		for (let at = 0; at + knownSize <= v.byteLength; at += knownSize, i++) {
 			const ordinal = int8At(v, at);
 			ordinals[i] = ordinal;
 			if (ordinal < low) low = ordinal;
@@ -117,7 +113,6 @@ async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
 			known.segments[i] = int8At(v, at + 12);
 			known.sentAt[i] = v.getFloat64(at + 20);
 			known.variant[i] = row.variant;
-			known.byName.set(row.recipients[n], i);
 		}
 	}
 	// Recipient numbers come from one sequence: a campaign's are mostly close together, so an
@@ -419,7 +414,7 @@ export async function rangeFigures(
 ): Promise<RangeFigures> {
 	// the waves' recipients are read on a second connection (same snapshot) meanwhile
 	const waveKnown = db.alongside((other) =>
-		other.query<{ wave: string; first_seen: Date; records: Buffer; recipients: string[] }>(
+		other.query<{ wave: string; first_seen: Date; records: Buffer }>(
 			knownWaveRecipientsSql,
 			[campaignId],
 		),
@@ -468,11 +463,11 @@ export async function rangeFigures(
 		const activity = range.byWave.get(row.wave) ?? null;
 		const mine = new Uint8Array(known.size);
 		const v = view(row.records);
-		for (let at = 0, n = 0; at + knownWaveSize <= v.byteLength; at += knownWaveSize, n++) {
-			const i = known.byName.get(row.recipients[n]) ?? -1;
+		for (let at = 0; at + knownWaveSize <= v.byteLength; at += knownWaveSize) {
+			const i = known.indexOf(int8At(v, at));
 			if (i < 0) continue;
 			mine[i] = 1;
-			counter.add(v.getInt32(at), int8At(v, at + 4), activity, i);
+			counter.add(v.getInt32(at + 8), int8At(v, at + 12), activity, i);
 		}
 		// recipients the wave's links and messages do not know, with events of the wave
 		if (activity)

@@ -1,0 +1,136 @@
+import { storeEvents } from '../../support/events';
+import { recipientFactsOutOfStep } from '../../support/recipient-facts';
+import { startTestServer, type TestServer } from '../../support/server';
+import { at, people, sale, seedKnownCampaign } from '../../support/stats-seed';
+
+// What links and messages say about each recipient is copied into narrow tables for time ranges
+// (migration 032). Whoever writes the rollups (links and messages triggers, the fold, an erasure,
+// a campaign's deletion), the copies stay in step, and a range's figures follow them.
+let server: TestServer;
+let campaignId: string;
+beforeAll(async () => {
+	server = await startTestServer({ WEBHOOK_DISPATCHER: 'off' });
+	campaignId = await seedKnownCampaign(server, 'Facts');
+	// a reminder wave to four of them
+	const reminder = await server.api('POST', `/api/v1/campaigns/${campaignId}/links`, {
+		wave: 'Reminder',
+		recipients: [people.a1, people.a2, people.b1, people.b2].map((recipient) => ({
+			recipient,
+			urls: [sale],
+		})),
+	});
+	expect(reminder.status).toBe(200);
+	await server.sql(
+		`INSERT INTO messages (campaign_id, recipient, variant, provider, provider_message_id, segments, status, sent_at, wave)
+		 SELECT $1, r, NULL, 'seven', 'reminder-' || r, 1, 'sent', $3, 'Reminder' FROM unnest($2::text[]) AS r`,
+		[campaignId, [people.a1, people.a2, people.b1], at(200)],
+	);
+});
+afterAll(() => server.close());
+
+/** The campaign's figures: whole, and a range that cuts slots (read from the copies). */
+async function figures() {
+	const whole = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+	const range = await server.api(
+		'GET',
+		`/api/v1/campaigns/${campaignId}/stats?from=${at(5)}&to=${at(125)}`,
+	);
+	expect([whole.status, range.status]).toEqual([200, 200]);
+	return { whole: whole.body, range: range.body };
+}
+
+const facts = (recipient: string) =>
+	server.sql<{ ordinal: string; flags: number; wave: string | null }>(
+		`SELECT f.ordinal, f.flags, NULL AS wave FROM stats_recipient_facts f WHERE recipient = $1
+		 UNION ALL SELECT w.ordinal, w.flags, w.wave FROM stats_wave_recipient_facts w WHERE recipient = $1
+		 ORDER BY wave NULLS FIRST`,
+		[recipient],
+	);
+
+test('when links, messages and events are stored and folded, then the copies say what the rollups say', async () => {
+	const { whole, range } = await figures();
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	expect(await facts(people.a1)).toEqual([
+		{ ordinal: expect.any(String), flags: 3, wave: null }, // sent and delivered
+		{ ordinal: (await facts(people.a1))[0].ordinal, flags: 3, wave: 'Initial' },
+		{ ordinal: (await facts(people.a1))[0].ordinal, flags: 1, wave: 'Reminder' },
+	]);
+	// what messages say holds for the whole campaign, whatever the range (delivery reports as
+	// events count in the range they fall in)
+	for (const key of ['recipients', 'sent', 'cost']) {
+		expect([key, range.totals[key]]).toEqual([key, whole.totals[key]]);
+	}
+	expect(range.waves.map((w: any) => [w.wave, w.recipients, w.sent])).toEqual(
+		whole.waves.map((w: any) => [w.wave, w.recipients, w.sent]),
+	);
+});
+
+test('when delivery reports change messages, then a range counts them as the whole campaign does', async () => {
+	const before = (await figures()).range.totals;
+	// a4: failed → delivered (delivered wins); b2: sent → failed; b1's reminder delivered (b1's
+	// delivery report as an event falls before the range)
+	await server.sql(`UPDATE messages SET status = 'delivered' WHERE campaign_id = $1 AND recipient = $2`, [
+		campaignId,
+		people.a4,
+	]);
+	await server.sql(
+		`UPDATE messages SET status = 'failed' WHERE campaign_id = $1 AND recipient = $2 AND wave = 'Initial'`,
+		[campaignId, people.b2],
+	);
+	await server.sql(
+		`UPDATE messages SET status = 'delivered' WHERE campaign_id = $1 AND recipient = $2 AND wave = 'Reminder'`,
+		[campaignId, people.b1],
+	);
+	const { whole, range } = await figures();
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	expect(range.totals.delivered).toBe(before.delivered + 2); // a4, b1
+	expect(range.totals.failed).toBe(before.failed); // a4 left, b2 came
+	for (const key of ['recipients', 'sent', 'cost']) {
+		expect([key, range.totals[key]]).toEqual([key, whole.totals[key]]);
+	}
+	const reminder = range.waves.find((w: any) => w.wave === 'Reminder');
+	expect(reminder).toMatchObject({ recipients: 4, sent: 3, delivered: 1 });
+});
+
+test('when events come from someone no link or message knows, and from nobody, then only the someone becomes a recipient', async () => {
+	const stranger = '+4915100000099';
+	await storeEvents(server, [
+		{ type: 'click', campaignId, recipient: stranger, url: sale, wave: 'Reminder', occurredAt: new Date(at(30)) },
+		{ type: 'click', campaignId, recipient: null, url: sale, occurredAt: new Date(at(31)) },
+	]);
+	const { whole, range } = await figures();
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	expect((await facts(stranger)).map((f) => [f.wave, f.flags])).toEqual([
+		[null, 0],
+		['Reminder', 0],
+	]);
+	expect(await facts('')).toEqual([]);
+	expect(range.totals.recipients).toBe(whole.totals.recipients);
+});
+
+test('when a person is erased, then their pseudonym keeps their number in both copies', async () => {
+	const before = await facts(people.a1);
+	const { range } = await figures();
+	const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent(people.a1)}`);
+	expect(res.status).toBe(200);
+	expect(await facts(people.a1)).toEqual([]);
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	const [{ recipient: pseudonym }] = await server.sql<{ recipient: string }>(
+		`SELECT recipient FROM stats_recipient_facts WHERE campaign_id = $1 AND recipient LIKE 'erased\\_%'`,
+		[campaignId],
+	);
+	expect(await facts(pseudonym)).toEqual(before);
+	expect((await figures()).range).toEqual(range);
+});
+
+test('when the campaign is deleted, then its copies go with it', async () => {
+	const res = await server.api('DELETE', `/api/v1/campaigns/${campaignId}?confirm=true`);
+	expect(res.status).toBe(200);
+	const left = await server.sql(
+		`SELECT count(*)::int AS n FROM (SELECT campaign_id FROM stats_recipient_facts
+		 UNION ALL SELECT campaign_id FROM stats_wave_recipient_facts) f WHERE campaign_id = $1`,
+		[campaignId],
+	);
+	expect(left).toEqual([{ n: 0 }]);
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+});
