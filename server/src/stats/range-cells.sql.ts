@@ -53,26 +53,27 @@ WHERE e.campaign_id = $1
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 /**
+ * Both read by binary COPY (db/copy-rows.ts), as the records are stored.
+ *
  * What links and messages say about every recipient of the campaign (stats_recipient_facts,
  * migration 032), grouped by variant, one packed record per recipient (28 bytes, big-endian):
  * ordinal int8 | flags int4 (1 sent, 2 delivered, 4 failed) | segments int8 | first sent float8
  * (ms since the epoch, NaN for none).
  */
 export const knownRecipientsSql = `
-SELECT variant,
-       string_agg(int8send(ordinal) || int4send(flags) || int8send(segments)
-         || float8send(coalesce(extract(epoch FROM sent_at) * 1000, 'NaN')::float8), ''::bytea) AS records
+SELECT variant, string_agg(record, ''::bytea) AS records
 FROM stats_recipient_facts
 WHERE campaign_id = $1
 GROUP BY 1`;
 
 /**
- * The same per wave (stats_wave_recipient_facts), with the wave's first send; records of 20 bytes:
+ * The same per wave (stats_wave_recipient_facts), with the wave's first send (ms since the epoch,
+ * float8); records of 20 bytes:
  * ordinal int8 | flags int4 | segments int8.
  */
 export const knownWaveRecipientsSql = `
-SELECT wave, min(first_seen_at) AS first_seen,
-       string_agg(int8send(ordinal) || int4send(flags) || int8send(segments), ''::bytea) AS records
+SELECT wave, (extract(epoch FROM min(first_seen_at)) * 1000)::float8 AS first_seen_ms,
+       string_agg(record, ''::bytea) AS records
 FROM stats_wave_recipient_facts
 WHERE campaign_id = $1
 GROUP BY wave`;

@@ -58,6 +58,7 @@ interface Places {
 
 /** The campaign's recipients as links and messages know them, each at its index. */
 interface Known extends Places {
+	ordinals: Float64Array;
 	flags: Int32Array;
 	segments: Float64Array;
 	sentAt: Float64Array;
@@ -85,15 +86,17 @@ async function placesByNumber(db: Queryable, campaignId: string): Promise<Places
 	return { size, indexOf: (o) => (o >= low && o <= high ? o - low : -1) };
 }
 
-async function readKnown(db: Queryable, campaignId: string): Promise<Known> {
-	const { rows } = await db.query<{
-		variant: string | null;
-		records: Buffer;
-	}>(knownRecipientsSql, [campaignId]);
+/** Who the recipients are: what links and messages say about each, by variant. */
+async function readKnown(db: Transaction, campaignId: string): Promise<Known> {
+	const rows: Array<{ variant: string | null; records: Buffer }> = [];
+	await db.copyRows(knownRecipientsSql, [campaignId], (row) =>
+		rows.push({ variant: row[0]?.toString() ?? null, records: Buffer.from(row[1]!) }),
+	);
 	const size = rows.reduce((n, r) => n + r.records.length / knownSize, 0);
 	const ordinals = new Float64Array(size);
 	const known: Omit<Known, 'indexOf'> = {
 		size,
+		ordinals,
 		flags: new Int32Array(size),
 		segments: new Float64Array(size),
 		sentAt: new Float64Array(size),
@@ -217,7 +220,9 @@ function recordMerger(
 				c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
 				c.variant = names[v.getInt32(at + 64)] ?? '';
 				for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-				const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
+				const wave = breakdownsOnly
+					? null
+					: (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
 				addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
 			}
 		},
@@ -413,43 +418,62 @@ export async function rangeFigures(
 	onlyWave: string | null = null,
 ): Promise<RangeFigures> {
 	// the waves' recipients are read on a second connection (same snapshot) meanwhile
-	const waveKnown = db.alongside((other) =>
-		other.query<{ wave: string; first_seen: Date; records: Buffer }>(
-			knownWaveRecipientsSql,
-			[campaignId],
-		),
-	);
-	// and who the recipients are on a third, while the records stream in here
-	const knownRead = db.alongside((other) => readKnown(other, campaignId));
-	// both are awaited below (no unhandled rejection meanwhile)
+	const waveKnown = db.alongside(async (other) => {
+		const rows: Array<{ wave: string; firstSeen: number; records: Buffer }> = [];
+		await other.copyRows(knownWaveRecipientsSql, [campaignId], (row) =>
+			rows.push({
+				wave: row[0]!.toString(),
+				firstSeen: row[1]!.readDoubleBE(0),
+				records: Buffer.from(row[2]!),
+			}),
+		);
+		return rows;
+	});
+	// and on a third the campaign's lowest and highest recipient number, then who the recipients
+	// are, while the records stream in here. Placed by number, the records are merged as they
+	// arrive; when the numbers are too spread for that, they wait for who the recipients are.
+	let settleBounds!: (bounds: Promise<Places | null>) => void;
+	const bounds = new Promise<Places | null>((resolve) => (settleBounds = resolve));
+	const knownRead = db.alongside(async (other) => {
+		const byNumber = placesByNumber(other, campaignId);
+		settleBounds(byNumber);
+		await byNumber;
+		return readKnown(other, campaignId);
+	});
+	knownRead.catch((err) => settleBounds(Promise.reject(err))); // when it failed before
+	// all are awaited below (no unhandled rejection meanwhile)
 	waveKnown.catch(() => undefined);
-	knownRead.catch(() => undefined);
+	bounds.catch(() => undefined);
 	let known: Known;
+	let places: Places;
 	let range: RangeRecords;
 	try {
-		range = await readRecords(db, campaignId, currency, timeZone, plan, knownRead, onlyWave, false);
+		const placed = bounds.then((byNumber) => byNumber ?? knownRead);
+		range = await readRecords(db, campaignId, currency, timeZone, plan, placed, onlyWave, false);
 		known = await knownRead;
+		places = (await bounds) ?? known;
 	} catch (err) {
 		// this transaction must outlive them
 		await Promise.all([waveKnown.catch(() => undefined), knownRead.catch(() => undefined)]);
 		throw err;
 	}
-	const all = overAllWaves(range, known.size);
+	const all = overAllWaves(range, places.size);
 
 	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
-	// records name no one else), with their events in the range.
+	// records name no one else), with their events in the range at their place.
 	const total = new Counter();
 	const variants = new Map<string | null, Counter>();
 	const waits: number[] = [];
-	for (let i = 0; i < known.size; i++) {
-		const variant = known.variant[i] ?? all.variant(i);
+	for (let k = 0; k < known.size; k++) {
+		const i = places === known ? k : places.indexOf(known.ordinals[k]);
+		const variant = known.variant[k] ?? all.variant(i);
 		let counter = variants.get(variant);
 		if (!counter) variants.set(variant, (counter = new Counter()));
-		total.add(known.flags[i], known.segments[i], all, i);
-		counter.add(known.flags[i], known.segments[i], all, i);
+		total.add(known.flags[k], known.segments[k], all, i);
+		counter.add(known.flags[k], known.segments[k], all, i);
 		const firstClick = all.firstClick(i);
-		if (firstClick !== Infinity && !Number.isNaN(known.sentAt[i]))
-			waits.push(Math.max(0, (firstClick - known.sentAt[i]) / 1000));
+		if (firstClick !== Infinity && !Number.isNaN(known.sentAt[k]))
+			waits.push(Math.max(0, (firstClick - known.sentAt[k]) / 1000));
 	}
 	total.clicks += range.anonymous.clicks;
 	total.views += range.anonymous.views;
@@ -458,28 +482,28 @@ export async function rangeFigures(
 	// Each wave: what its links and messages say, with its recipients' events in the range.
 	const waves: RangeFigures['waves'] = [];
 	const firstSeen = new Map<string, number>();
-	for (const row of (await waveKnown).rows) {
+	for (const row of await waveKnown) {
 		const counter = new Counter();
 		const activity = range.byWave.get(row.wave) ?? null;
-		const mine = new Uint8Array(known.size);
+		const mine = new Uint8Array(places.size);
 		const v = view(row.records);
 		for (let at = 0; at + knownWaveSize <= v.byteLength; at += knownWaveSize) {
-			const i = known.indexOf(int8At(v, at));
+			const i = places.indexOf(int8At(v, at));
 			if (i < 0) continue;
 			mine[i] = 1;
 			counter.add(v.getInt32(at + 8), int8At(v, at + 12), activity, i);
 		}
 		// recipients the wave's links and messages do not know, with events of the wave
 		if (activity)
-			for (let i = 0; i < known.size; i++)
+			for (let i = 0; i < places.size; i++)
 				if (activity.present(i) && !mine[i]) counter.add(0, 0, activity, i);
-		firstSeen.set(row.wave, new Date(row.first_seen).getTime());
+		firstSeen.set(row.wave, row.firstSeen);
 		waves.push({ ...counter.row(false, null), wave: row.wave });
 	}
 	for (const [wave, activity] of range.byWave) {
 		if (wave === '' || firstSeen.has(wave)) continue;
 		const counter = new Counter();
-		for (let i = 0; i < known.size; i++) if (activity.present(i)) counter.add(0, 0, activity, i);
+		for (let i = 0; i < places.size; i++) if (activity.present(i)) counter.add(0, 0, activity, i);
 		waves.push({ ...counter.row(false, null), wave });
 	}
 	waves.sort(

@@ -41,8 +41,9 @@ async function figures() {
 
 const facts = (recipient: string) =>
 	server.sql<{ ordinal: string; flags: number; wave: string | null }>(
-		`SELECT f.ordinal, f.flags, NULL AS wave FROM stats_recipient_facts f WHERE recipient = $1
-		 UNION ALL SELECT w.ordinal, w.flags, w.wave FROM stats_wave_recipient_facts w WHERE recipient = $1
+		`SELECT ordinal, ('x' || encode(substr(record, 9, 4), 'hex'))::bit(32)::int AS flags, wave FROM (
+		   SELECT ordinal, record, NULL AS wave FROM stats_recipient_facts WHERE recipient = $1
+		   UNION ALL SELECT ordinal, record, wave FROM stats_wave_recipient_facts WHERE recipient = $1) f
 		 ORDER BY wave NULLS FIRST`,
 		[recipient],
 	);
