@@ -25,7 +25,8 @@ export async function foldEvents(
 }
 
 /** Folds everything queued for one campaign, so that its rollups include every stored event. */
-export const foldCampaign = (db: Queryable, campaignId: string): Promise<void> => foldQueue(db, campaignId);
+export const foldCampaign = (db: Queryable, campaignId: string): Promise<void> =>
+	foldQueue(db, campaignId);
 
 /**
  * Folds what is queued for the campaigns `among` (for every campaign without it), so that a read
@@ -62,8 +63,24 @@ async function foldAllQueued(db: Queryable, campaignId: string | null): Promise<
 }
 
 /**
- * The background folder: keeps the queue short so that stats requests find little to fold. Several
- * server instances may run it at once (the queue is taken with SKIP LOCKED). Returns its stopper.
+ * A campaign's kept figures (migration 033) get a row of differences per statement that changed
+ * its rollups; a request sums them. Once a campaign has this many, they are merged into one per
+ * variant and wave.
+ */
+export const figureRowsMerged = 64;
+
+/** Merges the kept figures' rows of campaigns that have piled them up. Returns the rows written. */
+export async function mergeKeptFigures(db: Queryable, minRows = figureRowsMerged): Promise<number> {
+	const { rows } = await db.query<{ merged: number }>('SELECT stats_figures_merge($1) AS merged', [
+		minRows,
+	]);
+	return rows[0].merged;
+}
+
+/**
+ * The background folder: keeps the queue short so that stats requests find little to fold, and
+ * merges the kept figures' rows when the queue is empty. Several server instances may run it at
+ * once (the queue is taken with SKIP LOCKED). Returns its stopper.
  */
 export function startRollupFolder(db: Database, log: Logger): () => Promise<void> {
 	let stopped = false;
@@ -75,6 +92,7 @@ export function startRollupFolder(db: Database, log: Logger): () => Promise<void
 			let folded = 0;
 			try {
 				folded = await foldEvents(db);
+				if (folded < foldBatch) await mergeKeptFigures(db);
 			} catch (err) {
 				log.warn('folding events into the stats rollups failed; retrying', { err });
 			}

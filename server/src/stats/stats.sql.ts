@@ -1,9 +1,9 @@
 /**
  * The campaign evaluation, one statement either way. Both sources produce the same relations
- * (recipients, wave_metrics, link_rows, dims, hourly, currencies); the shared tail turns them
- * into the answer. recipients has one row per recipient; wave_metrics the figures of each send
- * wave, whose recipients are counted per wave (a recipient of the first send and of the reminder
- * is in two waves).
+ * (metrics, first_clicks, wave_metrics, link_rows, dims, hourly, currencies); the shared answer
+ * turns them into JSON. metrics holds the totals and each variant; wave_metrics the figures of
+ * each send wave, whose recipients are counted per wave (a recipient of the first send and of the
+ * reminder is in two waves).
  *
  * $1 campaign id, $4 IANA time zone, $5 the campaign's currency (or null); the range source's
  * own parameters are described with it ($2 and $3 are null for the whole campaign).
@@ -29,24 +29,59 @@ const recipientCounts = `
          coalesce(sum(revenue), 0) AS revenue,
          coalesce(sum(segments), 0) AS segments`;
 
+/** The sums of MetricsRow over rows of kept figures (migration 033), 0 when there are none. */
+const keptCounts = `
+         coalesce(sum(recipients), 0) AS recipients,
+         coalesce(sum(sent), 0) AS sent,
+         coalesce(sum(delivered), 0) AS delivered,
+         coalesce(sum(failed), 0) AS failed,
+         coalesce(sum(views), 0) AS views,
+         coalesce(sum(unique_viewers), 0) AS "uniqueViewers",
+         coalesce(sum(clicks), 0) AS clicks,
+         coalesce(sum(unique_clickers), 0) AS "uniqueClickers",
+         coalesce(sum(conversions), 0) AS conversions,
+         coalesce(sum(unique_converters), 0) AS "uniqueConverters",
+         coalesce(sum(converted_clickers), 0) AS "convertedClickers",
+         coalesce(sum(revenue), 0) AS revenue,
+         coalesce(sum(segments), 0) AS segments`;
+
+/** A recipient's wait from the first send to the first click, as the index of migration 033 orders it. */
+const firstClickWait = `greatest(0, extract(epoch FROM first_click_at - sent_at))`;
+const waiting = `
+    FROM stats_recipients
+    WHERE campaign_id = $1 AND first_click_at IS NOT NULL AND sent_at IS NOT NULL`;
+
 /**
  * Whole campaign: the rollups (migration 006) that triggers keep up to date — a few rows per
- * recipient, link, dimension value and 15-minute slot, so a campaign with millions of events is
- * answered from its recipients' rows.
+ * link, dimension value and 15-minute slot, and the totals, variants and waves kept as they change
+ * (migration 033: a handful of rows of differences per campaign, summed here), so a campaign with
+ * millions of events is answered without reading its recipients one by one. The median wait for
+ * the first click is read in order from an index: the middle one or two of the waits.
  */
 const rollupSource = `
-recipients AS (
-  -- the row '' holds the clicks and views of Do-Not-Track visitors (migration 026): counted in the
-  -- totals' clicks and views, never as a recipient, and in no variant
-  SELECT CASE WHEN recipient <> '' THEN coalesce(message_variant, link_variant, event_variant) END AS variant,
-         recipient <> '' AS person,
-         messages_charged > 0 AS sent,
-         messages_delivered > 0 OR delivered_events > 0 AS delivered,
-         (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
-         segments, sent_at, views, clicks, conversions, revenue, first_click_at AS first_click
-  FROM stats_recipients
-  -- the rollups hold the whole campaign: a time range is answered by the range source
+metrics AS (
+  -- the variant null holds the clicks and views of Do-Not-Track visitors (migration 026): counted
+  -- in the totals' clicks and views, never as a recipient
+  SELECT GROUPING(variant) = 1 AS total, variant, ${keptCounts}
+  FROM stats_variant_figures
+  -- the kept figures are the whole campaign's: a time range is answered by the range source
   WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
+  GROUP BY GROUPING SETS ((), (variant))
+  -- a variant is there while a recipient has it
+  HAVING GROUPING(variant) = 1 OR variant IS NULL OR sum(recipients) > 0
+),
+waiting AS (
+  SELECT count(*) AS n ${waiting}
+),
+first_clicks AS (
+  -- percentile_cont(0.5): the middle wait, or the mean of the two middle ones
+  SELECT CASE WHEN n = 0 THEN NULL
+              WHEN n % 2 = 1 THEN (SELECT ${firstClickWait}::float8 ${waiting}
+                                   ORDER BY ${firstClickWait} OFFSET n / 2 LIMIT 1)
+              ELSE (SELECT min(w) + (max(w) - min(w)) * 0.5 FROM (
+                      SELECT ${firstClickWait}::float8 AS w ${waiting}
+                      ORDER BY ${firstClickWait} OFFSET n / 2 - 1 LIMIT 2) m) END AS median
+  FROM waiting
 ),
 link_rows AS (
   SELECT url, clicks, unique_clickers AS "uniqueClickers", views, conversions FROM stats_urls WHERE campaign_id = $1
@@ -64,17 +99,10 @@ currencies AS (
   SELECT currency, conversions, revenue FROM stats_currencies WHERE campaign_id = $1
 ),
 wave_metrics AS (
-  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${recipientCounts}
-  FROM (
-    SELECT wave, first_seen_at AS first_seen, true AS person,
-           messages_charged > 0 AS sent,
-           messages_delivered > 0 OR delivered_events > 0 AS delivered,
-           (messages_failed > 0 OR failed_events > 0) AND NOT (messages_delivered > 0 OR delivered_events > 0) AS failed,
-           segments, views, clicks, conversions, revenue
-    FROM stats_wave_recipients
-    WHERE campaign_id = $1 AND $2::timestamptz IS NULL AND $3::timestamptz IS NULL
-  ) w
+  SELECT false AS total, null::text AS variant, wave, min(first_seen) AS first_seen, ${keptCounts}
+  FROM stats_wave_figures WHERE campaign_id = $1
   GROUP BY wave
+  HAVING sum(recipients) > 0
 )`;
 
 /**
@@ -320,7 +348,8 @@ const seriesFields = `
                       FROM currencies
                       WHERE currency <> '' AND currency IS DISTINCT FROM $5::text AND conversions > 0)`;
 
-const tail = `
+/** Totals, variants and the median wait for the first click, from the relation `recipients`. */
+const recipientFigures = `
 metrics AS (
   SELECT GROUPING(variant) = 1 AS total, variant, ${recipientCounts}
   FROM recipients
@@ -329,7 +358,10 @@ metrics AS (
 first_clicks AS (
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM first_click - sent_at))) AS median
   FROM recipients WHERE first_click IS NOT NULL AND sent_at IS NOT NULL
-),
+)`;
+
+/** The answer, from metrics, first_clicks, wave_metrics, link_rows and the series' relations. */
+const answer = `
 ${spanAndTimeline}
 SELECT json_build_object(
   'metrics', (SELECT json_agg(m) FROM metrics m),
@@ -342,8 +374,8 @@ SELECT json_build_object(
 ${seriesFields}
 ) AS result`;
 
-export const statsFromRollupsSql = `WITH ${rollupSource},\n${tail}`;
-export const statsForRangeSql = `WITH ${rangeSource},\n${tail}`;
+export const statsFromRollupsSql = `WITH ${rollupSource},\n${answer}`;
+export const statsForRangeSql = `WITH ${rangeSource},\n${recipientFigures},\n${answer}`;
 
 /**
  * The parts of a range's answer that need no recipient (breakdowns, timeline, other currencies)

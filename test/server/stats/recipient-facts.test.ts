@@ -1,11 +1,12 @@
 import { storeEvents } from '../../support/events';
-import { recipientFactsOutOfStep } from '../../support/recipient-facts';
+import { keptFigures, recipientFactsOutOfStep } from '../../support/recipient-facts';
 import { startTestServer, type TestServer } from '../../support/server';
 import { at, people, sale, seedKnownCampaign } from '../../support/stats-seed';
 
 // What links and messages say about each recipient is copied into narrow tables for time ranges
-// (migration 032). Whoever writes the rollups (links and messages triggers, the fold, an erasure,
-// a campaign's deletion), the copies stay in step, and a range's figures follow them.
+// (migration 032), and a whole campaign's totals, variants and waves are kept as they change
+// (migration 033). Whoever writes the rollups (links and messages triggers, the fold, an erasure,
+// a campaign's deletion), the copies and the kept figures stay in step, and the answers follow.
 let server: TestServer;
 let campaignId: string;
 beforeAll(async () => {
@@ -39,6 +40,13 @@ async function figures() {
 	return { whole: whole.body, range: range.body };
 }
 
+/** The copies say what the rollups say, and the kept figures count what the rollups hold. */
+async function expectInStep() {
+	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	const [kept, counted] = await keptFigures(server.sql);
+	expect(kept).toEqual(counted);
+}
+
 const facts = (recipient: string) =>
 	server.sql<{ ordinal: string; flags: number; wave: string | null }>(
 		`SELECT ordinal, ('x' || encode(substr(record, 9, 4), 'hex'))::bit(32)::int AS flags, wave FROM (
@@ -50,7 +58,7 @@ const facts = (recipient: string) =>
 
 test('when links, messages and events are stored and folded, then the copies say what the rollups say', async () => {
 	const { whole, range } = await figures();
-	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	await expectInStep();
 	expect(await facts(people.a1)).toEqual([
 		{ ordinal: expect.any(String), flags: 3, wave: null }, // sent and delivered
 		{ ordinal: (await facts(people.a1))[0].ordinal, flags: 3, wave: 'Initial' },
@@ -83,7 +91,7 @@ test('when delivery reports change messages, then a range counts them as the who
 		[campaignId, people.b1],
 	);
 	const { whole, range } = await figures();
-	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	await expectInStep();
 	expect(range.totals.delivered).toBe(before.delivered + 2); // a4, b1
 	expect(range.totals.failed).toBe(before.failed); // a4 left, b2 came
 	for (const key of ['recipients', 'sent', 'cost']) {
@@ -100,7 +108,7 @@ test('when events come from someone no link or message knows, and from nobody, t
 		{ type: 'click', campaignId, recipient: null, url: sale, occurredAt: new Date(at(31)) },
 	]);
 	const { whole, range } = await figures();
-	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	await expectInStep();
 	expect((await facts(stranger)).map((f) => [f.wave, f.flags])).toEqual([
 		[null, 0],
 		['Reminder', 0],
@@ -115,7 +123,7 @@ test('when a person is erased, then their pseudonym keeps their number in both c
 	const res = await server.api('DELETE', `/api/v1/recipients/${encodeURIComponent(people.a1)}`);
 	expect(res.status).toBe(200);
 	expect(await facts(people.a1)).toEqual([]);
-	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	await expectInStep();
 	const [{ recipient: pseudonym }] = await server.sql<{ recipient: string }>(
 		`SELECT recipient FROM stats_recipient_facts WHERE campaign_id = $1 AND recipient LIKE 'erased\\_%'`,
 		[campaignId],
@@ -124,14 +132,39 @@ test('when a person is erased, then their pseudonym keeps their number in both c
 	expect((await figures()).range).toEqual(range);
 });
 
-test('when the campaign is deleted, then its copies go with it', async () => {
+test('when the kept figures have piled up rows, then merging them changes no figure', async () => {
+	const before = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+	const rows = () =>
+		server.sql<{ n: number }>(
+			`SELECT count(*)::int AS n FROM (SELECT campaign_id FROM stats_variant_figures
+			 UNION ALL SELECT campaign_id FROM stats_wave_figures) f WHERE campaign_id = $1`,
+			[campaignId],
+		);
+	const [{ n: piled }] = await rows();
+	await server.sql('SELECT stats_figures_merge(1)');
+	const [{ n: merged }] = await rows();
+	expect(merged).toBeLessThan(piled);
+	const byKey = await server.sql(
+		`SELECT variant AS key, count(*)::int AS n FROM stats_variant_figures WHERE campaign_id = $1 GROUP BY 1
+		 UNION ALL SELECT wave, count(*)::int FROM stats_wave_figures WHERE campaign_id = $1 GROUP BY 1`,
+		[campaignId],
+	);
+	expect(byKey.filter((k: any) => k.n !== 1)).toEqual([]);
+	await expectInStep();
+	const after = await server.api('GET', `/api/v1/campaigns/${campaignId}/stats`);
+	expect(after.body).toEqual(before.body);
+});
+
+test('when the campaign is deleted, then its copies and kept figures go with it', async () => {
 	const res = await server.api('DELETE', `/api/v1/campaigns/${campaignId}?confirm=true`);
 	expect(res.status).toBe(200);
 	const left = await server.sql(
 		`SELECT count(*)::int AS n FROM (SELECT campaign_id FROM stats_recipient_facts
-		 UNION ALL SELECT campaign_id FROM stats_wave_recipient_facts) f WHERE campaign_id = $1`,
+		 UNION ALL SELECT campaign_id FROM stats_wave_recipient_facts
+		 UNION ALL SELECT campaign_id FROM stats_variant_figures
+		 UNION ALL SELECT campaign_id FROM stats_wave_figures) f WHERE campaign_id = $1`,
 		[campaignId],
 	);
 	expect(left).toEqual([{ n: 0 }]);
-	expect(await recipientFactsOutOfStep(server.sql)).toEqual([]);
+	await expectInStep();
 });

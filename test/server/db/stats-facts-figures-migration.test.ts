@@ -4,13 +4,14 @@ import { migrate } from '../../../server/src/db/migrate';
 import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
 import { adminDatabaseUrl, withDatabase } from '../../support/env';
-import { recipientFactsOutOfStep } from '../../support/recipient-facts';
+import { keptFigures, recipientFactsOutOfStep } from '../../support/recipient-facts';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /**
- * Migration 032 (the recipients' facts copied for time ranges) on a database that already holds a
- * campaign sent in two waves, with delivery reports and events folded and queued: the copies hold
- * what the rollups say, and a range's figures read them.
+ * Migrations 032 (the recipients' facts copied for time ranges) and 033 (a whole campaign's
+ * figures kept as they change) on a database that already holds a campaign sent in two waves,
+ * with delivery reports and events folded and queued: the copies hold what the rollups say, the
+ * kept figures count what they hold, and the answers read them.
  */
 const sale = 'https://shop.example/sale';
 const people = ['+4915100000301', '+4915100000302', '+4915100000303', '+4915100000304'];
@@ -61,11 +62,13 @@ beforeAll(async () => {
 	} finally {
 		await db.close();
 	}
-	server = await startTestServer({ DATABASE_URL: url }); // migrates to 032
+	server = await startTestServer({ DATABASE_URL: url }); // migrates to 032 and 033
 });
 
-test('when migration 032 runs on a database with a campaign, then the copies say what the rollups say and ranges read them', async () => {
+test('when migrations 032 and 033 run on a database with a campaign, then the copies and kept figures say what the rollups say, and answers read them', async () => {
 	expect(await recipientFactsOutOfStep(server!.sql)).toEqual([]);
+	const [kept, counted] = await keptFigures(server!.sql);
+	expect(kept).toEqual(counted);
 	const copied = await server!.sql('SELECT count(*)::int AS n FROM stats_wave_recipient_facts');
 	expect(copied).toEqual([{ n: 5 }]);
 
@@ -73,6 +76,8 @@ test('when migration 032 runs on a database with a campaign, then the copies say
 	const range = await server!.api('GET', `/api/v1/campaigns/cmp_old/stats?from=${minutesAgo(225)}`);
 	expect([whole.status, range.status]).toEqual([200, 200]);
 	expect(await recipientFactsOutOfStep(server!.sql)).toEqual([]); // the queued click folded too
+	const [keptAfter, countedAfter] = await keptFigures(server!.sql);
+	expect(keptAfter).toEqual(countedAfter);
 	const sends = { recipients: 4, sent: 3, delivered: 1, failed: 2 };
 	expect(whole.body.totals).toMatchObject({ ...sends, clicks: 3, uniqueClickers: 2 });
 	expect(range.body.totals).toMatchObject({ ...sends, clicks: 2, uniqueClickers: 2 });
