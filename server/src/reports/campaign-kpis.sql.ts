@@ -25,18 +25,18 @@ export const noFigures: Figures = { recipients: 0, sent: 0, uniqueClickers: 0, u
 const campaignColumns = 'id, name, created_at, archived_at, currency, cost_per_segment';
 
 /**
- * A grouped read of the per-recipient rollup (migration 006, its primary key starts with the
- * campaign) for the campaigns the subquery `campaigns` names.
+ * The kept figures (migration 033: a few rows of differences per campaign, the same the stats'
+ * totals read) of the campaigns the subquery `campaigns` names, summed per campaign.
  */
 const figuresOf = (campaigns: string) => `
 SELECT campaign_id,
-       count(*) AS recipients,
-       count(*) FILTER (WHERE messages_charged > 0) AS sent,
-       count(*) FILTER (WHERE clicks > 0) AS "uniqueClickers",
-       count(*) FILTER (WHERE conversions > 0) AS "uniqueConverters",
+       sum(recipients) AS recipients,
+       sum(sent) AS sent,
+       sum(unique_clickers) AS "uniqueClickers",
+       sum(unique_converters) AS "uniqueConverters",
        coalesce(sum(revenue), 0) AS revenue,
        coalesce(sum(segments), 0) AS segments
-FROM stats_recipients
+FROM stats_variant_figures
 WHERE campaign_id IN (${campaigns})
 GROUP BY campaign_id`;
 
@@ -63,8 +63,8 @@ export function campaignPageSql(query: KpisQuery, cursor: KpiCursor | undefined)
 export const figuresSql = (ids: string[]): Statement => [figuresOf('SELECT unnest($1::text[])'), [ids]];
 
 /**
- * A page of campaigns by a figure: every campaign the filters keep is summed from the rollup, in
- * one grouped pass over their recipient rows, then sorted and cut after the cursor.
+ * A page of campaigns by a figure: every campaign the filters keep is summed from its kept
+ * figures in one grouped statement, then sorted and cut after the cursor.
  */
 export function figureSortedSql(query: KpisQuery, cursor: KpiCursor | undefined): Statement {
 	const values: unknown[] = [query.limit];

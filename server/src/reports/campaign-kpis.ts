@@ -29,9 +29,9 @@ export interface CampaignKpis {
  * never disagree; in the order asked, across pages.
  *
  * By creation date or name, a page of campaigns is read by its order, then the figures of that
- * page only: the cost grows with the page's recipients. By a figure, every campaign the filters
- * keep is summed from the rollup in one grouped statement (never from the events) and the page
- * cut from that order: the cost grows with the recipients of the listed campaigns.
+ * page only. By a figure, every campaign the filters keep is summed from its kept figures (a few
+ * rows each, never the recipients or the events) in one grouped statement and the page cut from
+ * that order: the cost grows with the listed campaigns, not with their recipients.
  */
 export async function campaignKpis(db: Database, query: KpisQuery): Promise<{ campaigns: CampaignKpis[]; nextCursor: string | null }> {
 	const { sort, order } = query;
