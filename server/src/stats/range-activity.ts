@@ -49,20 +49,22 @@ export class Activity {
 
 	constructor(readonly size: number) {
 		this.data = new Float64Array(size * stride);
-		for (let o = firstClick; o < this.data.length; o += stride) this.data[o] = Infinity;
 	}
 
 	add(c: Cell) {
 		const o = c.index * stride;
 		const d = this.data;
-		d[o + present] = 1;
+		// a block's first click is set by its first cell (no pass over every block beforehand)
+		if (d[o + present] === 0) {
+			d[o + present] = 1;
+			d[o + firstClick] = c.firstClick;
+		} else if (c.firstClick < d[o + firstClick]) d[o + firstClick] = c.firstClick;
 		d[o + views] += c.views;
 		d[o + clicks] += c.clicks;
 		d[o + conversions] += c.conversions;
 		d[o + delivered] += c.delivered;
 		d[o + failed] += c.failed;
 		d[o + revenue] += c.revenue;
-		if (c.firstClick < d[o + firstClick]) d[o + firstClick] = c.firstClick;
 		// the greatest variant the events carry (PostgreSQL's max(): nulls ignored)
 		if (c.variant !== '') {
 			const mine = d[o + variant];
@@ -100,8 +102,9 @@ export class Activity {
 	revenue(i: number) {
 		return this.data[i * stride + revenue];
 	}
+	/** Infinity without a click (or without a cell). */
 	firstClick(i: number) {
-		return this.data[i * stride + firstClick];
+		return this.present(i) ? this.data[i * stride + firstClick] : Infinity;
 	}
 	/** null for none. */
 	variant(i: number): string | null {
@@ -121,7 +124,7 @@ export class Activity {
 		c.delivered = d[o + delivered];
 		c.failed = d[o + failed];
 		c.revenue = d[o + revenue];
-		c.firstClick = d[o + firstClick];
+		c.firstClick = this.firstClick(i);
 		return c;
 	}
 }

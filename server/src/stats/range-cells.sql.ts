@@ -15,10 +15,15 @@ SELECT (extract(epoch FROM slot) * 1000)::float8 AS slot_ms,
 FROM stats_slot_cells
 WHERE campaign_id = $1 AND slot >= $2::timestamptz AND slot < $3::timestamptz`;
 
-/** The lowest and highest recipient number of the campaign (every record's lies between). */
+/**
+ * The lowest and highest recipient number of the campaign (every record's lies between), each one
+ * step down an index, and how many recipients it has: its kept figures' count (migration 033),
+ * the same rows as the copies' (every recipient but the anonymous ''), without counting them.
+ */
 export const ordinalBoundsSql = `
-SELECT min(ordinal) AS low, max(ordinal) AS high, count(*) AS count
-FROM stats_recipient_facts WHERE campaign_id = $1`;
+SELECT (SELECT min(ordinal) FROM stats_recipient_facts WHERE campaign_id = $1) AS low,
+       (SELECT max(ordinal) FROM stats_recipient_facts WHERE campaign_id = $1) AS high,
+       (SELECT coalesce(sum(recipients), 0) FROM stats_variant_figures WHERE campaign_id = $1) AS count`;
 
 /** What the records' device type, OS, browser, country, URL, wave and variant numbers stand for. */
 export const dimensionValuesSql = 'SELECT id, dimension, key FROM stats_dimension_values';
