@@ -54,9 +54,9 @@ CREATE TABLE stats_wave_figures (
 );
 CREATE INDEX stats_wave_figures_campaign ON stats_wave_figures (campaign_id);
 
--- The counts of a set of rollup rows (`source`: rows of stats_recipients or stats_wave_recipients
--- with a column `sign`, 1 for rows as they are now and -1 for rows as they were), grouped by
--- `grouping`, as one SELECT list.
+-- The counts of rollup rows (of stats_recipients or stats_wave_recipients, each with a column
+-- `sign`: 1 for a row as it is now, -1 for a row as it was) as one SELECT list of sums; `person`
+-- says which rows are recipients.
 CREATE FUNCTION stats_figures_counts(person text) RETURNS text
   LANGUAGE sql IMMUTABLE
   AS $f$ SELECT replace($$
@@ -69,8 +69,16 @@ CREATE FUNCTION stats_figures_counts(person text) RETURNS text
          sum(sign * ({person} AND conversions > 0 AND clicks > 0)::int),
          sum(sign * revenue), sum(sign * segments)$$, '{person}', person) $f$;
 
--- One trigger function for the three statements of each table (their transition tables are named
--- alike: `now_rows` as the rows are, `then_rows` as they were).
+-- The rows a statement changed, from its transition tables (named alike in every trigger below:
+-- `now_rows` as the rows are, `then_rows` as they were), each with its sign.
+CREATE FUNCTION stats_figures_rows(operation text) RETURNS text
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE operation
+         WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM now_rows'
+         WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM then_rows'
+         ELSE 'SELECT 1 AS sign, * FROM now_rows UNION ALL SELECT -1, * FROM then_rows' END $$;
+
+-- One trigger function for the three statements of each table.
 CREATE FUNCTION stats_variant_figures_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format($sql$
@@ -81,10 +89,7 @@ BEGIN
     WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = r.campaign_id)
     GROUP BY 1, 2$sql$,
     stats_figures_counts('recipient <> '''''),
-    CASE TG_OP
-      WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM now_rows'
-      WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM then_rows'
-      ELSE 'SELECT 1 AS sign, * FROM now_rows UNION ALL SELECT -1, * FROM then_rows' END);
+    stats_figures_rows(TG_OP));
   RETURN NULL;
 END $$;
 
@@ -97,10 +102,7 @@ BEGIN
     WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = r.campaign_id)
     GROUP BY 1, 2$sql$,
     stats_figures_counts('true'),
-    CASE TG_OP
-      WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM now_rows'
-      WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM then_rows'
-      ELSE 'SELECT 1 AS sign, * FROM now_rows UNION ALL SELECT -1, * FROM then_rows' END);
+    stats_figures_rows(TG_OP));
   RETURN NULL;
 END $$;
 
@@ -192,6 +194,7 @@ DROP TRIGGER stats_variant_figures_updated ON stats_recipients;
 DROP TRIGGER stats_variant_figures_inserted ON stats_recipients;
 DROP FUNCTION stats_wave_figures_changed();
 DROP FUNCTION stats_variant_figures_changed();
+DROP FUNCTION stats_figures_rows(text);
 DROP FUNCTION stats_figures_counts(text);
 DROP TABLE stats_wave_figures;
 DROP TABLE stats_variant_figures;

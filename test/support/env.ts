@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { migrate } from '../../server/src/db/migrate';
+import { createLogger } from '../../server/src/log';
 
 /** Where the tests find PostgreSQL: TEST_DATABASE_URL, else the local server on 127.0.0.1:5432. */
 export const adminDatabaseUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,4 +42,23 @@ export async function createTestDatabase(): Promise<string> {
 		await admin.end();
 	}
 	return withDatabase(adminDatabaseUrl, name);
+}
+
+/**
+ * A database of its own migrated up to before `migration` (a number such as '032'), as a database
+ * of an earlier release has it: for testing a migration on data. Dropped with the others in global
+ * teardown (its name has the run's prefix).
+ */
+export async function databaseMigratedBefore(migration: string): Promise<string> {
+	const name = `${runSetting('SMS_TRACKING_TEST_DB_PREFIX')}_m${migration}_${randomBytes(3).toString('hex')}`;
+	const admin = new Client({ connectionString: adminDatabaseUrl });
+	await admin.connect();
+	try {
+		await admin.query(`CREATE DATABASE ${name}`);
+	} finally {
+		await admin.end();
+	}
+	const url = withDatabase(adminDatabaseUrl, name);
+	await migrate(url, createLogger('error'), { before: migration });
+	return url;
 }

@@ -1,14 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { clickConversionEventKey } from '../../../server/src/conversions/store';
-import { migrate } from '../../../server/src/db/migrate';
-import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
-import { adminDatabaseUrl, withDatabase } from '../../support/env';
+import { databaseMigratedBefore } from '../../support/env';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, hit } from '../../support/short-links';
-
-const quiet = createLogger('error');
 
 /**
  * Migration 024 (events partitioned by month) on a database that already holds events: every
@@ -36,13 +30,7 @@ let maxIdBefore: number;
 afterAll(() => server?.close());
 
 beforeAll(async () => {
-	const name = `${process.env.SMS_TRACKING_TEST_DB_PREFIX}_m024_${randomBytes(3).toString('hex')}`;
-	const admin = new Client({ connectionString: adminDatabaseUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	url = withDatabase(adminDatabaseUrl, name);
-	await migrate(url, quiet, { before: '024' });
+	url = await databaseMigratedBefore('024');
 
 	// A campaign as a server before 024 stored it, over three months: clicks, a view, a bot, a
 	// conversion with its key, a delivery report, webhook deliveries; partly folded.

@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { migrate } from '../../../server/src/db/migrate';
-import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
-import { adminDatabaseUrl, withDatabase } from '../../support/env';
+import { databaseMigratedBefore } from '../../support/env';
 import { startTestServer, type TestServer } from '../../support/server';
 import { chromeOnAndroid, hit } from '../../support/short-links';
-
-const quiet = createLogger('error');
 
 /**
  * Migration 011 (send waves) on a database that already holds a campaign: its links keep their
@@ -22,13 +16,7 @@ let server: TestServer | undefined;
 afterAll(() => server?.close());
 
 beforeAll(async () => {
-	const name = `${process.env.SMS_TRACKING_TEST_DB_PREFIX}_m011_${randomBytes(3).toString('hex')}`;
-	const admin = new Client({ connectionString: adminDatabaseUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	url = withDatabase(adminDatabaseUrl, name);
-	await migrate(url, quiet, { before: '011' });
+	url = await databaseMigratedBefore('011');
 
 	// A campaign as a server before waves stored it: links, messages, events, partly folded.
 	const db = connectSql(url);

@@ -1,9 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { migrate } from '../../../server/src/db/migrate';
-import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
-import { adminDatabaseUrl, withDatabase } from '../../support/env';
+import { databaseMigratedBefore } from '../../support/env';
 import { keptFigures, recipientFactsOutOfStep } from '../../support/recipient-facts';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -22,13 +18,7 @@ let server: TestServer | undefined;
 afterAll(() => server?.close());
 
 beforeAll(async () => {
-	const name = `${process.env.SMS_TRACKING_TEST_DB_PREFIX}_m032_${randomBytes(3).toString('hex')}`;
-	const admin = new Client({ connectionString: adminDatabaseUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	url = withDatabase(adminDatabaseUrl, name);
-	await migrate(url, createLogger('error'), { before: '032' });
+	url = await databaseMigratedBefore('032');
 
 	const db = connectSql(url);
 	try {

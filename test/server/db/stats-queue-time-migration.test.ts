@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { migrate } from '../../../server/src/db/migrate';
 import { createLogger } from '../../../server/src/log';
 import { connectSql } from '../../support/db';
-import { adminDatabaseUrl, withDatabase } from '../../support/env';
+import { databaseMigratedBefore } from '../../support/env';
 
 const quiet = createLogger('error');
 
@@ -28,13 +26,7 @@ let hoursBefore: Array<Record<string, unknown>>;
 afterAll(() => db?.close());
 
 beforeAll(async () => {
-	const name = `${process.env.SMS_TRACKING_TEST_DB_PREFIX}_m028_${randomBytes(3).toString('hex')}`;
-	const admin = new Client({ connectionString: adminDatabaseUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	const url = withDatabase(adminDatabaseUrl, name);
-	await migrate(url, quiet, { before: '028' });
+	const url = await databaseMigratedBefore('028');
 
 	db = connectSql(url);
 	await db.sql(`INSERT INTO campaigns (id, name) VALUES ('cmp_q', 'Queued before 028')`);
