@@ -356,6 +356,23 @@ class Counter {
 		if (conversions > 0 && clicks > 0) this.convertedClickers += 1;
 	}
 
+	/** Adds another counter's recipients (a set apart from this one's). */
+	addAll(o: Counter) {
+		this.recipients += o.recipients;
+		this.sent += o.sent;
+		this.delivered += o.delivered;
+		this.failed += o.failed;
+		this.views += o.views;
+		this.uniqueViewers += o.uniqueViewers;
+		this.clicks += o.clicks;
+		this.uniqueClickers += o.uniqueClickers;
+		this.conversions += o.conversions;
+		this.uniqueConverters += o.uniqueConverters;
+		this.convertedClickers += o.convertedClickers;
+		this.revenue += o.revenue;
+		this.segments += o.segments;
+	}
+
 	row(total: boolean, variant: string | null): MetricsRow {
 		return {
 			total,
@@ -467,7 +484,6 @@ export async function rangeFigures(
 
 	// Every recipient of the campaign (the fold gives each recipient of an event a row, so the
 	// records name no one else), with their events in the range at their place.
-	const total = new Counter();
 	const variants = new Map<string | null, Counter>();
 	const waits: number[] = [];
 	for (let k = 0; k < known.size; k++) {
@@ -475,12 +491,14 @@ export async function rangeFigures(
 		const variant = known.variant[k] ?? all.variant(i);
 		let counter = variants.get(variant);
 		if (!counter) variants.set(variant, (counter = new Counter()));
-		total.add(known.flags[k], known.segments[k], all, i);
 		counter.add(known.flags[k], known.segments[k], all, i);
 		const firstClick = all.firstClick(i);
 		if (firstClick !== Infinity && !Number.isNaN(known.sentAt[k]))
 			waits.push(Math.max(0, (firstClick - known.sentAt[k]) / 1000));
 	}
+	// every recipient is in one variant (or none, null): the totals are the variants' sums
+	const total = new Counter();
+	for (const counter of variants.values()) total.addAll(counter);
 	total.clicks += range.anonymous.clicks;
 	total.views += range.anonymous.views;
 	const metrics = [total.row(true, null), ...[...variants].map(([v, c]) => c.row(false, v))];
