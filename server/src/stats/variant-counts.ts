@@ -2,11 +2,11 @@ import type { Queryable } from '../db';
 import type { VariantCounts } from './winner';
 
 /**
- * Each variant's counts of many campaigns in one statement, from the per-recipient rollup with the
- * definitions of the whole-campaign stats (stats.sql.ts: a recipient's variant is its message's,
- * else its link's, else its events'; sent = a charged message; clickers and converters unique), so
- * a test reads what GET …/stats reports, without the breakdowns. Events the background folder has
- * not folded yet are not in it (see foldCampaign).
+ * Each variant's counts of many campaigns in one statement, from their kept figures (migration
+ * 033: a few rows per campaign and variant, which the whole-campaign stats sum too; a recipient's
+ * variant is its message's, else its link's, else its events'; sent = a charged message; clickers
+ * and converters unique), so a test reads what GET …/stats reports, without the breakdowns.
+ * Events the background folder has not folded yet are not in it (see foldCampaign).
  */
 export async function variantCountsOf(
 	db: Queryable,
@@ -15,14 +15,16 @@ export async function variantCountsOf(
 	const byCampaign = new Map<string, VariantCounts[]>(campaignIds.map((id) => [id, []]));
 	if (!campaignIds.length) return byCampaign;
 	const { rows } = await db.query<VariantCounts & { campaign_id: string }>(
-		`SELECT campaign_id, coalesce(message_variant, link_variant, event_variant) AS variant,
-		        count(*)::int AS recipients,
-		        count(*) FILTER (WHERE messages_charged > 0)::int AS sent,
-		        count(*) FILTER (WHERE clicks > 0)::int AS "uniqueClickers",
-		        count(*) FILTER (WHERE conversions > 0)::int AS "uniqueConverters"
-		 FROM stats_recipients
-		 WHERE campaign_id = ANY ($1::text[])
-		 GROUP BY 1, 2`,
+		`SELECT campaign_id, variant,
+		        sum(recipients)::int AS recipients,
+		        sum(sent)::int AS sent,
+		        sum(unique_clickers)::int AS "uniqueClickers",
+		        sum(unique_converters)::int AS "uniqueConverters"
+		 FROM stats_variant_figures
+		 WHERE campaign_id = ANY ($1::text[]) AND variant IS NOT NULL
+		 GROUP BY 1, 2
+		 -- a variant is there while a recipient has it
+		 HAVING sum(recipients) > 0`,
 		[campaignIds],
 		'variant-counts',
 	);
