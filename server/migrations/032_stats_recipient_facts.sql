@@ -157,15 +157,6 @@ CREATE TRIGGER stats_wave_recipient_facts_changed
 CREATE TRIGGER stats_wave_recipient_facts_deleted AFTER DELETE ON stats_wave_recipients
   REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION stats_wave_recipient_facts_deleted();
 
--- The fold rewrites a recipient's rollup rows on every batch with their events. With full pages
--- (what the links trigger leaves at a send) each rewrite went to another page with new index
--- entries, and the tables grew to four times their live rows between vacuums; room left in each
--- page lets most rewrites stay in theirs (a HOT update: no index entry, pruned on the next visit),
--- so the tables a whole campaign's answer reads stay nearer their live size. New pages only: the
--- rows there now are not rewritten.
-ALTER TABLE stats_recipients SET (fillfactor = 60);
-ALTER TABLE stats_wave_recipients SET (fillfactor = 60);
-
 -- What is there already. A wave row whose recipient has no stats_recipients row (none should)
 -- gets one first, so that it has a number.
 INSERT INTO stats_recipients (campaign_id, recipient)
@@ -184,8 +175,6 @@ JOIN stats_recipients r ON r.campaign_id = w.campaign_id AND r.recipient = w.rec
 ON CONFLICT DO NOTHING;
 
 -- Down Migration
-ALTER TABLE stats_wave_recipients RESET (fillfactor);
-ALTER TABLE stats_recipients RESET (fillfactor);
 DROP TRIGGER stats_wave_recipient_facts_deleted ON stats_wave_recipients;
 DROP TRIGGER stats_wave_recipient_facts_changed ON stats_wave_recipients;
 DROP TRIGGER stats_wave_recipient_facts_inserted ON stats_wave_recipients;
