@@ -56,8 +56,9 @@ interface Places {
 	size: number;
 }
 
-/** The campaign's recipients as links and messages know them, each at its index. */
-interface Known extends Places {
+/** The campaign's recipients as links and messages know them, the k-th of each array is one. */
+interface Known {
+	size: number;
 	ordinals: Float64Array;
 	flags: Int32Array;
 	segments: Float64Array;
@@ -77,8 +78,8 @@ const close = (low: number, high: number, count: number) => high - low < 4 * cou
 const dense = (low: number, high: number, count: number) => high - low < 2 * count + 100_000;
 
 /**
- * Places for the breakdowns alone (the whole campaign's): the recipient number less the lowest
- * one, without reading who the recipients are; null when the numbers are too spread for that.
+ * Places by the recipient number less the campaign's lowest, without reading who the recipients
+ * are; null when the numbers are too spread for that (then placesOfKnown).
  */
 async function placesByNumber(db: Queryable, campaignId: string): Promise<Places | null> {
 	const { rows } = await db.query<{ low: string | null; high: string | null; count: string }>(
@@ -99,44 +100,47 @@ async function readKnown(db: Transaction, campaignId: string): Promise<Known> {
 		rows.push({ variant: row[0]?.toString() ?? null, records: Buffer.from(row[1]!) }),
 	);
 	const size = rows.reduce((n, r) => n + r.records.length / knownSize, 0);
-	const ordinals = new Float64Array(size);
-	const known: Omit<Known, 'indexOf'> = {
+	const known: Known = {
 		size,
-		ordinals,
+		ordinals: new Float64Array(size),
 		flags: new Int32Array(size),
 		segments: new Float64Array(size),
 		sentAt: new Float64Array(size),
 		variant: new Array<string | null>(size),
 	};
 	let i = 0;
-	let low = Infinity;
-	let high = -Infinity;
 	for (const row of rows) {
 		const v = view(row.records);
 		for (let at = 0; at + knownSize <= v.byteLength; at += knownSize, i++) {
-			const ordinal = int8At(v, at);
-			ordinals[i] = ordinal;
-			if (ordinal < low) low = ordinal;
-			if (ordinal > high) high = ordinal;
+			known.ordinals[i] = int8At(v, at);
 			known.flags[i] = v.getInt32(at + 8);
 			known.segments[i] = int8At(v, at + 12);
 			known.sentAt[i] = v.getFloat64(at + 20);
 			known.variant[i] = row.variant;
 		}
 	}
+	return known;
+}
+
+/** Places when the numbers are too spread to place by number: each known recipient at its k. */
+function placesOfKnown(known: Known): Places {
+	const { size, ordinals } = known;
+	let low = Infinity;
+	let high = -Infinity;
+	for (let k = 0; k < size; k++) {
+		if (ordinals[k] < low) low = ordinals[k];
+		if (ordinals[k] > high) high = ordinals[k];
+	}
 	// Recipient numbers come from one sequence: a campaign's are mostly close together, so an
 	// array from the lowest to the highest finds an index at once (a Map when they are too spread).
 	if (size > 0 && close(low, high, size)) {
 		const table = new Int32Array(high - low + 1).fill(-1);
-		for (let j = 0; j < size; j++) table[ordinals[j] - low] = j;
-		return {
-			...known,
-			indexOf: (o) => (o >= low && o <= high ? table[o - low] : -1),
-		};
+		for (let k = 0; k < size; k++) table[ordinals[k] - low] = k;
+		return { size, indexOf: (o) => (o >= low && o <= high ? table[o - low] : -1) };
 	}
 	const map = new Map<number, number>();
-	for (let j = 0; j < size; j++) map.set(ordinals[j], j);
-	return { ...known, indexOf: (o) => map.get(o) ?? -1 };
+	for (let k = 0; k < size; k++) map.set(ordinals[k], k);
+	return { size, indexOf: (o) => map.get(o) ?? -1 };
 }
 
 /** Every record of the range, merged per wave and per breakdown value (links are rows too). */
@@ -226,9 +230,7 @@ function recordMerger(
 				c.firstClick = firstClick < 0 ? Infinity : slotMs + firstClick / 1000;
 				c.variant = names[v.getInt32(at + 64)] ?? '';
 				for (let d = 0; d < 4; d++) dims[d] = dimensionRow(d, v.getInt32(at + 40 + 4 * d));
-				const wave = breakdownsOnly
-					? null
-					: (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
+				const wave = breakdownsOnly ? null : (wavesById[waveId] ??= range.wave(names[waveId] ?? ''));
 				addCell(c, time, linkById(v.getInt32(at + 56)), wave, dims);
 			}
 		},
@@ -471,10 +473,10 @@ export async function rangeFigures(
 	let places: Places;
 	let range: RangeRecords;
 	try {
-		const placed = bounds.then((byNumber) => byNumber ?? knownRead);
+		const placed = bounds.then((byNumber) => byNumber ?? knownRead.then(placesOfKnown));
 		range = await readRecords(db, campaignId, currency, timeZone, plan, placed, onlyWave, false);
 		known = await knownRead;
-		places = (await bounds) ?? known;
+		places = await placed;
 	} catch (err) {
 		// this transaction must outlive them
 		await Promise.all([waveKnown.catch(() => undefined), knownRead.catch(() => undefined)]);
@@ -487,7 +489,7 @@ export async function rangeFigures(
 	const variants = new Map<string | null, Counter>();
 	const waits: number[] = [];
 	for (let k = 0; k < known.size; k++) {
-		const i = places === known ? k : places.indexOf(known.ordinals[k]);
+		const i = places.indexOf(known.ordinals[k]);
 		const variant = known.variant[k] ?? all.variant(i);
 		let counter = variants.get(variant);
 		if (!counter) variants.set(variant, (counter = new Counter()));
@@ -572,7 +574,8 @@ export async function rangeBreakdowns(
 	plan: RangePlan,
 	onlyWave: string | null = null,
 ): Promise<RangeFigures['breakdowns']> {
-	const places = (await placesByNumber(db, campaignId)) ?? (await readKnown(db, campaignId));
+	const places =
+		(await placesByNumber(db, campaignId)) ?? placesOfKnown(await readKnown(db, campaignId));
 	const range = await readRecords(
 		db,
 		campaignId,

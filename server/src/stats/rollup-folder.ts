@@ -25,8 +25,7 @@ export async function foldEvents(
 }
 
 /** Folds everything queued for one campaign, so that its rollups include every stored event. */
-export const foldCampaign = (db: Queryable, campaignId: string): Promise<void> =>
-	foldQueue(db, campaignId);
+export const foldCampaign = (db: Queryable, campaignId: string): Promise<void> => foldQueue(db, campaignId);
 
 /**
  * Folds what is queued for the campaigns `among` (for every campaign without it), so that a read
