@@ -168,3 +168,50 @@ test('when the campaign is deleted, then its copies and kept figures go with it'
 	expect(left).toEqual([{ n: 0 }]);
 	await expectInStep();
 });
+
+test("when a campaign's recipient numbers lie far apart, then its figures are those of the same campaign numbered close together", async () => {
+	const persons = ['+4915100000501', '+4915100000502', '+4915100000503', '+4915100000504'];
+	/** A campaign of `persons` with one click each; with `apart`, the last two numbered 10,000,000 later. */
+	async function campaign(name: string, apart: boolean) {
+		const created = await server.api('POST', '/api/v1/campaigns', { name });
+		const id: string = created.body.id;
+		for (const [n, recipient] of persons.entries()) {
+			if (apart && n === 2) {
+				const [{ next }] = await server.sql<{ next: string }>(
+					'SELECT max(ordinal) + 10000000 AS next FROM stats_recipients',
+				);
+				await server.sql(`ALTER TABLE stats_recipients ALTER COLUMN ordinal RESTART WITH ${next}`);
+			}
+			const links = await server.api('POST', `/api/v1/campaigns/${id}/links`, {
+				recipients: [{ recipient, urls: [sale] }],
+			});
+			expect(links.status).toBe(200);
+		}
+		await storeEvents(
+			server,
+			persons.map((recipient, n) => ({
+				type: 'click' as const,
+				campaignId: id,
+				recipient,
+				url: sale,
+				wave: 'Initial',
+				occurredAt: new Date(at(10 + 20 * n)),
+			})),
+		);
+		return id;
+	}
+	const close = await campaign('Numbered close', false);
+	const apart = await campaign('Numbered apart', true);
+	const [ordinals] = await server.sql<{ spread: string }>(
+		'SELECT max(ordinal) - min(ordinal) AS spread FROM stats_recipients WHERE campaign_id = $1',
+		[apart],
+	);
+	expect(Number(ordinals.spread)).toBeGreaterThan(1_000_000);
+	for (const query of ['', `?from=${at(5)}&to=${at(55)}`, `?from=${at(5)}&to=${at(125)}`]) {
+		const [a, b] = await Promise.all(
+			[close, apart].map((id) => server.api('GET', `/api/v1/campaigns/${id}/stats${query}`)),
+		);
+		expect([query, { ...b.body, campaignId: null }]).toEqual([query, { ...a.body, campaignId: null }]);
+		expect([query, a.body.totals.uniqueClickers]).not.toEqual([query, 0]);
+	}
+});
